@@ -1,0 +1,81 @@
+"""Settings from the environment (prefix ``SAMENSPRAAK_``) and ``.env``.
+
+Invalid settings raise :class:`bot.errors.ConfigError` with one line naming the setting.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.errors import ConfigError
+
+DEFAULT_DATA_DIR = Path("data")
+MIN_K = 5
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="SAMENSPRAAK_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    telegram_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    telegram_file_url: str = "https://api.telegram.org/file/bot"
+    bot_username: str | None = None
+    pepper: SecretStr | None = None
+    data_dir: Path = DEFAULT_DATA_DIR
+    database_url: str | None = None
+    min_group_size: int = Field(default=10, ge=MIN_K)
+    admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    default_locale: str = "nl"
+    flows_dir: Path | None = None
+    webhook_secret: SecretStr | None = None
+    retention_days: int = Field(default=365, ge=1)
+    log_level: str = "INFO"
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
+        if isinstance(value, int):
+            return [value]
+        return value
+
+    @field_validator("default_locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        from bot.i18n import SUPPORTED_LOCALES
+
+        if value not in SUPPORTED_LOCALES:
+            raise ValueError(f"must be one of {', '.join(SUPPORTED_LOCALES)}")
+        return value
+
+    @cached_property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'samenspraak.db').as_posix()}"
+
+    @cached_property
+    def resolved_flows_dir(self) -> Path:
+        if self.flows_dir is not None:
+            return self.flows_dir
+        return Path(__file__).resolve().parent.parent / "flows"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings; turn pydantic's report into one line per bad setting."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            name = "SAMENSPRAAK_" + str(error["loc"][0]).upper() if error["loc"] else "settings"
+            lines.append(f"{name}: {error['msg']}")
+        raise ConfigError("; ".join(lines)) from None

@@ -1,0 +1,68 @@
+"""Shared fixtures: the shipped flows, the engine, and databases (SQLite always, PostgreSQL
+when SAMENSPRAAK_TEST_DATABASE_URL is set)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.engine import Catalog, Engine, load_catalog
+from storage.db import make_engine, make_sessionmaker, upgrade_async
+
+ROOT = Path(__file__).resolve().parent.parent
+FLOWS = ROOT / "flows"
+PG_URL = os.environ.get("SAMENSPRAAK_TEST_DATABASE_URL")
+PG_SKIP_REASON = "SAMENSPRAAK_TEST_DATABASE_URL is not set (PostgreSQL tests run in CI)"
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return load_catalog(FLOWS)
+
+
+@pytest.fixture(scope="session")
+def engine(catalog: Catalog) -> Engine:
+    return Engine(catalog)
+
+
+async def reset_postgres(url: str) -> None:
+    engine = make_engine(url)
+    async with engine.begin() as connection:
+        await connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        await connection.execute(text("CREATE SCHEMA public"))
+    await engine.dispose()
+
+
+async def prepared_database(kind: str, tmp_path: Path) -> str:
+    """A migrated, empty database URL of the given kind."""
+    if kind == "postgresql":
+        if not PG_URL:
+            pytest.skip(PG_SKIP_REASON)
+        await reset_postgres(PG_URL)
+        url = PG_URL
+    else:
+        url = f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
+    await upgrade_async(url)
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    return await prepared_database(request.param, tmp_path)
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = make_engine(database_url)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def sessions(db: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return make_sessionmaker(db)
