@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from bot.cli import db, flows, run
+from bot.cli import campagne, db, flows, privacy, run, werkgroep
 from bot.errors import ConfigError, FlowError
 
 app = typer.Typer(
@@ -17,6 +17,9 @@ app = typer.Typer(
 )
 app.add_typer(flows.app, name="flows")
 app.add_typer(db.app, name="db")
+app.add_typer(werkgroep.app, name="werkgroep")
+app.add_typer(campagne.app, name="campagne")
+app.add_typer(privacy.app, name="privacy")
 run.register(app)
 
 

@@ -1,0 +1,529 @@
+"""Actions on werkgroepen, invites, members and campaigns, shared by the CLI and the chat.
+
+Each function takes an open ``AsyncSession`` (the caller owns the transaction and commits),
+checks its input against the flow catalog and the database, writes an audit entry for every
+change, and returns a frozen dataclass. Refusals raise :class:`~bot.admin.errors.AdminError`
+before anything is written. Tokens appear in clear only in the returned values, once: the
+database keeps their hash and the audit log never sees them.
+
+``actor`` names who acted, for the audit log: ``"cli"`` or ``"member:<member id>"``.
+``bot_username`` turns tokens into ``t.me`` links; None leaves the links empty (see
+:mod:`bot.admin.links`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.admin.errors import InvalidRequest, NotFound, PermissionDenied
+from bot.admin.links import link_or_none
+from bot.engine import Catalog
+from bot.engine.schema import PlanTemplate, TemplateStep
+from bot.privacy.redact import redact
+from storage import admin as queries
+from storage import repo
+from storage.models import Campaign, Member, Werkgroep, new_id, today
+
+ROLES: tuple[str, ...] = ("coordinator", "member")
+AUDIENCES: tuple[str, ...] = ("jongeren", "ouders")
+MAX_NAME = 200
+MAX_LABEL = 60
+
+DENIED = "Dit kan alleen een coördinator van deze werkgroep."
+
+
+# --- results ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InviteLink:
+    role: str
+    token: str
+    link: str | None
+
+
+@dataclass(frozen=True)
+class NewWerkgroep:
+    id: str
+    naam: str
+    plan: str
+    coordinator: InviteLink
+    member: InviteLink
+
+
+@dataclass(frozen=True)
+class WerkgroepInfo:
+    id: str
+    naam: str
+    plan: str
+    created_at: datetime
+    members: int
+    coordinators: int
+    campaigns: int
+    open_campaigns: int
+
+
+@dataclass(frozen=True)
+class MemberInfo:
+    id: str
+    role: str
+    name: str | None
+    organisation: str | None
+    joined_at: datetime
+
+
+@dataclass(frozen=True)
+class StepProgress:
+    key: str
+    number: str
+    title: str
+    contributors: int  # members with at least one answer in this step
+    finished: int  # members who finished the step's werkgroep conversation
+    consultations: tuple[str, ...]  # doelgroepen a campaign can be opened for
+
+
+@dataclass(frozen=True)
+class CampaignInfo:
+    id: str
+    werkgroep_id: str
+    werkgroep_naam: str
+    doelgroep: str
+    stap: str
+    flow_id: str
+    label: str | None
+    round: int
+    created_at: datetime
+    sluit_op: date | None
+    closed_at: datetime | None
+    open: bool
+    participants: int
+    completed: int
+    links_cut: bool
+
+
+@dataclass(frozen=True)
+class WerkgroepDetail:
+    id: str
+    naam: str
+    plan: str
+    plan_title: str
+    created_at: datetime
+    members: tuple[MemberInfo, ...]
+    steps: tuple[StepProgress, ...]
+    campaigns: tuple[CampaignInfo, ...]
+
+
+@dataclass(frozen=True)
+class NewCampaign:
+    id: str
+    werkgroep_id: str
+    doelgroep: str
+    stap: str
+    flow_id: str
+    label: str | None
+    round: int
+    sluit_op: date | None
+    token: str
+    link: str | None
+
+
+@dataclass(frozen=True)
+class ClosedCampaign:
+    id: str
+    already_closed: bool
+    participants: int
+    completed: int
+    pseudonyms_erased: int
+    conversations_deleted: int
+
+
+# --- roles ------------------------------------------------------------------------------------
+
+
+async def require_coordinator(
+    session: AsyncSession, telegram_user_id: int, werkgroep_id: str
+) -> Member:
+    """The caller's active coordinator membership of that werkgroep, or PermissionDenied.
+
+    A member, a removed coordinator, a coordinator of another werkgroep and a werkgroep id that
+    does not exist all get the same :data:`DENIED`, so trying ids reveals nothing.
+    """
+    member = await queries.active_member(session, werkgroep_id, telegram_user_id)
+    if member is None or member.role != "coordinator":
+        raise PermissionDenied(DENIED)
+    return member
+
+
+# --- werkgroepen ------------------------------------------------------------------------------
+
+
+async def create_werkgroep(
+    session: AsyncSession,
+    catalog: Catalog,
+    naam: str,
+    plan: str,
+    *,
+    actor: str,
+    bot_username: str | None = None,
+) -> NewWerkgroep:
+    """A werkgroep for plan template ``plan`` with a coordinator and a member invite."""
+    naam = _clean_name(naam)
+    template = _template(catalog, plan)
+    werkgroep, coordinator_token, member_token = await repo.create_werkgroep(
+        session, naam, template.id
+    )
+    await repo.audit(session, actor, "werkgroep.create", werkgroep.id, naam=naam, plan=template.id)
+    return NewWerkgroep(
+        id=werkgroep.id,
+        naam=naam,
+        plan=template.id,
+        coordinator=InviteLink(
+            "coordinator", coordinator_token, link_or_none(bot_username, coordinator_token)
+        ),
+        member=InviteLink("member", member_token, link_or_none(bot_username, member_token)),
+    )
+
+
+async def list_werkgroepen(session: AsyncSession) -> list[WerkgroepInfo]:
+    return [
+        WerkgroepInfo(
+            id=row.werkgroep.id,
+            naam=row.werkgroep.naam,
+            plan=row.werkgroep.template_id,
+            created_at=row.werkgroep.created_at,
+            members=row.members,
+            coordinators=row.coordinators,
+            campaigns=row.campaigns,
+            open_campaigns=row.open_campaigns,
+        )
+        for row in await queries.list_werkgroepen(session, today())
+    ]
+
+
+async def show_werkgroep(
+    session: AsyncSession, catalog: Catalog, werkgroep_id: str
+) -> WerkgroepDetail:
+    """Members and roles, progress per step of the plan, and campaigns with response counts."""
+    werkgroep = await _werkgroep(session, werkgroep_id)
+    template = catalog.templates.get(werkgroep.template_id)
+    contributors = await queries.contributors_per_step(session, werkgroep.id)
+    finished = await queries.finished_per_flow(session, werkgroep.id)
+    steps = tuple(
+        _progress(catalog, werkgroep.template_id, step, contributors, finished)
+        for step in (template.steps if template is not None else [])
+    )
+    return WerkgroepDetail(
+        id=werkgroep.id,
+        naam=werkgroep.naam,
+        plan=werkgroep.template_id,
+        # A template removed from flows/ after the werkgroep was made: show its id, not crash.
+        plan_title=template.title if template is not None else werkgroep.template_id,
+        created_at=werkgroep.created_at,
+        members=tuple(await list_members(session, werkgroep.id)),
+        steps=steps,
+        campaigns=tuple(await list_campaigns(session, werkgroep.id)),
+    )
+
+
+def _progress(
+    catalog: Catalog,
+    template_id: str,
+    step: TemplateStep,
+    contributors: dict[str, int],
+    finished: dict[str, int],
+) -> StepProgress:
+    flows = catalog.flows_for(template_id, step.key)
+    werkgroep_flows = [flow.id for flow in flows if not flow.audience.is_participant]
+    return StepProgress(
+        key=step.key,
+        number=step.number,
+        title=step.title,
+        contributors=contributors.get(step.key, 0),
+        finished=sum(finished.get(flow_id, 0) for flow_id in werkgroep_flows),
+        consultations=tuple(
+            audience
+            for audience in AUDIENCES
+            if catalog.flow_for(template_id, step.key, audience) is not None
+        ),
+    )
+
+
+# --- members and invites ----------------------------------------------------------------------
+
+
+async def list_members(session: AsyncSession, werkgroep_id: str) -> list[MemberInfo]:
+    return [
+        MemberInfo(m.id, m.role, m.name, m.organisation, m.joined_at)
+        for m in await queries.active_members(session, werkgroep_id)
+    ]
+
+
+async def new_member_invite(
+    session: AsyncSession,
+    werkgroep_id: str,
+    role: str = "member",
+    *,
+    actor: str,
+    bot_username: str | None = None,
+) -> InviteLink:
+    """One more invite for ``role``; earlier invites keep working (see :func:`revoke_invite`)."""
+    role = _role(role)
+    werkgroep = await _werkgroep(session, werkgroep_id)
+    token = await repo.create_invite(session, werkgroep.id, role)
+    await repo.audit(session, actor, "invite.create", werkgroep.id, role=role)
+    return InviteLink(role, token, link_or_none(bot_username, token))
+
+
+async def revoke_invite(
+    session: AsyncSession,
+    werkgroep_id: str,
+    role: str,
+    *,
+    actor: str,
+    bot_username: str | None = None,
+) -> InviteLink:
+    """Make every open invite for ``role`` stop working and issue one new one.
+
+    Members who already joined stay members; use :func:`remove_member` for them.
+    """
+    role = _role(role)
+    werkgroep = await _werkgroep(session, werkgroep_id)
+    revoked = await repo.revoke_invites(session, werkgroep.id, role)
+    token = await repo.create_invite(session, werkgroep.id, role)
+    await repo.audit(session, actor, "invite.revoke", werkgroep.id, role=role, revoked=revoked)
+    return InviteLink(role, token, link_or_none(bot_username, token))
+
+
+async def remove_member(
+    session: AsyncSession, werkgroep_id: str, member_id: str, *, actor: str
+) -> MemberInfo:
+    """Remove a member from the werkgroep; their contributions stay in the plan.
+
+    The last coordinator cannot be removed: issue a coordinator invite first, so the werkgroep
+    is never left without someone who can run it.
+    """
+    werkgroep = await _werkgroep(session, werkgroep_id)
+    member = await session.get(Member, member_id)
+    if member is None or member.werkgroep_id != werkgroep.id or member.removed_at is not None:
+        raise NotFound(f"Geen lid met id {member_id} in deze werkgroep.")
+    if (
+        member.role == "coordinator"
+        and await queries.count_coordinators(session, werkgroep.id) <= 1
+    ):
+        raise InvalidRequest(
+            "Dit is de laatste coördinator. Nodig eerst een nieuwe coördinator uit."
+        )
+    await queries.remove_member(session, member)
+    await repo.audit(
+        session, actor, "member.remove", werkgroep.id, member_id=member.id, role=member.role
+    )
+    return MemberInfo(member.id, member.role, member.name, member.organisation, member.joined_at)
+
+
+# --- campaigns --------------------------------------------------------------------------------
+
+
+async def create_campaign(
+    session: AsyncSession,
+    catalog: Catalog,
+    werkgroep_id: str,
+    doelgroep: str,
+    stap: str,
+    *,
+    label: str | None = None,
+    sluit_op: date | None = None,
+    actor: str,
+    bot_username: str | None = None,
+) -> NewCampaign:
+    """A campaign inviting ``doelgroep`` to answer the consultation flow of step ``stap``.
+
+    ``stap`` is a step key (``stap-3``) or number (``3``). ``label`` is a coarse tag such as a
+    school or a wijk (≤ 60 characters, no personal details). ``sluit_op`` is the last day on
+    which answers are taken; it cannot lie in the past.
+    """
+    werkgroep = await _werkgroep(session, werkgroep_id)
+    if doelgroep not in AUDIENCES:
+        raise InvalidRequest(f"Doelgroep moet jongeren of ouders zijn, niet {doelgroep!r}.")
+    template = _template(catalog, werkgroep.template_id)
+    step = _step(template, stap)
+    flow = catalog.flow_for(template.id, step.key, doelgroep)
+    if flow is None:
+        available = [a for a in AUDIENCES if catalog.flow_for(template.id, step.key, a)]
+        raise InvalidRequest(
+            f"Stap {step.key} van {template.id} heeft geen vragen voor {doelgroep}"
+            + (f"; wel voor: {', '.join(available)}." if available else ".")
+        )
+    label = _clean_label(label)
+    if sluit_op is not None and sluit_op < today():
+        raise InvalidRequest(f"De sluitdatum {sluit_op.isoformat()} ligt in het verleden.")
+    round_ = await queries.next_round(session, werkgroep.id, step.key, today())
+    token = repo.new_token()
+    campaign = Campaign(
+        id=new_id(),
+        werkgroep_id=werkgroep.id,
+        audience=doelgroep,
+        step_key=step.key,
+        flow_id=flow.id,
+        label=label,
+        token_hash=repo.hash_token(token),
+        round=round_,
+        closes_on=sluit_op,
+    )
+    session.add(campaign)
+    await session.flush()
+    await repo.audit(
+        session,
+        actor,
+        "campaign.create",
+        werkgroep.id,
+        campaign_id=campaign.id,
+        doelgroep=doelgroep,
+        stap=step.key,
+        label=label,
+        round=round_,
+        sluit_op=sluit_op.isoformat() if sluit_op else None,
+    )
+    return NewCampaign(
+        id=campaign.id,
+        werkgroep_id=werkgroep.id,
+        doelgroep=doelgroep,
+        stap=step.key,
+        flow_id=flow.id,
+        label=label,
+        round=round_,
+        sluit_op=sluit_op,
+        token=token,
+        link=link_or_none(bot_username, token),
+    )
+
+
+async def list_campaigns(
+    session: AsyncSession, werkgroep_id: str | None = None
+) -> list[CampaignInfo]:
+    """Campaigns of one werkgroep (or all), oldest first, with participants and completed."""
+    if werkgroep_id is not None:
+        await _werkgroep(session, werkgroep_id)
+    rows = await queries.campaigns_with_counts(session, werkgroep_id=werkgroep_id)
+    return [_campaign_info(row) for row in rows]
+
+
+async def close_campaign(
+    session: AsyncSession, campaign_id: str, *, actor: str, werkgroep_id: str | None = None
+) -> ClosedCampaign:
+    """Stop a campaign and cut its participants' pseudonym links for good.
+
+    With ``werkgroep_id`` (a coordinator in chat) a campaign of another werkgroep is not found,
+    exactly like one that does not exist. Closing again re-runs the cut and reports
+    ``already_closed``.
+    """
+    campaign = await session.get(Campaign, campaign_id)
+    if campaign is None or (werkgroep_id is not None and campaign.werkgroep_id != werkgroep_id):
+        raise NotFound(f"Geen campagne met id {campaign_id}.")
+    already_closed = campaign.closed_at is not None
+    cut = await queries.close_campaign(session, campaign)
+    [row] = await queries.campaigns_with_counts(session, campaign_id=campaign.id)
+    await repo.audit(
+        session,
+        actor,
+        "campaign.close",
+        campaign.werkgroep_id,
+        campaign_id=campaign.id,
+        already_closed=already_closed,
+        pseudonyms_erased=cut.pseudonyms,
+        conversations_deleted=cut.conversations,
+    )
+    return ClosedCampaign(
+        id=campaign.id,
+        already_closed=already_closed,
+        participants=row.participants,
+        completed=row.completed,
+        pseudonyms_erased=cut.pseudonyms,
+        conversations_deleted=cut.conversations,
+    )
+
+
+def _campaign_info(row: queries.CampaignCounts) -> CampaignInfo:
+    campaign = row.campaign
+    return CampaignInfo(
+        id=campaign.id,
+        werkgroep_id=campaign.werkgroep_id,
+        werkgroep_naam=row.werkgroep_naam,
+        doelgroep=campaign.audience,
+        stap=campaign.step_key,
+        flow_id=campaign.flow_id,
+        label=campaign.label,
+        round=campaign.round,
+        created_at=campaign.created_at,
+        sluit_op=campaign.closes_on,
+        closed_at=campaign.closed_at,
+        open=repo.campaign_is_open(campaign),
+        participants=row.participants,
+        completed=row.completed,
+        links_cut=campaign.links_cut_at is not None,
+    )
+
+
+# --- checks -----------------------------------------------------------------------------------
+
+
+async def _werkgroep(session: AsyncSession, werkgroep_id: str) -> Werkgroep:
+    werkgroep = await session.get(Werkgroep, werkgroep_id)
+    if werkgroep is None:
+        raise NotFound(f"Geen werkgroep met id {werkgroep_id}.")
+    return werkgroep
+
+
+def _template(catalog: Catalog, plan: str) -> PlanTemplate:
+    template = catalog.templates.get(plan)
+    if template is None:
+        known = ", ".join(sorted(catalog.templates)) or "(geen)"
+        raise InvalidRequest(f"Onbekend plan {plan!r}; kies uit: {known}.")
+    return template
+
+
+def _step(template: PlanTemplate, stap: str) -> TemplateStep:
+    wanted = stap.strip().lower()
+    for step in template.steps:
+        if wanted in (step.key, step.number.lower()):
+            return step
+    keys = ", ".join(step.key for step in template.steps)
+    raise InvalidRequest(f"Onbekende stap {stap!r} in plan {template.id}; kies uit: {keys}.")
+
+
+def _role(role: str) -> str:
+    # The CLI and the chat speak Dutch ("lid", "coördinator"); the database stores English.
+    aliases = {"lid": "member", "coordinator": "coordinator", "coördinator": "coordinator"}
+    normalised = aliases.get(role.strip().lower(), role.strip().lower())
+    if normalised not in ROLES:
+        raise InvalidRequest(f"Rol moet lid of coordinator zijn, niet {role!r}.")
+    return normalised
+
+
+def _clean_name(naam: str) -> str:
+    naam = " ".join(naam.split())
+    if not naam:
+        raise InvalidRequest("Geef de werkgroep een naam.")
+    if len(naam) > MAX_NAME:
+        raise InvalidRequest(f"De naam is te lang: hoogstens {MAX_NAME} tekens.")
+    return naam
+
+
+def _clean_label(label: str | None) -> str | None:
+    """A label names a coarse group (a school, a wijk): short, and never a person's details."""
+    if label is None:
+        return None
+    label = " ".join(label.split())
+    if not label:
+        return None
+    if len(label) > MAX_LABEL:
+        raise InvalidRequest(f"Het label is te lang: hoogstens {MAX_LABEL} tekens.")
+    found = redact(label).kinds
+    if found:
+        raise InvalidRequest(
+            "Het label lijkt persoonsgegevens te bevatten (" + ", ".join(sorted(found)) + "). "
+            "Gebruik een grove groep, zoals een school of wijk."
+        )
+    return label

@@ -1,0 +1,81 @@
+"""Values crossing the edge: one incoming user event, and what to send back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Incoming:
+    update_id: int
+    user_id: int
+    language_code: str | None = None
+    private: bool = True
+    text: str | None = None
+    command: str | None = None
+    args: tuple[str, ...] = ()
+    button: str | None = None
+    button_message_id: int | None = None
+    media: str | None = None
+
+
+@dataclass(frozen=True)
+class Button:
+    text: str
+    data: str
+
+
+Keyboard = tuple[tuple[Button, ...], ...]
+
+
+@dataclass(frozen=True)
+class Send:
+    """A message in HTML (everything from users or flows is escaped by the renderer)."""
+
+    text: str
+    buttons: Keyboard = ()
+    # A question message: the edge removes the buttons of the previous question when it sends
+    # the next one, so an old question's keyboard does not linger.
+    question: bool = False
+    rtl: bool = False
+
+
+@dataclass(frozen=True)
+class EditButtons:
+    message_id: int
+    buttons: Keyboard = ()
+
+
+@dataclass(frozen=True)
+class SendPhoto:
+    data: bytes
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class SendDocument:
+    data: bytes
+    filename: str
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Toast:
+    """The short notice answering a button press."""
+
+    text: str = ""
+
+
+Out = Send | EditButtons | SendPhoto | SendDocument | Toast
+
+
+@dataclass
+class Replies:
+    items: list[Out] = field(default_factory=list)
+    toast: Toast | None = None
+
+    def send(self, text: str, buttons: Keyboard = (), question: bool = False) -> None:
+        self.items.append(Send(text, buttons, question))
+
+    def add(self, *items: Out) -> None:
+        self.items.extend(items)

@@ -1,0 +1,135 @@
+"""``samenspraak campagne``: open, list and close campaigns for jongeren and ouders."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.admin import service
+from bot.admin.links import NO_USERNAME, shown
+from bot.admin.qr import qr_png
+from bot.admin.runner import bot_username
+from bot.cli.werkgroep import (
+    JSON_OPTION,
+    campaign_line,
+    catalog_of,
+    day,
+    fail,
+    run_service,
+    to_json,
+)
+from bot.config import load_settings
+
+app = typer.Typer(
+    help="Campaigns: links and QR codes for jongeren and ouders.", no_args_is_help=True
+)
+
+
+def _parse_day(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise fail(f"--sluit-op {value!r} is geen datum; schrijf JJJJ-MM-DD.") from None
+
+
+@app.command("create")
+def create(
+    werkgroep: Annotated[str, typer.Option("--werkgroep", help="Werkgroep id.")],
+    doelgroep: Annotated[str, typer.Option("--doelgroep", help="jongeren or ouders.")],
+    stap: Annotated[str, typer.Option("--stap", help="Step key (stap-3) or number (3).")],
+    label: Annotated[
+        str | None, typer.Option("--label", help="Coarse tag: school or wijk (≤ 60 characters).")
+    ] = None,
+    sluit_op: Annotated[
+        str | None, typer.Option("--sluit-op", help="Last day for answers, YYYY-MM-DD.")
+    ] = None,
+    qr: Annotated[Path | None, typer.Option("--qr", help="Write the QR code to this PNG.")] = None,
+    as_json: Annotated[bool, JSON_OPTION] = False,
+) -> None:
+    """Open a campaign and print its link (and write its QR code)."""
+    closes_on = _parse_day(sluit_op)
+    settings = load_settings()
+    catalog = catalog_of(settings)
+    username = bot_username(settings)
+    if qr is not None and username is None:
+        # Checked before the campaign exists: its token is shown once and cannot be re-made.
+        raise fail(f"zonder botnaam kan er geen QR-code gemaakt worden {NO_USERNAME}.")
+    made = run_service(
+        settings,
+        lambda s: service.create_campaign(
+            s,
+            catalog,
+            werkgroep,
+            doelgroep,
+            stap,
+            label=label,
+            sluit_op=closes_on,
+            actor="cli",
+            bot_username=username,
+        ),
+    )
+    if qr is not None and made.link is not None:
+        try:
+            qr.write_bytes(qr_png(made.link))
+        except OSError as exc:
+            # The campaign exists already: say so, and give the link so it is not lost.
+            typer.echo(f"Campagne {made.id} is gemaakt; link: {made.link}", err=True)
+            raise fail(f"kan {qr} niet schrijven ({exc.strerror}).") from None
+    if as_json:
+        typer.echo(to_json({**dataclasses.asdict(made), "qr": str(qr) if qr else None}))
+        return
+    lines = [
+        f"Campagne geopend voor {made.doelgroep}, {made.stap} (ronde {made.round})",
+        f"id:    {made.id}",
+        f"label: {made.label or '-'}",
+        f"sluit: {day(made.sluit_op) if made.sluit_op else 'met `samenspraak campagne close`'}",
+        f"link:  {shown(made.link)}",
+        f"token: {made.token}",
+    ]
+    if qr is not None:
+        lines.append(f"QR-code: {qr}")
+    lines.append("De link wordt maar één keer getoond; bewaar hem (of de QR-code) goed.")
+    typer.echo("\n".join(lines))
+
+
+@app.command("list")
+def list_campaigns(
+    werkgroep: Annotated[
+        str | None, typer.Option("--werkgroep", help="Only this werkgroep.")
+    ] = None,
+    as_json: Annotated[bool, JSON_OPTION] = False,
+) -> None:
+    """List campaigns with the number of participants and completed answers."""
+    rows = run_service(load_settings(), lambda s: service.list_campaigns(s, werkgroep))
+    if as_json:
+        typer.echo(to_json(rows))
+        return
+    if not rows:
+        typer.echo("Geen campagnes.")
+        return
+    for row in rows:
+        prefix = "" if werkgroep else f"[{row.werkgroep_naam}] "
+        typer.echo(prefix + campaign_line(row))
+
+
+@app.command("close")
+def close(
+    campaign_id: Annotated[str, typer.Argument(metavar="ID", help="Campaign id.")],
+) -> None:
+    """Close a campaign: no new answers, and the pseudonym links are cut for good."""
+    closed = run_service(
+        load_settings(), lambda s: service.close_campaign(s, campaign_id, actor="cli")
+    )
+    first = "was al gesloten" if closed.already_closed else "is gesloten"
+    typer.echo(
+        f"Campagne {closed.id} {first}. Deelnemers: {closed.participants}, "
+        f"afgerond: {closed.completed}.\n"
+        "De koppeling tussen antwoorden en deelnemers is voorgoed verbroken: "
+        "hervatten of wissen kan niet meer; de antwoorden blijven anoniem bewaard."
+    )

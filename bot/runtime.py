@@ -1,0 +1,72 @@
+"""The resources a running bot needs, created once at start-up and closed at shutdown.
+
+Handlers reach them through this typed object rather than through ``bot_data`` look-ups.
+Start-up fails early and precisely: a broken flow, a missing pepper or an invalid setting stops
+the bot before it answers anyone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from bot.engine import Catalog, Engine, load_catalog
+from bot.privacy.pseudonym import load_pepper, pseudonymize
+from bot.summary.themes import ThemeMatcher
+from storage.db import is_sqlite, make_engine, make_sessionmaker, upgrade_async
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    catalog: Catalog
+    engine: Engine
+    database: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    pepper: bytes
+    # From the settings, or learned from getMe at start-up; used for t.me deep links.
+    bot_username: str | None = None
+    _matchers: dict[str, ThemeMatcher | None] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, settings: Settings) -> Runtime:
+        """Everything that can fail on configuration, before any network or database use."""
+        catalog = load_catalog(settings.resolved_flows_dir)
+        url = settings.resolved_database_url
+        env_pepper = settings.pepper.get_secret_value() if settings.pepper else None
+        # Replicas sharing PostgreSQL must share one pepper, so only a single-machine SQLite
+        # deployment may create its own pepper file.
+        pepper = load_pepper(env_pepper, settings.data_dir, create=is_sqlite(url))
+        database = make_engine(url)
+        return cls(
+            settings,
+            catalog,
+            Engine(catalog),
+            database,
+            make_sessionmaker(database),
+            pepper,
+            settings.bot_username,
+        )
+
+    async def prepare(self, migrate: bool | None = None) -> None:
+        """Apply migrations (by default only for SQLite; PostgreSQL has its own job)."""
+        url = self.settings.resolved_database_url
+        if migrate if migrate is not None else is_sqlite(url):
+            await upgrade_async(url)
+
+    def themes(self, template_id: str, text: str) -> frozenset[str]:
+        """Themes of a free-text answer, tagged when it is stored so summaries count in SQL."""
+        if template_id not in self._matchers:
+            taxonomy = self.catalog.taxonomy_for(template_id)
+            self._matchers[template_id] = ThemeMatcher(taxonomy) if taxonomy else None
+        matcher = self._matchers[template_id]
+        return matcher.tag(text) if matcher is not None else frozenset()
+
+    def subject(self, telegram_user_id: int) -> str:
+        """The keyed pseudonym under which everything about a chat user is stored."""
+        return pseudonymize(self.pepper, telegram_user_id)
+
+    async def close(self) -> None:
+        await self.database.dispose()

@@ -1,0 +1,1 @@
+"""The Telegram edge: python-telegram-bot wiring, thin handlers, delivery, webhook receiver."""

@@ -1,0 +1,198 @@
+"""Build and run the python-telegram-bot ``Application``."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from typing import Any
+
+from aiohttp import web
+from telegram import BotCommand, Update
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+
+from bot.chat.dialog import Dialog
+from bot.config import Settings
+from bot.errors import ConfigError
+from bot.i18n import SUPPORTED_LOCALES
+from bot.logging import configure_logging
+from bot.privacy.retention import purge
+from bot.runtime import Runtime
+from bot.telegram.handlers import register_handlers
+from bot.telegram.webhook import webhook_app
+from bot.translate import translator
+
+log = logging.getLogger(__name__)
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+
+# (command, description) in Dutch; translated per language for setMyCommands.
+PUBLIC_COMMANDS = (
+    ("start", "Beginnen of verder gaan"),
+    ("help", "Wat kan ik hier doen?"),
+    ("terug", "Terug naar de vorige vraag"),
+    ("overslaan", "Deze vraag overslaan"),
+    ("stop", "Stoppen (later verder)"),
+    ("taal", "Taal kiezen"),
+    ("hulp", "Hulplijnen"),
+    ("vergeet", "Mijn antwoorden wissen"),
+    ("stap", "Een stap van het plan kiezen (werkgroep)"),
+)
+
+
+def build_application(runtime: Runtime) -> AnyApplication:
+    settings = runtime.settings
+    assert settings.telegram_token is not None
+    dialog = Dialog(runtime)
+
+    async def post_init(application: AnyApplication) -> None:
+        await runtime.prepare()
+        if runtime.bot_username is None:
+            runtime.bot_username = application.bot.username
+        await set_commands(application)
+
+    async def post_shutdown(_: AnyApplication) -> None:
+        await runtime.close()
+
+    application = (
+        ApplicationBuilder()
+        .token(settings.telegram_token.get_secret_value())
+        .base_url(settings.telegram_api_url)
+        .base_file_url(settings.telegram_file_url)
+        # Waits out 429 flood limits (retry_after) instead of dropping messages.
+        .rate_limiter(AIORateLimiter(max_retries=5))
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    register_handlers(application, dialog)
+    application.add_error_handler(on_error)
+    schedule_jobs(application, runtime)
+    return application
+
+
+def schedule_jobs(application: AnyApplication, runtime: Runtime) -> None:
+    """Daily retention: cut pseudonym links of campaigns that are over (see bot.privacy)."""
+
+    async def retention(_: ContextTypes.DEFAULT_TYPE) -> None:
+        async with runtime.sessions.begin() as session:
+            report = await purge(session, runtime.settings.retention_days)
+        log.info("retention: %s campaign(s) cut", report.campaigns_cut)
+
+    assert application.job_queue is not None
+    application.job_queue.run_repeating(
+        retention, interval=timedelta(days=1), first=60, name="retention"
+    )
+
+
+async def set_commands(application: AnyApplication) -> None:
+    for locale in SUPPORTED_LOCALES:
+        t = translator(locale)
+        commands = [
+            BotCommand(name, t.gettext(description)) for name, description in PUBLIC_COMMANDS
+        ]
+        await application.bot.set_my_commands(
+            commands, language_code=None if locale == "nl" else locale
+        )
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """One short plain-language message; the log names the error type, never message text."""
+    error = context.error
+    log.error(
+        "update failed: %s",
+        type(error).__name__,
+        exc_info=error if not isinstance(error, TelegramError) else None,
+    )
+    if isinstance(update, Update) and update.effective_chat is not None:
+        t = translator(_locale_of(update))
+        try:
+            await context.bot.send_message(
+                update.effective_chat.id,
+                t.gettext(
+                    "Sorry, er ging iets mis aan onze kant. Probeer het over een paar minuten "
+                    "nog eens. Wat je eerder gaf, is bewaard."
+                ),
+            )
+        except TelegramError:
+            log.warning("could not send the error notice")
+
+
+def _locale_of(update: Update) -> str:
+    user = update.effective_user
+    code = (user.language_code or "nl").split("-")[0] if user else "nl"
+    return code if code in SUPPORTED_LOCALES else "nl"
+
+
+def run_bot(
+    settings: Settings,
+    *,
+    webhook: bool = False,
+    listen: str = "0.0.0.0",
+    port: int = 8443,
+    url: str | None = None,
+) -> None:
+    configure_logging(settings.log_level)
+    runtime = Runtime.build(settings)
+    application = build_application(runtime)
+    if not webhook:
+        application.run_polling(allowed_updates=ALLOWED_UPDATES)
+        return
+    if not url:
+        raise ConfigError("--url is needed with --webhook (the public https address)")
+    if settings.webhook_secret is None:
+        raise ConfigError("SAMENSPRAAK_WEBHOOK_SECRET is needed in webhook mode")
+    asyncio.run(
+        serve_webhook(application, settings.webhook_secret.get_secret_value(), listen, port, url)
+    )
+
+
+async def serve_webhook(
+    application: AnyApplication,
+    secret: str,
+    listen: str,
+    port: int,
+    url: str,
+    stop: asyncio.Event | None = None,
+) -> None:
+    """Run until ``stop`` is set (or forever): register the webhook, receive, shut down."""
+    # One fixed path: replicas behind a load balancer must all accept what Telegram posts.
+    path = "/telegram"
+    async with application:
+        await application.start()
+        runner = web.AppRunner(webhook_app(application, secret, path))
+        await runner.setup()
+        site = web.TCPSite(runner, listen, port)
+        await site.start()
+        await application.bot.set_webhook(
+            url.rstrip("/") + path, secret_token=secret, allowed_updates=ALLOWED_UPDATES
+        )
+        try:
+            await (stop.wait() if stop is not None else asyncio.Event().wait())
+        finally:
+            await runner.cleanup()
+            await application.stop()
+
+
+@asynccontextmanager
+async def polling(application: AnyApplication, timeout: int = 10) -> AsyncIterator[AnyApplication]:
+    """Run the bot by long polling inside the current event loop (tests, playground,
+    benchmarks): the same start-up and shutdown hooks as ``run_polling``."""
+    async with application:
+        if application.post_init is not None:
+            await application.post_init(application)
+        assert application.updater is not None
+        await application.updater.start_polling(
+            poll_interval=0.0, timeout=timeout, allowed_updates=ALLOWED_UPDATES
+        )
+        await application.start()
+        try:
+            yield application
+        finally:
+            await application.updater.stop()
+            await application.stop()
+            if application.post_shutdown is not None:
+                await application.post_shutdown(application)

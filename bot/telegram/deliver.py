@@ -1,0 +1,104 @@
+"""Send the dialog's replies through the Bot API; the only module that knows PTB markup."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from telegram import (
+    Bot,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    LinkPreviewOptions,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden
+
+from bot.chat.events import EditButtons, Keyboard, Out, Send, SendDocument, SendPhoto, Toast
+from bot.chat.render import split_text
+
+log = logging.getLogger(__name__)
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+LAST_QUESTION = "question_message_id"
+
+
+def markup(buttons: Keyboard) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(button.text, callback_data=button.data) for button in row]
+            for row in buttons
+        ]
+    )
+
+
+async def deliver(
+    bot: Bot,
+    chat_id: int,
+    outs: Sequence[Out],
+    chat_data: dict[Any, Any],
+    query: CallbackQuery | None = None,
+) -> None:
+    """Send in order. A user who blocked the bot is given up on, as Telegram's rules say."""
+    try:
+        for out in outs:
+            await _deliver_one(bot, chat_id, out, chat_data, query)
+    except Forbidden:
+        log.info("chat unreachable (blocked or deleted); replies dropped")
+
+
+async def _deliver_one(
+    bot: Bot, chat_id: int, out: Out, chat_data: dict[Any, Any], query: CallbackQuery | None
+) -> None:
+    if isinstance(out, Send):
+        if out.question:
+            await _retire_previous_question(bot, chat_id, chat_data)
+        chunks = split_text(out.text)
+        for index, chunk in enumerate(chunks):
+            last = index == len(chunks) - 1
+            message = await bot.send_message(
+                chat_id,
+                chunk,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=NO_PREVIEW,
+                reply_markup=markup(out.buttons) if last else None,
+            )
+        if out.question and out.buttons:
+            chat_data[LAST_QUESTION] = message.message_id
+    elif isinstance(out, EditButtons):
+        if chat_data.get(LAST_QUESTION) == out.message_id and not out.buttons:
+            chat_data.pop(LAST_QUESTION, None)
+        await _edit_markup(bot, chat_id, out.message_id, out.buttons)
+    elif isinstance(out, SendPhoto):
+        await bot.send_photo(
+            chat_id, photo=out.data, caption=out.caption or None, parse_mode=ParseMode.HTML
+        )
+    elif isinstance(out, SendDocument):
+        await bot.send_document(
+            chat_id,
+            document=InputFile(out.data, filename=out.filename),
+            caption=out.caption or None,
+            parse_mode=ParseMode.HTML,
+        )
+    elif isinstance(out, Toast) and query is not None:
+        await query.answer(out.text or None, show_alert=len(out.text) > 60)
+
+
+async def _retire_previous_question(bot: Bot, chat_id: int, chat_data: dict[Any, Any]) -> None:
+    """Remove the buttons of the previous question so it cannot be answered twice by mistake
+    (a press would be refused as stale anyway)."""
+    previous = chat_data.pop(LAST_QUESTION, None)
+    if previous is not None:
+        await _edit_markup(bot, chat_id, previous, ())
+
+
+async def _edit_markup(bot: Bot, chat_id: int, message_id: int, buttons: Keyboard) -> None:
+    try:
+        await bot.edit_message_reply_markup(chat_id, message_id, reply_markup=markup(buttons))
+    except BadRequest as error:
+        # "message is not modified" or a message that is gone: nothing to retire.
+        log.debug("keyboard not edited: %s", error.message)

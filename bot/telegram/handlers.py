@@ -1,0 +1,92 @@
+"""PTB handlers: each reads the update into an ``Incoming``, lets the dialog decide and store
+(one transaction, committed), then delivers the replies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+
+from bot.chat.dialog import Dialog
+from bot.chat.events import Incoming
+from bot.telegram.deliver import deliver
+
+Context = ContextTypes.DEFAULT_TYPE
+MEDIA_KINDS = (
+    "sticker",
+    "photo",
+    "voice",
+    "video",
+    "video_note",
+    "audio",
+    "document",
+    "animation",
+    "location",
+    "contact",
+    "poll",
+)
+
+
+def incoming_from(update: Update, **fields: Any) -> Incoming:
+    user = update.effective_user
+    chat = update.effective_chat
+    assert user is not None and chat is not None
+    return Incoming(
+        update_id=update.update_id,
+        user_id=user.id,
+        language_code=user.language_code,
+        private=chat.type == "private",
+        **fields,
+    )
+
+
+def parse_command(text: str) -> tuple[str, tuple[str, ...]]:
+    """'/start@samen_bot TOKEN' → ('start', ('TOKEN',))."""
+    head, *args = text.split()
+    return head[1:].split("@", 1)[0].lower(), tuple(args)
+
+
+def register_handlers(
+    application: Application[Any, Any, Any, Any, Any, Any], dialog: Dialog
+) -> None:
+    """All handlers, in one place. Order matters: commands before plain text, text before the
+    catch-all for media; only private chats are served (answers are personal)."""
+
+    async def reply(update: Update, context: Context, incoming: Incoming) -> None:
+        outs = await dialog.handle(incoming)
+        chat = update.effective_chat
+        assert chat is not None and context.chat_data is not None
+        await deliver(context.bot, chat.id, outs, context.chat_data, update.callback_query)
+
+    async def on_command(update: Update, context: Context) -> None:
+        assert update.effective_message is not None and update.effective_message.text
+        command, args = parse_command(update.effective_message.text)
+        await reply(update, context, incoming_from(update, command=command, args=args))
+
+    async def on_button(update: Update, context: Context) -> None:
+        query = update.callback_query
+        assert query is not None
+        message_id = query.message.message_id if query.message is not None else None
+        await reply(
+            update,
+            context,
+            incoming_from(update, button=query.data or "", button_message_id=message_id),
+        )
+
+    async def on_text(update: Update, context: Context) -> None:
+        assert update.effective_message is not None
+        await reply(update, context, incoming_from(update, text=update.effective_message.text))
+
+    async def on_media(update: Update, context: Context) -> None:
+        message = update.effective_message
+        kind = next(
+            (k for k in MEDIA_KINDS if message is not None and getattr(message, k)), "other"
+        )
+        await reply(update, context, incoming_from(update, media=kind))
+
+    private = filters.ChatType.PRIVATE
+    application.add_handler(MessageHandler(private & filters.COMMAND, on_command))
+    application.add_handler(CallbackQueryHandler(on_button))
+    application.add_handler(MessageHandler(private & filters.TEXT, on_text))
+    application.add_handler(MessageHandler(private & ~filters.StatusUpdate.ALL, on_media))

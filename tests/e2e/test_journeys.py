@@ -1,0 +1,258 @@
+"""Every audience's journey through the real bot, over HTTP, against the local Bot API server."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from storage.models import Answer, Contribution, ConversationRow, Member, Participant
+from tests.e2e.conftest import (
+    BotHarness,
+    answer_current,
+    ask,
+    option_labels,
+    press,
+    question_of,
+    say,
+    tap,
+)
+
+
+async def count(harness: BotHarness, model: type, *where: object) -> int:
+    assert harness.runtime is not None
+    async with harness.runtime.sessions() as session:
+        return int(await session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+
+
+async def test_jongere_from_deep_link_to_thanks(harness: BotHarness) -> None:
+    """A jongere opens the link, sees the notice, taps 'Ik doe mee', answers all, gets thanks."""
+    token = await harness.campaign("jongeren")
+    user = harness.api.user(5551234, first_name="Noor")
+    (notice,) = await say(user, f"/start {token}")
+    assert "anoniem" in (notice.text or "") and "geen hulplijn" in (notice.text or "")
+    assert [row[0][0] for row in notice.buttons] == ["Ik doe mee", "Nee, liever niet"]
+    messages = await press(user, notice, "Ik doe mee")
+    answered = 0
+    while True:
+        question = question_of(messages)
+        assert "Vraag" in (question.text or "")
+        messages = await answer_current(user, question)
+        answered += 1
+        if any("Klaar! Dank je wel" in (m.text or "") for m in messages):
+            break
+        assert answered < 40
+    participants = await count(harness, Participant, Participant.completed.is_(True))
+    assert participants == 1
+    stored = await count(harness, ConversationRow.__table__.c.id.table, ConversationRow.finished)
+    assert stored == 1
+    assert await count(harness, Answer) >= answered - 2  # "Nee" branches end without text
+
+
+async def test_no_question_before_consent(harness: BotHarness) -> None:
+    """Before 'Ik doe mee' is tapped, no question is sent; 'Nee' sends none either."""
+    token = await harness.campaign("jongeren")
+    user = harness.api.user(5551235)
+    (notice,) = await say(user, f"/start {token}")
+    (reply,) = await tap(user, notice, "Nee, liever niet")
+    assert "Vraag" not in (reply.text or "") and "geen probleem" in (reply.text or "")
+    assert await count(harness, Participant) == 0
+
+
+async def test_ouder_stops_halfway_and_resumes_after_restart(harness: BotHarness) -> None:
+    """An ouder answers two questions, stops, the bot restarts, /start continues at question 3."""
+    token = await harness.campaign("ouders")
+    user = harness.api.user(5551236, language_code="nl")
+    (notice,) = await say(user, f"/start {token}")
+    assert "U doet anoniem mee" in (notice.text or "")
+    messages = await press(user, notice, "Ik doe mee")
+    for _ in range(2):
+        messages = await answer_current(user, question_of(messages))
+    assert "Vraag 3 van" in (question_of(messages).text or "")
+    (stopped,) = await say(user, "/stop")
+    assert "bewaard" in (stopped.text or "")
+    await harness.restart()
+    messages = await ask(user, f"/start {token}")
+    assert "Welkom terug" in (messages[0].text or "")
+    assert "Vraag 3 van" in (question_of(messages).text or "")
+    assert await count(harness, Answer) == 2
+
+
+async def test_closed_campaign_is_refused_politely(harness: BotHarness) -> None:
+    """A link whose closing date has passed says the round is closed; nothing is stored."""
+    token = await harness.campaign("jongeren", closes_on=date.today() - timedelta(days=1))
+    user = harness.api.user(5551237)
+    (reply,) = await say(user, f"/start {token}")
+    assert "gesloten" in (reply.text or "")
+    assert await count(harness, Participant) == 0
+
+
+async def test_unknown_link_and_plain_start(harness: BotHarness) -> None:
+    """/start with a wrong token and /start without one explain how to get a link."""
+    user = harness.api.user(5551238)
+    (wrong,) = await say(user, "/start nietbestaand")
+    assert "werkt niet" in (wrong.text or "")
+    (plain,) = await say(user, "/start")
+    assert "link" in (plain.text or "")
+
+
+async def test_werkgroeplid_tip_back_and_skip(harness: BotHarness) -> None:
+    """A member joins, gives name and organisation, opens step 1, asks a tip, goes back, skips."""
+    _, _, member_token = await harness.werkgroep("armoede")
+    user = harness.api.user(7770001)
+    (ask_name,) = await say(user, f"/start {member_token}")
+    assert "Wat is je naam" in (ask_name.text or "")
+    (ask_org,) = await say(user, "Fatima de Vries")
+    assert "organisatie" in (ask_org.text or "")
+    (steps,) = await say(user, "GGD Kennemerland")
+    assert "Kies een stap" in (steps.text or "")
+    messages = await press(user, steps, steps.buttons[0][0][0])
+    first = question_of(messages)
+    assert "Vraag 1 van" in (first.text or "")
+    helpers = [text for row in first.buttons for text, data in row if data and data[0] in "tv"]
+    if helpers:
+        (tip,) = await tap(user, first, helpers[0])
+        assert tip.text and len(tip.text) > 10
+    messages = await ask(user, "Kinderen in armoede doen minder mee.")
+    second = question_of(messages)
+    assert "Vraag 2 van" in (second.text or "")
+    messages = await press(user, second, "⬅ Terug")
+    back = question_of(messages)
+    assert "Vraag 1 van" in (back.text or "") and "vorige antwoord" in (back.text or "")
+    messages = await ask(user, "Een betere versie van mijn antwoord.")
+    messages = await press(user, question_of(messages), "Overslaan ➡")
+    assert "Vraag 3 van" in (question_of(messages).text or "")
+    assert harness.runtime is not None
+    async with harness.runtime.sessions() as session:
+        contributions = (await session.scalars(select(Contribution))).all()
+        member = await session.scalar(select(Member))
+    assert [c.value for c in contributions] == [{"value": "Een betere versie van mijn antwoord."}]
+    assert member is not None and member.name == "Fatima de Vries"
+    assert member.organisation == "GGD Kennemerland"
+
+
+async def test_forged_and_stale_buttons_change_nothing(harness: BotHarness) -> None:
+    """A forged button and a button of an answered question get the 'oude vraag' notice."""
+    token = await harness.campaign("jongeren")
+    user = harness.api.user(5551239)
+    (notice,) = await say(user, f"/start {token}")
+    messages = await press(user, notice, "Ik doe mee")
+    first = question_of(messages)
+    messages = await answer_current(user, first)
+    before = await count(harness, Answer)
+    forged = await user.press(first.message_id, "o:deadbeef:0")
+    answer = await user.wait_answer(forged)
+    assert "oude vraag" in answer.text
+    stale = await user.press(first.message_id, first.buttons[0][0][1])
+    assert "oude vraag" in (await user.wait_answer(stale)).text
+    assert await count(harness, Answer) == before
+    assert not user.message(first.message_id).buttons  # its keyboard was removed
+
+
+async def test_unexpected_media_and_huge_paste(harness: BotHarness) -> None:
+    """A sticker or a 5,000-character paste gets a short hint and the question again."""
+    token = await harness.campaign("jongeren")
+    user = harness.api.user(5551240)
+    (notice,) = await say(user, f"/start {token}")
+    messages = await press(user, notice, "Ik doe mee")
+    question = question_of(messages)
+    mark = user.mark()
+    await user.send_sticker()
+    hint, again = await user.wait_new(mark, 2)
+    assert "alleen tekst" in (hint.text or "")
+    assert option_labels(again) == option_labels(question)
+    messages = await ask(user, "x" * 5000)
+    assert "Tik op een van de knoppen" in (question_of(messages).text or "")
+    assert await count(harness, Answer) == 0
+
+
+async def test_same_update_twice_is_processed_once(harness: BotHarness) -> None:
+    """Telegram delivering one update twice stores one answer and sends one reply."""
+    token = await harness.campaign("jongeren")
+    user = harness.api.user(5551241)
+    (notice,) = await say(user, f"/start {token}")
+    messages = await press(user, notice, "Ik doe mee")
+    question = question_of(messages)
+    data = question.buttons[0][0][1]
+    update = {
+        "update_id": 990001,
+        "callback_query": {
+            "id": "cb-990001",
+            "from": user.info,
+            "chat_instance": "ci-1",
+            "data": data,
+            "message": {
+                "message_id": question.message_id,
+                "date": 0,
+                "chat": {"id": user.chat_id, "type": "private"},
+                "text": question.text,
+            },
+        },
+    }
+    mark = user.mark()
+    harness.api.raw_update(update)
+    harness.api.raw_update(update)
+    await user.wait_new(mark, 1)
+    await asyncio.sleep(0.5)
+    new_questions = [m for m in user.messages()[mark:] if "Vraag 2 van" in (m.text or "")]
+    assert len(new_questions) == 1
+    assert await count(harness, Answer) == 1
+
+
+async def test_help_line_command_in_every_state(harness: BotHarness) -> None:
+    """/hulp answers with the help lines before consent, mid-flow, and after finishing."""
+    token = await harness.campaign("jongeren")
+    user = harness.api.user(5551242)
+    (reply,) = await say(user, "/hulp")
+    assert "0800-0432" in (reply.text or "") and "112" in (reply.text or "")
+    (notice,) = await say(user, f"/start {token}")
+    await press(user, notice, "Ik doe mee")
+    (reply,) = await say(user, "/hulp")
+    assert "113" in (reply.text or "")
+
+
+async def test_commands_registered_per_language(harness: BotHarness) -> None:
+    """setMyCommands registers the commands for every shipped language."""
+    commands = harness.api.commands()
+    assert {"start", "help", "hulp", "terug", "overslaan", "stop", "taal"} <= {
+        c["command"] for c in commands
+    }
+    assert harness.api.commands(language_code="en")
+
+
+async def _coordinator(harness: BotHarness, user_id: int) -> tuple[str, object]:
+    werkgroep_id, coordinator_token, _ = await harness.werkgroep("armoede")
+    user = harness.api.user(user_id)
+    await say(user, f"/start {coordinator_token}")
+    await say(user, "Co Ordinator")
+    await say(user, "Gemeente Velsen")
+    return werkgroep_id, user
+
+
+async def test_coordinator_creates_campaign_with_link_and_qr(harness: BotHarness) -> None:
+    """/campagne → Jongeren → stap 3 gives a t.me link and a QR photo; /campagnes lists it."""
+    _, user = await _coordinator(harness, 8880001)
+    (ask,) = await say(user, "/campagne Zaanstad-Oost")  # type: ignore[arg-type]
+    (steps,) = await tap(user, ask, "Jongeren")  # type: ignore[arg-type]
+    step3 = next(text for row in steps.buttons for text, _ in row if text.startswith("3."))
+    link_message, photo = await tap(user, steps, step3, replies=2)  # type: ignore[arg-type]
+    assert "https://t.me/samenspraak_test_bot?start=" in (link_message.text or "")
+    assert photo.photo is not None and photo.photo.startswith(b"\x89PNG")
+    (listing,) = await say(user, "/campagnes")  # type: ignore[arg-type]
+    assert "Zaanstad-Oost" in (listing.text or "") and "open" in (listing.text or "")
+
+
+async def test_member_cannot_use_coordinator_commands(harness: BotHarness) -> None:
+    """A member asking /campagne or /leden gets the neutral refusal and nothing is created."""
+    _, _, member_token = await harness.werkgroep("armoede")
+    user = harness.api.user(8880002)
+    await say(user, f"/start {member_token}")
+    await say(user, "Lid Een")
+    await say(user, "School")
+    for command in ("/campagne", "/leden", "/uitnodigen", "/campagnes"):
+        (reply,) = await say(user, command)
+        assert "alleen een coördinator" in (reply.text or "")
+    stranger = harness.api.user(8880003)
+    (reply,) = await say(stranger, "/leden")
+    assert "alleen een coördinator" in (reply.text or "")
