@@ -14,6 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.engine import Catalog, Engine, load_catalog
 from storage.db import make_engine, make_sessionmaker, upgrade_async
 
+# See bot/telegram/__init__.py: PTB warns on RetryAfter without it, and warnings are errors.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
 ROOT = Path(__file__).resolve().parent.parent
 FLOWS = ROOT / "flows"
 PG_URL = os.environ.get("SAMENSPRAAK_TEST_DATABASE_URL")

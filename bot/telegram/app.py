@@ -22,7 +22,9 @@ from bot.logging import configure_logging
 from bot.privacy.retention import purge
 from bot.runtime import Runtime
 from bot.telegram.handlers import register_handlers
+from bot.telegram.throttle import PerUserUpdateProcessor
 from bot.telegram.webhook import webhook_app
+from storage.db import is_sqlite
 from bot.translate import translator
 
 log = logging.getLogger(__name__)
@@ -64,6 +66,10 @@ def build_application(runtime: Runtime) -> AnyApplication:
         .base_file_url(settings.telegram_file_url)
         # Waits out 429 flood limits (retry_after) instead of dropping messages.
         .rate_limiter(AIORateLimiter(max_retries=5))
+        # Several users at once, each user's updates in order; SQLite has one writer anyway.
+        .concurrent_updates(
+            PerUserUpdateProcessor(1 if is_sqlite(settings.resolved_database_url) else 16)
+        )
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from telegram import Update
@@ -10,7 +11,10 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Messag
 
 from bot.chat.dialog import Dialog
 from bot.chat.events import Incoming
+from bot.chat.events import Send
 from bot.telegram.deliver import deliver
+from bot.telegram.throttle import FLOOD_NOTICE, Throttle
+from bot.translate import negotiate, translator
 
 Context = ContextTypes.DEFAULT_TYPE
 MEDIA_KINDS = (
@@ -53,10 +57,20 @@ def register_handlers(
     """All handlers, in one place. Order matters: commands before plain text, text before the
     catch-all for media; only private chats are served (answers are personal)."""
 
+    throttle = Throttle()
+
     async def reply(update: Update, context: Context, incoming: Incoming) -> None:
-        outs = await dialog.handle(incoming)
         chat = update.effective_chat
         assert chat is not None and context.chat_data is not None
+        allowed, notify = throttle.check(incoming.user_id)
+        if not allowed:
+            if notify:
+                t = translator(
+                    negotiate(incoming.language_code, dialog.runtime.settings.default_locale)
+                )
+                await deliver(context.bot, chat.id, [Send(escape(t.gettext(FLOOD_NOTICE)))], {})
+            return
+        outs = await dialog.handle(incoming)
         await deliver(context.bot, chat.id, outs, context.chat_data, update.callback_query)
 
     async def on_command(update: Update, context: Context) -> None:
