@@ -28,5 +28,10 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/pytest -q
 
+# Translations: extract flows and code into locales/messages.pot, update every
+# locales/<lang>/LC_MESSAGES/messages.po, compile the .mo files (see docs/translations.md).
+i18n: $(STAMP)
+	$(BIN)/python scripts/i18n.py
+
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -24,8 +24,8 @@ from bot.runtime import Runtime
 from bot.telegram.handlers import register_handlers
 from bot.telegram.throttle import PerUserUpdateProcessor
 from bot.telegram.webhook import webhook_app
-from storage.db import is_sqlite
 from bot.translate import translator
+from storage.db import is_sqlite
 
 log = logging.getLogger(__name__)
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]

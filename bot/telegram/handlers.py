@@ -10,8 +10,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot.chat.dialog import Dialog
-from bot.chat.events import Incoming
-from bot.chat.events import Send
+from bot.chat.events import Incoming, Send
 from bot.telegram.deliver import deliver
 from bot.telegram.throttle import FLOOD_NOTICE, Throttle
 from bot.translate import negotiate, translator
