@@ -534,7 +534,15 @@ BUTTONS: dict[str, Handler] = {
     "e": forget_confirm,
 }
 
+async def consent_pending(turn: Turn) -> None:
+    """Text typed at the privacy notice: nothing is stored before the 'Ik doe mee' tap."""
+    turn.replies.send(
+        escape(turn.t.gettext("Tik eerst op 'Ik doe mee' om te beginnen, of op 'Nee, liever niet'."))
+    )
+
+
 MODES: dict[str, Handler] = {
+    "consent": consent_pending,
     "member_name": member_name,
     "member_org": member_organisation,
 }
