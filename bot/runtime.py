@@ -70,3 +70,34 @@ class Runtime:
 
     async def close(self) -> None:
         await self.database.dispose()
+
+
+async def due_reminders(runtime: Runtime) -> list[tuple[int, str]]:
+    """Members to remind now (Telegram user id, locale); moves each werkgroep's next date on."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from storage.models import Member, Werkgroep, utcnow
+
+    now = utcnow()
+    due: list[tuple[int, str]] = []
+    async with runtime.sessions.begin() as session:
+        werkgroepen = (
+            await session.scalars(
+                select(Werkgroep)
+                .where(Werkgroep.reminder_due_at.is_not(None), Werkgroep.reminder_due_at <= now)
+                .with_for_update()
+            )
+        ).all()
+        for werkgroep in werkgroepen:
+            members = await session.scalars(
+                select(Member).where(
+                    Member.werkgroep_id == werkgroep.id, Member.removed_at.is_(None)
+                )
+            )
+            due.extend(
+                (m.telegram_user_id, m.locale or runtime.settings.default_locale) for m in members
+            )
+            werkgroep.reminder_due_at = now + timedelta(days=werkgroep.reminder_days or 90)
+    return due

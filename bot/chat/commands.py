@@ -534,10 +534,13 @@ BUTTONS: dict[str, Handler] = {
     "e": forget_confirm,
 }
 
+
 async def consent_pending(turn: Turn) -> None:
     """Text typed at the privacy notice: nothing is stored before the 'Ik doe mee' tap."""
     turn.replies.send(
-        escape(turn.t.gettext("Tik eerst op 'Ik doe mee' om te beginnen, of op 'Nee, liever niet'."))
+        escape(
+            turn.t.gettext("Tik eerst op 'Ik doe mee' om te beginnen, of op 'Nee, liever niet'.")
+        )
     )
 
 

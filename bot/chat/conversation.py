@@ -289,10 +289,10 @@ async def before_question(turn: Turn, row: ConversationRow, asked: NextQuestion)
     member = await turn.session.get(Member, row.member_id)
     if member is None:
         return
-    for message in await turn.runtime.discussion_input(
-        turn, member.werkgroep_id, turn.runtime.engine.flow(row.flow_id)
-    ):
-        turn.replies.add(message)
+    from bot.chat.voices import input_for_discussion
+
+    flow = turn.runtime.engine.flow(row.flow_id)
+    turn.replies.add(*await input_for_discussion(turn, member.werkgroep_id, flow))
 
 
 async def show_current(turn: Turn, row: ConversationRow, note: str | None = None) -> None:

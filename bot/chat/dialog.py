@@ -55,16 +55,21 @@ Handler = Callable[[Turn], Awaitable[None]]
 
 class Dialog:
     def __init__(self, runtime: Runtime) -> None:
-        from bot.chat import commands, conversation, coordinator
+        from bot.chat import commands, conversation, coordinator, voices
 
         self.runtime = runtime
-        self.commands: dict[str, Handler] = {**commands.COMMANDS, **coordinator.COMMANDS}
+        self.commands: dict[str, Handler] = {
+            **commands.COMMANDS,
+            **coordinator.COMMANDS,
+            **voices.COMMANDS,
+        }
         self.buttons: dict[str, Handler] = {
             **commands.BUTTONS,
             **conversation.BUTTONS,
             **coordinator.BUTTONS,
+            **voices.BUTTONS,
         }
-        self.modes: dict[str, Handler] = commands.MODES
+        self.modes: dict[str, Handler] = {**commands.MODES, **voices.MODES}
         self._answer_text = conversation.answer_text
         self._media = conversation.media
 

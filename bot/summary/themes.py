@@ -49,8 +49,21 @@ def tokens(text: str) -> list[str]:
     return _WORD.findall(_fold(_MARKER.sub(" ", text)))
 
 
+# Dutch plurals turn a final s or f into z or v (huis/huizen, brief/brieven); the stemmer keeps
+# the z and v, so both sides are brought back to s and f.
+_FINAL = str.maketrans({"z": "s", "v": "f"})
+
+
 def _stem(word: str) -> str:
-    return str(_stemmer().stemWord(word))
+    stem = str(_stemmer().stemWord(word))
+    return stem[:-1] + stem[-1].translate(_FINAL) if stem else stem
+
+
+def _keys(word: str) -> set[str]:
+    """A word's look-up keys: its stem and the word itself. The Porter stemmer cuts a final
+    s now and then ("toets" -> "toet", but "toetsen" -> "toets"); matching the stem of one
+    form against the other form catches those."""
+    return {_stem(word), word}
 
 
 class ThemeMatcher:
@@ -78,9 +91,11 @@ class ThemeMatcher:
         if folded.startswith("*") and not folded.endswith("*"):
             self._suffixes.append((folded.lstrip("*"), key))
             return
-        stems = tuple(_stem(word) for word in tokens(folded))
+        words = tokens(folded)
+        stems = tuple(_stem(word) for word in words)
         if len(stems) == 1:
-            self._single[stems[0]].add(key)
+            for look_up in _keys(words[0]):
+                self._single[look_up].add(key)
         elif stems:
             self._phrases[stems[0]].append((stems, key))
 
@@ -89,8 +104,9 @@ class ThemeMatcher:
         words = tokens(text)
         stems = [_stem(word) for word in words]
         found: set[str] = set()
-        for index, stem in enumerate(stems):
+        for index, (word, stem) in enumerate(zip(words, stems, strict=True)):
             found.update(self._single.get(stem, ()))
+            found.update(self._single.get(word, ()))
             for phrase, key in self._phrases.get(stem, ()):
                 if tuple(stems[index : index + len(phrase)]) == phrase:
                     found.add(key)

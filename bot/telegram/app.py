@@ -20,7 +20,7 @@ from bot.errors import ConfigError
 from bot.i18n import SUPPORTED_LOCALES
 from bot.logging import configure_logging
 from bot.privacy.retention import purge
-from bot.runtime import Runtime
+from bot.runtime import Runtime, due_reminders
 from bot.telegram.handlers import register_handlers
 from bot.telegram.throttle import PerUserUpdateProcessor
 from bot.telegram.webhook import webhook_app
@@ -80,6 +80,12 @@ def build_application(runtime: Runtime) -> AnyApplication:
     return application
 
 
+REMINDER = (
+    "Het is tijd voor de periodieke reflectie van je werkgroep: helpt wat we doen? "
+    "Tik op /stap en kies de stap over meten, bijsturen of leren en verbeteren."
+)
+
+
 def schedule_jobs(application: AnyApplication, runtime: Runtime) -> None:
     """Daily retention: cut pseudonym links of campaigns that are over (see bot.privacy)."""
 
@@ -88,9 +94,20 @@ def schedule_jobs(application: AnyApplication, runtime: Runtime) -> None:
             report = await purge(session, runtime.settings.retention_days)
         log.info("retention: %s campaign(s) cut", report.campaigns_cut)
 
+    async def reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
+        for user_id, locale in await due_reminders(runtime):
+            t = translator(locale)
+            try:
+                await context.bot.send_message(user_id, t.gettext(REMINDER))
+            except TelegramError:
+                log.info("reminder not delivered")
+
     assert application.job_queue is not None
     application.job_queue.run_repeating(
         retention, interval=timedelta(days=1), first=60, name="retention"
+    )
+    application.job_queue.run_repeating(
+        reminders, interval=timedelta(hours=1), first=30, name="reminders"
     )
 
 

@@ -71,5 +71,6 @@ async def test_crisis_text_gets_help_lines_first_in_every_state(harness: BotHarn
     assert harness.runtime is not None
     async with harness.runtime.sessions() as session:
         flagged = await session.scalar(
-            select(func.count()).select_from(Answer).where(Answer.crisis.is_(True)))
+            select(func.count()).select_from(Answer).where(Answer.crisis.is_(True))
+        )
     assert flagged and flagged >= 1

@@ -1,0 +1,310 @@
+"""From voices to plan, in chat: /samenvatting, /plan, /vastleggen, /herinnering, and the
+aggregated input shown to the werkgroep at the question where it is discussed.
+
+All figures come from :mod:`bot.summary`, which applies the disclosure rules; this module only
+asks, renders and sends. Every summary and export is written to the audit log there.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from html import escape
+from typing import TYPE_CHECKING
+
+from bot.chat.coordinator import actor, coordinator_of
+from bot.chat.events import Button, EditButtons, Out, Send, SendDocument, SendPhoto, Toast
+from bot.engine.runner import clean_text
+from bot.engine.schema import Flow
+from bot.summary.build import build_summary, discussion_input
+from bot.summary.chart import render_chart
+from bot.summary.export import export_plan
+from bot.summary.model import Summary
+from bot.summary.plan import build_plan, record_agreed_answer
+from bot.summary.render import render_text, split_message
+from storage.models import Werkgroep, utcnow
+
+if TYPE_CHECKING:
+    from bot.chat.dialog import Handler, Turn
+
+MAX_AGREED = 4000
+MAX_REMINDER_DAYS = 365
+
+
+async def input_for_discussion(turn: Turn, werkgroep_id: str, flow: Flow) -> list[Out]:
+    """What jongeren and ouders said at this step, before the question that discusses it."""
+    summary = await discussion_input(
+        turn.session,
+        turn.runtime.catalog,
+        werkgroep_id,
+        flow.plan.step,
+        turn.runtime.settings.min_group_size,
+        actor="discussion",
+    )
+    if summary is None:
+        return [
+            Send(
+                escape(
+                    turn.t.gettext(
+                        "Nog niet bekend wat jongeren en ouders zeggen: er is voor deze stap nog "
+                        "geen campagne. Een coördinator maakt er een met /campagne."
+                    )
+                )
+            )
+        ]
+    intro = Send(escape(turn.t.gettext("Eerst: dit zeiden jongeren en ouders bij deze stap.")))
+    return [intro, *_summary_messages(turn, summary)]
+
+
+def _summary_messages(turn: Turn, summary: Summary) -> list[Out]:
+    text = render_text(summary, turn.t.gettext, turn.locale)
+    messages: list[Out] = [Send(chunk) for chunk in split_message(text)]
+    for step in summary.steps:
+        chart = render_chart(step, turn.t.gettext, turn.locale)
+        if chart is not None:
+            caption = turn.t.gettext("Zorgen en kansen, stap %(number)s") % {"number": step.number}
+            messages.append(SendPhoto(chart, escape(caption)))
+    return messages
+
+
+# --- /samenvatting ----------------------------------------------------------------------------
+
+
+async def summary_command(turn: Turn) -> None:
+    member = await coordinator_of(turn)
+    if member is None:
+        return
+    step = turn.incoming.args[0] if turn.incoming.args else None
+    werkgroep = await turn.session.get(Werkgroep, member.werkgroep_id)
+    template = turn.runtime.catalog.templates.get(werkgroep.template_id) if werkgroep else None
+    if step is not None and template is not None:
+        keys = {s.key: s.key for s in template.steps} | {s.number: s.key for s in template.steps}
+        if step not in keys:
+            turn.replies.send(
+                escape(
+                    turn.t.gettext("Onbekende stap %(step)s. Kies uit: %(steps)s")
+                    % {"step": step, "steps": ", ".join(s.key for s in template.steps)}
+                )
+            )
+            return
+        step = keys[step]
+    summary = await build_summary(
+        turn.session,
+        turn.runtime.catalog,
+        member.werkgroep_id,
+        step,
+        turn.runtime.settings.min_group_size,
+        actor=actor(member),
+    )
+    if not summary.steps:
+        turn.replies.send(
+            escape(turn.t.gettext("Er zijn nog geen antwoorden van jongeren of ouders."))
+        )
+        return
+    turn.replies.add(*_summary_messages(turn, summary))
+
+
+# --- /plan ------------------------------------------------------------------------------------
+
+
+async def plan_command(turn: Turn) -> None:
+    member = await coordinator_of(turn)
+    if member is None:
+        return
+    werkgroep = await turn.session.get(Werkgroep, member.werkgroep_id)
+    name = _filename(werkgroep.naam if werkgroep else "plan")
+    for fmt, extension in (("docx", "docx"), ("md", "md")):
+        data = await export_plan(
+            turn.session,
+            turn.runtime.catalog,
+            member.werkgroep_id,
+            fmt,
+            turn.runtime.settings.min_group_size,
+            actor=actor(member),
+            gettext=turn.t.gettext,
+            locale=turn.locale,
+        )
+        turn.replies.add(SendDocument(data, f"plan-{name}.{extension}"))
+    turn.replies.send(
+        escape(
+            turn.t.gettext(
+                "Het plan als Word-document en als Markdown. Leg gezamenlijke "
+                "antwoorden vast met /vastleggen."
+            )
+        )
+    )
+
+
+def _filename(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")[:40] or "plan"
+
+
+# --- /vastleggen ------------------------------------------------------------------------------
+
+
+async def agree_command(turn: Turn) -> None:
+    member = await coordinator_of(turn)
+    if member is None:
+        return
+    werkgroep = await turn.session.get(Werkgroep, member.werkgroep_id)
+    template = turn.runtime.catalog.templates.get(werkgroep.template_id) if werkgroep else None
+    if template is None:
+        return
+    buttons = tuple(
+        (Button(f"{step.number}. {turn.t.pgettext(template.id, step.title)}"[:60], f"a:{index}"),)
+        for index, step in enumerate(template.steps)
+        if turn.runtime.catalog.flow_for(template.id, step.key, "werkgroep") is not None
+    )
+    turn.replies.send(escape(turn.t.gettext("Voor welke stap leg je een antwoord vast?")), buttons)
+
+
+async def agree_button(turn: Turn) -> None:
+    """``a:<step>`` lists the step's questions; ``a:<step>:<question>`` shows what was said."""
+    member = await coordinator_of(turn)
+    if member is None:
+        return
+    parts = (turn.incoming.button or "").split(":")[1:]
+    plan = await build_plan(
+        turn.session,
+        turn.runtime.catalog,
+        member.werkgroep_id,
+        turn.runtime.settings.min_group_size,
+        actor=actor(member),
+    )
+    if not parts or not parts[0].isdigit() or int(parts[0]) >= len(plan.steps):
+        turn.replies.toast = Toast(turn.t.gettext("Deze knop hoort bij een oude vraag."))
+        return
+    step = plan.steps[int(parts[0])]
+    if len(parts) == 1:
+        turn.replies.send(
+            escape(turn.t.gettext("Welke vraag?")),
+            tuple(
+                (Button(question.text[:60], f"a:{parts[0]}:{index}"),)
+                for index, question in enumerate(step.questions)
+            ),
+        )
+        return
+    if not parts[1].isdigit() or int(parts[1]) >= len(step.questions):
+        return
+    question = step.questions[int(parts[1])]
+    if turn.incoming.button_message_id is not None:
+        turn.replies.add(EditButtons(turn.incoming.button_message_id, ()))
+    lines = [f"<b>{escape(question.text)}</b>", escape(turn.t.gettext("Bijdragen van leden:"))]
+    lines += [
+        "• " + escape(f"{c.member} ({c.organisation or '-'}): {c.answer}")
+        for c in question.contributions
+    ] or ["• " + escape(turn.t.gettext("nog geen"))]
+    if question.agreed:
+        lines.append(escape(turn.t.gettext("Nu vastgelegd: %(text)s") % {"text": question.agreed}))
+    lines.append(
+        escape(turn.t.gettext("Typ het gezamenlijke antwoord. Een streepje (-) wist het."))
+    )
+    turn.replies.send("\n".join(lines))
+    if step.voice is not None and question.discuss_input:
+        turn.replies.add(*_summary_messages_for_step(turn, plan.summary, step.key))
+    turn.chat.mode = "agreed"
+    turn.chat.context = {**turn.chat.context, "agree": [step.key, question.question_id]}
+
+
+def _summary_messages_for_step(turn: Turn, summary: Summary, step_key: str) -> list[Out]:
+    from dataclasses import replace
+
+    only = replace(summary, steps=tuple(s for s in summary.steps if s.step_key == step_key))
+    return _summary_messages(turn, only)
+
+
+async def agreed_text(turn: Turn) -> None:
+    member = await coordinator_of(turn)
+    target = turn.chat.context.get("agree")
+    turn.chat.mode = None
+    turn.chat.context = {k: v for k, v in turn.chat.context.items() if k != "agree"}
+    if member is None or not target:
+        return
+    text = clean_text(turn.incoming.text or "")
+    if len(text) > MAX_AGREED:
+        turn.chat.mode = "agreed"
+        turn.chat.context = {**turn.chat.context, "agree": target}
+        turn.replies.send(
+            escape(turn.t.gettext("Dat is te lang (meer dan %(max)s tekens). Maak het korter."))
+            % {"max": MAX_AGREED}
+        )
+        return
+    await record_agreed_answer(
+        turn.session,
+        member.werkgroep_id,
+        target[0],
+        target[1],
+        "" if text == "-" else text,
+        member.name,
+        catalog=turn.runtime.catalog,
+        actor=actor(member),
+    )
+    turn.replies.send(
+        escape(
+            turn.t.gettext("Vastgelegd. Het staat in het plan (/plan).")
+            if text != "-"
+            else turn.t.gettext("Het vastgelegde antwoord is gewist.")
+        )
+    )
+
+
+# --- /herinnering -----------------------------------------------------------------------------
+
+
+async def reminder_command(turn: Turn) -> None:
+    member = await coordinator_of(turn)
+    if member is None:
+        return
+    werkgroep = await turn.session.get(Werkgroep, member.werkgroep_id)
+    assert werkgroep is not None
+    args = turn.incoming.args
+    if not args:
+        current = (
+            turn.t.gettext("elke %(days)s dagen") % {"days": werkgroep.reminder_days}
+            if werkgroep.reminder_days
+            else turn.t.gettext("uit")
+        )
+        turn.replies.send(
+            escape(
+                turn.t.gettext(
+                    "Herinnering voor de periodieke reflectie: %(current)s. Instellen: "
+                    "/herinnering 90 (dagen), uitzetten: /herinnering uit."
+                )
+                % {"current": current}
+            )
+        )
+        return
+    if args[0].lower() in ("uit", "off", "0"):
+        werkgroep.reminder_days = None
+        werkgroep.reminder_due_at = None
+        turn.replies.send(escape(turn.t.gettext("De herinnering staat uit.")))
+    elif args[0].isdigit() and 1 <= int(args[0]) <= MAX_REMINDER_DAYS:
+        werkgroep.reminder_days = int(args[0])
+        werkgroep.reminder_due_at = utcnow() + timedelta(days=int(args[0]))
+        turn.replies.send(
+            escape(
+                turn.t.gettext("Elke %(days)s dagen krijgen alle leden een herinnering.")
+                % {"days": args[0]}
+            )
+        )
+    else:
+        turn.replies.send(
+            escape(
+                turn.t.gettext("Geef een aantal dagen van 1 tot %(max)s, of 'uit'.")
+                % {"max": MAX_REMINDER_DAYS}
+            )
+        )
+        return
+    from storage import repo
+
+    await repo.audit(turn.session, actor(member), "reminder.set", werkgroep.id, days=args[0])
+
+
+COMMANDS: dict[str, Handler] = {
+    "samenvatting": summary_command,
+    "plan": plan_command,
+    "vastleggen": agree_command,
+    "herinnering": reminder_command,
+}
+BUTTONS: dict[str, Handler] = {"a": agree_button}
+MODES: dict[str, Handler] = {"agreed": agreed_text}

@@ -1,0 +1,143 @@
+"""A PNG chart of the top zorgen and kansen themes per audience, for one step.
+
+Drawn with matplotlib's object API on a bare :class:`~matplotlib.figure.Figure` rendered by
+the Agg canvas: pyplot is never imported, so no global figure registry, no backend switch
+(``matplotlib.use``) and no state shared between concurrent requests; style settings live in
+an ``rc_context`` for the duration of one drawing. Suppressed cells get no bar; a note under
+the chart says so.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import Any
+
+import matplotlib
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from bot.summary.model import QuestionSummary, RoundSummary, StepSummary
+from bot.summary.render import N_, Formatter, Gettext, untranslated
+from bot.summary.themes import OVERIG
+
+__all__ = ["TOP_THEMES", "render_chart"]
+
+TOP_THEMES = 6
+COLOURS = ("#1f6f8b", "#e07a1f", "#6a8d3a", "#8b3a62")  # colour-blind friendly enough pair first
+STYLE: dict[str, Any] = {"font.size": 9, "axes.spines.top": False, "axes.spines.right": False}
+
+# Question ids that carry zorgen and kansen in the shipped flows (e.g. "zorgen", "kansen-buurt").
+PANELS = (("zorg", N_("Zorgen")), ("kans", N_("Kansen")))
+
+
+def _panel_question(
+    audience_questions: Sequence[QuestionSummary], stem: str
+) -> QuestionSummary | None:
+    for question in audience_questions:
+        if question.themes and stem in question.question_id:
+            return question
+    return None
+
+
+def _bars(round_: RoundSummary, stem: str) -> tuple[list[str], dict[str, dict[str, float]], bool]:
+    """Theme labels (most mentioned first), shares per audience, and whether any were hidden."""
+    shares: dict[str, dict[str, float]] = {}
+    labels: dict[str, str] = {}
+    hidden = False
+    for audience in round_.audiences:
+        question = _panel_question(audience.questions, stem)
+        if question is None:
+            continue
+        for row in question.rows:
+            if row.key == OVERIG:
+                continue
+            if row.share is None:
+                hidden = hidden or row.cell.suppressed
+                continue
+            if row.share > 0:
+                labels[row.key] = row.label
+                shares.setdefault(audience.audience, {})[row.key] = row.share
+    ranked = sorted(
+        labels,
+        key=lambda key: (-max(values.get(key, 0.0) for values in shares.values()), labels[key]),
+    )[:TOP_THEMES]
+    return (
+        [labels[key] for key in ranked],
+        {
+            audience: {labels[key]: values[key] for key in ranked if key in values}
+            for audience, values in shares.items()
+        },
+        hidden,
+    )
+
+
+def render_chart(
+    step: StepSummary, gettext: Gettext = untranslated, locale: str = "nl"
+) -> bytes | None:
+    """PNG bytes, or None when no theme of zorgen or kansen may be shown for this step."""
+    round_ = step.latest
+    if round_ is None:
+        return None
+    fmt = Formatter(gettext, locale)
+    panels = []
+    any_hidden = False
+    for stem, title in PANELS:
+        themes, shares, hidden = _bars(round_, stem)
+        any_hidden = any_hidden or hidden
+        if themes:
+            panels.append((fmt(title), themes, shares))
+    if not panels:
+        return None
+    audiences = [a.audience for a in round_.audiences if any(a.audience in p[2] for p in panels)]
+    rows = max(len(themes) for _, themes, _ in panels)
+    with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]
+        figure = Figure(figsize=(4.2 * len(panels) + 1.2, 1.6 + 0.45 * rows * len(audiences)))
+        FigureCanvasAgg(figure)
+        axes = figure.subplots(1, len(panels), squeeze=False)[0]
+        height = 0.8 / max(len(audiences), 1)
+        for axis, (title, themes, shares) in zip(axes, panels, strict=True):
+            for index, audience in enumerate(audiences):
+                values = shares.get(audience, {})
+                positions = [
+                    y + index * height for y, theme in enumerate(themes) if theme in values
+                ]
+                widths = [values[theme] for theme in themes if theme in values]
+                axis.barh(
+                    positions,
+                    widths,
+                    height=height,
+                    color=COLOURS[index % len(COLOURS)],
+                    label=fmt.audience(audience),
+                )
+            axis.set_yticks([y + height * (len(audiences) - 1) / 2 for y in range(len(themes))])
+            axis.set_yticklabels(themes)
+            axis.invert_yaxis()
+            axis.set_xlim(0, 1)
+            axis.xaxis.set_major_formatter(
+                FuncFormatter(lambda value, _position: fmt.share(value) or "")
+            )
+            axis.set_title(title, loc="left", fontweight="bold")
+        handles, names = _legend(axes)
+        figure.legend(handles, names, loc="upper right", frameon=False, ncols=len(audiences))
+        note = fmt(N_("Aandeel van wie de vraag beantwoordde."))
+        if any_hidden:
+            note += " " + fmt(N_("Groepen met te weinig antwoorden staan niet in de grafiek."))
+        figure.text(0.01, 0.01, note, fontsize=7, color="#555555")
+        figure.tight_layout(rect=(0, 0.05, 1, 0.92))
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=110)
+    return buffer.getvalue()
+
+
+def _legend(axes: Sequence[Axes]) -> tuple[list[Artist], list[str]]:
+    """One legend entry per audience, collected over all panels."""
+    seen: dict[str, Artist] = {}
+    for axis in axes:
+        handles, names = axis.get_legend_handles_labels()
+        for handle, name in zip(handles, names, strict=True):
+            seen.setdefault(name, handle)
+    return list(seen.values()), list(seen)

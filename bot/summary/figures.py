@@ -1,0 +1,335 @@
+"""The figures of one release unit (one step, one round), with disclosure control applied.
+
+A release unit holds the answers of jongeren and ouders to one step's consultation in one
+round. Its figures are computed with SQL counts (:mod:`storage.summary`), suppressed
+(:mod:`bot.privacy.disclosure`) and stored as a JSON payload in ``summary_releases``; the
+payload holds only what may be shown, plus the respondent count each group of figures rests on
+(the *base*), which the next release needs to decide what may change.
+
+No differencing: a unit is recomputed only when its participants changed by at least k since
+the last release; even then each group of figures (one question of one audience, the crisis
+count) keeps its last released value unless its own base changed by at least k. So a figure
+never moves because one person answered, changed an answer or came back to finish.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.privacy.disclosure import (
+    Cell,
+    Table2D,
+    check_dimensions,
+    select_quotes,
+    should_release,
+    suppress_1d,
+    suppress_2d,
+    total_cell,
+)
+from bot.summary.model import AUDIENCES, NO_LABEL
+from bot.summary.themes import OVERIG, ThemeMatcher, top_unmatched_words
+from storage import summary as queries
+from storage.summary import CampaignRow
+
+__all__ = [
+    "PAYLOAD_VERSION",
+    "QuestionSpec",
+    "Unit",
+    "compute_unit",
+    "decode_cell",
+    "decode_table",
+    "gate_open",
+]
+
+PAYLOAD_VERSION = 1
+QUOTE_POOL = 40  # answers fetched to pick quotes from
+QUOTE_LIMIT = 5
+WORD_SAMPLE = 500  # "overig" answers read to find frequent unmatched words
+WORD_LIMIT = 10
+
+Payload = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionSpec:
+    """What the summary needs to know of a question: its kind and its answer keys in order."""
+
+    id: str
+    kind: str
+    keys: tuple[str, ...] = ()  # option values or scale points; empty for free text
+    themes: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One step and round: its campaigns and, per audience, the questions of its flow."""
+
+    step_key: str
+    round: int
+    campaigns: tuple[CampaignRow, ...]
+    questions: Mapping[str, tuple[QuestionSpec, ...]]
+    theme_keys: tuple[str, ...]
+    matcher: ThemeMatcher | None
+
+    @property
+    def scope(self) -> str:
+        return f"{self.step_key}#r{self.round}"
+
+    @property
+    def audiences(self) -> tuple[str, ...]:
+        present = {campaign.audience for campaign in self.campaigns}
+        return tuple(a for a in AUDIENCES if a in present) + tuple(sorted(present - set(AUDIENCES)))
+
+    def participants(self, counts: Mapping[str, tuple[int, int]]) -> int:
+        return sum(counts.get(campaign.id, (0, 0))[0] for campaign in self.campaigns)
+
+
+def gate_open(previous: Payload | None, participants: int, k: int) -> bool:
+    """Must the unit be recomputed? Only when no usable release exists or ≥ k arrived/left."""
+    if previous is None or previous.get("v") != PAYLOAD_VERSION or previous.get("k") != k:
+        return True
+    return should_release(participants, int(previous["base"]), k)
+
+
+# --- cells in JSON ------------------------------------------------------------------------------
+
+
+def encode_cell(cell: Cell) -> int | None:
+    return cell.count
+
+
+def decode_cell(value: int | None) -> Cell:
+    return Cell.hidden() if value is None else Cell.shown(int(value))
+
+
+def _encode_table(table: Table2D) -> Payload:
+    return {
+        "rows": list(table.rows),
+        "columns": list(table.columns),
+        "cells": [[table.cells[(r, c)].count for c in table.columns] for r in table.rows],
+        "row_totals": [table.row_totals[r].count for r in table.rows],
+        "column_totals": [table.column_totals[c].count for c in table.columns],
+        "total": table.total.count,
+    }
+
+
+def decode_table(data: Mapping[str, Any]) -> Table2D:
+    rows, columns = tuple(data["rows"]), tuple(data["columns"])
+    return Table2D(
+        rows=rows,
+        columns=columns,
+        cells={
+            (r, c): decode_cell(data["cells"][i][j])
+            for i, r in enumerate(rows)
+            for j, c in enumerate(columns)
+        },
+        row_totals={r: decode_cell(data["row_totals"][i]) for i, r in enumerate(rows)},
+        column_totals={c: decode_cell(data["column_totals"][j]) for j, c in enumerate(columns)},
+        total=decode_cell(data["total"]),
+    )
+
+
+# --- computing a unit -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Counts:
+    """The SQL counts of a unit, added up from campaigns to audiences."""
+
+    participants: Counter[str]
+    completed: Counter[str]
+    by_label: Counter[tuple[str, str]]
+    bases: Counter[tuple[str, str]]
+    values: dict[tuple[str, str], Counter[str]]
+    themes: dict[tuple[str, str], Counter[str]]
+    crisis: Counter[str]
+    first: date | None = None
+    last: date | None = None
+
+
+async def _count(
+    session: AsyncSession, unit: Unit, counts: Mapping[str, tuple[int, int]]
+) -> _Counts:
+    campaign_ids = [campaign.id for campaign in unit.campaigns]
+    audience_of = {campaign.id: campaign.audience for campaign in unit.campaigns}
+    specs = [spec for specs in unit.questions.values() for spec in specs]
+    multi_ids = sorted({spec.id for spec in specs if spec.kind == "multi_choice"})
+    themed_ids = sorted({spec.id for spec in specs if spec.themes})
+    result = _Counts(
+        participants=Counter(),
+        completed=Counter(),
+        by_label=Counter(),
+        bases=Counter(),
+        values=defaultdict(Counter),
+        themes=defaultdict(Counter),
+        crisis=Counter(),
+    )
+    for campaign in unit.campaigns:
+        total, done = counts.get(campaign.id, (0, 0))
+        result.participants[campaign.audience] += total
+        result.completed[campaign.audience] += done
+        result.by_label[(campaign.audience, campaign.label or NO_LABEL)] += total
+
+    rows = await queries.value_counts(session, campaign_ids, sorted({s.id for s in specs}))
+    for row in rows:
+        key = (audience_of[row.campaign_id], row.question_id)
+        if row.question_id not in multi_ids:
+            # One row per participant and single-valued question: the groups add up.
+            result.bases[key] += row.respondents
+        if row.option is not None:
+            result.values[key][row.option] += row.respondents
+        elif row.number is not None:
+            result.values[key][str(row.number)] += row.respondents
+        if row.first is not None and (result.first is None or row.first < result.first):
+            result.first = row.first
+        if row.last is not None and (result.last is None or row.last > result.last):
+            result.last = row.last
+    for count in await queries.question_respondents(session, campaign_ids, multi_ids):
+        result.bases[(audience_of[count.campaign_id], count.question_id)] += count.respondents
+    for count in await queries.theme_counts(session, campaign_ids, themed_ids):
+        key = (audience_of[count.campaign_id], count.question_id)
+        result.themes[key][count.key] += count.respondents
+    for campaign_id, crisis in (await queries.crisis_respondents(session, campaign_ids)).items():
+        result.crisis[audience_of[campaign_id]] += crisis
+    return result
+
+
+def _suppress(distribution: Mapping[str, int], base: int, k: int) -> dict[str, Cell]:
+    # A multiple choice or a theme list can add up to more than its respondents, so a small
+    # base hides everything itself: "0 of the 6 chose A" would tell what the 6 chose.
+    if 0 < base < k:
+        return {key: Cell.hidden() for key in distribution}
+    return suppress_1d(distribution, k)
+
+
+def _month(day: date | None) -> str | None:
+    return day.strftime("%Y-%m") if day is not None else None
+
+
+async def compute_unit(
+    session: AsyncSession,
+    unit: Unit,
+    counts: Mapping[str, tuple[int, int]],
+    previous: Payload | None,
+    k: int,
+    rng: random.Random,
+) -> Payload:
+    """The payload to release for ``unit``; ``previous`` is the last release (or None).
+
+    ``counts`` are the participant counts per campaign (from the release gate).
+    """
+    if previous is not None and (previous.get("v"), previous.get("k")) != (PAYLOAD_VERSION, k):
+        # Figures suppressed with another k (or stored in another shape) cannot be kept.
+        previous = None
+    tally = await _count(session, unit, counts)
+    audiences = unit.audiences
+    labels = sorted({campaign.label or NO_LABEL for campaign in unit.campaigns})
+    check_dimensions(("audience", "label"))
+    table = suppress_2d(tally.by_label, k, rows=audiences, columns=labels)
+    first, last = _month(tally.first), _month(tally.last)
+    payload: Payload = {
+        "v": PAYLOAD_VERSION,
+        "k": k,
+        "base": sum(tally.participants.values()),
+        "period": [first, last] if first and last else None,
+        "table": _encode_table(table),
+        "audiences": {},
+    }
+    for audience in audiences:
+        previous_audience = (previous or {}).get("audiences", {}).get(audience)
+        payload["audiences"][audience] = await _audience(
+            session, unit, tally, table, audience, previous_audience, k, rng
+        )
+    return payload
+
+
+async def _audience(
+    session: AsyncSession,
+    unit: Unit,
+    tally: _Counts,
+    table: Table2D,
+    audience: str,
+    previous: Payload | None,
+    k: int,
+    rng: random.Random,
+) -> Payload:
+    base = tally.participants[audience]
+    completed = tally.completed[audience]
+    if table.row_totals[audience].suppressed:
+        # The split must not reveal a total the participants table hides.
+        split = {"completed": Cell.hidden(), "partial": Cell.hidden()}
+    else:
+        split = suppress_1d({"completed": completed, "partial": base - completed}, k)
+    if previous is not None and not should_release(base, int(previous["base"]), k):
+        crisis = previous["crisis"]
+    else:
+        crisis = encode_cell(total_cell(tally.crisis[audience], k))
+    campaign_ids = [c.id for c in unit.campaigns if c.audience == audience]
+    old_questions = (previous or {}).get("questions", {})
+    questions: Payload = {}
+    for spec in unit.questions.get(audience, ()):
+        question_base = tally.bases[(audience, spec.id)]
+        old = old_questions.get(spec.id)
+        if old is not None and not should_release(question_base, int(old["base"]), k):
+            questions[spec.id] = old
+            continue
+        questions[spec.id] = await _question(
+            session, unit, tally, audience, campaign_ids, spec, question_base, k, rng
+        )
+    return {
+        "base": base,
+        "completed": encode_cell(split["completed"]),
+        "partial": encode_cell(split["partial"]),
+        "crisis": crisis,
+        "questions": questions,
+    }
+
+
+async def _question(
+    session: AsyncSession,
+    unit: Unit,
+    tally: _Counts,
+    audience: str,
+    campaign_ids: Sequence[str],
+    spec: QuestionSpec,
+    base: int,
+    k: int,
+    rng: random.Random,
+) -> Payload:
+    key = (audience, spec.id)
+    if spec.kind == "text":
+        found = tally.themes.get(key, Counter())
+        order = (*unit.theme_keys, OVERIG) if spec.themes else ()
+    else:
+        found = tally.values.get(key, Counter())
+        order = spec.keys
+    # Zero rows belong in the table (suppression treats them), unknown keys too (an option
+    # removed from the flow after people chose it).
+    distribution = {name: found.get(name, 0) for name in order}
+    distribution.update({name: n for name, n in sorted(found.items()) if name not in order})
+    cells = _suppress(distribution, base, k)
+    quotes: list[str] = []
+    words: list[str] = []
+    if spec.kind == "text" and base >= 2 * k:
+        pool = await queries.sample_texts(session, campaign_ids, spec.id, QUOTE_POOL)
+        quotes = select_quotes(pool, base, k, rng, limit=QUOTE_LIMIT)
+        if spec.themes and unit.matcher is not None and distribution.get(OVERIG):
+            texts = await queries.sample_texts(
+                session, campaign_ids, spec.id, WORD_SAMPLE, unthemed_only=True
+            )
+            ranked = top_unmatched_words(texts, unit.matcher, WORD_LIMIT, min_count=k)
+            words = [word for word, _ in ranked]
+    return {
+        "base": base,
+        "respondents": encode_cell(total_cell(base, k)),
+        "values": [[name, encode_cell(cell)] for name, cell in cells.items()],
+        "quotes": quotes,
+        "words": words,
+    }

@@ -1,0 +1,299 @@
+"""The werkgroep's plan: per step the doel and resultaat, per question what members said
+(attributed), the agreed answer, and the voice of jongeren and ouders (the step's summary).
+
+Members are professionals whose contributions are attributed by name and organisation on
+purpose; jongeren and ouders appear only through the suppressed summary.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.engine import Catalog
+from bot.engine.schema import Audience, Flow, Question, ScaleStep, options_of
+from bot.privacy.disclosure import validate_k
+from bot.summary.build import collect, load_werkgroep, questions_of
+from bot.summary.errors import SummaryError, UnknownStep
+from bot.summary.model import StepSummary, Summary
+from storage import repo
+from storage.models import AgreedAnswer, Contribution, Member, Werkgroep
+
+__all__ = [
+    "MethodsNote",
+    "Plan",
+    "PlanContribution",
+    "PlanQuestion",
+    "PlanStep",
+    "build_plan",
+    "collect_plan",
+    "record_agreed_answer",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class PlanContribution:
+    member: str
+    organisation: str | None
+    answer: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlanQuestion:
+    question_id: str
+    text: str
+    contributions: tuple[PlanContribution, ...]
+    agreed: str | None
+    agreed_by: str | None
+    discuss_input: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PlanStep:
+    key: str
+    number: str
+    title: str
+    doel: str
+    resultaat: str
+    vragen_vooraf: tuple[str, ...]
+    questions: tuple[PlanQuestion, ...]
+    voice: StepSummary | None
+
+
+@dataclass(frozen=True, slots=True)
+class MethodsNote:
+    """How the voice of jongeren and ouders was gathered, for the reader of the plan."""
+
+    k: int
+    period: tuple[str, str] | None  # months, "2024-03"
+    # Participations shown in the plan per audience (a person in two steps counts twice);
+    # groups hidden as too small are not added in, so the sums reveal nothing hidden.
+    participants: Mapping[str, int]
+    rounds: int
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    werkgroep_id: str
+    werkgroep_name: str
+    template_id: str
+    template_title: str
+    source: str | None
+    steps: tuple[PlanStep, ...]
+    methods: MethodsNote
+    summary: Summary
+
+
+def format_value(value: Any, step: Question | None) -> str:
+    """A member's stored answer as text: option labels instead of option values."""
+    labels = {option.value: option.label for option in options_of(step)} if step else {}
+    if isinstance(value, list):
+        return ", ".join(labels.get(str(item), str(item)) for item in value)
+    if isinstance(value, int) and isinstance(step, ScaleStep):
+        return f"{value} ({step.min}–{step.max})"
+    return labels.get(str(value), str(value))
+
+
+def _werkgroep_flows(catalog: Catalog, template: str, step: str) -> list[Flow]:
+    return [
+        flow for flow in catalog.flows_for(template, step) if flow.audience == Audience.WERKGROEP
+    ]
+
+
+async def _contributions(
+    session: AsyncSession, werkgroep_id: str
+) -> dict[tuple[str, str], list[tuple[Contribution, Member]]]:
+    result = await session.execute(
+        select(Contribution, Member)
+        .join(Member, Member.id == Contribution.member_id)
+        .where(Contribution.werkgroep_id == werkgroep_id)
+        .order_by(Member.name, Member.id, Contribution.updated_at)
+    )
+    grouped: dict[tuple[str, str], list[tuple[Contribution, Member]]] = defaultdict(list)
+    for contribution, member in result.tuples().all():
+        grouped[(contribution.step_key, contribution.question_id)].append((contribution, member))
+    return grouped
+
+
+async def _agreed(session: AsyncSession, werkgroep_id: str) -> dict[tuple[str, str], AgreedAnswer]:
+    result = await session.scalars(
+        select(AgreedAnswer).where(AgreedAnswer.werkgroep_id == werkgroep_id)
+    )
+    return {(row.step_key, row.question_id): row for row in result.all()}
+
+
+def _methods(summary: Summary) -> MethodsNote:
+    months: list[str] = []
+    participants: dict[str, int] = defaultdict(int)
+    rounds = 0
+    for step in summary.steps:
+        for round_ in step.rounds:
+            rounds += 1
+            if round_.period:
+                months.extend(round_.period)
+            for audience in round_.audiences:
+                if audience.participants.count:
+                    participants[audience.audience] += audience.participants.count
+    period = (min(months), max(months)) if months else None
+    return MethodsNote(k=summary.k, period=period, participants=dict(participants), rounds=rounds)
+
+
+async def collect_plan(
+    session: AsyncSession,
+    catalog: Catalog,
+    werkgroep: Werkgroep,
+    k: int,
+    rng: random.Random,
+) -> Plan:
+    """The plan without an audit entry (the caller writes one for what it does with it)."""
+    template = catalog.templates.get(werkgroep.template_id)
+    if template is None:
+        raise SummaryError(f"plan template {werkgroep.template_id!r} is not in the flows")
+    summary = await collect(session, catalog, werkgroep, k, rng)
+    contributions = await _contributions(session, werkgroep.id)
+    agreed = await _agreed(session, werkgroep.id)
+    steps = []
+    for step in template.steps:
+        questions: list[PlanQuestion] = []
+        seen: set[str] = set()
+        for flow in _werkgroep_flows(catalog, template.id, step.key):
+            for question in questions_of(flow):
+                if question.id is None or question.id in seen:
+                    continue
+                seen.add(question.id)
+                questions.append(
+                    _plan_question(step.key, question.id, question, contributions, agreed)
+                )
+        # Answers to questions that were since removed from the flow stay in the plan.
+        for step_key, question_id in sorted(set(contributions) | set(agreed)):
+            if step_key == step.key and question_id not in seen:
+                seen.add(question_id)
+                questions.append(_plan_question(step.key, question_id, None, contributions, agreed))
+        steps.append(
+            PlanStep(
+                key=step.key,
+                number=step.number,
+                title=step.title,
+                doel=step.doel,
+                resultaat=step.resultaat,
+                vragen_vooraf=tuple(step.vragen_vooraf),
+                questions=tuple(questions),
+                voice=summary.step(step.key),
+            )
+        )
+    return Plan(
+        werkgroep_id=werkgroep.id,
+        werkgroep_name=werkgroep.naam,
+        template_id=template.id,
+        template_title=template.title,
+        source=template.source,
+        steps=tuple(steps),
+        methods=_methods(summary),
+        summary=summary,
+    )
+
+
+def _plan_question(
+    step_key: str,
+    question_id: str,
+    question: Question | None,
+    contributions: Mapping[tuple[str, str], Iterable[tuple[Contribution, Member]]],
+    agreed: Mapping[tuple[str, str], AgreedAnswer],
+) -> PlanQuestion:
+    given = [
+        PlanContribution(
+            member=member.name or "(naam onbekend)",
+            organisation=member.organisation,
+            answer=format_value(contribution.value.get("value"), question),
+        )
+        for contribution, member in contributions.get((step_key, question_id), ())
+    ]
+    decided = agreed.get((step_key, question_id))
+    return PlanQuestion(
+        question_id=question_id,
+        text=question.text if question is not None else question_id,
+        contributions=tuple(given),
+        agreed=decided.text if decided else None,
+        agreed_by=decided.recorded_by if decided else None,
+        discuss_input=bool(question is not None and question.discuss_input),
+    )
+
+
+async def build_plan(
+    session: AsyncSession,
+    catalog: Catalog,
+    werkgroep_id: str,
+    k: int,
+    *,
+    rng: random.Random | None = None,
+    actor: str = "system",
+) -> Plan:
+    """The werkgroep's plan; writes an audit entry. Commit afterwards (releases may be new)."""
+    k = validate_k(k)
+    werkgroep = await load_werkgroep(session, werkgroep_id)
+    plan = await collect_plan(session, catalog, werkgroep, k, rng or random.Random())
+    await repo.audit(session, actor, "plan", werkgroep_id)
+    return plan
+
+
+async def record_agreed_answer(
+    session: AsyncSession,
+    werkgroep_id: str,
+    step_key: str,
+    question_id: str,
+    text: str,
+    recorded_by: str | None,
+    *,
+    catalog: Catalog | None = None,
+    actor: str | None = None,
+) -> AgreedAnswer | None:
+    """Record (or replace) the werkgroep's agreed answer to a question; blank text removes it.
+
+    With ``catalog`` the step is checked against the werkgroep's template (UnknownStep).
+    Writes an audit entry (without the text: the plan holds it).
+    """
+    werkgroep = await load_werkgroep(session, werkgroep_id)
+    if catalog is not None:
+        template = catalog.templates.get(werkgroep.template_id)
+        keys = [step.key for step in template.steps] if template else []
+        if step_key not in keys:
+            raise UnknownStep(step_key, keys)
+    existing = await session.scalar(
+        select(AgreedAnswer).where(
+            AgreedAnswer.werkgroep_id == werkgroep_id,
+            AgreedAnswer.step_key == step_key,
+            AgreedAnswer.question_id == question_id,
+        )
+    )
+    cleaned = text.strip()
+    who = actor or recorded_by or "system"
+    if not cleaned:
+        if existing is not None:
+            await session.execute(delete(AgreedAnswer).where(AgreedAnswer.id == existing.id))
+        await repo.audit(
+            session, who, "agreed_answer.removed", werkgroep_id, step=step_key, question=question_id
+        )
+        return None
+    if existing is None:
+        existing = AgreedAnswer(
+            werkgroep_id=werkgroep_id,
+            step_key=step_key,
+            question_id=question_id,
+            text=cleaned,
+            recorded_by=recorded_by,
+        )
+        session.add(existing)
+    else:
+        existing.text = cleaned
+        existing.recorded_by = recorded_by
+    await session.flush()
+    await repo.audit(
+        session, who, "agreed_answer", werkgroep_id, step=step_key, question=question_id
+    )
+    return existing

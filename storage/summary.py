@@ -1,0 +1,305 @@
+"""Aggregation queries for the samenvatting: counts come out of the database, rows never do.
+
+Every count is ``COUNT(DISTINCT participant_id)`` grouped by campaign: a participant belongs
+to exactly one campaign, so the caller may add campaign counts up to an audience or a round
+without counting anyone twice. The only text that leaves the database is a bounded random
+sample of (already redacted) free-text answers, and the caller asks for it only when a group
+is large enough to quote from.
+
+Query plans: answers are reached through ``ix_answers_campaign_question`` (campaign, question),
+participants through ``ix_participants_campaign_id``. See docs/summary.md for timings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import (
+    Answer,
+    AnswerTheme,
+    Campaign,
+    Participant,
+    SummaryRelease,
+    new_id,
+    utcnow,
+)
+
+OVERIG = "overig"
+"""Theme of a free-text answer without any (other) theme."""
+
+__all__ = [
+    "OVERIG",
+    "CampaignRow",
+    "QuestionCount",
+    "ValueCount",
+    "crisis_respondents",
+    "load_releases",
+    "participant_counts",
+    "question_respondents",
+    "sample_texts",
+    "save_release",
+    "scope_campaigns",
+    "theme_counts",
+    "value_counts",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignRow:
+    id: str
+    audience: str
+    step_key: str
+    flow_id: str
+    label: str | None
+    round: int
+
+
+@dataclass(frozen=True, slots=True)
+class ValueCount:
+    """Respondents of one campaign who gave ``option`` (or ``number``) to a question."""
+
+    campaign_id: str
+    question_id: str
+    option: str | None
+    number: int | None
+    respondents: int
+    first: date | None
+    last: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionCount:
+    """Respondents of one campaign counted per question and ``key`` (a theme, or "")."""
+
+    campaign_id: str
+    question_id: str
+    key: str
+    respondents: int
+
+
+async def scope_campaigns(
+    session: AsyncSession,
+    werkgroep_id: str,
+    step_key: str | None = None,
+    round_: int | None = None,
+) -> list[CampaignRow]:
+    """The participant campaigns of a werkgroep, optionally of one step and one round."""
+    statement = select(
+        Campaign.id,
+        Campaign.audience,
+        Campaign.step_key,
+        Campaign.flow_id,
+        Campaign.label,
+        Campaign.round,
+    ).where(Campaign.werkgroep_id == werkgroep_id)
+    if step_key is not None:
+        statement = statement.where(Campaign.step_key == step_key)
+    if round_ is not None:
+        statement = statement.where(Campaign.round == round_)
+    result = await session.execute(statement.order_by(Campaign.step_key, Campaign.round))
+    return [CampaignRow(*row) for row in result.all()]
+
+
+async def participant_counts(
+    session: AsyncSession, campaign_ids: Collection[str]
+) -> dict[str, tuple[int, int]]:
+    """Per campaign: (participants, of whom completed).
+
+    A participant is someone who said "Ik doe mee"; how many answered each question is
+    counted per question. Cheap (an index range per campaign), so it is the release gate.
+    """
+    if not campaign_ids:
+        return {}
+    completed = func.sum(case((Participant.completed.is_(True), 1), else_=0))
+    result = await session.execute(
+        select(Participant.campaign_id, func.count(), completed)
+        .where(Participant.campaign_id.in_(campaign_ids))
+        .group_by(Participant.campaign_id)
+    )
+    return {campaign: (int(total), int(done or 0)) for campaign, total, done in result.all()}
+
+
+def _answers_of(
+    campaign_ids: Collection[str], question_ids: Collection[str]
+) -> ColumnElement[bool]:
+    return and_(Answer.campaign_id.in_(campaign_ids), Answer.question_id.in_(question_ids))
+
+
+async def value_counts(
+    session: AsyncSession, campaign_ids: Collection[str], question_ids: Collection[str]
+) -> list[ValueCount]:
+    """Respondents per campaign, question and answer value, with first and last answer date.
+
+    Choice, yes/no and multiple-choice answers group by option, scale answers by number;
+    free-text answers form one group with neither. Since a participant has one row per
+    question (one per option for a multiple choice), adding up the groups of a single-valued
+    question gives its respondents without another pass over the answers.
+    """
+    if not campaign_ids or not question_ids:
+        return []
+    result = await session.execute(
+        select(
+            Answer.campaign_id,
+            Answer.question_id,
+            Answer.value_option,
+            Answer.value_number,
+            func.count(func.distinct(Answer.participant_id)),
+            func.min(Answer.answered_on),
+            func.max(Answer.answered_on),
+        )
+        .where(_answers_of(campaign_ids, question_ids))
+        .group_by(Answer.campaign_id, Answer.question_id, Answer.value_option, Answer.value_number)
+    )
+    return [
+        ValueCount(campaign, question, option, number, int(count), _as_date(first), _as_date(last))
+        for campaign, question, option, number, count, first, last in result.all()
+    ]
+
+
+async def question_respondents(
+    session: AsyncSession, campaign_ids: Collection[str], question_ids: Collection[str]
+) -> list[QuestionCount]:
+    """Respondents per campaign and question: the base of every percentage."""
+    if not campaign_ids or not question_ids:
+        return []
+    result = await session.execute(
+        select(
+            Answer.campaign_id,
+            Answer.question_id,
+            literal(""),
+            func.count(func.distinct(Answer.participant_id)),
+        )
+        .where(_answers_of(campaign_ids, question_ids))
+        .group_by(Answer.campaign_id, Answer.question_id)
+    )
+    return [QuestionCount(*row) for row in result.all()]
+
+
+async def theme_counts(
+    session: AsyncSession, campaign_ids: Collection[str], question_ids: Collection[str]
+) -> list[QuestionCount]:
+    """Respondents per campaign, free-text question and theme; untagged answers are "overig"."""
+    if not campaign_ids or not question_ids:
+        return []
+    theme = func.coalesce(AnswerTheme.theme, OVERIG)
+    result = await session.execute(
+        select(
+            Answer.campaign_id,
+            Answer.question_id,
+            theme,
+            func.count(func.distinct(Answer.participant_id)),
+        )
+        .select_from(Answer)
+        .outerjoin(AnswerTheme, AnswerTheme.answer_id == Answer.id)
+        .where(_answers_of(campaign_ids, question_ids), Answer.value_text.is_not(None))
+        .group_by(Answer.campaign_id, Answer.question_id, theme)
+    )
+    return [QuestionCount(*row) for row in result.all()]
+
+
+async def crisis_respondents(
+    session: AsyncSession, campaign_ids: Collection[str]
+) -> dict[str, int]:
+    """Per campaign: how many respondents wrote at least one answer with a crisis signal."""
+    if not campaign_ids:
+        return {}
+    result = await session.execute(
+        select(Answer.campaign_id, func.count(func.distinct(Answer.participant_id)))
+        .where(Answer.campaign_id.in_(campaign_ids), Answer.crisis.is_(True))
+        .group_by(Answer.campaign_id)
+    )
+    return {campaign: int(count) for campaign, count in result.all()}
+
+
+def _as_date(value: object) -> date | None:
+    # SQLite returns MIN()/MAX() of a Date column as text.
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+# --- released figures -------------------------------------------------------------------------
+
+
+async def load_releases(
+    session: AsyncSession, werkgroep_id: str, scopes: Collection[str]
+) -> dict[str, dict[str, Any]]:
+    """The last released payload per scope (scopes never released are absent)."""
+    if not scopes:
+        return {}
+    result = await session.execute(
+        select(SummaryRelease.scope, SummaryRelease.payload).where(
+            SummaryRelease.werkgroep_id == werkgroep_id, SummaryRelease.scope.in_(scopes)
+        )
+    )
+    return {scope: payload for scope, payload in result.all()}
+
+
+async def save_release(
+    session: AsyncSession,
+    werkgroep_id: str,
+    scope: str,
+    respondents: int,
+    payload: dict[str, Any],
+) -> None:
+    """Store the figures just released for a scope, replacing the previous release.
+
+    An upsert, so two replicas releasing the same scope at once do not fail on the unique key.
+    """
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(SummaryRelease).values(
+        id=new_id(),
+        werkgroep_id=werkgroep_id,
+        scope=scope,
+        respondents=respondents,
+        payload=payload,
+        released_at=utcnow(),
+    )
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[SummaryRelease.werkgroep_id, SummaryRelease.scope],
+            set_={
+                "respondents": statement.excluded.respondents,
+                "payload": statement.excluded.payload,
+                "released_at": statement.excluded.released_at,
+            },
+        )
+    )
+
+
+async def sample_texts(
+    session: AsyncSession,
+    campaign_ids: Collection[str],
+    question_id: str,
+    limit: int,
+    *,
+    unthemed_only: bool = False,
+) -> Sequence[str]:
+    """Up to ``limit`` free-text answers in random order, crisis disclosures left out.
+
+    ``unthemed_only`` keeps answers that carry no theme (the "overig" ones).
+    """
+    if not campaign_ids or limit <= 0:
+        return []
+    statement: Select[tuple[str | None]] = select(Answer.value_text).where(
+        Answer.campaign_id.in_(campaign_ids),
+        Answer.question_id == question_id,
+        Answer.value_text.is_not(None),
+        Answer.crisis.is_(False),
+    )
+    if unthemed_only:
+        themed = exists().where(
+            and_(AnswerTheme.answer_id == Answer.id, AnswerTheme.theme != OVERIG)
+        )
+        statement = statement.where(~themed)
+    result = await session.scalars(statement.order_by(func.random()).limit(limit))
+    return [text for text in result.all() if text]
