@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from bot.cli import campagne, db, flows, privacy, run, werkgroep
+from bot.cli import campagne, db, flows, playground, privacy, run, summary, werkgroep
 from bot.errors import ConfigError, FlowError
 
 app = typer.Typer(
@@ -21,6 +21,8 @@ app.add_typer(werkgroep.app, name="werkgroep")
 app.add_typer(campagne.app, name="campagne")
 app.add_typer(privacy.app, name="privacy")
 run.register(app)
+playground.register(app)
+summary.register(app)
 
 
 def main() -> None:

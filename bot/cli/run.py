@@ -14,6 +14,11 @@ NO_TOKEN = (
     "SAMENSPRAAK_TELEGRAM_TOKEN (in the environment or in .env; see .env.example)."
 )
 
+PLAYGROUND_HINT = (
+    "Voor Telegram zelf: maak een bot met @BotFather en zet SAMENSPRAAK_TELEGRAM_TOKEN "
+    "(en SAMENSPRAAK_BOT_USERNAME) in .env of in de omgeving; zie .env.example."
+)
+
 
 def register(app: typer.Typer) -> None:
     @app.command("run")
@@ -23,10 +28,20 @@ def register(app: typer.Typer) -> None:
         port: Annotated[int, typer.Option(help="Webhook port.")] = 8443,
         url: Annotated[str | None, typer.Option(help="Public webhook URL (https://…).")] = None,
     ) -> None:
-        """Run the Telegram bot (long polling, or --webhook)."""
+        """Run the Telegram bot (long polling, or --webhook); without a token, the playground."""
         settings = load_settings()
         if settings.telegram_token is None:
-            raise ConfigError(NO_TOKEN)
+            if webhook:
+                raise ConfigError(NO_TOKEN)
+            from bot.cli.playground import DEFAULT_HOST, DEFAULT_PORT, start_playground
+
+            typer.echo(
+                f"Geen Telegram-token ingesteld: de speeltuin start op "
+                f"http://{DEFAULT_HOST}:{DEFAULT_PORT} (de echte bot, zonder Telegram)."
+            )
+            typer.echo(PLAYGROUND_HINT)
+            start_playground(host=DEFAULT_HOST, port=DEFAULT_PORT)
+            return
         from bot.telegram.app import run_bot
 
         run_bot(settings, webhook=webhook, listen=listen, port=port, url=url)

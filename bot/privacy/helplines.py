@@ -30,22 +30,20 @@ __all__ = [
 DANGER_NUMBER = "112"
 
 HELPLINE_MESSAGE = """\
-Het spijt me dat je dit meemaakt. Je hoeft dit niet alleen te dragen. Praat erover met iemand \
-die je kan helpen.
+Zit je ergens mee, of voel je je niet veilig? Je hoeft het niet alleen te dragen. Praat erover \
+met iemand die je kan helpen.
 
 Ben je in direct gevaar? Bel dan meteen 112.
 
 Hier kun je terecht:
-- De Kindertelefoon: bel 0800-0432. Voor kinderen en jongeren van 8 tot 18 jaar. \
-Je kunt ook chatten op kindertelefoon.nl.
-- 113 Zelfmoordpreventie: bel 113 of 0800-0113. Als je denkt aan zelfmoord. Dag en nacht. \
-Je kunt ook chatten op 113.nl.
-- Veilig Thuis: bel 0800-2000. Bij geweld of mishandeling thuis. Dag en nacht.
-- Centrum Seksueel Geweld: bel 0800-0188. Bij seksueel geweld. Dag en nacht.
-- Alles Oké? Supportlijn: bel 0800-0450. Voor jongvolwassenen die ergens mee zitten.
+- De Kindertelefoon: 0800-0432. Voor kinderen en jongeren van 8 tot 18 jaar. Chatten kan ook.
+- 113 Zelfmoordpreventie: 113 of 0800-0113. Dag en nacht. Chatten kan ook.
+- Veilig Thuis: 0800-2000. Bij geweld thuis. Dag en nacht.
+- Centrum Seksueel Geweld: 0800-0188. Dag en nacht.
+- Alles Oké? Supportlijn: 0800-0450. Voor jongvolwassenen.
 
-Deze bot kan zelf geen hulp sturen en niemand bellen. De bot weet niet wie je bent, want je \
-doet anoniem mee. Neem daarom zelf contact op met een van deze hulplijnen."""
+Deze bot kan zelf niemand bellen of hulp sturen, want de bot weet niet wie je bent. Je doet \
+anoniem mee. Bel of chat daarom zelf met een hulplijn."""
 
 _NUMBER = re.compile(r"^(?:1[0-9]{2}|0800-[0-9]{4})$")
 _REQUIRED = ("id", "name", "number", "note", "source", "verified_on")

@@ -78,7 +78,7 @@ async def test_samenvatting_shows_counts_and_chart(harness: BotHarness) -> None:
 
 async def test_vastleggen_then_plan_export(harness: BotHarness) -> None:
     """An agreed answer recorded with /vastleggen appears in the Word plan from /plan."""
-    werkgroep_id, user = await _coordinator(harness, 9990002)
+    _, user = await _coordinator(harness, 9990002)
     (steps,) = await say(user, "/vastleggen")  # type: ignore[arg-type]
     (questions,) = await tap(user, steps, steps.buttons[0][0][0])  # type: ignore[arg-type]
     (prompt,) = await tap(user, questions, questions.buttons[0][0][0])  # type: ignore[arg-type]
