@@ -37,6 +37,10 @@ async def coordinator_of(turn: Turn) -> Member | None:
         return None
 
 
+def audience_name(turn: Turn, audience: str) -> str:
+    return turn.t.gettext("Jongeren") if audience == "jongeren" else turn.t.gettext("Ouders")
+
+
 def actor(member: Member) -> str:
     return f"member:{member.id}"
 
@@ -151,7 +155,7 @@ async def campaign_button(turn: Turn) -> None:
                 "Deel de link of de QR-code. Sluiten kan met /campagnes."
             )
             % {
-                "doelgroep": audience,
+                "doelgroep": audience_name(turn, audience),
                 "stap": created.stap,
                 "round": created.round,
                 "link": link,
@@ -185,7 +189,7 @@ async def campaigns_command(turn: Turn) -> None:
                 "%(completed)s klaar, %(participants)s begonnen"
             )
             % {
-                "doelgroep": campaign.doelgroep,
+                "doelgroep": audience_name(turn, campaign.doelgroep),
                 "stap": campaign.stap,
                 "label": f" ({campaign.label})" if campaign.label else "",
                 "round": campaign.round,
@@ -195,7 +199,10 @@ async def campaigns_command(turn: Turn) -> None:
             }
         )
         if campaign.open:
-            name = f"{campaign.doelgroep} {campaign.stap} {campaign.label or ''}".strip()
+            name = (
+                f"{audience_name(turn, campaign.doelgroep)} {campaign.stap} {campaign.label or ''}"
+            )
+            name = name.strip()
             buttons.append(
                 (Button(turn.t.gettext("Sluit: %(name)s") % {"name": name}, f"x:{campaign.id}"),)
             )

@@ -4,29 +4,29 @@ Rules (see the privacy guide), all pure functions:
 
 * **Minimum group size k** (default 10, never below 5, :func:`validate_k`).
 * **Primary suppression.** A count of 1 to k-1 is hidden and shown as "te weinig antwoorden".
-  A count of 0 is shown: it says nobody is in that group, which protects nobody less. The
-  exception is a breakdown that rests on fewer than k respondents: when the total of a table,
-  or the row or column total a cell belongs to, is 1 to k-1, every cell of it is hidden,
-  zeros too, because "0 of the 3 chose A" tells what the 3 chose. A row or column whose total
-  is 0 stays visible: it is empty and everybody can see that.
+  A count of 0 is shown: it points at nobody. The exception is a breakdown that rests on
+  fewer than k respondents: when the total of a table, or the row or column total a cell
+  belongs to, is 1 to k-1, every cell of it is hidden, zeros too, because "0 of the 3 chose A"
+  tells what the 3 chose. A row or column whose total is 0 stays visible: it is empty, and the
+  shown total says so anyway.
 * **Secondary suppression.** Shown totals must not reveal a hidden cell. In every row and column
   (and the 1-D list) whose total is shown, the hidden cells are none, or at least two that
   together hold at least k respondents: the reader then only learns that a group of at least
-  k is split somehow. In 2-D tables the rows and columns constrain each other, so "two per
-  line" is not enough: a hidden cell is only safe when it lies on a cycle of hidden cells
-  (row, column, row, …) along which the counts can shift by one without going below zero;
-  otherwise the totals pin it down. :func:`suppress_2d` checks every hidden cell that way and
-  closes each gap with the cheapest extra cells (smallest counts, a zero only when nothing else
-  will do). The cell that is hidden for protection gets the same reason as a small
-  one, so a reader cannot tell which of the two was small.
+  k is split somehow. In 2-D tables rows and columns constrain each other, so "two per line"
+  is not enough: a hidden cell is only safe when it lies on a cycle of hidden cells (row,
+  column, row, …) along which the counts can shift by one without going below zero; otherwise
+  the totals pin it down. :func:`suppress_2d` checks every hidden cell that way and closes each
+  gap with the cheapest extra cells (smallest counts; a zero only when nothing else will do).
+  A cell hidden for protection gets the same reason as a small one, so a reader cannot tell
+  which of the two was small.
 * **At most two dimensions** per breakdown (:func:`check_dimensions`).
 * **No differencing over time.** :func:`should_release` says whether new figures may replace the
   last released ones. The summary layer stores the figures it last released per segment and
   shows those, byte for byte, until ``should_release`` allows a new release: asking twice with
   one new respondent in between gives the same output, so nobody can subtract one summary from
   the next to learn one person's answers.
-* **Quotes** need at least 2k respondents, come in random order and carry no timestamps
-  (:func:`select_quotes`).
+* **Quotes** need at least 2k respondents, come in random order, are redacted once more, leave
+  out disclosures of danger and carry no timestamps (:func:`select_quotes`).
 
 Exceptions: :class:`~bot.privacy.errors.DisclosureError` for a breakdown that may not be made;
 ``ValueError`` for a k below 5 or a negative count (programming or configuration mistakes).
@@ -40,6 +40,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import NewType
 
+from bot.i18n import N_
 from bot.privacy.crisis import detect_crisis
 from bot.privacy.errors import DisclosureError
 from bot.privacy.redact import redact
@@ -63,7 +64,7 @@ __all__ = [
 
 MIN_K = 5
 MAX_DIMENSIONS = 2
-SUPPRESSED_REASON = "te weinig antwoorden"
+SUPPRESSED_REASON = N_("te weinig antwoorden")
 
 MinGroupSize = NewType("MinGroupSize", int)
 """A k that passed :func:`validate_k`."""

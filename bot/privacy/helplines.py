@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from bot.i18n import SUPPORTED_LOCALES
+from bot.i18n import N_, SUPPORTED_LOCALES
 
 __all__ = [
     "DANGER_NUMBER",
@@ -29,7 +29,7 @@ __all__ = [
 
 DANGER_NUMBER = "112"
 
-HELPLINE_MESSAGE = """\
+HELPLINE_MESSAGE = N_("""\
 Zit je ergens mee, of voel je je niet veilig? Je hoeft het niet alleen te dragen. Praat erover \
 met iemand die je kan helpen.
 
@@ -43,7 +43,7 @@ Hier kun je terecht:
 - Alles Oké? Supportlijn: 0800-0450. Voor jongvolwassenen.
 
 Deze bot kan zelf niemand bellen of hulp sturen, want de bot weet niet wie je bent. Je doet \
-anoniem mee. Bel of chat daarom zelf met een hulplijn."""
+anoniem mee. Bel of chat daarom zelf met een hulplijn.""")
 
 _NUMBER = re.compile(r"^(?:1[0-9]{2}|0800-[0-9]{4})$")
 _REQUIRED = ("id", "name", "number", "note", "source", "verified_on")

@@ -17,7 +17,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from bot.chat.dialog import Dialog
 from bot.config import Settings
 from bot.errors import ConfigError
-from bot.i18n import SUPPORTED_LOCALES
+from bot.i18n import N_, SUPPORTED_LOCALES
 from bot.logging import configure_logging
 from bot.privacy.retention import purge
 from bot.runtime import Runtime, due_reminders
@@ -33,15 +33,15 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 
 # (command, description) in Dutch; translated per language for setMyCommands.
 PUBLIC_COMMANDS = (
-    ("start", "Beginnen of verder gaan"),
-    ("help", "Wat kan ik hier doen?"),
-    ("terug", "Terug naar de vorige vraag"),
-    ("overslaan", "Deze vraag overslaan"),
-    ("stop", "Stoppen (later verder)"),
-    ("taal", "Taal kiezen"),
-    ("hulp", "Hulplijnen"),
-    ("vergeet", "Mijn antwoorden wissen"),
-    ("stap", "Een stap van het plan kiezen (werkgroep)"),
+    ("start", N_("Beginnen of verder gaan")),
+    ("help", N_("Wat kan ik hier doen?")),
+    ("terug", N_("Terug naar de vorige vraag")),
+    ("overslaan", N_("Deze vraag overslaan")),
+    ("stop", N_("Stoppen (later verder)")),
+    ("taal", N_("Taal kiezen")),
+    ("hulp", N_("Hulplijnen")),
+    ("vergeet", N_("Mijn antwoorden wissen")),
+    ("stap", N_("Een stap van het plan kiezen (werkgroep)")),
 )
 
 
@@ -80,7 +80,7 @@ def build_application(runtime: Runtime) -> AnyApplication:
     return application
 
 
-REMINDER = (
+REMINDER = N_(
     "Het is tijd voor de periodieke reflectie van je werkgroep: helpt wat we doen? "
     "Tik op /stap en kies de stap over meten, bijsturen of leren en verbeteren."
 )

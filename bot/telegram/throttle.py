@@ -18,7 +18,9 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-FLOOD_NOTICE = (
+from bot.i18n import N_
+
+FLOOD_NOTICE = N_(
     "Rustig aan: je stuurt te veel berichten tegelijk. Wacht even en stuur dan je antwoord opnieuw."
 )
 
