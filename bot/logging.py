@@ -11,7 +11,16 @@ import logging
 import re
 
 TOKEN_SHAPE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
-QUIET = ("httpx", "httpcore", "telegram", "apscheduler", "aiohttp.access", "asyncio")
+# transitions logs every state change at INFO: noise, and a cost on the hot path.
+QUIET = (
+    "httpx",
+    "httpcore",
+    "telegram",
+    "apscheduler",
+    "aiohttp.access",
+    "asyncio",
+    "transitions",
+)
 
 
 class RedactTokens(logging.Filter):

@@ -52,8 +52,7 @@ def hash_token(token: str) -> str:
 
 async def claim_update(session: AsyncSession, update_id: int) -> bool:
     """Record ``update_id`` as processed; False when it was processed before (a redelivery)."""
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    insert = pg_insert if _dialect(session) == "postgresql" else sqlite_insert
     statement = insert(ProcessedUpdate).values(update_id=update_id, processed_on=today())
     result = await session.execute(statement.on_conflict_do_nothing())
     return bool(result.rowcount)  # type: ignore[attr-defined]
@@ -71,15 +70,26 @@ async def forget_updates_before(session: AsyncSession, day: Any) -> int:
 
 
 async def chat_session(session: AsyncSession, subject: str) -> ChatSession:
-    """The session row of a user, created on first contact; locked for this transaction."""
+    """The session row of a user, created on first contact; locked for this transaction.
+
+    Insert-if-missing first, then lock: two replicas handling a new user's first two updates
+    at once would otherwise both insert and one would fail.
+    """
+    insert = pg_insert if _dialect(session) == "postgresql" else sqlite_insert
+    await session.execute(
+        insert(ChatSession)
+        .values(subject=subject, context={}, updated_on=today())
+        .on_conflict_do_nothing()
+    )
     row = await session.scalar(
         select(ChatSession).where(ChatSession.subject == subject).with_for_update()
     )
-    if row is None:
-        row = ChatSession(subject=subject, context={})
-        session.add(row)
-        await session.flush()
+    assert row is not None
     return row
+
+
+def _dialect(session: AsyncSession) -> str:
+    return session.bind.dialect.name if session.bind is not None else "sqlite"
 
 
 # --- werkgroepen, invites, members ------------------------------------------------------------

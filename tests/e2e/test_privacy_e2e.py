@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import MetaData, select
 
 from bot.config import load_settings
-from bot.logging import configure_logging
+from bot.logging import QUIET, configure_logging
 from bot.privacy.errors import PepperError
 from bot.runtime import Runtime
 from tests.e2e.conftest import TOKEN, BotHarness, answer_current, press, question_of, say
@@ -66,13 +66,18 @@ async def test_logs_are_clean_at_debug_with_the_production_config(
     harness: BotHarness, caplog: pytest.LogCaptureFixture
 ) -> None:
     """With the production logging config at DEBUG, no log line has text, ids or the token."""
+    root = logging.getLogger()
+    saved = (root.level, root.handlers[:], {n: logging.getLogger(n).level for n in QUIET})
     configure_logging("DEBUG")
-    logging.getLogger().addHandler(caplog.handler)
+    root.addHandler(caplog.handler)
     caplog.handler.setLevel(logging.DEBUG)
     try:
         await _full_conversation(harness)
-    finally:
-        logging.getLogger().removeHandler(caplog.handler)
+    finally:  # the production config is global: put the test run's logging back
+        root.setLevel(saved[0])
+        root.handlers[:] = saved[1]
+        for name, level in saved[2].items():
+            logging.getLogger(name).setLevel(level)
     logged = "\n".join(record.getMessage() for record in caplog.records)
     for secret in (
         str(USER_ID),
