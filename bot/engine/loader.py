@@ -20,6 +20,7 @@ from bot.engine.schema import AnyFile, Flow, PlanTemplate, Taxonomy
 from bot.engine.validate import Problem, validate_catalog, validate_flow
 from bot.errors import FlowError
 
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ANY_FILE: TypeAdapter[Flow | PlanTemplate | Taxonomy] = TypeAdapter(AnyFile)
 
 
@@ -162,8 +163,14 @@ def load_catalog(root: Path, extra: Iterable[Path] = ()) -> Catalog:
 def _load_file(path: Path, catalog: Catalog, paths: dict[str, Path]) -> list[Problem]:
     try:
         text = path.read_text(encoding="utf-8")
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        # Compose once (the node tree gives line numbers), then build the data from it; the C
+        # loader (libyaml) when available: start-up parses every flow file.
+        loader = _Loader(text)
+        try:
+            root = loader.get_single_node()
+            data = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
     except (OSError, UnicodeDecodeError) as exc:
         return [Problem(path, None, "?", "-", f"cannot read the file: {exc}", "check the file")]
     except yaml.YAMLError as exc:

@@ -65,7 +65,11 @@ class LocalBotApi:
     async def start(self) -> None:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((self.host, self._requested_port))
+        try:
+            sock.bind((self.host, self._requested_port))
+        except OSError:
+            sock.close()
+            raise
         self._port = sock.getsockname()[1]
         # Long polls are released on stop, so a short shutdown timeout is enough.
         runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=1.0)

@@ -9,6 +9,8 @@ Telegram's behaviour for every normal flow and still lets a test re-inject an up
 
 from __future__ import annotations
 
+import time
+
 import asyncio
 import itertools
 import json
@@ -45,7 +47,9 @@ class UpdateQueue:
     def __init__(self) -> None:
         self._pending: dict[int, PendingUpdate] = {}
         self._seq = itertools.count(1)
-        self._next_update_id = 1
+        # Like Telegram's, ids keep increasing across restarts of the server (here: seeded from
+        # the clock), so a bot that remembers processed ids does not mistake new updates for old.
+        self._next_update_id = int(time.time() * 10) % 2**31
         self._signal = Signal()
         self._poll_generation = 0
         self._closed = False
