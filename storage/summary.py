@@ -7,7 +7,8 @@ sample of (already redacted) free-text answers, and the caller asks for it only 
 is large enough to quote from.
 
 Query plans: answers are reached through ``ix_answers_campaign_question`` (campaign, question),
-participants through ``ix_participants_campaign_id``. See docs/summary.md for timings.
+participants through ``ix_participants_campaign_id``; docs/summary.md has timings and the
+covering index that makes the answer queries index-only.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, select
+from sqlalchemy import ColumnElement, and_, case, exists, false, func, literal, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,7 +41,6 @@ __all__ = [
     "CampaignRow",
     "QuestionCount",
     "ValueCount",
-    "crisis_respondents",
     "load_releases",
     "participant_counts",
     "question_respondents",
@@ -70,6 +70,7 @@ class ValueCount:
     question_id: str
     option: str | None
     number: int | None
+    crisis: bool  # free-text answers with a crisis signal form their own group
     respondents: int
     first: date | None
     last: date | None
@@ -136,12 +137,14 @@ def _answers_of(
 async def value_counts(
     session: AsyncSession, campaign_ids: Collection[str], question_ids: Collection[str]
 ) -> list[ValueCount]:
-    """Respondents per campaign, question and answer value, with first and last answer date.
+    """Respondents per campaign, question, answer value and crisis flag, with first and last
+    answer date.
 
     Choice, yes/no and multiple-choice answers group by option, scale answers by number;
-    free-text answers form one group with neither. Since a participant has one row per
-    question (one per option for a multiple choice), adding up the groups of a single-valued
-    question gives its respondents without another pass over the answers.
+    free-text answers group by their crisis flag alone. A participant has one row per
+    question (one per option for a multiple choice), so adding up the groups of a
+    single-valued question gives its respondents, and the crisis groups count the answers
+    that carried a crisis signal: one pass over the answers gives all of it.
     """
     if not campaign_ids or not question_ids:
         return []
@@ -151,16 +154,32 @@ async def value_counts(
             Answer.question_id,
             Answer.value_option,
             Answer.value_number,
+            Answer.crisis,
             func.count(func.distinct(Answer.participant_id)),
             func.min(Answer.answered_on),
             func.max(Answer.answered_on),
         )
         .where(_answers_of(campaign_ids, question_ids))
-        .group_by(Answer.campaign_id, Answer.question_id, Answer.value_option, Answer.value_number)
+        .group_by(
+            Answer.campaign_id,
+            Answer.question_id,
+            Answer.value_option,
+            Answer.value_number,
+            Answer.crisis,
+        )
     )
     return [
-        ValueCount(campaign, question, option, number, int(count), _as_date(first), _as_date(last))
-        for campaign, question, option, number, count, first, last in result.all()
+        ValueCount(
+            campaign,
+            question,
+            option,
+            number,
+            bool(crisis),
+            int(count),
+            _as_date(first),
+            _as_date(last),
+        )
+        for campaign, question, option, number, crisis, count, first, last in result.all()
     ]
 
 
@@ -205,25 +224,59 @@ async def theme_counts(
     return [QuestionCount(*row) for row in result.all()]
 
 
-async def crisis_respondents(
-    session: AsyncSession, campaign_ids: Collection[str]
-) -> dict[str, int]:
-    """Per campaign: how many respondents wrote at least one answer with a crisis signal."""
-    if not campaign_ids:
-        return {}
-    result = await session.execute(
-        select(Answer.campaign_id, func.count(func.distinct(Answer.participant_id)))
-        .where(Answer.campaign_id.in_(campaign_ids), Answer.crisis.is_(True))
-        .group_by(Answer.campaign_id)
-    )
-    return {campaign: int(count) for campaign, count in result.all()}
-
-
 def _as_date(value: object) -> date | None:
     # SQLite returns MIN()/MAX() of a Date column as text.
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(str(value))
+
+
+async def sample_texts(
+    session: AsyncSession,
+    campaign_ids: Collection[str],
+    question_id: str,
+    limit: int,
+    start: str,
+    *,
+    unthemed_only: bool = False,
+) -> Sequence[str]:
+    """Free-text answers of up to ``limit`` respondents, crisis disclosures left out.
+
+    The sample is the ``limit`` respondents whose (random, uuid4) participant ids follow
+    ``start`` in id order, wrapping around: each respondent is equally likely to be in it,
+    and the database reads only index entries and ``limit`` rows instead of sorting the
+    whole group by ``random()``. The caller passes a random ``start`` and shuffles the
+    result. ``unthemed_only`` then keeps the answers without a theme (the "overig" ones).
+    """
+    if not campaign_ids or limit <= 0:
+        return []
+    group = (
+        Answer.campaign_id.in_(campaign_ids),
+        Answer.question_id == question_id,
+        Answer.value_option.is_(None),
+        Answer.value_number.is_(None),
+        Answer.crisis == false(),
+    )
+    window = select(Answer.participant_id).where(*group).order_by(Answer.participant_id)
+    chosen = list(await session.scalars(window.where(Answer.participant_id >= start).limit(limit)))
+    if len(chosen) < limit:
+        rest = window.where(Answer.participant_id < start).limit(limit - len(chosen))
+        chosen += list(await session.scalars(rest))
+    if not chosen:
+        return []
+    statement = select(Answer.value_text).where(
+        Answer.participant_id.in_(chosen),
+        Answer.question_id == question_id,
+        Answer.value_text.is_not(None),
+        Answer.crisis == false(),
+    )
+    if unthemed_only:
+        themed = exists().where(
+            and_(AnswerTheme.answer_id == Answer.id, AnswerTheme.theme != OVERIG)
+        )
+        statement = statement.where(~themed)
+    result = await session.scalars(statement)
+    return [text for text in result.all() if text]
 
 
 # --- released figures -------------------------------------------------------------------------
@@ -274,32 +327,3 @@ async def save_release(
             },
         )
     )
-
-
-async def sample_texts(
-    session: AsyncSession,
-    campaign_ids: Collection[str],
-    question_id: str,
-    limit: int,
-    *,
-    unthemed_only: bool = False,
-) -> Sequence[str]:
-    """Up to ``limit`` free-text answers in random order, crisis disclosures left out.
-
-    ``unthemed_only`` keeps answers that carry no theme (the "overig" ones).
-    """
-    if not campaign_ids or limit <= 0:
-        return []
-    statement: Select[tuple[str | None]] = select(Answer.value_text).where(
-        Answer.campaign_id.in_(campaign_ids),
-        Answer.question_id == question_id,
-        Answer.value_text.is_not(None),
-        Answer.crisis.is_(False),
-    )
-    if unthemed_only:
-        themed = exists().where(
-            and_(AnswerTheme.answer_id == Answer.id, AnswerTheme.theme != OVERIG)
-        )
-        statement = statement.where(~themed)
-    result = await session.scalars(statement.order_by(func.random()).limit(limit))
-    return [text for text in result.all() if text]

@@ -153,3 +153,16 @@ def test_cli_check_exits_1_on_broken_flow(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["flows", "check", str(tmp_path)])
     assert result.exit_code == 1
     assert "next 'x' is not a step of this flow" in result.output
+
+
+def test_a_loop_without_exit(tmp_path: Path) -> None:
+    """A step whose `next` points at itself can never finish: refused with a fix."""
+    (problem,) = problems_for(
+        tmp_path,
+        """  - kind: text
+    id: a
+    text: A?
+    next: a
+""",
+    )
+    assert "step a" in problem and "can never finish" in problem

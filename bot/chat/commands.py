@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -10,7 +11,7 @@ from sqlalchemy import delete, select
 from bot.chat import conversation as answering
 from bot.chat.events import Button, Toast
 from bot.engine import Back, Skip
-from bot.engine.runner import clean_text
+from bot.engine.runner import clean_text, index_in
 from bot.i18n import SUPPORTED_LOCALES
 from bot.translate import translator
 from storage import repo
@@ -320,17 +321,13 @@ async def choose_step(turn: Turn) -> None:
     werkgroep = await turn.session.get(Werkgroep, member.werkgroep_id) if member else None
     template = turn.runtime.catalog.templates.get(werkgroep.template_id) if werkgroep else None
     argument = (turn.incoming.button or "").partition(":")[2]
-    if (
-        member is None
-        or template is None
-        or not argument.isdigit()
-        or int(argument) >= len(template.steps)
-    ):
+    index = index_in(argument, len(template.steps)) if template is not None else None
+    if member is None or template is None or index is None:
         from bot.chat.dialog import stale_button
 
         turn.replies.toast = Toast(stale_button(turn.t))
         return
-    step = template.steps[int(argument)]
+    step = template.steps[index]
     flow = turn.runtime.catalog.flow_for(template.id, step.key, "werkgroep")
     if flow is None:
         return
@@ -352,13 +349,14 @@ async def choose_step(turn: Turn) -> None:
 async def choose_werkgroep(turn: Turn) -> None:
     memberships = await repo.memberships(turn.session, turn.incoming.user_id)
     argument = (turn.incoming.button or "").partition(":")[2]
-    if not argument.isdigit() or int(argument) >= len(memberships):
+    index = index_in(argument, len(memberships))
+    if index is None:
         from bot.chat.dialog import stale_button
 
         turn.replies.toast = Toast(stale_button(turn.t))
         return
     turn.chat.conversation_id = None
-    await welcome_member(turn, memberships[int(argument)])
+    await welcome_member(turn, memberships[index])
 
 
 async def werkgroep_command(turn: Turn) -> None:
@@ -467,6 +465,9 @@ async def choose_language(turn: Turn) -> None:
 
 
 async def forget_command(turn: Turn) -> None:
+    # The confirmation buttons carry a fresh nonce: only a tap on this prompt erases.
+    nonce = secrets.token_hex(4)
+    turn.chat.context = {**turn.chat.context, "erase": nonce}
     turn.replies.send(
         escape(
             turn.t.gettext(
@@ -476,19 +477,27 @@ async def forget_command(turn: Turn) -> None:
         ),
         (
             (
-                Button(turn.t.gettext("Ja, wis alles"), "e:ja"),
-                Button(turn.t.gettext("Nee"), "e:nee"),
+                Button(turn.t.gettext("Ja, wis alles"), f"e:ja:{nonce}"),
+                Button(turn.t.gettext("Nee"), f"e:nee:{nonce}"),
             ),
         ),
     )
 
 
 async def forget_confirm(turn: Turn) -> None:
+    answer, _, nonce = (turn.incoming.button or "").partition(":")[2].partition(":")
+    expected = turn.chat.context.get("erase")
+    if not expected or nonce != expected:
+        from bot.chat.dialog import stale_button
+
+        turn.replies.toast = Toast(stale_button(turn.t))
+        return
+    turn.chat.context = {k: v for k, v in turn.chat.context.items() if k != "erase"}
     if turn.incoming.button_message_id is not None:
         from bot.chat.events import EditButtons
 
         turn.replies.add(EditButtons(turn.incoming.button_message_id, ()))
-    if turn.incoming.button != "e:ja":
+    if answer != "ja":
         turn.replies.send(escape(turn.t.gettext("Oké, er is niets gewist.")))
         return
     participants = (

@@ -24,6 +24,7 @@ from bot.engine import (
     Skip,
 )
 from bot.engine.machine import AnswerValue
+from bot.engine.runner import small_number
 from bot.engine.schema import MultiChoiceStep, Question, ScaleStep, TextStep, options_of
 from bot.privacy.crisis import detect_crisis
 from bot.privacy.redact import redact
@@ -109,13 +110,13 @@ BUTTONS = {kind: on_button for kind in ("o", "d", "s", "b", "t", "v")}
 
 
 def _option_value(question: Question, argument: str) -> str | None:
-    if not argument.isdigit():
+    number = small_number(argument)
+    if number is None:
         return None
     if isinstance(question, ScaleStep):
-        return argument if question.min <= int(argument) <= question.max else None
+        return str(number) if question.min <= number <= question.max else None
     options = options_of(question)
-    index = int(argument)
-    return options[index].value if index < len(options) else None
+    return options[number].value if 0 <= number < len(options) else None
 
 
 # --- the core step ----------------------------------------------------------------------------

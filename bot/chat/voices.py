@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from bot.chat.coordinator import actor, coordinator_of
 from bot.chat.events import Button, EditButtons, Out, Send, SendDocument, SendPhoto, Toast
-from bot.engine.runner import clean_text
+from bot.engine.runner import clean_text, index_in, small_number
 from bot.engine.schema import Flow
 from bot.summary.build import build_summary, discussion_input
 from bot.summary.chart import render_chart
@@ -171,10 +171,11 @@ async def agree_button(turn: Turn) -> None:
         turn.runtime.settings.min_group_size,
         actor=actor(member),
     )
-    if not parts or not parts[0].isdigit() or int(parts[0]) >= len(plan.steps):
+    step_index = index_in(parts[0], len(plan.steps)) if parts else None
+    if step_index is None:
         turn.replies.toast = Toast(turn.t.gettext("Deze knop hoort bij een oude vraag."))
         return
-    step = plan.steps[int(parts[0])]
+    step = plan.steps[step_index]
     if len(parts) == 1:
         turn.replies.send(
             escape(turn.t.gettext("Welke vraag?")),
@@ -184,9 +185,10 @@ async def agree_button(turn: Turn) -> None:
             ),
         )
         return
-    if not parts[1].isdigit() or int(parts[1]) >= len(step.questions):
+    question_index = index_in(parts[1], len(step.questions))
+    if question_index is None:
         return
-    question = step.questions[int(parts[1])]
+    question = step.questions[question_index]
     if turn.incoming.button_message_id is not None:
         turn.replies.add(EditButtons(turn.incoming.button_message_id, ()))
     lines = [f"<b>{escape(question.text)}</b>", escape(turn.t.gettext("Bijdragen van leden:"))]
@@ -278,9 +280,9 @@ async def reminder_command(turn: Turn) -> None:
         werkgroep.reminder_days = None
         werkgroep.reminder_due_at = None
         turn.replies.send(escape(turn.t.gettext("De herinnering staat uit.")))
-    elif args[0].isdigit() and 1 <= int(args[0]) <= MAX_REMINDER_DAYS:
-        werkgroep.reminder_days = int(args[0])
-        werkgroep.reminder_due_at = utcnow() + timedelta(days=int(args[0]))
+    elif (days := small_number(args[0])) is not None and 1 <= days <= MAX_REMINDER_DAYS:
+        werkgroep.reminder_days = days
+        werkgroep.reminder_due_at = utcnow() + timedelta(days=days)
         turn.replies.send(
             escape(
                 turn.t.gettext("Elke %(days)s dagen krijgen alle leden een herinnering.")

@@ -226,11 +226,11 @@ def lint_text(text: str) -> list[tuple[str, float | str, str]]:
     measures = measure_text(text)
     failures: list[tuple[str, float | str, str]] = []
     if measures.chars > MAX_MESSAGE_CHARS:
-        failures.append((MESSAGE_LENGTH, f"{measures.chars} characters",
-                         f"≤ {MAX_MESSAGE_CHARS}"))
+        failures.append((MESSAGE_LENGTH, f"{measures.chars} characters", f"≤ {MAX_MESSAGE_CHARS}"))
     if measures.avg_sentence_words > MAX_AVG_SENTENCE_WORDS:
-        failures.append((SENTENCE_LENGTH, measures.avg_sentence_words,
-                         f"≤ {MAX_AVG_SENTENCE_WORDS:g} words"))
+        failures.append(
+            (SENTENCE_LENGTH, measures.avg_sentence_words, f"≤ {MAX_AVG_SENTENCE_WORDS:g} words")
+        )
     if measures.readability is not None and measures.readability < MIN_READABILITY:
         failures.append((READABILITY, measures.readability, f"≥ {MIN_READABILITY:g}"))
     for word in measures.officialese:
@@ -256,7 +256,8 @@ def lint_flow(flow: Flow, path: Path | None = None) -> list[B1Problem]:
 def lint_catalog(catalog: Catalog) -> list[str]:
     """One line per B1 problem in the catalog's consultation flows, naming file, flow and step."""
     lines: list[str] = []
-    for loaded in sorted(catalog.flows.values(), key=lambda loaded: (str(loaded.path),
-                                                                     loaded.flow.id)):
+    for loaded in sorted(
+        catalog.flows.values(), key=lambda loaded: (str(loaded.path), loaded.flow.id)
+    ):
         lines.extend(problem.render() for problem in lint_flow(loaded.flow, loaded.path))
     return lines

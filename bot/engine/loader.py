@@ -162,6 +162,13 @@ def load_catalog(root: Path, extra: Iterable[Path] = ()) -> Catalog:
 
 def _load_file(path: Path, catalog: Catalog, paths: dict[str, Path]) -> list[Problem]:
     try:
+        return _load_one(path, catalog, paths)
+    except RecursionError:  # parsing, validating or describing a pathologically deep file
+        return [Problem(path, None, "?", "-", "the YAML is nested too deeply", "flatten the file")]
+
+
+def _load_one(path: Path, catalog: Catalog, paths: dict[str, Path]) -> list[Problem]:
+    try:
         text = path.read_text(encoding="utf-8")
         # Compose once (the node tree gives line numbers), then build the data from it; the C
         # loader (libyaml) when available: start-up parses every flow file.
@@ -173,6 +180,7 @@ def _load_file(path: Path, catalog: Catalog, paths: dict[str, Path]) -> list[Pro
             loader.dispose()
     except (OSError, UnicodeDecodeError) as exc:
         return [Problem(path, None, "?", "-", f"cannot read the file: {exc}", "check the file")]
+
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -184,6 +192,7 @@ def _load_file(path: Path, catalog: Catalog, paths: dict[str, Path]) -> list[Pro
         parsed = _ANY_FILE.validate_python(data)
     except ValidationError as exc:
         return _pydantic_problems(path, root, data, exc)
+
     key = f"{parsed.kind}:{parsed.id}"
     if key in paths:
         return [

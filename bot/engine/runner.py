@@ -137,13 +137,33 @@ class Conversation:
 # --- engine -----------------------------------------------------------------------------------
 
 _CONTROL = re.compile(
-    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
 )
+MAX_NUMBER_DIGITS = 6
 
 
 def clean_text(text: str) -> str:
-    """Normalise typed text: NFC, no control or direction characters, trimmed."""
-    return _CONTROL.sub("", unicodedata.normalize("NFC", text)).strip()
+    """Typed text without control or direction characters, then NFC (removing a character can
+    undo normalisation, so it comes first), trimmed."""
+    return unicodedata.normalize("NFC", _CONTROL.sub("", text)).strip()
+
+
+def index_in(text: str, length: int) -> int | None:
+    """``text`` as an index into a sequence of ``length`` items (button data), or None."""
+    number = small_number(text)
+    return number if number is not None and 0 <= number < length else None
+
+
+def small_number(text: str) -> int | None:
+    """A short plain number ('7', '-2'), or None: ``isdigit`` also accepts '²' and '①'."""
+    digits = text.removeprefix("-")
+    if (
+        not digits
+        or len(digits) > MAX_NUMBER_DIGITS
+        or not (digits.isascii() and digits.isdecimal())
+    ):
+        return None
+    return int(text)
 
 
 class Engine:
@@ -312,8 +332,9 @@ def parse_answer(step: Question, given: Reply | Pick | Done) -> AnswerValue | In
         return text
     if isinstance(step, ScaleStep):
         raw = given.value if isinstance(given, Pick) else clean_text(given.text)
-        if raw.lstrip("-").isdigit() and step.min <= int(raw) <= step.max:
-            return int(raw)
+        number = small_number(raw)
+        if number is not None and step.min <= number <= step.max:
+            return number
         return Invalid(step, "scale_range", {"min": step.min, "max": step.max})
     options = options_of(step)
     values = [option.value for option in options]
@@ -341,8 +362,9 @@ def parse_answer(step: Question, given: Reply | Pick | Done) -> AnswerValue | In
 
 def _match_option(text: str, options: tuple[Any, ...]) -> str | None:
     text = text.strip().casefold()
-    if text.isdigit() and 1 <= int(text) <= len(options):
-        return str(options[int(text) - 1].value)
+    number = small_number(text)
+    if number is not None and 1 <= number <= len(options):
+        return str(options[number - 1].value)
     for option in options:
         if text in (option.value.casefold(), option.label.casefold()):
             return str(option.value)

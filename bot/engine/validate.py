@@ -128,7 +128,14 @@ def validate_flow(flow: Flow, path: Path, line_of: LineFinder) -> list[Problem]:
             )
 
     reachable = _reachable(flow, ids)
+    finishing = _can_finish(flow, ids)
     for index, ident in enumerate(ids):
+        if ident in reachable and ident not in finishing:
+            problem(
+                index,
+                "from this step the flow can never finish (every path loops)",
+                f"point a `next`/`goto` of the loop at a later step or {END!r}",
+            )
         if ident not in reachable:
             problem(
                 index,
@@ -225,6 +232,22 @@ def _reachable(flow: Flow, ids: Sequence[str]) -> set[str]:
         seen.add(ident)
         stack.extend(successors(flow, position[ident], ids))
     return seen
+
+
+def _can_finish(flow: Flow, ids: Sequence[str]) -> set[str]:
+    """Steps from which some path reaches the end (a backward search from ``end``)."""
+    predecessors: dict[str, set[str]] = {}
+    for index, ident in enumerate(ids):
+        for target in successors(flow, index, ids):
+            predecessors.setdefault(target, set()).add(ident)
+    finishing: set[str] = set()
+    stack = [END]
+    while stack:
+        for previous in predecessors.get(stack.pop(), ()):
+            if previous not in finishing:
+                finishing.add(previous)
+                stack.append(previous)
+    return finishing
 
 
 def validate_catalog(

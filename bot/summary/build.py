@@ -31,7 +31,6 @@ from bot.summary.figures import (
     Unit,
     compute_unit,
     decode_cell,
-    decode_table,
     gate_open,
 )
 from bot.summary.model import (
@@ -214,7 +213,6 @@ async def _release(
 
 def _round_summary(context: _Context, unit: Unit, payload: Payload) -> RoundSummary:
     flows = context.flows(unit.campaigns)
-    table = decode_table(payload["table"])
     audiences = []
     for audience, data in payload["audiences"].items():
         flow = flows.get(audience)
@@ -222,17 +220,17 @@ def _round_summary(context: _Context, unit: Unit, payload: Payload) -> RoundSumm
         audiences.append(
             AudienceSummary(
                 audience=audience,
-                participants=table.row_totals[audience],
+                participants=decode_cell(data["participants"]),
                 completed=decode_cell(data["completed"]),
                 partial=decode_cell(data["partial"]),
                 crisis=decode_cell(data["crisis"]),
                 questions=questions,
+                labels=tuple((label, decode_cell(value)) for label, value in data["labels"]),
             )
         )
     period = payload.get("period")
     return RoundSummary(
         round=unit.round,
-        participants=table,
         audiences=tuple(audiences),
         period=(period[0], period[1]) if period else None,
     )

@@ -280,14 +280,11 @@ def _csv_rows(summary: Summary) -> Iterator[tuple[object, ...]]:
     for step in summary.steps:
         for round_ in step.rounds:
             where = (step.step_key, round_.round)
-            participants = round_.participants
-            for audience in participants.rows:
-                for label in participants.columns:
-                    cell = participants.cell(audience, label)
-                    yield _line(where, audience, "deelnemers", cell, label, label or "zonder label")
-                total = participants.row_totals[audience]
-                yield _line(where, audience, "deelnemers", total, "", "totaal")
             for group in round_.audiences:
+                for label, cell in group.labels:
+                    name = label or "zonder label"
+                    yield _line(where, group.audience, "deelnemers", cell, label, name)
+                yield _line(where, group.audience, "deelnemers", group.participants, "", "totaal")
                 for key, cell in (
                     ("helemaal", group.completed),
                     ("deels", group.partial),
@@ -297,7 +294,7 @@ def _csv_rows(summary: Summary) -> Iterator[tuple[object, ...]]:
                 for question in group.questions:
                     cell = question.respondents
                     yield _line(where, group.audience, "respondenten", cell, "", "", question)
-                    table = "thema" if question.themes else "antwoord"
+                    table = "thema" if question.themes else "verdeling"
                     for row in question.rows:
                         yield _line(
                             where,

@@ -7,9 +7,10 @@ payload holds only what may be shown, plus the respondent count each group of fi
 (the *base*), which the next release needs to decide what may change.
 
 No differencing: a unit is recomputed only when its participants changed by at least k since
-the last release; even then each group of figures (one question of one audience, the crisis
-count) keeps its last released value unless its own base changed by at least k. So a figure
-never moves because one person answered, changed an answer or came back to finish.
+the last release; even then each group of figures (an audience's participant counts, one
+question of one audience) keeps its last released value unless its own base changed by at
+least k. So a figure never moves because one person answered, changed an answer or came back
+to finish.
 """
 
 from __future__ import annotations
@@ -25,12 +26,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.privacy.disclosure import (
     Cell,
-    Table2D,
     check_dimensions,
     select_quotes,
     should_release,
     suppress_1d,
-    suppress_2d,
     total_cell,
 )
 from bot.summary.model import AUDIENCES, NO_LABEL
@@ -44,17 +43,18 @@ __all__ = [
     "Unit",
     "compute_unit",
     "decode_cell",
-    "decode_table",
     "gate_open",
 ]
 
 PAYLOAD_VERSION = 1
-QUOTE_POOL = 40  # answers fetched to pick quotes from
+QUOTE_POOL = 15  # answers fetched to pick quotes from (each is checked for crisis words)
 QUOTE_LIMIT = 5
-WORD_SAMPLE = 500  # "overig" answers read to find frequent unmatched words
+WORD_SAMPLE = 1000  # respondents whose "overig" answers are read for frequent unmatched words
 WORD_LIMIT = 10
 
 Payload = dict[str, Any]
+# The figures of an audience that rest on its participants, released and kept together.
+AUDIENCE_FIGURES = ("base", "participants", "labels", "completed", "partial", "crisis")
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,33 +109,6 @@ def decode_cell(value: int | None) -> Cell:
     return Cell.hidden() if value is None else Cell.shown(int(value))
 
 
-def _encode_table(table: Table2D) -> Payload:
-    return {
-        "rows": list(table.rows),
-        "columns": list(table.columns),
-        "cells": [[table.cells[(r, c)].count for c in table.columns] for r in table.rows],
-        "row_totals": [table.row_totals[r].count for r in table.rows],
-        "column_totals": [table.column_totals[c].count for c in table.columns],
-        "total": table.total.count,
-    }
-
-
-def decode_table(data: Mapping[str, Any]) -> Table2D:
-    rows, columns = tuple(data["rows"]), tuple(data["columns"])
-    return Table2D(
-        rows=rows,
-        columns=columns,
-        cells={
-            (r, c): decode_cell(data["cells"][i][j])
-            for i, r in enumerate(rows)
-            for j, c in enumerate(columns)
-        },
-        row_totals={r: decode_cell(data["row_totals"][i]) for i, r in enumerate(rows)},
-        column_totals={c: decode_cell(data["column_totals"][j]) for j, c in enumerate(columns)},
-        total=decode_cell(data["total"]),
-    )
-
-
 # --- computing a unit -----------------------------------------------------------------------------
 
 
@@ -183,6 +156,8 @@ async def _count(
         if row.question_id not in multi_ids:
             # One row per participant and single-valued question: the groups add up.
             result.bases[key] += row.respondents
+        if row.crisis:
+            result.crisis[key[0]] += row.respondents
         if row.option is not None:
             result.values[key][row.option] += row.respondents
         elif row.number is not None:
@@ -196,8 +171,6 @@ async def _count(
     for count in await queries.theme_counts(session, campaign_ids, themed_ids):
         key = (audience_of[count.campaign_id], count.question_id)
         result.themes[key][count.key] += count.respondents
-    for campaign_id, crisis in (await queries.crisis_respondents(session, campaign_ids)).items():
-        result.crisis[audience_of[campaign_id]] += crisis
     return result
 
 
@@ -229,23 +202,20 @@ async def compute_unit(
         # Figures suppressed with another k (or stored in another shape) cannot be kept.
         previous = None
     tally = await _count(session, unit, counts)
-    audiences = unit.audiences
-    labels = sorted({campaign.label or NO_LABEL for campaign in unit.campaigns})
+    # The widest breakdown is audience × campaign label; questions are never split by label.
     check_dimensions(("audience", "label"))
-    table = suppress_2d(tally.by_label, k, rows=audiences, columns=labels)
     first, last = _month(tally.first), _month(tally.last)
     payload: Payload = {
         "v": PAYLOAD_VERSION,
         "k": k,
         "base": sum(tally.participants.values()),
         "period": [first, last] if first and last else None,
-        "table": _encode_table(table),
         "audiences": {},
     }
-    for audience in audiences:
+    for audience in unit.audiences:
         previous_audience = (previous or {}).get("audiences", {}).get(audience)
         payload["audiences"][audience] = await _audience(
-            session, unit, tally, table, audience, previous_audience, k, rng
+            session, unit, tally, audience, previous_audience, k, rng
         )
     return payload
 
@@ -254,23 +224,18 @@ async def _audience(
     session: AsyncSession,
     unit: Unit,
     tally: _Counts,
-    table: Table2D,
     audience: str,
     previous: Payload | None,
     k: int,
     rng: random.Random,
 ) -> Payload:
     base = tally.participants[audience]
-    completed = tally.completed[audience]
-    if table.row_totals[audience].suppressed:
-        # The split must not reveal a total the participants table hides.
-        split = {"completed": Cell.hidden(), "partial": Cell.hidden()}
-    else:
-        split = suppress_1d({"completed": completed, "partial": base - completed}, k)
     if previous is not None and not should_release(base, int(previous["base"]), k):
-        crisis = previous["crisis"]
+        # Fewer than k joined or left this audience: its counts stay as released, base too,
+        # so the next release is again measured against what people last saw.
+        head = {key: previous[key] for key in AUDIENCE_FIGURES}
     else:
-        crisis = encode_cell(total_cell(tally.crisis[audience], k))
+        head = _audience_figures(unit, tally, audience, k)
     campaign_ids = [c.id for c in unit.campaigns if c.audience == audience]
     old_questions = (previous or {}).get("questions", {})
     questions: Payload = {}
@@ -283,12 +248,25 @@ async def _audience(
         questions[spec.id] = await _question(
             session, unit, tally, audience, campaign_ids, spec, question_base, k, rng
         )
+    return {**head, "questions": questions}
+
+
+def _audience_figures(unit: Unit, tally: _Counts, audience: str, k: int) -> Payload:
+    base = tally.participants[audience]
+    completed = tally.completed[audience]
+    labels = sorted({c.label or NO_LABEL for c in unit.campaigns if c.audience == audience})
+    label_cells = _suppress({label: tally.by_label[(audience, label)] for label in labels}, base, k)
+    split = _suppress({"completed": completed, "partial": base - completed}, base, k)
+    # One person can write several crisis answers: a count of them is no safer than the
+    # small group it comes from.
+    crisis = Cell.hidden() if 0 < base < k else total_cell(tally.crisis[audience], k)
     return {
         "base": base,
+        "participants": encode_cell(total_cell(base, k)),
+        "labels": [[label, encode_cell(cell)] for label, cell in label_cells.items()],
         "completed": encode_cell(split["completed"]),
         "partial": encode_cell(split["partial"]),
-        "crisis": crisis,
-        "questions": questions,
+        "crisis": encode_cell(crisis),
     }
 
 
@@ -318,11 +296,12 @@ async def _question(
     quotes: list[str] = []
     words: list[str] = []
     if spec.kind == "text" and base >= 2 * k:
-        pool = await queries.sample_texts(session, campaign_ids, spec.id, QUOTE_POOL)
+        start = f"{rng.getrandbits(128):032x}"
+        pool = await queries.sample_texts(session, campaign_ids, spec.id, QUOTE_POOL, start)
         quotes = select_quotes(pool, base, k, rng, limit=QUOTE_LIMIT)
         if spec.themes and unit.matcher is not None and distribution.get(OVERIG):
             texts = await queries.sample_texts(
-                session, campaign_ids, spec.id, WORD_SAMPLE, unthemed_only=True
+                session, campaign_ids, spec.id, WORD_SAMPLE, start, unthemed_only=True
             )
             ranked = top_unmatched_words(texts, unit.matcher, WORD_LIMIT, min_count=k)
             words = [word for word, _ in ranked]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.privacy.disclosure import Cell, Table2D
+from bot.privacy.disclosure import Cell
 
 __all__ = [
     "AudienceSummary",
@@ -18,7 +18,6 @@ __all__ = [
     "Row",
     "StepSummary",
     "Summary",
-    "Table2D",
 ]
 
 AUDIENCES = ("jongeren", "ouders")
@@ -59,9 +58,14 @@ class AudienceSummary:
     participants: Cell
     completed: Cell
     partial: Cell
-    # Respondents with at least one answer that carried a crisis signal (never who).
+    # Answers that carried a crisis signal (never whose).
     crisis: Cell
     questions: tuple[QuestionSummary, ...]
+    # Participants per campaign label (key "" for campaigns without one): the breakdown
+    # audience × label. Only these cells and the audience total are shown, never a total
+    # over audiences: with the other audience's per-question counts it would give away a
+    # hidden audience total.
+    labels: tuple[tuple[str, Cell], ...] = ()
 
     def question(self, question_id: str) -> QuestionSummary | None:
         return next((q for q in self.questions if q.question_id == question_id), None)
@@ -70,8 +74,6 @@ class AudienceSummary:
 @dataclass(frozen=True, slots=True)
 class RoundSummary:
     round: int
-    # Participants by audience × campaign label, with totals (labels keyed "" when absent).
-    participants: Table2D
     audiences: tuple[AudienceSummary, ...]
     # First and last month with answers ("2024-03"), never days.
     period: tuple[str, str] | None

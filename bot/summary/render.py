@@ -19,7 +19,7 @@ from typing import Any
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
-from bot.privacy.disclosure import SUPPRESSED_REASON, Cell, Table2D
+from bot.privacy.disclosure import SUPPRESSED_REASON, Cell
 from bot.summary.model import (
     NO_LABEL,
     AudienceSummary,
@@ -163,7 +163,8 @@ def step_blocks(
                 ),
             )
         )
-    blocks.extend(_participants(latest, previous, fmt))
+    if previous is not None:
+        blocks.append(_previous_participants(previous, fmt))
     blocks.extend(_audiences(latest, previous, fmt, level))
     if previous is not None:
         # Audiences heard only in the previous round still belong in the picture.
@@ -196,14 +197,17 @@ def _audiences(
             partial=fmt.cell(audience.partial),
         )
         blocks.append(Block("text", line))
+        labels = _labels(audience, fmt)
+        if labels is not None:
+            blocks.append(labels)
         if audience.crisis.count != 0:
             blocks.append(
                 Block(
                     "note",
                     fmt(
                         N_(
-                            "Deelnemers met een zorgwekkend signaal in een antwoord: %(n)s. "
-                            "Zij kregen meteen de hulplijnen te zien. Wie het zijn, weet niemand."
+                            "Antwoorden met een zorgwekkend signaal: %(n)s. Wie zo'n antwoord "
+                            "gaf, kreeg meteen de hulplijnen te zien. Wie dat was, weet niemand."
                         ),
                         n=fmt.cell(audience.crisis),
                     ),
@@ -229,37 +233,21 @@ def _round_title(round_: RoundSummary, fmt: Formatter) -> str:
     )
 
 
-def _participants(
-    latest: RoundSummary, previous: RoundSummary | None, fmt: Formatter
-) -> list[Block]:
-    table = latest.participants
-    if len(table.columns) <= 1 and table.columns in ((), (NO_LABEL,)):
-        return []  # without labels the per-audience lines say it all
-    blocks = [Block("text", fmt(N_("Deelnemers per groep:")))]
-    for label in table.columns:
-        parts = [
-            f"{fmt.audience(audience).lower()} {fmt.cell(table.cell(audience, label))}"
-            for audience in table.rows
-        ]
-        blocks.append(
-            Block(
-                "item",
-                ", ".join(parts),
-                lead=fmt.label(label),
-            )
-        )
-    if previous is not None:
-        blocks.append(
-            Block(
-                "note",
-                fmt(
-                    N_("In ronde %(round)s deden %(n)s mensen mee."),
-                    round=previous.round,
-                    n=fmt.cell(previous.participants.total),
-                ),
-            )
-        )
-    return blocks
+def _previous_participants(previous: RoundSummary, fmt: Formatter) -> Block:
+    parts = ", ".join(
+        f"{fmt.audience(a.audience).lower()} {fmt.cell(a.participants)}" for a in previous.audiences
+    )
+    return Block(
+        "note",
+        fmt(N_("In ronde %(round)s deden mee: %(parts)s."), round=previous.round, parts=parts),
+    )
+
+
+def _labels(audience: AudienceSummary, fmt: Formatter) -> Block | None:
+    if [label for label, _ in audience.labels] in ([], [NO_LABEL]):
+        return None  # without labels the participants line says it all
+    parts = ", ".join(f"{fmt.label(label)} {fmt.cell(cell)}" for label, cell in audience.labels)
+    return Block("text", fmt(N_("Per groep: %(parts)s."), parts=parts))
 
 
 def _question(
@@ -426,20 +414,6 @@ def _cell(cell: Cell) -> dict[str, Any]:
     return {"count": cell.count, "suppressed": False}
 
 
-def _table(table: Table2D) -> dict[str, Any]:
-    return {
-        "audiences": list(table.rows),
-        "labels": list(table.columns),
-        "cells": {
-            audience: {label: _cell(table.cell(audience, label)) for label in table.columns}
-            for audience in table.rows
-        },
-        "per_audience": {audience: _cell(table.row_totals[audience]) for audience in table.rows},
-        "per_label": {label: _cell(table.column_totals[label]) for label in table.columns},
-        "total": _cell(table.total),
-    }
-
-
 def _question_dict(question: QuestionSummary) -> dict[str, Any]:
     return {
         "id": question.question_id,
@@ -471,11 +445,11 @@ def summary_to_dict(summary: Summary) -> dict[str, Any]:
                     {
                         "round": round_.round,
                         "period": list(round_.period) if round_.period else None,
-                        "participants": _table(round_.participants),
                         "audiences": [
                             {
                                 "audience": audience.audience,
                                 "participants": _cell(audience.participants),
+                                "labels": {label: _cell(cell) for label, cell in audience.labels},
                                 "completed": _cell(audience.completed),
                                 "partial": _cell(audience.partial),
                                 "crisis": _cell(audience.crisis),

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import snowballstemmer
@@ -54,6 +54,7 @@ def tokens(text: str) -> list[str]:
 _FINAL = str.maketrans({"z": "s", "v": "f"})
 
 
+@lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     stem = str(_stemmer().stemWord(word))
     return stem[:-1] + stem[-1].translate(_FINAL) if stem else stem
@@ -77,8 +78,9 @@ class ThemeMatcher:
         self._single: dict[str, set[str]] = defaultdict(set)
         # Phrases are indexed by their first stem so a text is scanned once, not per phrase.
         self._phrases: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
-        self._prefixes: list[tuple[str, str]] = []
-        self._suffixes: list[tuple[str, str]] = []
+        # Wildcards by length, so a word is checked with one look-up per length, not per entry.
+        self._prefixes: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        self._suffixes: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         for theme in taxonomy.themes:
             for entry in theme.words:
                 self._add(entry, theme.key)
@@ -86,10 +88,12 @@ class ThemeMatcher:
     def _add(self, entry: str, key: str) -> None:
         folded = _fold(entry.strip())
         if folded.endswith("*") and not folded.startswith("*"):
-            self._prefixes.append((folded.rstrip("*"), key))
+            prefix = folded.rstrip("*")
+            self._prefixes[len(prefix)][prefix].add(key)
             return
         if folded.startswith("*") and not folded.endswith("*"):
-            self._suffixes.append((folded.lstrip("*"), key))
+            suffix = folded.lstrip("*")
+            self._suffixes[len(suffix)][suffix].add(key)
             return
         words = tokens(folded)
         stems = tuple(_stem(word) for word in words)
@@ -111,8 +115,10 @@ class ThemeMatcher:
                 if tuple(stems[index : index + len(phrase)]) == phrase:
                     found.add(key)
         for word in words:
-            found.update(key for prefix, key in self._prefixes if word.startswith(prefix))
-            found.update(key for suffix, key in self._suffixes if word.endswith(suffix))
+            for length, prefixes in self._prefixes.items():
+                found.update(prefixes.get(word[:length], ()) if len(word) >= length else ())
+            for length, suffixes in self._suffixes.items():
+                found.update(suffixes.get(word[-length:], ()) if len(word) >= length else ())
         return frozenset(found) if found else frozenset({OVERIG})
 
     def label(self, key: str, overig_label: str = "Overig") -> str:

@@ -136,8 +136,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             await context.bot.send_message(
                 update.effective_chat.id,
                 t.gettext(
-                    "Sorry, er ging iets mis aan onze kant. Probeer het over een paar minuten "
-                    "nog eens. Wat je eerder gaf, is bewaard."
+                    "Sorry, er ging iets mis aan onze kant. Wat je eerder gaf, is bewaard. "
+                    "Tik over een paar minuten op /start om verder te gaan waar je was."
                 ),
             )
         except TelegramError:
@@ -185,6 +185,9 @@ async def serve_webhook(
     # One fixed path: replicas behind a load balancer must all accept what Telegram posts.
     path = "/telegram"
     async with application:
+        # The same start-up and shutdown hooks as run_polling (migrations, commands, username).
+        if application.post_init is not None:
+            await application.post_init(application)
         await application.start()
         runner = web.AppRunner(webhook_app(application, secret, path))
         await runner.setup()
@@ -198,6 +201,8 @@ async def serve_webhook(
         finally:
             await runner.cleanup()
             await application.stop()
+            if application.post_shutdown is not None:
+                await application.post_shutdown(application)
 
 
 @asynccontextmanager

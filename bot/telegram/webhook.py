@@ -37,8 +37,10 @@ def webhook_app(
             return web.Response(status=413, text="too large")
         try:
             data = json.loads(await request.read())
+            if not isinstance(data, dict):
+                raise ValueError("not an update object")
             update = Update.de_json(data, application.bot)
-        except (ValueError, TypeError, KeyError):
+        except (ValueError, TypeError, KeyError, AttributeError):
             return web.Response(status=400, text="malformed update")
         if update is None:
             return web.Response(status=400, text="malformed update")

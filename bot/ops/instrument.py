@@ -1,0 +1,88 @@
+"""Count what the bot does without touching the handlers: two PTB extension points.
+
+* :class:`InstrumentedApplication` (``ApplicationBuilder().application_class(...)``) times every
+  ``process_update`` (polling calls it through the update processor, our webhook receiver calls
+  it directly, so both modes are covered) and counts the handler errors PTB passes to
+  ``process_error``.
+* :class:`InstrumentedRequest` (``ApplicationBuilder().request(...)``) sees every Bot API answer:
+  an accepted ``send*`` call counts as a message sent, an HTTP 429 as a flood-limit hit. It sits
+  below ``AIORateLimiter``, so each retried 429 is counted once per answer.
+
+Only the Bot API method name (the last path segment) is looked at: the URL also holds the token.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from telegram.ext import Application
+from telegram.request import HTTPXRequest, RequestData
+
+from bot.ops import metrics
+
+TOO_MANY_REQUESTS = 429
+
+
+class InstrumentedApplication(Application[Any, Any, Any, Any, Any, Any]):
+    async def process_update(self, update: object) -> None:
+        started = time.perf_counter()
+        try:
+            await super().process_update(update)
+        finally:
+            metrics.observe_update(time.perf_counter() - started)
+
+    async def process_error(
+        self,
+        update: object | None,
+        error: Exception,
+        job: Any = None,
+        coroutine: Any = None,
+    ) -> bool:
+        # Errors without an update come from jobs or the polling loop, not from a handler.
+        if update is not None:
+            metrics.count_error()
+        return await super().process_error(update, error, job, coroutine)
+
+
+class InstrumentedRequest(HTTPXRequest):
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = HTTPXRequest.DEFAULT_NONE,
+        write_timeout: Any = HTTPXRequest.DEFAULT_NONE,
+        connect_timeout: Any = HTTPXRequest.DEFAULT_NONE,
+        pool_timeout: Any = HTTPXRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        status, payload = await super().do_request(
+            url,
+            method,
+            request_data,
+            read_timeout=read_timeout,
+            write_timeout=write_timeout,
+            connect_timeout=connect_timeout,
+            pool_timeout=pool_timeout,
+        )
+        observe_answer(url, status)
+        return status, payload
+
+
+def observe_answer(url: str, status: int) -> None:
+    """Count one Bot API answer to ``url`` with HTTP ``status``."""
+    if status == TOO_MANY_REQUESTS:
+        metrics.count_retry_after()
+        return
+    name = url.rsplit("/", 1)[-1].split("?", 1)[0]
+    if 200 <= status < 300 and name.lower() in _SEND_LOWER:
+        metrics.count_sent(_SEND_LOWER[name.lower()])
+
+
+# PTB writes method names in lower case in the URL (e.g. /sendmessage); map them back.
+_SEND_LOWER = {name.lower(): name for name in metrics.SEND_METHODS}
+
+
+def instrumented_request(connection_pool_size: int = 256) -> InstrumentedRequest:
+    """The request object for the Bot API calls (not for getUpdates), with PTB's defaults."""
+    return InstrumentedRequest(connection_pool_size=connection_pool_size)
