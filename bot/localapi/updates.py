@@ -9,11 +9,10 @@ Telegram's behaviour for every normal flow and still lets a test re-inject an up
 
 from __future__ import annotations
 
-import time
-
 import asyncio
 import itertools
 import json
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
