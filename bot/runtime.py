@@ -62,7 +62,8 @@ class Runtime:
             taxonomy = self.catalog.taxonomy_for(template_id)
             self._matchers[template_id] = ThemeMatcher(taxonomy) if taxonomy else None
         matcher = self._matchers[template_id]
-        return matcher.tag(text) if matcher is not None else frozenset()
+        # Without a taxonomy every answer is "overig", so the summary still counts it.
+        return matcher.tag(text) if matcher is not None else frozenset({"overig"})
 
     def subject(self, telegram_user_id: int) -> str:
         """The keyed pseudonym under which everything about a chat user is stored."""

@@ -122,12 +122,13 @@ class Campaign(Base):
 
 class Participant(Base):
     __tablename__ = "participants"
-    __table_args__ = (UniqueConstraint("campaign_id", "pseudonym"),)
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "pseudonym"),
+        Index("ix_participants_campaign_completed", "campaign_id", "completed"),
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
-    campaign_id: Mapped[str] = mapped_column(
-        ForeignKey("campaigns.id", ondelete="CASCADE"), index=True
-    )
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
     # HMAC-SHA256(pepper, telegram user id); NULL once the campaign's links are cut.
     pseudonym: Mapped[str | None] = mapped_column(String(64), default=None, index=True)
     created_on: Mapped[date] = mapped_column(Date, default=today)
@@ -162,7 +163,18 @@ class Answer(Base):
 
     __tablename__ = "answers"
     __table_args__ = (
-        Index("ix_answers_campaign_question", "campaign_id", "question_id"),
+        # Covering index for the summary: counts, crisis count, period and quote sample are
+        # answered from the index alone (see storage/summary.py).
+        Index(
+            "ix_answers_summary",
+            "campaign_id",
+            "question_id",
+            "value_option",
+            "value_number",
+            "crisis",
+            "participant_id",
+            "answered_on",
+        ),
         Index("ix_answers_participant_question", "participant_id", "question_id"),
     )
 
@@ -178,14 +190,22 @@ class Answer(Base):
 
 
 class AnswerTheme(Base):
-    """Themes a free-text answer was tagged with when stored, so summaries count with SQL."""
+    """Themes a free-text answer was tagged with when stored, so summaries count with SQL.
+
+    Campaign and question are repeated from the answer so that theme counts are one
+    ``GROUP BY`` over this table's index, without a join (one text answer per respondent and
+    question, so a row count is a respondent count).
+    """
 
     __tablename__ = "answer_themes"
+    __table_args__ = (Index("ix_answer_themes_scope", "campaign_id", "question_id", "theme"),)
 
     answer_id: Mapped[str] = mapped_column(
         ForeignKey("answers.id", ondelete="CASCADE"), primary_key=True
     )
-    theme: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
+    theme: Mapped[str] = mapped_column(String(32), primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(32))
 
 
 class Contribution(Base):

@@ -262,7 +262,15 @@ async def store_participant_answer(
         rows = [Answer(id=new_id(), value_option=str(value), **base)]
     session.add_all(rows)
     if rows and rows[0].value_text is not None:
-        session.add_all(AnswerTheme(answer_id=rows[0].id, theme=theme) for theme in set(themes))
+        session.add_all(
+            AnswerTheme(
+                answer_id=rows[0].id,
+                theme=theme,
+                campaign_id=participant.campaign_id,
+                question_id=question_id,
+            )
+            for theme in set(themes)
+        )
 
 
 async def withdraw_participant_answer(

@@ -208,18 +208,20 @@ async def theme_counts(
     """Respondents per campaign, free-text question and theme; untagged answers are "overig"."""
     if not campaign_ids or not question_ids:
         return []
-    theme = func.coalesce(AnswerTheme.theme, OVERIG)
+    # Every stored free-text answer has at least one theme row ("overig" when none matched),
+    # and a respondent has one text answer per question: a row count is a respondent count.
     result = await session.execute(
         select(
-            Answer.campaign_id,
-            Answer.question_id,
-            theme,
-            func.count(func.distinct(Answer.participant_id)),
+            AnswerTheme.campaign_id,
+            AnswerTheme.question_id,
+            AnswerTheme.theme,
+            func.count(),
         )
-        .select_from(Answer)
-        .outerjoin(AnswerTheme, AnswerTheme.answer_id == Answer.id)
-        .where(_answers_of(campaign_ids, question_ids), Answer.value_text.is_not(None))
-        .group_by(Answer.campaign_id, Answer.question_id, theme)
+        .where(
+            AnswerTheme.campaign_id.in_(list(campaign_ids)),
+            AnswerTheme.question_id.in_(list(question_ids)),
+        )
+        .group_by(AnswerTheme.campaign_id, AnswerTheme.question_id, AnswerTheme.theme)
     )
     return [QuestionCount(*row) for row in result.all()]
 

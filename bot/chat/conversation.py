@@ -230,7 +230,8 @@ async def store_for_participant(
     if free_text and isinstance(value, str):
         crisis = detect_crisis(value) is not None
         value = redact(value).text
-        themes = turn.runtime.themes(template_id, value)
+        if isinstance(question, TextStep) and question.themes:
+            themes = turn.runtime.themes(template_id, value)
     await repo.store_participant_answer(
         turn.session,
         participant,

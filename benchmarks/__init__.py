@@ -1,0 +1,1 @@
+"""Benchmarks: ``python -m benchmarks.<name> --help``. Not part of the installed package."""
