@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     retention_days: int = Field(default=365, ge=1)
     log_level: str = "INFO"
+    # Ops server (/healthz, /metrics); 0 turns it off. The container image binds 0.0.0.0.
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int = Field(default=9090, ge=0, le=65535)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

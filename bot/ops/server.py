@@ -97,10 +97,15 @@ def ops_app(database: AsyncEngine) -> web.Application:
 
 async def start_ops_server(runtime: Runtime, host: str, port: int) -> web.AppRunner:
     """Serve ``/healthz`` and ``/metrics`` on ``host:port`` (0 picks a free port; see
-    ``runner.addresses``). Stop it with ``await runner.cleanup()``."""
+    :func:`bound_port`). Stop it with ``await runner.cleanup()``. Raises ``OSError`` when the
+    port cannot be bound."""
     runner = web.AppRunner(ops_app(runtime.database), access_log=None, shutdown_timeout=1.0)
     await runner.setup()
-    await web.TCPSite(runner, host, port).start()
+    try:
+        await web.TCPSite(runner, host, port).start()
+    except OSError:  # the port is taken: leave nothing behind, let the caller decide
+        await runner.cleanup()
+        raise
     log.info("ops server on %s:%s (/healthz, /metrics)", host, bound_port(runner) or port)
     return runner
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -19,6 +20,8 @@ from bot.config import Settings
 from bot.errors import ConfigError
 from bot.i18n import N_, SUPPORTED_LOCALES
 from bot.logging import configure_logging
+from bot.ops.instrument import InstrumentedApplication, instrumented_request
+from bot.ops.server import start_ops_server
 from bot.privacy.retention import purge
 from bot.runtime import Runtime, due_reminders
 from bot.telegram.handlers import register_handlers
@@ -45,22 +48,34 @@ PUBLIC_COMMANDS = (
 )
 
 
-def build_application(runtime: Runtime) -> AnyApplication:
+def build_application(runtime: Runtime, ops: tuple[str, int] | None = None) -> AnyApplication:
+    """The bot; with ``ops`` (host, port) also the /healthz and /metrics server."""
     settings = runtime.settings
     assert settings.telegram_token is not None
     dialog = Dialog(runtime)
+    ops_runners: list[web.AppRunner] = []
 
     async def post_init(application: AnyApplication) -> None:
         await runtime.prepare()
         if runtime.bot_username is None:
             runtime.bot_username = application.bot.username
         await set_commands(application)
+        if ops is not None:
+            try:
+                ops_runners.append(await start_ops_server(runtime, *ops))
+            except OSError as error:  # port taken: keep serving users; the health probe fails
+                log.error("ops server not started on %s:%s: %s", *ops, error.strerror)
 
     async def post_shutdown(_: AnyApplication) -> None:
+        for runner in ops_runners:
+            await runner.cleanup()
         await runtime.close()
 
     application = (
         ApplicationBuilder()
+        # Metrics without touching the handlers: timed process_update, counted sends and 429s.
+        .application_class(InstrumentedApplication)
+        .request(instrumented_request())
         .token(settings.telegram_token.get_secret_value())
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.telegram_file_url)
@@ -160,7 +175,8 @@ def run_bot(
 ) -> None:
     configure_logging(settings.log_level)
     runtime = Runtime.build(settings)
-    application = build_application(runtime)
+    ops = (settings.metrics_host, settings.metrics_port) if settings.metrics_port else None
+    application = build_application(runtime, ops)
     if not webhook:
         application.run_polling(allowed_updates=ALLOWED_UPDATES)
         return
@@ -169,8 +185,21 @@ def run_bot(
     if settings.webhook_secret is None:
         raise ConfigError("SAMENSPRAAK_WEBHOOK_SECRET is needed in webhook mode")
     asyncio.run(
-        serve_webhook(application, settings.webhook_secret.get_secret_value(), listen, port, url)
+        _serve_until_signal(
+            application, settings.webhook_secret.get_secret_value(), listen, port, url
+        )
     )
+
+
+async def _serve_until_signal(
+    application: AnyApplication, secret: str, listen: str, port: int, url: str
+) -> None:
+    """Webhook mode until SIGTERM or SIGINT (``docker stop``): then a graceful shutdown."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    await serve_webhook(application, secret, listen, port, url, stop)
 
 
 async def serve_webhook(

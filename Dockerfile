@@ -1,0 +1,66 @@
+# syntax=docker/dockerfile:1
+# Samenspraak: one image for the bot (`samenspraak run`) and the migration job
+# (`samenspraak db upgrade`). See docs/deploy.md.
+#
+#   docker build -t samenspraak .
+#   docker run --env-file .env samenspraak                       # long polling
+#   docker run --env-file .env -p 127.0.0.1:8443:8443 samenspraak \
+#       samenspraak run --webhook --listen 0.0.0.0 --port 8443 --url https://bot.example.nl
+
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_ROOT_USER_ACTION=ignore \
+    # matplotlib wants a writable config/cache directory; the app directory is read-only.
+    MPLCONFIGDIR=/tmp/matplotlib \
+    # SQLite file and pepper file, only used without PostgreSQL (a volume belongs here).
+    SAMENSPRAAK_DATA_DIR=/data \
+    # The ops server (/healthz, /metrics) must be reachable from outside the container.
+    SAMENSPRAAK_METRICS_HOST=0.0.0.0 \
+    SAMENSPRAAK_METRICS_PORT=9090
+
+WORKDIR /app
+
+# 1. Dependencies only (runtime, no dev extras), read from pyproject.toml: this layer is rebuilt
+#    only when the dependencies change, not on every code change.
+COPY pyproject.toml README.md ./
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
+        > /tmp/requirements.txt \
+    && pip install -r /tmp/requirements.txt \
+    && rm /tmp/requirements.txt
+
+# 2. The application. Installed in place (editable, no dependencies, no dev extras): the code
+#    finds flows/ and locales/ next to its packages, and the wheel holds only bot/ and storage/.
+COPY bot ./bot
+COPY storage ./storage
+COPY flows ./flows
+COPY locales ./locales
+RUN pip install --no-deps -e . \
+    # Compile the translation catalogs that exist (the bot reads the .po files; compiling
+    # checks them at build time). A missing catalog is not an error.
+    && if ls locales/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
+           pybabel compile -d locales -D messages; \
+       else \
+           echo "no translation catalogs to compile"; \
+       fi \
+    && python -m compileall -q bot storage
+
+# 3. A non-root user that can write only /data (and /tmp); the code stays owned by root.
+RUN groupadd --system --gid 10001 samenspraak \
+    && useradd --system --uid 10001 --gid samenspraak --home-dir /home/samenspraak \
+        --create-home --shell /usr/sbin/nologin samenspraak \
+    && mkdir -p /data \
+    && chown samenspraak:samenspraak /data \
+    && chmod 0700 /data
+USER 10001:10001
+
+# 8443: webhook receiver (plain HTTP: put a TLS reverse proxy in front). 9090: /healthz, /metrics.
+EXPOSE 8443 9090
+
+HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
+    CMD ["python", "-m", "bot.ops"]
+
+CMD ["samenspraak", "run"]
