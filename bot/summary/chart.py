@@ -14,10 +14,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import matplotlib
-from matplotlib.artist import Artist
-from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from bot.summary.model import QuestionSummary, RoundSummary, StepSummary
@@ -121,8 +120,10 @@ def render_chart(
                 FuncFormatter(lambda value, _position: fmt.share(value) or "")
             )
             axis.set_title(title, loc="left", fontweight="bold")
-        handles, names = _legend(axes)
-        figure.legend(handles, names, loc="upper right", frameon=False, ncols=len(audiences))
+        # Built from the audiences' own colours: an audience without bars in the first panel
+        # would otherwise get matplotlib's default colour in a legend taken from the axes.
+        handles = legend_handles(audiences, fmt)
+        figure.legend(handles=handles, loc="upper right", frameon=False, ncols=len(audiences))
         note = fmt(N_("Aandeel van wie de vraag beantwoordde."))
         if any_hidden:
             note += " " + fmt(N_("Groepen met te weinig antwoorden staan niet in de grafiek."))
@@ -133,11 +134,9 @@ def render_chart(
     return buffer.getvalue()
 
 
-def _legend(axes: Sequence[Axes]) -> tuple[list[Artist], list[str]]:
-    """One legend entry per audience, collected over all panels."""
-    seen: dict[str, Artist] = {}
-    for axis in axes:
-        handles, names = axis.get_legend_handles_labels()
-        for handle, name in zip(handles, names, strict=True):
-            seen.setdefault(name, handle)
-    return list(seen.values()), list(seen)
+def legend_handles(audiences: Sequence[str], fmt: Formatter) -> list[Patch]:
+    """One legend entry per audience, in the colour its bars are drawn with."""
+    return [
+        Patch(color=COLOURS[index % len(COLOURS)], label=fmt.audience(audience))
+        for index, audience in enumerate(audiences)
+    ]

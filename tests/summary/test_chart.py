@@ -63,3 +63,15 @@ def test_chart_leaves_no_global_matplotlib_state() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.split() == ["False", "True"]
+
+
+def test_legend_colours_match_the_bars_of_each_audience() -> None:
+    """Each audience's legend swatch has the colour its bars get, whichever panel has bars."""
+    from matplotlib.colors import to_hex
+
+    from bot.summary.chart import COLOURS, legend_handles
+    from bot.summary.render import Formatter
+
+    handles = legend_handles(["jongeren", "ouders"], Formatter(lambda text: text, "nl"))
+    assert [to_hex(h.get_facecolor()) for h in handles] == [to_hex(c) for c in COLOURS[:2]]
+    assert [h.get_label() for h in handles] == ["Jongeren", "Ouders"]
