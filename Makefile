@@ -33,5 +33,11 @@ pytest: $(STAMP)
 i18n: $(STAMP)
 	$(BIN)/python scripts/i18n.py
 
+# Benchmarks at small sizes (a few minutes); each prints one JSON line last. See docs/performance.md.
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.e2e --users 50 --seconds 20
+	$(BIN)/python -m benchmarks.summary --answers 200000
+	$(BIN)/python -m benchmarks.memory --conversations 2000
+
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

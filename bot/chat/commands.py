@@ -227,40 +227,41 @@ async def welcome_member(turn: Turn, member: Member) -> None:
     await show_steps(turn, member)
 
 
-async def member_name(turn: Turn) -> None:
+async def _typed_detail(turn: Turn, retry: str) -> tuple[Member, str] | None:
+    """The member and the name they typed; on empty or over-long text ``retry`` is sent."""
     member = await turn.member()
-    name = clean_text(turn.incoming.text or "")
     if member is None:
         turn.chat.mode = None
+        return None
+    text = clean_text(turn.incoming.text or "")
+    if not text or len(text) > MAX_NAME:
+        turn.replies.send(escape(retry % {"max": MAX_NAME}))
+        return None
+    return member, text
+
+
+async def member_name(turn: Turn) -> None:
+    typed = await _typed_detail(turn, turn.t.gettext("Typ je naam (hoogstens %(max)s tekens)."))
+    if typed is None:
         return
-    if not name or len(name) > MAX_NAME:
-        turn.replies.send(
-            escape(turn.t.gettext("Typ je naam (hoogstens %(max)s tekens).") % {"max": MAX_NAME})
-        )
-        return
+    member, name = typed
     member.name = name
     turn.chat.mode = "member_org"
     turn.replies.send(
         escape(
-            turn.t.gettext("Dank je, %(name)s. Voor welke organisatie werk je?") % {"name": name}
+            turn.t.gettext("Dank je, %(name)s. Voor welke organisatie werk je?")
+            % {"name": name}
         )
     )
 
 
 async def member_organisation(turn: Turn) -> None:
-    member = await turn.member()
-    organisation = clean_text(turn.incoming.text or "")
-    if member is None:
-        turn.chat.mode = None
+    typed = await _typed_detail(
+        turn, turn.t.gettext("Typ de naam van je organisatie (hoogstens %(max)s tekens).")
+    )
+    if typed is None:
         return
-    if not organisation or len(organisation) > MAX_NAME:
-        turn.replies.send(
-            escape(
-                turn.t.gettext("Typ de naam van je organisatie (hoogstens %(max)s tekens).")
-                % {"max": MAX_NAME}
-            )
-        )
-        return
+    member, organisation = typed
     member.organisation = organisation
     turn.chat.mode = None
     await show_steps(turn, member)
