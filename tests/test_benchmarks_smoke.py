@@ -1,0 +1,82 @@
+"""The benchmarks run end to end at toy sizes and report what the performance guide relies on.
+
+No timings are asserted (the machine is shared); only that each benchmark finishes, prints its
+JSON line last with the documented keys, and that no answer was lost.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+E2E_KEYS = {
+    "users",
+    "seconds",
+    "database",
+    "updates_per_s",
+    "p50_ms",
+    "p95_ms",
+    "p99_ms",
+    "cpu_ms_per_update",
+    "baseline_cpu_ms_per_update",
+    "cpu_ratio",
+    "errors",
+    "lost",
+}
+MEMORY_KEYS = {"conversations", "startup_s", "rss_per_conversation_bytes", "errors"}
+
+
+def start(module: str, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", module, *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def last_json(process: subprocess.Popen[str]) -> tuple[dict[str, object], str]:
+    """The JSON line printed last, and the tail of stderr (the per-bot lines) for messages."""
+    out, err = process.communicate(timeout=180)
+    assert process.returncode == 0, err[-3000:]
+    lines = out.strip().splitlines()
+    assert lines, err[-3000:]
+    result = json.loads(lines[-1])
+    assert isinstance(result, dict)
+    return result, err[-3000:]
+
+
+def test_e2e_and_memory_benchmarks_report_their_figures() -> None:
+    """A few users against our bot and the PTB baseline, and a few open conversations: each
+    benchmark prints its JSON line last, with every answer stored and no errors."""
+    # Both at once: each spends most of its time waiting for its bots to start.
+    e2e = start(
+        "benchmarks.e2e",
+        *("--users", "3", "--seconds", "2", "--warmup", "0.5", "--timeout", "60"),
+        *("--cpu-users", "3", "--cpu-seconds", "2", "--cpu-rate", "10"),
+    )
+    memory = start(
+        "benchmarks.memory",
+        "--conversations",
+        "6",
+        "--warmup-users",
+        "2",
+        "--concurrency",
+        "3",
+        "--no-cold-start",
+    )
+    e2e_result, e2e_log = last_json(e2e)
+    memory_result, memory_log = last_json(memory)
+
+    assert not E2E_KEYS - e2e_result.keys(), E2E_KEYS - e2e_result.keys()
+    assert e2e_result["lost"] == 0, e2e_log
+    assert e2e_result["answers_sent"] == e2e_result["answers_stored"], e2e_log
+    assert isinstance(e2e_result["answers_sent"], int) and e2e_result["answers_sent"] > 0
+    assert e2e_result["errors"] == 0 and e2e_result["baseline_errors"] == 0, e2e_log
+
+    assert not MEMORY_KEYS - memory_result.keys(), MEMORY_KEYS - memory_result.keys()
+    assert memory_result["errors"] == 0, memory_log
