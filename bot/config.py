@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     # Ops server (/healthz, /metrics); 0 turns it off. The container image binds 0.0.0.0.
     metrics_host: str = "127.0.0.1"
     metrics_port: int = Field(default=9090, ge=0, le=65535)
+    # Telegram's overall limit for a bot is about 30 messages per second; a bot raised above it
+    # by Telegram may set more. 0: no pacing, only 429 retries.
+    max_messages_per_second: int = Field(default=30, ge=0)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

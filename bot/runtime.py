@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.engine import Catalog, Engine, load_catalog
+from bot.privacy.crisis import load_lexicon
 from bot.privacy.pseudonym import load_pepper, pseudonymize
 from bot.summary.themes import ThemeMatcher
 from storage.db import is_sqlite, make_engine, make_sessionmaker, upgrade_async
@@ -40,6 +41,7 @@ class Runtime:
         # deployment may create its own pepper file.
         pepper = load_pepper(env_pepper, settings.data_dir, create=is_sqlite(url))
         database = make_engine(url)
+        load_lexicon()  # compiled once here rather than on the first typed answer
         return cls(
             settings,
             catalog,

@@ -12,9 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -50,11 +48,21 @@ def hash_token(token: str) -> str:
 # --- updates ----------------------------------------------------------------------------------
 
 
+# Plain SQL (valid on SQLite and PostgreSQL): SQLAlchemy cannot cache the compiled form of an
+# ON CONFLICT insert, and this runs on every update.
+CLAIM_UPDATE = text(
+    "INSERT INTO processed_updates (update_id, processed_on) VALUES (:update_id, :day) "
+    "ON CONFLICT DO NOTHING"
+)
+CREATE_CHAT_SESSION = text(
+    "INSERT INTO chat_sessions (subject, context, updated_on) VALUES (:subject, '{}', :day) "
+    "ON CONFLICT DO NOTHING"
+)
+
+
 async def claim_update(session: AsyncSession, update_id: int) -> bool:
     """Record ``update_id`` as processed; False when it was processed before (a redelivery)."""
-    insert = pg_insert if _dialect(session) == "postgresql" else sqlite_insert
-    statement = insert(ProcessedUpdate).values(update_id=update_id, processed_on=today())
-    result = await session.execute(statement.on_conflict_do_nothing())
+    result = await session.execute(CLAIM_UPDATE, {"update_id": update_id, "day": today()})
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
@@ -75,21 +83,13 @@ async def chat_session(session: AsyncSession, subject: str) -> ChatSession:
     Insert-if-missing first, then lock: two replicas handling a new user's first two updates
     at once would otherwise both insert and one would fail.
     """
-    insert = pg_insert if _dialect(session) == "postgresql" else sqlite_insert
-    await session.execute(
-        insert(ChatSession)
-        .values(subject=subject, context={}, updated_on=today())
-        .on_conflict_do_nothing()
-    )
-    row = await session.scalar(
-        select(ChatSession).where(ChatSession.subject == subject).with_for_update()
-    )
+    locked = select(ChatSession).where(ChatSession.subject == subject).with_for_update()
+    row = await session.scalar(locked)
+    if row is None:
+        await session.execute(CREATE_CHAT_SESSION, {"subject": subject, "day": today()})
+        row = await session.scalar(locked)
     assert row is not None
     return row
-
-
-def _dialect(session: AsyncSession) -> str:
-    return session.bind.dialect.name if session.bind is not None else "sqlite"
 
 
 # --- werkgroepen, invites, members ------------------------------------------------------------

@@ -249,8 +249,7 @@ async def member_name(turn: Turn) -> None:
     turn.chat.mode = "member_org"
     turn.replies.send(
         escape(
-            turn.t.gettext("Dank je, %(name)s. Voor welke organisatie werk je?")
-            % {"name": name}
+            turn.t.gettext("Dank je, %(name)s. Voor welke organisatie werk je?") % {"name": name}
         )
     )
 

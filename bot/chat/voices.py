@@ -17,8 +17,6 @@ from bot.chat.events import Button, EditButtons, Out, Send, SendDocument, SendPh
 from bot.engine.runner import clean_text, index_in, small_number
 from bot.engine.schema import Flow
 from bot.summary.build import build_summary, discussion_input
-from bot.summary.chart import render_chart
-from bot.summary.export import export_plan
 from bot.summary.model import Summary
 from bot.summary.plan import build_plan, record_agreed_answer
 from bot.summary.render import render_text, split_message
@@ -57,6 +55,10 @@ async def input_for_discussion(turn: Turn, werkgroep_id: str, flow: Flow) -> lis
 
 
 def _summary_messages(turn: Turn, summary: Summary) -> list[Out]:
+    # matplotlib is imported here, not at start-up: ~0.5 s and ~50 MB the bot only needs for
+    # a summary (see docs/performance.md).
+    from bot.summary.chart import render_chart
+
     text = render_text(summary, turn.t.gettext, turn.locale)
     messages: list[Out] = [Send(chunk) for chunk in split_message(text)]
     for step in summary.steps:
@@ -111,6 +113,8 @@ async def plan_command(turn: Turn) -> None:
     member = await coordinator_of(turn)
     if member is None:
         return
+    from bot.summary.export import export_plan  # python-docx only when a plan is exported
+
     werkgroep = await turn.session.get(Werkgroep, member.werkgroep_id)
     name = _filename(werkgroep.naam if werkgroep else "plan")
     for fmt, extension in (("docx", "docx"), ("md", "md")):

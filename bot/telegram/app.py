@@ -80,7 +80,9 @@ def build_application(runtime: Runtime, ops: tuple[str, int] | None = None) -> A
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.telegram_file_url)
         # Waits out 429 flood limits (retry_after) instead of dropping messages.
-        .rate_limiter(AIORateLimiter(max_retries=5))
+        .rate_limiter(
+            AIORateLimiter(overall_max_rate=settings.max_messages_per_second, max_retries=5)
+        )
         # Several users at once, each user's updates in order; SQLite has one writer anyway.
         .concurrent_updates(
             PerUserUpdateProcessor(1 if is_sqlite(settings.resolved_database_url) else 16)

@@ -25,16 +25,24 @@ FLOOD_NOTICE = N_(
 )
 
 
+# Every this many updates, users quiet for a whole window are forgotten (memory stays bounded).
+FORGET_EVERY = 256
+
+
 @dataclass
 class Throttle:
     limit: int = 20
     window: float = 10.0
     _seen: dict[int, deque[float]] = field(default_factory=dict)
     _notified: dict[int, float] = field(default_factory=dict)
+    _calls: int = 0
 
     def check(self, user_id: int, now: float | None = None) -> tuple[bool, bool]:
         """(allowed, notify): whether to handle this update, and whether to send the notice."""
         now = time.monotonic() if now is None else now
+        self._calls += 1
+        if self._calls % FORGET_EVERY == 0:
+            self.forget_idle(now)
         stamps = self._seen.setdefault(user_id, deque())
         while stamps and now - stamps[0] > self.window:
             stamps.popleft()
