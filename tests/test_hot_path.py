@@ -19,9 +19,9 @@ def test_throttle_forgets_idle_users() -> None:
 
 
 def test_bot_start_does_not_load_matplotlib_or_docx() -> None:
-    """Starting the bot loads neither matplotlib nor python-docx (only a summary or export does)."""
+    """`samenspraak run` loads neither matplotlib nor python-docx (only a summary or export does)."""
     code = (
-        "import sys, bot.telegram.app;"
+        "import sys, bot.cli, bot.telegram.app;"
         "print(sorted(m for m in ('matplotlib', 'docx') if m in sys.modules))"
     )
     result = subprocess.run(

@@ -23,7 +23,6 @@ from bot.config import Settings, load_settings
 from bot.engine import Catalog, load_catalog
 from bot.summary import SummaryError, UnknownStep, UnknownWerkgroep
 from bot.summary.build import build_summary
-from bot.summary.export import export_plan
 from bot.summary.render import render_json, render_markdown, render_plain
 from bot.translate import translator
 from storage.db import make_engine, make_sessionmaker, upgrade
@@ -130,6 +129,9 @@ def export(
     gettext = translator(settings.default_locale).gettext
 
     async def work(session: AsyncSession, catalog: Catalog) -> bytes:
+        # python-docx and matplotlib load only here: `samenspraak run` imports this module.
+        from bot.summary.export import export_plan
+
         return await export_plan(
             session,
             catalog,
