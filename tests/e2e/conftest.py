@@ -92,6 +92,16 @@ async def harness(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
             await harness.stack.aclose()
 
 
+async def join_as_coordinator(harness: BotHarness, user_id: int) -> tuple[str, SimUser]:
+    """A new werkgroep, and a user who joined it as coordinator (name and organisation given)."""
+    werkgroep_id, coordinator_token, _ = await harness.werkgroep("armoede")
+    user = harness.api.user(user_id)
+    await say(user, f"/start {coordinator_token}")
+    await say(user, "Co Ordinator")
+    await say(user, "Gemeente Velsen")
+    return werkgroep_id, user
+
+
 async def say(user: SimUser, text: str, replies: int = 1) -> list[BotMessage]:
     mark = user.mark()
     await user.send(text)

@@ -12,6 +12,7 @@ from tests.e2e.conftest import (
     BotHarness,
     answer_current,
     ask,
+    join_as_coordinator,
     option_labels,
     press,
     question_of,
@@ -221,25 +222,16 @@ async def test_commands_registered_per_language(harness: BotHarness) -> None:
     assert harness.api.commands(language_code="en")
 
 
-async def _coordinator(harness: BotHarness, user_id: int) -> tuple[str, object]:
-    werkgroep_id, coordinator_token, _ = await harness.werkgroep("armoede")
-    user = harness.api.user(user_id)
-    await say(user, f"/start {coordinator_token}")
-    await say(user, "Co Ordinator")
-    await say(user, "Gemeente Velsen")
-    return werkgroep_id, user
-
-
 async def test_coordinator_creates_campaign_with_link_and_qr(harness: BotHarness) -> None:
     """/campagne → Jongeren → stap 3 gives a t.me link and a QR photo; /campagnes lists it."""
-    _, user = await _coordinator(harness, 8880001)
-    (ask,) = await say(user, "/campagne Zaanstad-Oost")  # type: ignore[arg-type]
-    (steps,) = await tap(user, ask, "Jongeren")  # type: ignore[arg-type]
+    _, user = await join_as_coordinator(harness, 8880001)
+    (ask,) = await say(user, "/campagne Zaanstad-Oost")
+    (steps,) = await tap(user, ask, "Jongeren")
     step3 = next(text for row in steps.buttons for text, _ in row if text.startswith("3."))
-    link_message, photo = await tap(user, steps, step3, replies=2)  # type: ignore[arg-type]
+    link_message, photo = await tap(user, steps, step3, replies=2)
     assert "https://t.me/samenspraak_test_bot?start=" in (link_message.text or "")
     assert photo.photo is not None and photo.photo.startswith(b"\x89PNG")
-    (listing,) = await say(user, "/campagnes")  # type: ignore[arg-type]
+    (listing,) = await say(user, "/campagnes")
     assert "Zaanstad-Oost" in (listing.text or "") and "open" in (listing.text or "")
 
 

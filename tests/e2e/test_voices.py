@@ -9,7 +9,15 @@ from sqlalchemy import select
 
 from storage import repo
 from storage.models import Campaign, Participant, Werkgroep
-from tests.e2e.conftest import BotHarness, answer_current, press, question_of, say, tap
+from tests.e2e.conftest import (
+    BotHarness,
+    answer_current,
+    join_as_coordinator,
+    press,
+    question_of,
+    say,
+    tap,
+)
 
 RESPONDENTS = 24
 
@@ -47,23 +55,14 @@ async def _seed_voices(harness: BotHarness, werkgroep_id: str) -> None:
             )
 
 
-async def _coordinator(harness: BotHarness, user_id: int) -> tuple[str, object]:
-    werkgroep_id, coordinator_token, _ = await harness.werkgroep("armoede")
-    user = harness.api.user(user_id)
-    await say(user, f"/start {coordinator_token}")
-    await say(user, "Coco Ordinator")
-    await say(user, "Gemeente Velsen")
-    return werkgroep_id, user
-
-
 async def test_samenvatting_shows_counts_and_chart(harness: BotHarness) -> None:
     """/samenvatting shows the step's respondents and themes, and a chart as a photo."""
-    werkgroep_id, user = await _coordinator(harness, 9990001)
+    werkgroep_id, user = await join_as_coordinator(harness, 9990001)
     await _seed_voices(harness, werkgroep_id)
-    mark = user.mark()  # type: ignore[attr-defined]
-    await user.send("/samenvatting")  # type: ignore[attr-defined]
-    await user.wait_until(lambda u: any(m.photo for m in u.messages()[mark:]))  # type: ignore[attr-defined]
-    messages = user.messages()[mark:]  # type: ignore[attr-defined]
+    mark = user.mark()
+    await user.send("/samenvatting")
+    await user.wait_until(lambda u: any(m.photo for m in u.messages()[mark:]))
+    messages = user.messages()[mark:]
     text = "\n".join(m.text or "" for m in messages)
     assert "Stap 3" in text and str(RESPONDENTS) in text
     assert "Geld" in text or "geld" in text
@@ -78,16 +77,16 @@ async def test_samenvatting_shows_counts_and_chart(harness: BotHarness) -> None:
 
 async def test_vastleggen_then_plan_export(harness: BotHarness) -> None:
     """An agreed answer recorded with /vastleggen appears in the Word plan from /plan."""
-    _, user = await _coordinator(harness, 9990002)
-    (steps,) = await say(user, "/vastleggen")  # type: ignore[arg-type]
-    (questions,) = await tap(user, steps, steps.buttons[0][0][0])  # type: ignore[arg-type]
-    (prompt,) = await tap(user, questions, questions.buttons[0][0][0])  # type: ignore[arg-type]
+    _, user = await join_as_coordinator(harness, 9990002)
+    (steps,) = await say(user, "/vastleggen")
+    (questions,) = await tap(user, steps, steps.buttons[0][0][0])
+    (prompt,) = await tap(user, questions, questions.buttons[0][0][0])
     assert "gezamenlijke antwoord" in (prompt.text or "")
-    (done,) = await say(user, "Samen armoede bij kinderen zichtbaar maken.")  # type: ignore[arg-type]
+    (done,) = await say(user, "Samen armoede bij kinderen zichtbaar maken.")
     assert "Vastgelegd" in (done.text or "")
-    mark = user.mark()  # type: ignore[attr-defined]
-    await user.send("/plan")  # type: ignore[attr-defined]
-    messages = await user.wait_new(mark, 3)  # type: ignore[attr-defined]
+    mark = user.mark()
+    await user.send("/plan")
+    messages = await user.wait_new(mark, 3)
     documents = {m.document.file_name: m.document.data for m in messages if m.document}
     assert set(documents) == {"plan-velsen.docx", "plan-velsen.md"}
     word = docx.Document(io.BytesIO(documents["plan-velsen.docx"]))
