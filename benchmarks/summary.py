@@ -354,9 +354,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--k", type=int, default=10)
     args = parser.parse_args(argv)
-    result = asyncio.run(
-        run(args.answers, args.database_url, args.k, args.werkgroepen)
-    )
+    result = asyncio.run(run(args.answers, args.database_url, args.k, args.werkgroepen))
     print(json.dumps(result, sort_keys=True))
 
 

@@ -205,7 +205,7 @@ def _texts(
 def read_mapping(path: Path = MAPPING_FILE) -> tuple[list[tuple[str, str]], dict[str, Any]]:
     """The method map and options of ``babel.cfg``."""
     text = path.read_text(encoding="utf-8")
-    method_map, options_map = parse_mapping_cfg(StringIO(text), filename=str(path))
+    method_map, options_map = parse_mapping_cfg(StringIO(text), filename=str(path))  # type: ignore[no-untyped-call]
     return list(method_map), dict(options_map)
 
 

@@ -104,13 +104,14 @@ async def active_members(session: AsyncSession, werkgroep_id: str) -> Sequence[M
 async def active_member(
     session: AsyncSession, werkgroep_id: str, telegram_user_id: int
 ) -> Member | None:
-    return await session.scalar(
+    member: Member | None = await session.scalar(
         select(Member).where(
             Member.werkgroep_id == werkgroep_id,
             Member.telegram_user_id == telegram_user_id,
             Member.removed_at.is_(None),
         )
     )
+    return member
 
 
 async def count_coordinators(session: AsyncSession, werkgroep_id: str) -> int:

@@ -115,7 +115,10 @@ async def create_invite(session: AsyncSession, werkgroep_id: str, role: str) -> 
 
 
 async def find_invite(session: AsyncSession, token: str) -> Invite | None:
-    return await session.scalar(select(Invite).where(Invite.token_hash == hash_token(token)))
+    invite: Invite | None = await session.scalar(
+        select(Invite).where(Invite.token_hash == hash_token(token))
+    )
+    return invite
 
 
 async def revoke_invites(session: AsyncSession, werkgroep_id: str, role: str) -> int:
@@ -162,7 +165,10 @@ async def join_werkgroep(
 
 
 async def find_campaign(session: AsyncSession, token: str) -> Campaign | None:
-    return await session.scalar(select(Campaign).where(Campaign.token_hash == hash_token(token)))
+    campaign: Campaign | None = await session.scalar(
+        select(Campaign).where(Campaign.token_hash == hash_token(token))
+    )
+    return campaign
 
 
 def campaign_is_open(campaign: Campaign, now: datetime | None = None) -> bool:
@@ -192,9 +198,10 @@ async def participant_for(
 
 async def load_conversation(session: AsyncSession, conversation_id: str) -> ConversationRow | None:
     """Load with a row lock (PostgreSQL); SQLite serialises writers itself."""
-    return await session.scalar(
+    row: ConversationRow | None = await session.scalar(
         select(ConversationRow).where(ConversationRow.id == conversation_id).with_for_update()
     )
+    return row
 
 
 async def open_conversation_for(
@@ -211,7 +218,8 @@ async def open_conversation_for(
         statement = statement.where(ConversationRow.member_id == member_id)
     if flow_id is not None:
         statement = statement.where(ConversationRow.flow_id == flow_id)
-    return await session.scalar(statement.limit(1))
+    row: ConversationRow | None = await session.scalar(statement.limit(1))
+    return row
 
 
 def save_state(row: ConversationRow, state: str, data: dict[str, Any], finished: bool) -> None:

@@ -41,14 +41,16 @@ HARD_WORDS = (
 
 
 def consultation(*steps: dict[str, Any], audience: str = "jongeren") -> Flow:
-    return Flow.model_validate({
-        "kind": "flow",
-        "id": "test.stap-1.jongeren",
-        "title": "Test",
-        "audience": audience,
-        "plan": {"template": "test", "step": "stap-1"},
-        "steps": list(steps),
-    })
+    return Flow.model_validate(
+        {
+            "kind": "flow",
+            "id": "test.stap-1.jongeren",
+            "title": "Test",
+            "audience": audience,
+            "plan": {"template": "test", "step": "stap-1"},
+            "steps": list(steps),
+        }
+    )
 
 
 def text_step(text: str, ident: str = "vraag", **extra: Any) -> dict[str, Any]:
@@ -63,10 +65,17 @@ def test_good_b1_text_passes() -> None:
     """Short sentences with common words and no officialese give no problems."""
     flow = consultation(
         {"kind": "info", "text": GOOD},
-        text_step("Wat merk jij bij jongeren om je heen als er thuis weinig geld is?",
-                  tips=["Je mag ook iets kleins noemen."], examples=["Vrienden gaan niet mee."]),
-        {"kind": "choice", "id": "vaak", "text": "Hoe vaak maak jij je zorgen over geld?",
-         "options": [{"value": "nooit", "label": "Nooit"}, {"value": "vaak", "label": "Vaak"}]},
+        text_step(
+            "Wat merk jij bij jongeren om je heen als er thuis weinig geld is?",
+            tips=["Je mag ook iets kleins noemen."],
+            examples=["Vrienden gaan niet mee."],
+        ),
+        {
+            "kind": "choice",
+            "id": "vaak",
+            "text": "Hoe vaak maak jij je zorgen over geld?",
+            "options": [{"value": "nooit", "label": "Nooit"}, {"value": "vaak", "label": "Vaak"}],
+        },
     )
     assert lint_flow(flow) == []
 
@@ -117,13 +126,17 @@ def test_hard_words_fail_readability_with_the_score() -> None:
 
 def test_short_texts_skip_readability_but_not_officialese() -> None:
     """An option label of a few long words is not scored, but an officialese label still fails."""
-    flow = consultation({
-        "kind": "choice", "id": "hulp", "text": "Welke hulp ken je?",
-        "options": [
-            {"value": "schuld", "label": "Schuldhulpverlening"},
-            {"value": "aanpak", "label": "Interventies op school"},
-        ],
-    })
+    flow = consultation(
+        {
+            "kind": "choice",
+            "id": "hulp",
+            "text": "Welke hulp ken je?",
+            "options": [
+                {"value": "schuld", "label": "Schuldhulpverlening"},
+                {"value": "aanpak", "label": "Interventies op school"},
+            ],
+        }
+    )
     problems = lint_flow(flow)
     assert measure_text("Schuldhulpverlening").readability is None
     assert [(problem.field, problem.measure) for problem in problems] == [
@@ -134,11 +147,18 @@ def test_short_texts_skip_readability_but_not_officialese() -> None:
 def test_tips_and_option_explanations_are_linted() -> None:
     """Tips, examples and option explanations are user-facing and are checked too."""
     flow = consultation(
-        text_step("Wat merk je?", tips=["Middels deze vraag leren we veel."],
-                  examples=[LONG_SENTENCE]),
-        {"kind": "multi_choice", "id": "keuze", "text": "Wat past?",
-         "options": [{"value": "a", "label": "Sport", "explanation": "Conform de regels."},
-                     {"value": "b", "label": "Muziek"}]},
+        text_step(
+            "Wat merk je?", tips=["Middels deze vraag leren we veel."], examples=[LONG_SENTENCE]
+        ),
+        {
+            "kind": "multi_choice",
+            "id": "keuze",
+            "text": "Wat past?",
+            "options": [
+                {"value": "a", "label": "Sport", "explanation": "Conform de regels."},
+                {"value": "b", "label": "Muziek"},
+            ],
+        },
     )
     fields = {(problem.step, problem.field, problem.measure) for problem in lint_flow(flow)}
     assert fields == {
@@ -153,11 +173,13 @@ def test_officialese_matches_whole_words_phrases_and_marked_forms() -> None:
     assert find_officialese("Wil je iets indienen?") == ()
     assert find_officialese("Dit is ten  behoeve\nvan jou.") == ("ten behoeve van",)
     assert find_officialese("Maatschappelijke hulp en een INDICATOR") == (
-        "Maatschappelijke", "INDICATOR",
+        "Maatschappelijke",
+        "INDICATOR",
     )
     pattern = compile_officialese(read_officialese("# comment\nindien\n\nmet betrekking tot\n"))
     assert [m.group(0) for m in pattern.finditer("Indien, met betrekking tot, indiening")] == [
-        "Indien", "met betrekking tot",
+        "Indien",
+        "met betrekking tot",
     ]
 
 
@@ -165,8 +187,19 @@ def test_officialese_list_is_long_enough_and_has_the_classics() -> None:
     """The shipped list has at least 30 entries, including the usual suspects."""
     entries = officialese_entries()
     assert len(entries) >= 30
-    for word in ("indien", "middels", "derhalve", "ten behoeve van", "teneinde", "alsmede",
-                 "dienen te", "inzake", "conform", "woonachtig", "verstrekken"):
+    for word in (
+        "indien",
+        "middels",
+        "derhalve",
+        "ten behoeve van",
+        "teneinde",
+        "alsmede",
+        "dienen te",
+        "inzake",
+        "conform",
+        "woonachtig",
+        "verstrekken",
+    ):
         assert word in entries
     for form in ("maatschappelijk", "interventie", "indicator"):
         assert find_officialese(form) == (form,)

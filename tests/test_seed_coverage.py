@@ -74,8 +74,11 @@ def seed_lines(path: Path) -> list[str]:
 def test_seed_question_files_exist() -> None:
     """The seed question lists of the armoede and NPO worksheets are present and not empty."""
     names = {path.name for path in DATA_FILES}
-    assert {"000_c85c43c07ac13a34.txt", "001_81e7cc4b7c2bfd92.txt",
-            "003_a0194ae89a2f1124.txt"} <= names
+    assert {
+        "000_c85c43c07ac13a34.txt",
+        "001_81e7cc4b7c2bfd92.txt",
+        "003_a0194ae89a2f1124.txt",
+    } <= names
     assert all(seed_lines(path) for path in DATA_FILES)
 
 
