@@ -13,7 +13,8 @@ as well as ``make i18n``):
     context (``msgctxt``), as the bot looks them up with ``pgettext(flow_id, text)``:
 
     * ``kind: flow``: ``title``, ``description``, and of each step ``text``, ``title``,
-      ``tips``, ``examples``, link ``title``, option ``label`` and ``explanation``,
+      ``tips``, ``examples``, ``invented_examples``, link ``title``, option ``label``,
+      ``short`` and ``explanation``,
       ``min_label``, ``max_label``; a ``yes_no`` step also gets the fixed "Ja"/"Nee" labels;
     * ``kind: template``: ``title``, ``description``, and of each step ``title``, ``doel``,
       ``resultaat`` and ``vragen_vooraf``;
@@ -150,6 +151,9 @@ def _flow(fields: dict[str, yaml.Node], context: str) -> Iterator[tuple[int, str
             value = _scalar(option_fields.get("value")) or "?"
             yield from _texts(option_fields.get("label"), context, f"{where}: option {value}")
             yield from _texts(
+                option_fields.get("short"), context, f"{where}: option {value} button"
+            )
+            yield from _texts(
                 option_fields.get("explanation"), context, f"{where}: option {value} explanation"
             )
         if step_kind == "yes_no":
@@ -160,6 +164,9 @@ def _flow(fields: dict[str, yaml.Node], context: str) -> Iterator[tuple[int, str
         yield from _texts(step_fields.get("max_label"), context, f"{where}: scale high end")
         yield from _texts(step_fields.get("tips"), context, f"{where}: tip")
         yield from _texts(step_fields.get("examples"), context, f"{where}: example answer")
+        yield from _texts(
+            step_fields.get("invented_examples"), context, f"{where}: invented example answer"
+        )
         for link in _sequence(step_fields.get("links")):
             yield from _texts(_mapping(link).get("title"), context, f"{where}: link title")
 

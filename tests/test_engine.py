@@ -90,12 +90,13 @@ def ask(outcome: object) -> str:
 
 
 def test_start_shows_info_then_first_question(test_engine: Engine) -> None:
-    """Starting passes through the intro and rests on the first question, 'vraag 1 van 5'."""
+    """Starting passes through the intro and rests on the first question, 'vraag 1 van 6': the
+    total counts the longest path still possible (through 'waarom')."""
     conversation, outcome = test_engine.start("t.s1.werkgroep")
     assert ask(outcome) == "opgave"
     assert isinstance(outcome, NextQuestion)
     assert [step.text for step in outcome.preamble] == ["Welkom."]
-    assert (outcome.position, outcome.total) == (1, 5)
+    assert (outcome.position, outcome.total) == (1, 6)
     assert conversation.state == "opgave"
 
 

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from transitions import EventData, Machine
 
-from bot.engine.schema import END, Condition, Flow
+from bot.engine.schema import END, Condition, Flow, InfoStep
 from bot.engine.validate import step_ids, successors
 
 AnswerValue = str | int | list[str] | None
@@ -67,6 +67,7 @@ class FlowMachine:
         self.flow = flow
         self.ids = step_ids(flow)
         self.index = {ident: position for position, ident in enumerate(self.ids)}
+        self._most_after: dict[str, int] | None = None
         self._machine = Machine(
             model=None,
             states=[*self.ids, END],
@@ -112,6 +113,24 @@ class FlowMachine:
             if current != END:
                 path.append(current)
         return path
+
+    def most_questions_after(self, state: str) -> int:
+        """Questions on the longest path from ``state`` (excluded) to the end, over every branch
+        (a loop back is not counted twice); computed once per flow, it is asked on every answer."""
+        if self._most_after is None:
+            self._most_after = {
+                ident: self._longest(ident, frozenset({ident})) for ident in self.ids
+            }
+        return self._most_after[state]
+
+    def _longest(self, state: str, on_path: frozenset[str]) -> int:
+        best = 0
+        for target in set(successors(self.flow, self.index[state], self.ids)):
+            if target == END or target in on_path:
+                continue
+            own = 0 if isinstance(self.flow.steps[self.index[target]], InfoStep) else 1
+            best = max(best, own + self._longest(target, on_path | {target}))
+        return best
 
     def mermaid(self) -> str:
         """The flow as a Mermaid state diagram, for review."""

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from rapidfuzz import fuzz, process
 
 from bot.engine.loader import Catalog
 from bot.engine.machine import AnswerValue, FlowMachine
@@ -21,6 +24,7 @@ from bot.engine.schema import (
     Flow,
     InfoStep,
     MultiChoiceStep,
+    Option,
     Question,
     ScaleStep,
     TextStep,
@@ -201,7 +205,11 @@ class Engine:
             return Finished()
         return self._ask(conversation, machine)
 
-    def advance(self, conversation: Conversation, given: Input) -> Outcome:
+    def advance(
+        self, conversation: Conversation, given: Input, translate: Translate | None = None
+    ) -> Outcome:
+        """``translate`` gives an option label in the participant's language, so a typed answer
+        matches the button text they see as well as the Dutch one."""
         machine = self.machines[conversation.flow_id]
         if conversation.state == END:
             return Finished()
@@ -215,7 +223,7 @@ class Engine:
             return self._record(conversation, machine, step, None)
         if isinstance(step, MultiChoiceStep) and isinstance(given, Pick | Done):
             return self._multi(conversation, machine, step, given)
-        parsed = parse_answer(step, given)
+        parsed = parse_answer(step, given, translate)
         if isinstance(parsed, Invalid):
             return parsed
         return self._record(conversation, machine, step, parsed)
@@ -243,11 +251,15 @@ class Engine:
             if given.value not in {option.value for option in step.options}:
                 return Invalid(step, "stale_option")
             chosen = list(conversation.selected)
+            exclusive = {option.value for option in step.options if option.exclusive}
             if given.value in chosen:
                 chosen.remove(given.value)
-            elif step.max_choices is not None and len(chosen) >= step.max_choices:
-                return Invalid(step, "too_many", {"max": step.max_choices})
+            elif given.value in exclusive:
+                chosen = [given.value]  # "Niets hiervan" clears the others
             else:
+                chosen = [value for value in chosen if value not in exclusive]
+                if step.max_choices is not None and len(chosen) >= step.max_choices:
+                    return Invalid(step, "too_many", {"max": step.max_choices})
                 chosen.append(given.value)
             conversation.selected = chosen
             return self._ask(conversation, machine)
@@ -301,11 +313,9 @@ class Engine:
         step = machine.flow.steps[machine.index[conversation.state]]
         assert not isinstance(step, InfoStep)
         position = len(conversation.history) + 1
-        remaining = sum(
-            1
-            for ident in machine.default_path_from(conversation.state)
-            if not isinstance(machine.flow.steps[machine.index[ident]], InfoStep)
-        )
+        # The longest path still possible: the total can only shrink as answers rule branches
+        # out, never grow ("Vraag 10 van 10" followed by "Vraag 11 van 11").
+        remaining = machine.most_questions_after(conversation.state)
         return NextQuestion(
             step, position, position + remaining, selected=tuple(conversation.selected)
         )
@@ -317,7 +327,13 @@ _YES = {"ja", "j", "yes", "y", "jawel", "evet", "tak", "نعم"}
 _NO = {"nee", "n", "no", "neen", "hayır", "hayir", "nie", "لا"}
 
 
-def parse_answer(step: Question, given: Reply | Pick | Done) -> AnswerValue | Invalid:
+Translate = Callable[[str], str]
+"""A Dutch flow string (an option label) in the participant's language."""
+
+
+def parse_answer(
+    step: Question, given: Reply | Pick | Done, translate: Translate | None = None
+) -> AnswerValue | Invalid:
     """Validate one input against a question; return the value to store or why it is invalid."""
     if isinstance(given, Done):
         return Invalid(step, "stale_option")
@@ -343,11 +359,17 @@ def parse_answer(step: Question, given: Reply | Pick | Done) -> AnswerValue | In
     text = clean_text(given.text)
     if isinstance(step, MultiChoiceStep):
         chosen = [
-            _match_option(part, options) for part in re.split(r"[,;\n]+", text) if part.strip()
+            _match_option(part, options, translate)
+            for part in re.split(r"[,;\n]+", text)
+            if part.strip()
         ]
         if not chosen or any(choice is None for choice in chosen):
             return Invalid(step, "choose_options")
         unique = [value for value in values if value in chosen]
+        exclusive = [option for option in step.options if option.exclusive]
+        if len(unique) > 1 and any(option.value in unique for option in exclusive):
+            alone = next(option for option in exclusive if option.value in unique)
+            return Invalid(step, "exclusive", {"option": alone.label})
         return _check_count(step, unique)
     if isinstance(step, YesNoStep):
         word = text.casefold().rstrip("!.")
@@ -356,19 +378,52 @@ def parse_answer(step: Question, given: Reply | Pick | Done) -> AnswerValue | In
         if word in _NO:
             return "nee"
     assert isinstance(step, ChoiceStep | YesNoStep)
-    matched = _match_option(text, options)
+    matched = _match_option(text, options, translate)
     return matched if matched is not None else Invalid(step, "choose_option")
 
 
-def _match_option(text: str, options: tuple[Any, ...]) -> str | None:
-    text = text.strip().casefold()
-    number = small_number(text)
-    if number is not None and 1 <= number <= len(options):
-        return str(options[number - 1].value)
-    for option in options:
-        if text in (option.value.casefold(), option.label.casefold()):
-            return str(option.value)
-    return None
+# Typed option text within this similarity (0-100) of exactly one label counts as that option:
+# "soms wel" for "Soms", "vaak" for "Vaak", "sik sik" for "Sık sık"; a tie is no match.
+FUZZY_CUTOFF = 85
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form ("Sık sık" and "sik sik" fold alike)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("ı", "i"))
+    kept = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(re.sub(r"[^\w\s]", " ", kept).split())
+
+
+def _option_names(option: Option, translate: Translate | None) -> set[str]:
+    names = {option.value, option.label, option.button}
+    if translate is not None:
+        names |= {translate(option.label), translate(option.button)}
+    return {folded for folded in map(fold, names) if folded}
+
+
+def _match_option(
+    text: str, options: Sequence[Option], translate: Translate | None = None
+) -> str | None:
+    """The option a typed answer means: its number, its label (Dutch or translated, any case or
+    accents), or a close misspelling of exactly one label."""
+    number = small_number(text.strip().rstrip("."))
+    if number is not None:
+        return str(options[number - 1].value) if 1 <= number <= len(options) else None
+    typed = fold(text)
+    if not typed:
+        return None
+    names = {option.value: _option_names(option, translate) for option in options}
+    exact = [value for value, folded in names.items() if typed in folded]
+    if len(exact) == 1:
+        return exact[0]
+    choices = {(value, name): name for value, folded in names.items() for name in folded}
+    scored = process.extract(typed, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=2)
+    if not scored:
+        return None
+    best_value = scored[0][2][0]
+    if len(scored) > 1 and scored[1][2][0] != best_value and scored[1][1] == scored[0][1]:
+        return None  # equally close to two options: ask again rather than guess
+    return str(best_value)
 
 
 def _check_count(step: MultiChoiceStep, chosen: list[str]) -> list[str] | Invalid:
@@ -393,5 +448,6 @@ __all__ = [
     "Reply",
     "Skip",
     "clean_text",
+    "fold",
     "parse_answer",
 ]

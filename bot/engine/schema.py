@@ -86,7 +86,11 @@ class _StepBase(_Strict):
 class _QuestionBase(_StepBase):
     required: bool = False
     tips: list[str] = Field(default_factory=list)
+    # Examples from the worksheet itself (e.g. gemeente Velsen's answers).
     examples: list[str] = Field(default_factory=list)
+    # Examples written for this bot, shown apart as "Voorbeeld (bedacht)" so nobody takes them
+    # for the worksheet's own.
+    invented_examples: list[str] = Field(default_factory=list)
     links: list[Link] = Field(default_factory=list)
     branches: list[Branch] = Field(default_factory=list)
     summary_label: str | None = None
@@ -96,10 +100,22 @@ class _QuestionBase(_StepBase):
     segment: bool = False
 
 
+BUTTON_LABEL_MAX = 40
+"""Telegram cuts longer inline-button labels mid-word on a phone; longer options need ``short``."""
+
+
 class Option(_Strict):
     value: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,23}$")
     label: str = Field(min_length=1)
     explanation: str | None = None
+    # The button text when ``label`` is too long for a button; the message shows the full label.
+    short: str | None = Field(default=None, min_length=1, max_length=BUTTON_LABEL_MAX)
+    # Ticking this option ("Niets hiervan", "Weet ik niet") clears the others, and the reverse.
+    exclusive: bool = False
+
+    @property
+    def button(self) -> str:
+        return self.short or self.label
 
 
 class InfoStep(_StepBase):

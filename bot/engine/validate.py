@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.engine.schema import (
+    BUTTON_LABEL_MAX,
     END,
     ChoiceStep,
     Condition,
@@ -59,6 +60,7 @@ def successors(flow: Flow, index: int, ids: Sequence[str]) -> list[str]:
 
 
 LineFinder = Callable[[Sequence[int | str]], int | None]
+ProblemSink = Callable[..., None]
 
 
 def validate_flow(flow: Flow, path: Path, line_of: LineFinder) -> list[Problem]:
@@ -84,6 +86,9 @@ def validate_flow(flow: Flow, path: Path, line_of: LineFinder) -> list[Problem]:
         seen.setdefault(ids[index], index)
         if ids[index] == END:
             problem(index, f"{END!r} is reserved for finishing the flow", "choose another id", "id")
+
+    for index, step in enumerate(flow.steps):
+        _check_options(step, index, problem)
 
     targets = set(ids) | {END}
     for index, step in enumerate(flow.steps):
@@ -143,6 +148,42 @@ def validate_flow(flow: Flow, path: Path, line_of: LineFinder) -> list[Problem]:
                 "remove it, or point a `next`/`goto` at it",
             )
     return problems
+
+
+def _check_options(step: Step, index: int, problem: ProblemSink) -> None:
+    """Buttons must fit a phone, and exclusive options only make sense where several can be
+    ticked."""
+    if isinstance(step, InfoStep):
+        return
+    options = options_of(step)
+    for number, option in enumerate(options):
+        if option.short is None and len(option.label) > BUTTON_LABEL_MAX:
+            problem(
+                index,
+                f"option {option.value!r}: label of {len(option.label)} characters is too long "
+                f"for a button (at most {BUTTON_LABEL_MAX})",
+                f"add `short:` (at most {BUTTON_LABEL_MAX} characters) for the button; the full "
+                "label is shown in the message",
+                "options",
+                number,
+                "label",
+            )
+        if option.exclusive and not isinstance(step, MultiChoiceStep):
+            problem(
+                index,
+                f"option {option.value!r} is `exclusive` in a {step.kind} question",
+                "use `exclusive` only in a multi_choice question (one answer is exclusive anyway)",
+                "options",
+                number,
+                "exclusive",
+            )
+    if isinstance(step, MultiChoiceStep) and all(option.exclusive for option in options):
+        problem(
+            index,
+            "every option is `exclusive`",
+            "make it a `choice` question instead",
+            "options",
+        )
 
 
 def _check_condition(
