@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.engine import Conversation, Engine, Invalid, NextQuestion, Pick, Reply, load_catalog
+from bot.engine.b1 import lint_catalog
 from bot.engine.runner import Outcome
 from bot.errors import FlowError
 
@@ -190,3 +191,52 @@ def test_exclusive_only_in_multi_choice(tmp_path: Path) -> None:
         tmp_path, "      - {value: a, label: A, exclusive: true}\n      - {value: b, label: B}\n"
     )
     assert "`exclusive` in a choice question" in problem
+
+
+PARTICIPANT_HEAD = FLOW.split("steps:")[0] + "steps:\n"
+
+
+def _participant_problems(tmp_path: Path, steps: str) -> list[str]:
+    """What `flows check` reports beyond the graph rules (B1 and content lint)."""
+    (tmp_path / "_template.yaml").write_text(TEMPLATE)
+    (tmp_path / "flow.yaml").write_text(PARTICIPANT_HEAD + steps)
+    return [line for line in lint_catalog(load_catalog(tmp_path)) if "B1" not in line]
+
+
+def test_free_text_for_participants_asks_for_no_names(tmp_path: Path) -> None:
+    """A jongeren/ouders free-text question must say 'Noem geen namen' in the question."""
+    (problem,) = _participant_problems(
+        tmp_path, "  - kind: text\n    id: zorgen\n    text: Waar maakt u zich zorgen over?\n"
+    )
+    assert "must say 'Noem geen namen'" in problem and "step zorgen" in problem
+
+
+def test_sensitive_question_can_be_declined(tmp_path: Path) -> None:
+    """A sensitive choice needs 'Zeg ik liever niet'; in a multi_choice it must be exclusive."""
+    problems = _participant_problems(
+        tmp_path,
+        """  - kind: choice
+    id: geld
+    text: Hoe vaak maakt u zich zorgen over geld?
+    sensitive: true
+    options: [{value: vaak, label: Vaak}, {value: nooit, label: Nooit}]
+  - kind: multi_choice
+    id: wat
+    text: Wat merkt u?
+    sensitive: true
+    options: [{value: a, label: A}, {value: geen, label: Zeg ik liever niet}]
+""",
+    )
+    assert any("step geld: a sensitive question without a way to decline" in p for p in problems)
+    assert any("step wat: 'Zeg ik liever niet' can be ticked together" in p for p in problems)
+
+
+def test_shipped_participant_flows_follow_the_rules() -> None:
+    """The shipped flows pass these rules, and the jongeren money questions ask about jongeren
+    around them, not about their own household."""
+    catalog = load_catalog(Path(__file__).resolve().parents[1] / "flows")
+    assert lint_catalog(catalog) == []
+    jongeren = catalog.flows["armoede.stap-3.jongeren"].flow
+    texts = {step.id: step.text for step in jongeren.steps if step.id}
+    assert "om je heen" in texts["zorgen-vaak"] and "jij je" not in texts["zorgen-vaak"]
+    assert "jongeren om je heen" in texts["meedoen"]

@@ -254,10 +254,14 @@ def lint_flow(flow: Flow, path: Path | None = None) -> list[B1Problem]:
 
 
 def lint_catalog(catalog: Catalog) -> list[str]:
-    """One line per B1 problem in the catalog's consultation flows, naming file, flow and step."""
+    """One line per B1 or content problem (see :mod:`bot.engine.content`) in the catalog's
+    consultation flows, naming file, flow and step."""
+    from bot.engine.content import content_problems
+
     lines: list[str] = []
     for loaded in sorted(
         catalog.flows.values(), key=lambda loaded: (str(loaded.path), loaded.flow.id)
     ):
         lines.extend(problem.render() for problem in lint_flow(loaded.flow, loaded.path))
+        lines.extend(problem.render() for problem in content_problems(loaded.flow, loaded.path))
     return lines

@@ -98,6 +98,9 @@ class _QuestionBase(_StepBase):
     discuss_input: bool = False
     # A coarse segment question (age band, role): used as a breakdown dimension in summaries.
     segment: bool = False
+    # About the participant's own life (money at home, how they feel): a choice question then
+    # offers "Zeg ik liever niet" (value ``geen``), exclusive in a multi_choice.
+    sensitive: bool = False
 
 
 BUTTON_LABEL_MAX = 40
@@ -165,6 +168,10 @@ Step = Annotated[
     Field(discriminator="kind"),
 ]
 Question = TextStep | ChoiceStep | MultiChoiceStep | ScaleStep | YesNoStep
+DECLINE_VALUE = "geen"
+"""The option value of "Zeg ik liever niet" in every flow."""
+NO_NAMES = "Noem geen namen"
+"""What every free-text question of jongeren and ouders says in the question itself."""
 ChoiceLike = ChoiceStep | MultiChoiceStep | YesNoStep
 
 YES_NO_OPTIONS: tuple[Option, ...] = (
