@@ -55,6 +55,7 @@ _FUZZY_MIN = 6
 _SEPARABLE_WINDOW = 6
 # A compound head or modifier must be this long to count: "les" in "ongeluksles" would not.
 _COMPOUND_MIN = 4
+_MIN_STEM = 4
 _CLAUSE = re.compile(r"[.,;:!?()\n]+")
 
 
@@ -74,13 +75,18 @@ class _Part:
     forms: frozenset[str] = frozenset()
     prefix: str = ""
     suffix: str = ""
+    # Dutch forms are compared with a text word's lemma and stem too; other languages' words
+    # only with the word as written (a Dutch stem of "helpen" is not the English "help").
+    dutch: bool = True
 
     def matches(self, word: str, keys: frozenset[str]) -> bool:
         if self.prefix:
             return any(key.startswith(self.prefix) for key in (word, *arabic_variants(word)))
         if self.suffix:
             return word.endswith(self.suffix)
-        return not self.forms.isdisjoint(keys)
+        if self.dutch:
+            return not self.forms.isdisjoint(keys)
+        return word in self.forms or not self.forms.isdisjoint(arabic_variants(word))
 
 
 @dataclass(frozen=True)
@@ -93,8 +99,23 @@ class _Keyword:
 @dataclass(frozen=True)
 class _Hit:
     keyword: _Keyword
-    start: int
-    end: int
+    at: tuple[int, ...]  # positions of the matched words in the text
+    # How much the hit says about the main theme: a compound's first part ("school" in
+    # "schoolkosten") says less than its head.
+    weight: float = 1.0
+
+
+def _stems(word: str) -> tuple[str, ...]:
+    """The stem as a look-up key, unless it is too short to say much: "lezen" and "lessen"
+    both stem to "les"."""
+    found = stem(word)
+    return (found,) if len(found) >= _MIN_STEM else ()
+
+
+def _is_head(rest: str) -> bool:
+    """Whether what follows a matched prefix is a word of its own (school|kosten), not an
+    ending (discrimin|atie)."""
+    return len(rest) >= _COMPOUND_MIN and is_known(rest)
 
 
 @lru_cache(maxsize=65536)
@@ -103,7 +124,7 @@ def _keys(word: str) -> frozenset[str]:
     lemma, stem and (Arabic) forms without attached prefixes or suffixes."""
     if word in stop_words():
         return frozenset({word})
-    found = {word, stem(word), *arabic_variants(word)}
+    found = {word, *_stems(word), *arabic_variants(word)}
     base = lemma(word)
     if base:
         found.add(base)
@@ -112,10 +133,10 @@ def _keys(word: str) -> frozenset[str]:
 
 def _dutch_forms(word: str) -> frozenset[str]:
     """A Dutch taxonomy word's forms, minus any that is a function word it is not itself."""
-    found = {word, stem(word)}
+    found = {word, *_stems(word)}
     base = lemma(word)
     if base:
-        found.update({base, stem(base)})
+        found.update({base, *_stems(base)})
     skip = stop_words()
     return frozenset(form for form in found if form == word or form not in skip)
 
@@ -131,6 +152,7 @@ class ThemeMatcher:
         self._order = {theme.key: index for index, theme in enumerate(taxonomy.themes)}
         # Keywords by a form of their first word, so a text is scanned once, not per keyword.
         self._first: dict[str, list[_Keyword]] = defaultdict(list)
+        self._first_foreign: dict[str, list[_Keyword]] = defaultdict(list)
         self._prefixes: dict[int, dict[str, list[_Keyword]]] = defaultdict(
             lambda: defaultdict(list)
         )
@@ -139,6 +161,7 @@ class ThemeMatcher:
         )
         # Single Dutch words that may stand inside a compound, and separable verbs by verb.
         self._compound: dict[str, list[_Keyword]] = defaultdict(list)
+        self._modifiers: dict[str, list[_Keyword]] = defaultdict(list)
         self._separable: dict[str, list[tuple[str, _Keyword]]] = defaultdict(list)
         self._fuzzy: dict[str, list[_Keyword]] = defaultdict(list)
         for theme in taxonomy.themes:
@@ -164,18 +187,20 @@ class ThemeMatcher:
             else:
                 for token in tokens(word):
                     forms = _dutch_forms(token) if dutch else frozenset({token})
-                    parts.append(_Part(forms=forms))
+                    parts.append(_Part(forms=forms, dutch=dutch))
         if not parts:
             return
         keyword = _Keyword(theme=theme, shown=shown, parts=tuple(parts))
         first = parts[0]
         if first.prefix:
             self._prefixes[len(first.prefix)][first.prefix].append(keyword)
+            if dutch and len(parts) == 1 and len(first.prefix) >= _COMPOUND_MIN:
+                self._modifiers[first.prefix].append(keyword)
         elif first.suffix:
             self._suffixes[len(first.suffix)][first.suffix].append(keyword)
         else:
             for form in first.forms:
-                self._first[form].append(keyword)
+                (self._first if dutch else self._first_foreign)[form].append(keyword)
         if not dutch or len(parts) != 1:
             return
         if not first.forms:
@@ -184,6 +209,7 @@ class ThemeMatcher:
             return
         word = shown
         if len(word) >= _COMPOUND_MIN and word not in stop_words():
+            self._modifiers[word].append(keyword)
             for form in first.forms:
                 if len(form) >= _COMPOUND_MIN:
                     self._compound[form].append(keyword)
@@ -214,27 +240,33 @@ class ThemeMatcher:
                     part.matches(words[at], keys[at])
                     for at, part in zip(range(index + 1, end), keyword.parts[1:], strict=True)
                 ):
-                    hits.append(_Hit(keyword, index, end))
+                    first = keyword.parts[0]
+                    # "school*" on "schoolkosten": the compound's first part, not its head.
+                    modifier = len(keyword.parts) == 1 and _is_head(word[len(first.prefix) :])
+                    hits.append(_Hit(keyword, tuple(range(index, end)), 0.5 if modifier else 1))
             for form in keys[index]:
                 for particle, keyword in self._separable.get(form, ()):
                     low = max(0, index - _SEPARABLE_WINDOW)
                     high = min(len(words), index + _SEPARABLE_WINDOW + 1)
-                    if any(
-                        words[at] == particle and clause[at] == clause[index]
+                    hits.extend(
+                        _Hit(keyword, (index, at))
                         for at in range(low, high)
-                    ):
-                        hits.append(_Hit(keyword, index, index + 1))
-        covered = {at for hit in hits for at in range(hit.start, hit.end)}
+                        if words[at] == particle and clause[at] == clause[index]
+                    )
+        covered = {at for hit in hits if hit.weight == 1 for at in hit.at}
         for index, word in enumerate(words):
             if index in covered or word in stop_words():
                 continue
-            found = self._inside_compound(word) or self._misspelled(word)
-            hits.extend(_Hit(keyword, index, index + 1) for keyword in found)
+            found = self._inside_compound(word)
+            if not found and not any(index in hit.at for hit in hits):
+                found = [(keyword, 1.0) for keyword in self._misspelled(word)]
+            hits.extend(_Hit(keyword, (index,), weight) for keyword, weight in found)
         return words, hits
 
     def _starting(self, word: str, keys: frozenset[str]) -> list[_Keyword]:
         found = [keyword for key in keys for keyword in self._first.get(key, ())]
         variants = (word, *arabic_variants(word))
+        found.extend(kw for variant in variants for kw in self._first_foreign.get(variant, ()))
         for length, prefixes in self._prefixes.items():
             for variant in variants:
                 if len(variant) >= length:
@@ -244,18 +276,21 @@ class ThemeMatcher:
                 found.extend(suffixes.get(word[-length:], ()))
         return list(dict.fromkeys(found))
 
-    def _inside_compound(self, word: str) -> list[_Keyword]:
-        """Keywords that are the head of ``word`` (longest head first), else its modifier."""
+    def _inside_compound(self, word: str) -> list[tuple[_Keyword, float]]:
+        """Keywords that are the head of ``word`` (longest head first), else the keyword that
+        is literally its first part (weighing half: "geldzorgen" is about geld, but
+        "schoolreis" less about school than "school")."""
         splits = split_compound(word)
         for _, head in splits:
-            found = [kw for key in _keys(head) for kw in self._compound.get(key, ())]
-            if found and len(head) >= _COMPOUND_MIN:
-                return list(dict.fromkeys(found))
-        for modifier, _ in reversed(splits):
-            if len(modifier) >= _COMPOUND_MIN:
-                found = [kw for kw in self._compound.get(modifier, ())]
+            if len(head) >= _COMPOUND_MIN:
+                found = [kw for key in _keys(head) for kw in self._compound.get(key, ())]
                 if found:
-                    return found
+                    return [(keyword, 1.0) for keyword in dict.fromkeys(found)]
+        for modifier, head in reversed(splits):
+            if len(head) >= _COMPOUND_MIN:
+                found = self._modifiers.get(modifier, [])
+                if found:
+                    return [(keyword, 0.5) for keyword in found]
         return []
 
     def _misspelled(self, word: str) -> list[_Keyword]:
@@ -279,16 +314,21 @@ class ThemeMatcher:
         """The matched theme keys, main theme first: most words matched, then the theme
         mentioned first, then taxonomy order. ``["overig"]`` when nothing matches."""
         _, hits = self._hits(text)
-        covered: dict[str, set[int]] = defaultdict(set)
-        first: dict[str, int] = {}
+        # Per theme and word the best weight, so a word counts once per theme.
+        weights: dict[str, dict[int, float]] = defaultdict(dict)
         for hit in hits:
-            theme = hit.keyword.theme
-            covered[theme].update(range(hit.start, hit.end))
-            first[theme] = min(first.get(theme, hit.start), hit.start)
-        if not covered:
+            found = weights[hit.keyword.theme]
+            for at in hit.at:
+                found[at] = max(found.get(at, 0.0), hit.weight)
+        if not weights:
             return [OVERIG]
         return sorted(
-            covered, key=lambda theme: (-len(covered[theme]), first[theme], self._order[theme])
+            weights,
+            key=lambda theme: (
+                -sum(weights[theme].values()),
+                min(weights[theme]),
+                self._order[theme],
+            ),
         )
 
     def main(self, text: str) -> str:
@@ -301,7 +341,7 @@ class ThemeMatcher:
         words, hits = self._hits(text)
         found: dict[str, set[int]] = defaultdict(set)
         for hit in hits:
-            found[hit.keyword.theme].update(range(hit.start, hit.end))
+            found[hit.keyword.theme].update(hit.at)
         return {
             theme: tuple(dict.fromkeys(words[at] for at in sorted(found[theme])))
             for theme in sorted(found, key=lambda theme: self._order[theme])
