@@ -242,7 +242,11 @@ class ThemeMatcher:
                 ):
                     first = keyword.parts[0]
                     # "school*" on "schoolkosten": the compound's first part, not its head.
-                    modifier = len(keyword.parts) == 1 and _is_head(word[len(first.prefix) :])
+                    modifier = (
+                        len(keyword.parts) == 1
+                        and bool(first.prefix)
+                        and _is_head(word[len(first.prefix) :])
+                    )
                     hits.append(_Hit(keyword, tuple(range(index, end)), 0.5 if modifier else 1))
             for form in keys[index]:
                 for particle, keyword in self._separable.get(form, ()):
