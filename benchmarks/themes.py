@@ -72,7 +72,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         timings.append((time.perf_counter() - begin) / max(len(corpus), 1) * 1e6)
     result = {
         "benchmark": "themes",
-        "corpus": str(args.corpus.relative_to(ROOT) if args.corpus.is_relative_to(ROOT) else args.corpus),
+        "corpus": str(
+            args.corpus.relative_to(ROOT) if args.corpus.is_relative_to(ROOT) else args.corpus
+        ),
         "answers": len(corpus),
         "main_theme_accuracy": round(sum(right.values()) / max(len(corpus), 1), 3),
         "per_language": {

@@ -82,7 +82,8 @@ def _data(name: str) -> list[str]:
 
 @cache
 def _lemmas() -> dict[str, str]:
-    return dict(line.split("\t", 1) for line in _data("lemmas-nl.tsv"))  # type: ignore[misc]
+    pairs = (line.split("\t", 1) for line in _data("lemmas-nl.tsv"))
+    return {form: base for form, base in pairs}
 
 
 @cache

@@ -261,10 +261,10 @@ class ThemeMatcher:
         for index, word in enumerate(words):
             if index in covered or word in stop_words():
                 continue
-            found = self._inside_compound(word)
-            if not found and not any(index in hit.at for hit in hits):
-                found = [(keyword, 1.0) for keyword in self._misspelled(word)]
-            hits.extend(_Hit(keyword, (index,), weight) for keyword, weight in found)
+            inside = self._inside_compound(word)
+            if not inside and not any(index in hit.at for hit in hits):
+                inside = [(keyword, 1.0) for keyword in self._misspelled(word)]
+            hits.extend(_Hit(keyword, (index,), weight) for keyword, weight in inside)
         return words, hits
 
     def _starting(self, word: str, keys: frozenset[str]) -> list[_Keyword]:
@@ -301,9 +301,7 @@ class ThemeMatcher:
         if len(word) < _FUZZY_MIN or not self._fuzzy_words or is_known(word):
             return []
         limit = 1 if len(word) < 10 else 2
-        best = process.extractOne(
-            word, self._fuzzy_words, scorer=OSA.distance, score_cutoff=limit
-        )
+        best = process.extractOne(word, self._fuzzy_words, scorer=OSA.distance, score_cutoff=limit)
         return list(self._fuzzy[best[0]]) if best else []
 
     # -- public ---------------------------------------------------------------------------
