@@ -287,7 +287,9 @@ class ThemeMatcher:
         splits = split_compound(word)
         for _, head in splits:
             if len(head) >= _COMPOUND_MIN:
-                found = [kw for key in _keys(head) for kw in self._compound.get(key, ())]
+                # Word and stem only: a lemma would read the verb "hing" in "nothing" as
+                # "hangen"; compound heads are nouns.
+                found = [kw for key in {head, stem(head)} for kw in self._compound.get(key, ())]
                 if found:
                     return [(keyword, 1.0) for keyword in dict.fromkeys(found)]
         for modifier, head in reversed(splits):

@@ -203,3 +203,25 @@ def test_keywords_name_the_taxonomy_words_not_the_text(default: ThemeMatcher) ->
     """keywords() gives per theme the taxonomy keywords, never the participant's spelling."""
     found = default.keywords("Mijn ouders hebben veel schulde en de wachtlijts is lang")
     assert found == {"geld": frozenset({"schuld"}), "wachtlijsten": frozenset({"wachtlijst"})}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ik weet het niet",
+        "Geen idee",
+        "Dat is goed zo",
+        "misschien later",
+        "ik denk het wel",
+        "we hebben het druk",
+        "I don't know",
+        "nothing really",  # "not|hing": "hing" (hangen) is no compound head
+        "bilmiyorum",
+        "hiçbir şey",
+        "لا أعرف",
+        "nie wiem",
+    ],
+)
+def test_everyday_non_answers_are_overig(default: ThemeMatcher, text: str) -> None:
+    """Answers without content get no theme, in any language."""
+    assert default.tag(text) == {OVERIG}
