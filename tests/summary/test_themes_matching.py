@@ -125,8 +125,9 @@ def test_short_stems_are_no_match() -> None:
 
 
 def test_other_language_keywords_match_as_written() -> None:
-    """ "x*" covers Turkish and Polish endings (with the k/ğ mutation listed); an English word is not compared with the
-    Dutch stem of a text word ("helpen" is not "help")."""
+    """ "x*" covers Turkish and Polish endings (the k/ğ mutation listed as its own prefix);
+    an English word is not compared with the Dutch stem of a text word ("helpen" is not
+    "help")."""
     matcher = ThemeMatcher(
         taxonomy(("hulp", ["jeugdzorg"]), other={"en": ["help"], "tr": ["destek*", "desteğ*"]})
     )
