@@ -230,6 +230,11 @@ class Theme(_Strict):
     label: str
     # Words and short phrases; matched after Dutch stemming, so one form per word is enough.
     words: list[str] = Field(min_length=1)
+    # Keywords in the other languages participants answer in ("en", "tr", "ar", "pl"): matched
+    # as written (case and accents folded; "x*" for inflected forms), never stemmed as Dutch.
+    words_by_language: dict[Annotated[str, Field(pattern=r"^[a-z]{2}$")], list[str]] = Field(
+        default_factory=dict
+    )
 
 
 class Taxonomy(_Strict):

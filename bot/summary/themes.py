@@ -1,70 +1,144 @@
 """Tag free-text answers with the themes of a taxonomy (``flows/_themes/*.yaml``).
 
-A taxonomy word matches after Dutch stemming, so one form per word is enough ("vriend" finds
-"vrienden"). A phrase of several words matches those stems next to each other. A word ending
-in ``*`` matches every word starting with it ("school*": schoolwerk), a word starting with
-``*`` every word ending with it ("*school": basisschool): Dutch glues compounds together, and
-stemming cannot split them. An answer that matches nothing is tagged :data:`OVERIG`.
+A Dutch taxonomy word matches its inflected forms (lemma and stem: "schuld" finds "schulden",
+"schamen" finds "ik schaam me"), the head or first part of a compound ("toeslag" finds
+"huurtoeslag", "kosten" finds "schoolkosten"), a separable verb split over the sentence
+("rondkomen" finds "ik kom niet rond") and, for words of six letters or more, a small
+misspelling ("wachtlijts"). A phrase of several words matches those words next to each other.
+``school*`` matches every word starting with "school", ``*school`` every word ending with it.
+Words in other languages (``words_by_language``) match as written, with ``*`` for inflections.
+
+Guard: a Dutch function word ("dat", "als", "maar") only matches a taxonomy word that is
+literally that word, never through a stem, lemma, compound or misspelling ("date" stems to
+"dat"). An answer that matches nothing is tagged :data:`OVERIG`.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
-import snowballstemmer
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from bot.engine.schema import Taxonomy
+from bot.summary.lemmas import (
+    PARTICLES,
+    arabic_variants,
+    fold,
+    is_known,
+    lemma,
+    split_compound,
+    stem,
+    tokens,
+)
 
-__all__ = ["OVERIG", "ThemeMatcher", "stop_words", "tokens", "top_unmatched_words"]
+__all__ = [
+    "OVERIG",
+    "ThemeMatcher",
+    "keywords_by_theme",
+    "stop_words",
+    "tokens",
+    "top_unmatched_words",
+]
 
 OVERIG = "overig"
 """The theme of an answer that matches no theme of the taxonomy."""
 
-_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
-# Redaction markers ("[telefoonnummer]") are not words the participant chose.
-_MARKER = re.compile(r"\[[^\]\s]{1,20}\]")
+# Misspellings are tried only on longer words: short words are one letter apart from too many.
+_FUZZY_MIN = 6
+# How far a separable verb's particle may stand from the verb ("ik kom al maanden niet rond").
+_SEPARABLE_WINDOW = 6
+# A compound head or modifier must be this long to count: "les" in "ongeluksles" would not.
+_COMPOUND_MIN = 4
+_MIN_STEM = 4
+_CLAUSE = re.compile(r"[.,;:!?()\n]+")
 
 
 @cache
-def _stemmer() -> snowballstemmer.stemmer:
-    # snowballstemmer 3 renamed the classic Dutch stemmer to "dutch_porter"; its new "dutch"
-    # strips "ge-" prefixes (gezond -> zon, gezin -> zin), which wrecks theme matching.
-    algorithm = "dutch_porter" if "dutch_porter" in snowballstemmer.algorithms() else "dutch"
-    return snowballstemmer.stemmer(algorithm)
+def stop_words() -> frozenset[str]:
+    """The Dutch stop words in ``data/stopwords-nl.txt`` (folded)."""
+    text = resources.files("bot.summary").joinpath("data/stopwords-nl.txt").read_text("utf-8")
+    return frozenset(
+        fold(line.strip()) for line in text.splitlines() if line.strip() and line[0] != "#"
+    )
 
 
-def _fold(text: str) -> str:
-    """Lowercase without diacritics, so "geïsoleerd" and "geisoleerd" are one word."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+@dataclass(frozen=True)
+class _Part:
+    """One word of a keyword: a set of forms, or a prefix (``x*``) or suffix (``*x``)."""
+
+    forms: frozenset[str] = frozenset()
+    prefix: str = ""
+    suffix: str = ""
+    # Dutch forms are compared with a text word's lemma and stem too; other languages' words
+    # only with the word as written (a Dutch stem of "helpen" is not the English "help").
+    dutch: bool = True
+
+    def matches(self, word: str, keys: frozenset[str]) -> bool:
+        if self.prefix:
+            return any(key.startswith(self.prefix) for key in (word, *arabic_variants(word)))
+        if self.suffix:
+            return word.endswith(self.suffix)
+        if self.dutch:
+            return not self.forms.isdisjoint(keys)
+        return word in self.forms or not self.forms.isdisjoint(arabic_variants(word))
 
 
-def tokens(text: str) -> list[str]:
-    """The folded words of ``text`` (letters only; hyphenated words stay one token)."""
-    return _WORD.findall(_fold(_MARKER.sub(" ", text)))
+@dataclass(frozen=True)
+class _Keyword:
+    theme: str
+    shown: str  # the taxonomy entry as coordinators see it, without wildcards
+    parts: tuple[_Part, ...]
 
 
-# Dutch plurals turn a final s or f into z or v (huis/huizen, brief/brieven); the stemmer keeps
-# the z and v, so both sides are brought back to s and f.
-_FINAL = str.maketrans({"z": "s", "v": "f"})
+@dataclass(frozen=True)
+class _Hit:
+    keyword: _Keyword
+    at: tuple[int, ...]  # positions of the matched words in the text
+    # How much the hit says about the main theme: a compound's first part ("school" in
+    # "schoolkosten") says less than its head.
+    weight: float = 1.0
+
+
+def _stems(word: str) -> tuple[str, ...]:
+    """The stem as a look-up key, unless it is too short to say much: "lezen" and "lessen"
+    both stem to "les"."""
+    found = stem(word)
+    return (found,) if len(found) >= _MIN_STEM else ()
+
+
+def _is_head(rest: str) -> bool:
+    """Whether what follows a matched prefix is a word of its own (school|kosten), not an
+    ending (discrimin|atie)."""
+    return len(rest) >= _COMPOUND_MIN and is_known(rest)
 
 
 @lru_cache(maxsize=65536)
-def _stem(word: str) -> str:
-    stem = str(_stemmer().stemWord(word))
-    return stem[:-1] + stem[-1].translate(_FINAL) if stem else stem
+def _keys(word: str) -> frozenset[str]:
+    """The forms a text word is looked up by: itself, and unless it is a function word its
+    lemma, stem and (Arabic) forms without attached prefixes or suffixes."""
+    if word in stop_words():
+        return frozenset({word})
+    found = {word, *_stems(word), *arabic_variants(word)}
+    base = lemma(word)
+    if base:
+        found.add(base)
+    return frozenset(found)
 
 
-def _keys(word: str) -> set[str]:
-    """A word's look-up keys: its stem and the word itself. The Porter stemmer cuts a final
-    s now and then ("toets" -> "toet", but "toetsen" -> "toets"); matching the stem of one
-    form against the other form catches those."""
-    return {_stem(word), word}
+def _dutch_forms(word: str) -> frozenset[str]:
+    """A Dutch taxonomy word's forms, minus any that is a function word it is not itself."""
+    found = {word, *_stems(word)}
+    base = lemma(word)
+    if base:
+        found.update({base, *_stems(base)})
+    skip = stop_words()
+    return frozenset(form for form in found if form == word or form not in skip)
 
 
 class ThemeMatcher:
@@ -75,63 +149,244 @@ class ThemeMatcher:
         self.labels: dict[str, str] = {theme.key: theme.label for theme in taxonomy.themes}
         if OVERIG in self.labels:
             raise ValueError(f"taxonomy {taxonomy.id}: '{OVERIG}' is reserved for unmatched text")
-        self._single: dict[str, set[str]] = defaultdict(set)
-        # Phrases are indexed by their first stem so a text is scanned once, not per phrase.
-        self._phrases: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
-        # Wildcards by length, so a word is checked with one look-up per length, not per entry.
-        self._prefixes: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-        self._suffixes: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        self._order = {theme.key: index for index, theme in enumerate(taxonomy.themes)}
+        # Keywords by a form of their first word, so a text is scanned once, not per keyword.
+        self._first: dict[str, list[_Keyword]] = defaultdict(list)
+        self._first_foreign: dict[str, list[_Keyword]] = defaultdict(list)
+        self._prefixes: dict[int, dict[str, list[_Keyword]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
+        self._suffixes: dict[int, dict[str, list[_Keyword]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
+        # Single Dutch words that may stand inside a compound, and separable verbs by verb.
+        self._compound: dict[str, list[_Keyword]] = defaultdict(list)
+        self._modifiers: dict[str, list[_Keyword]] = defaultdict(list)
+        self._separable: dict[str, list[tuple[str, _Keyword]]] = defaultdict(list)
+        self._fuzzy: dict[str, list[_Keyword]] = defaultdict(list)
         for theme in taxonomy.themes:
             for entry in theme.words:
-                self._add(entry, theme.key)
+                self._add(entry, theme.key, dutch=True)
+            for words in theme.words_by_language.values():
+                for entry in words:
+                    self._add(entry, theme.key, dutch=False)
+        self._fuzzy_words = list(self._fuzzy)
 
-    def _add(self, entry: str, key: str) -> None:
-        folded = _fold(entry.strip())
-        if folded.endswith("*") and not folded.startswith("*"):
-            prefix = folded.rstrip("*")
-            self._prefixes[len(prefix)][prefix].add(key)
+    def _add(self, entry: str, theme: str, *, dutch: bool) -> None:
+        folded = fold(entry.strip())
+        shown = folded.strip("*")
+        raw = folded.split()
+        if not raw:
             return
-        if folded.startswith("*") and not folded.endswith("*"):
-            suffix = folded.lstrip("*")
-            self._suffixes[len(suffix)][suffix].add(key)
+        parts: list[_Part] = []
+        for word in raw:
+            if word.endswith("*") and not word.startswith("*"):
+                parts.append(_Part(prefix=word.rstrip("*")))
+            elif word.startswith("*") and not word.endswith("*"):
+                parts.append(_Part(suffix=word.lstrip("*")))
+            else:
+                for token in tokens(word):
+                    forms = _dutch_forms(token) if dutch else frozenset({token})
+                    parts.append(_Part(forms=forms, dutch=dutch))
+        if not parts:
             return
-        words = tokens(folded)
-        stems = tuple(_stem(word) for word in words)
-        if len(stems) == 1:
-            for look_up in _keys(words[0]):
-                self._single[look_up].add(key)
-        elif stems:
-            self._phrases[stems[0]].append((stems, key))
+        keyword = _Keyword(theme=theme, shown=shown, parts=tuple(parts))
+        first = parts[0]
+        if first.prefix:
+            self._prefixes[len(first.prefix)][first.prefix].append(keyword)
+            if dutch and len(parts) == 1 and len(first.prefix) >= _COMPOUND_MIN:
+                self._modifiers[first.prefix].append(keyword)
+        elif first.suffix:
+            self._suffixes[len(first.suffix)][first.suffix].append(keyword)
+        else:
+            for form in first.forms:
+                (self._first if dutch else self._first_foreign)[form].append(keyword)
+        if not dutch or len(parts) != 1:
+            return
+        if not first.forms:
+            if len(shown) >= _FUZZY_MIN:  # "wachtlijst*" also catches "wachtlijts"
+                self._fuzzy[shown].append(keyword)
+            return
+        word = shown
+        if len(word) >= _COMPOUND_MIN and word not in stop_words():
+            self._modifiers[word].append(keyword)
+            for form in first.forms:
+                if len(form) >= _COMPOUND_MIN:
+                    self._compound[form].append(keyword)
+        if len(word) >= _FUZZY_MIN:
+            self._fuzzy[word].append(keyword)
+        for particle in PARTICLES:
+            verb = word[len(particle) :]
+            if word.startswith(particle) and len(verb) >= 4 and verb.endswith("en"):
+                for form in {verb, lemma(verb) or verb}:
+                    self._separable[form].append((particle, keyword))
+                break
+
+    # -- matching -------------------------------------------------------------------------
+
+    def _hits(self, text: str) -> tuple[list[str], list[_Hit]]:
+        words: list[str] = []
+        clause: list[int] = []
+        for number, part in enumerate(_CLAUSE.split(text)):
+            found = tokens(part)
+            words.extend(found)
+            clause.extend([number] * len(found))
+        keys = [_keys(word) for word in words]
+        hits: list[_Hit] = []
+        for index, word in enumerate(words):
+            for keyword in self._starting(word, keys[index]):
+                end = index + len(keyword.parts)
+                if end <= len(words) and all(
+                    part.matches(words[at], keys[at])
+                    for at, part in zip(range(index + 1, end), keyword.parts[1:], strict=True)
+                ):
+                    first = keyword.parts[0]
+                    # "school*" on "schoolkosten": the compound's first part, not its head.
+                    modifier = (
+                        len(keyword.parts) == 1
+                        and bool(first.prefix)
+                        and _is_head(word[len(first.prefix) :])
+                    )
+                    hits.append(_Hit(keyword, tuple(range(index, end)), 0.5 if modifier else 1))
+            for form in keys[index]:
+                for particle, keyword in self._separable.get(form, ()):
+                    low = max(0, index - _SEPARABLE_WINDOW)
+                    high = min(len(words), index + _SEPARABLE_WINDOW + 1)
+                    hits.extend(
+                        _Hit(keyword, (index, at))
+                        for at in range(low, high)
+                        if words[at] == particle and clause[at] == clause[index]
+                    )
+        covered = {at for hit in hits if hit.weight == 1 for at in hit.at}
+        for index, word in enumerate(words):
+            if index in covered or word in stop_words():
+                continue
+            inside = self._inside_compound(word)
+            if not inside and not any(index in hit.at for hit in hits):
+                inside = [(keyword, 1.0) for keyword in self._misspelled(word)]
+            hits.extend(_Hit(keyword, (index,), weight) for keyword, weight in inside)
+        return words, hits
+
+    def _starting(self, word: str, keys: frozenset[str]) -> list[_Keyword]:
+        found = [keyword for key in keys for keyword in self._first.get(key, ())]
+        variants = (word, *arabic_variants(word))
+        found.extend(kw for variant in variants for kw in self._first_foreign.get(variant, ()))
+        for length, prefixes in self._prefixes.items():
+            for variant in variants:
+                if len(variant) >= length:
+                    found.extend(prefixes.get(variant[:length], ()))
+        for length, suffixes in self._suffixes.items():
+            if len(word) >= length:
+                found.extend(suffixes.get(word[-length:], ()))
+        return list(dict.fromkeys(found))
+
+    def _inside_compound(self, word: str) -> list[tuple[_Keyword, float]]:
+        """Keywords that are the head of ``word`` (longest head first), else the keyword that
+        is literally its first part (weighing half: "geldzorgen" is about geld, but
+        "schoolreis" less about school than "school")."""
+        splits = split_compound(word)
+        for _, head in splits:
+            if len(head) >= _COMPOUND_MIN:
+                # Word and stem only: a lemma would read the verb "hing" in "nothing" as
+                # "hangen"; compound heads are nouns.
+                found = [kw for key in {head, stem(head)} for kw in self._compound.get(key, ())]
+                if found:
+                    return [(keyword, 1.0) for keyword in dict.fromkeys(found)]
+        for modifier, head in reversed(splits):
+            if len(head) >= _COMPOUND_MIN:
+                found = self._modifiers.get(modifier, [])
+                if found:
+                    return [(keyword, 0.5) for keyword in found]
+        return []
+
+    def _misspelled(self, word: str) -> list[_Keyword]:
+        if len(word) < _FUZZY_MIN or not self._fuzzy_words or is_known(word):
+            return []
+        limit = 1 if len(word) < 10 else 2
+        best = process.extractOne(word, self._fuzzy_words, scorer=OSA.distance, score_cutoff=limit)
+        return list(self._fuzzy[best[0]]) if best else []
+
+    # -- public ---------------------------------------------------------------------------
 
     def tag(self, text: str) -> frozenset[str]:
         """The theme keys ``text`` matches, or ``{"overig"}`` when it matches none."""
-        words = tokens(text)
-        stems = [_stem(word) for word in words]
-        found: set[str] = set()
-        for index, (word, stem) in enumerate(zip(words, stems, strict=True)):
-            found.update(self._single.get(stem, ()))
-            found.update(self._single.get(word, ()))
-            for phrase, key in self._phrases.get(stem, ()):
-                if tuple(stems[index : index + len(phrase)]) == phrase:
-                    found.add(key)
-        for word in words:
-            for length, prefixes in self._prefixes.items():
-                found.update(prefixes.get(word[:length], ()) if len(word) >= length else ())
-            for length, suffixes in self._suffixes.items():
-                found.update(suffixes.get(word[-length:], ()) if len(word) >= length else ())
+        _, hits = self._hits(text)
+        found = {hit.keyword.theme for hit in hits}
         return frozenset(found) if found else frozenset({OVERIG})
+
+    def ranked(self, text: str) -> list[str]:
+        """The matched theme keys, main theme first: most words matched, then the theme
+        mentioned first, then taxonomy order. ``["overig"]`` when nothing matches."""
+        _, hits = self._hits(text)
+        # Per theme and word the best weight, so a word counts once per theme.
+        weights: dict[str, dict[int, float]] = defaultdict(dict)
+        for hit in hits:
+            found = weights[hit.keyword.theme]
+            for at in hit.at:
+                found[at] = max(found.get(at, 0.0), hit.weight)
+        if not weights:
+            return [OVERIG]
+        return sorted(
+            weights,
+            key=lambda theme: (
+                -sum(weights[theme].values()),
+                min(weights[theme]),
+                self._order[theme],
+            ),
+        )
+
+    def main(self, text: str) -> str:
+        """The main theme of ``text`` (see :meth:`ranked`)."""
+        return self.ranked(text)[0]
+
+    def explain(self, text: str) -> dict[str, tuple[str, ...]]:
+        """Theme -> the words of ``text`` (folded) that made it match, in text order. For one
+        answer at a time (testing a taxonomy); coordinators get :func:`keywords_by_theme`."""
+        words, hits = self._hits(text)
+        found: dict[str, set[int]] = defaultdict(set)
+        for hit in hits:
+            found[hit.keyword.theme].update(hit.at)
+        return {
+            theme: tuple(dict.fromkeys(words[at] for at in sorted(found[theme])))
+            for theme in sorted(found, key=lambda theme: self._order[theme])
+        }
+
+    def keywords(self, text: str) -> dict[str, frozenset[str]]:
+        """Theme -> the taxonomy keywords (not the participant's words) ``text`` matched."""
+        _, hits = self._hits(text)
+        found: dict[str, set[str]] = defaultdict(set)
+        for hit in hits:
+            found[hit.keyword.theme].add(hit.keyword.shown)
+        return {theme: frozenset(shown) for theme, shown in found.items()}
 
     def label(self, key: str, overig_label: str = "Overig") -> str:
         return overig_label if key == OVERIG else self.labels.get(key, key)
 
 
-@cache
-def stop_words() -> frozenset[str]:
-    """The Dutch stop words in ``data/stopwords-nl.txt`` (folded)."""
-    text = resources.files("bot.summary").joinpath("data/stopwords-nl.txt").read_text("utf-8")
-    return frozenset(
-        _fold(line.strip()) for line in text.splitlines() if line.strip() and line[0] != "#"
-    )
+def keywords_by_theme(
+    matches: Iterable[tuple[Hashable, Mapping[str, Iterable[str]]]], k: int
+) -> dict[str, list[tuple[str, int]]]:
+    """Per theme, the taxonomy keywords that matched the answers of at least ``k`` distinct
+    respondents, as (keyword, respondents), most first, then alphabetical.
+
+    ``matches`` holds (respondent, :meth:`ThemeMatcher.keywords` of one answer) pairs; a
+    respondent with several answers counts once per keyword. Keywords matched by fewer than
+    ``k`` respondents are left out, so the list never points at a small group. Themes with no
+    keyword left are left out too.
+    """
+    who: dict[tuple[str, str], set[Hashable]] = defaultdict(set)
+    for respondent, found in matches:
+        for theme, shown in found.items():
+            for keyword in shown:
+                who[theme, keyword].add(respondent)
+    result: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for (theme, keyword), respondents in who.items():
+        if len(respondents) >= k:
+            result[theme].append((keyword, len(respondents)))
+    return {
+        theme: sorted(found, key=lambda item: (-item[1], item[0]))
+        for theme, found in sorted(result.items())
+    }
 
 
 def top_unmatched_words(
@@ -153,13 +408,13 @@ def top_unmatched_words(
         for word in tokens(text):
             if len(word) < 3 or word in skip:
                 continue
-            stem = _stem(word)
-            forms[stem][word] += 1
-            seen.add(stem)
+            root = stem(word)
+            forms[root][word] += 1
+            seen.add(root)
         answers.update(seen)
     ranked = [
-        (min(forms[stem].items(), key=lambda item: (-item[1], item[0]))[0], count)
-        for stem, count in answers.items()
+        (min(forms[root].items(), key=lambda item: (-item[1], item[0]))[0], count)
+        for root, count in answers.items()
         if count >= min_count
     ]
     ranked.sort(key=lambda item: (-item[1], item[0]))

@@ -181,6 +181,7 @@ async def test_theme_counts_per_free_text_question(sessions: Sessions, catalog: 
         "school": 20,
         "geld": 20,
         "gezondheid": 20,  # sportclub
+        "vrije-tijd": 20,  # sportclub: "club" is the head of the compound
         "vrienden": 20,  # gepest
         "online": 20,  # TikTok
         "overig": 20,  # the bus

@@ -1,0 +1,96 @@
+"""Main-theme accuracy of the theme matcher on a labelled corpus, per language, and its speed.
+
+    .venv/bin/python -m benchmarks.themes [--corpus PATH] [--errors]
+
+The corpus is a YAML list of answers::
+
+    - {text: "ik kom niet rond", lang: nl, theme: geld, taxonomy: default}
+
+``theme`` is the key of the answer's MAIN theme (or "overig"); ``taxonomy`` the id of the
+taxonomy under flows/ it is tagged with: "default" (armoede, npo, staat-van-de-jeugd, ...) or
+"seksuele-gezondheid"; ``lang`` is free (nl, en, tr, ar, pl). An answer counts as right when
+:meth:`ThemeMatcher.main` returns its theme. Without ``--corpus`` it reads the held-out part
+tests/summary/corpora/themes_heldout.yaml (never tuned on). Also measured: the time and peak
+RSS growth of loading the catalog and of building its taxonomies' matchers (with the lexicon), and µs per answer (first pass,
+with empty word caches, and a second, warm pass). Prints ONE JSON line last.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+HELDOUT = ROOT / "tests" / "summary" / "corpora" / "themes_heldout.yaml"
+
+
+def _rss_kib() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=HELDOUT)
+    parser.add_argument("--errors", action="store_true", help="list the misses (stderr)")
+    args = parser.parse_args(argv)
+    corpus = yaml.safe_load(args.corpus.read_text("utf-8"))
+
+    rss_before = _rss_kib()
+    started = time.perf_counter()
+    from bot.engine import load_catalog
+    from bot.summary.themes import ThemeMatcher
+
+    catalog = load_catalog(ROOT / "flows")
+    loaded = time.perf_counter()
+    rss_loaded = _rss_kib()
+    matchers = {key: ThemeMatcher(taxonomy) for key, taxonomy in catalog.taxonomies.items()}
+    matchers["default"].tag("ik kom niet rond")  # loads the lexicon
+    built = time.perf_counter()
+    rss_after = _rss_kib()
+
+    right: dict[str, int] = defaultdict(int)
+    total: dict[str, int] = defaultdict(int)
+    timings: list[float] = []
+    for rounds in range(2):
+        begin = time.perf_counter()
+        for item in corpus:
+            found = matchers[item.get("taxonomy", "default")].main(item["text"])
+            if rounds == 0:
+                total[item["lang"]] += 1
+                if found == item["theme"]:
+                    right[item["lang"]] += 1
+                elif args.errors:
+                    print(f"{item['theme']:>18} <- {found:<18} {item['text']}", file=sys.stderr)
+        timings.append((time.perf_counter() - begin) / max(len(corpus), 1) * 1e6)
+    result = {
+        "benchmark": "themes",
+        "corpus": str(
+            args.corpus.relative_to(ROOT) if args.corpus.is_relative_to(ROOT) else args.corpus
+        ),
+        "answers": len(corpus),
+        "main_theme_accuracy": round(sum(right.values()) / max(len(corpus), 1), 3),
+        "per_language": {
+            lang: {"n": total[lang], "accuracy": round(right[lang] / total[lang], 3)}
+            for lang in sorted(total)
+        },
+        "us_per_answer_cold": round(timings[0], 1),
+        "us_per_answer_warm": round(timings[1], 1),
+        "catalog_load_ms": round((loaded - started) * 1000, 1),
+        "matchers_build_ms": round((built - loaded) * 1000, 1),
+        "rss_catalog_mib": round((rss_loaded - rss_before) / 1024, 1),
+        "rss_matchers_mib": round((rss_after - rss_loaded) / 1024, 1),
+    }
+    print(json.dumps(result, ensure_ascii=False))
+    return result
+
+
+if __name__ == "__main__":
+    main()
