@@ -8,10 +8,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.localapi import BotMessage, LocalBotApi
 from storage.models import ProcessedUpdate
 from tests.conftest import prepared_database
 from tests.reliability.helpers import open_harness
+from tgstub import BotMessage, LocalBotApi
 
 FLOOD = 100
 

@@ -19,14 +19,14 @@ from typing import Any, Self
 
 from aiohttp import web
 
-from bot.localapi import simulate
-from bot.localapi.chats import ChatRecord
-from bot.localapi.faults import Fault
-from bot.localapi.http_botapi import STATE_KEY, add_botapi_routes
-from bot.localapi.http_sim import build_sim_app
-from bot.localapi.objects import Json
-from bot.localapi.state import LocalState, commands_key
-from bot.localapi.users import SimUser
+from tgstub import simulate
+from tgstub.chats import ChatRecord
+from tgstub.faults import Fault
+from tgstub.http_botapi import STATE_KEY, add_botapi_routes
+from tgstub.http_sim import build_sim_app
+from tgstub.objects import Json
+from tgstub.state import LocalState, commands_key
+from tgstub.users import SimUser
 
 SIM_PREFIX = "/_sim"
 MAX_UPLOAD = 50 * 1024 * 1024  # Telegram's upload limit for bots

@@ -16,9 +16,9 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from bot.localapi.errors import ApiError
-from bot.localapi.objects import DEFAULT_UPDATE_TYPES, Json, update_chat_key, update_kind
-from bot.localapi.signal import Signal
+from tgstub.errors import ApiError
+from tgstub.objects import DEFAULT_UPDATE_TYPES, Json, update_chat_key, update_kind
+from tgstub.signal import Signal
 
 CONFLICT_OTHER_POLL = ApiError(
     409,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.localapi.errors import ApiError
+from tgstub.errors import ApiError
 
 _DESCRIPTIONS = {
     400: "Bad Request",

@@ -9,10 +9,10 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.localapi.errors import NOT_FOUND, UNAUTHORIZED, ApiError
-from bot.localapi.methods import METHODS, RawResult
-from bot.localapi.params import read_params
-from bot.localapi.state import LocalState
+from tgstub.errors import NOT_FOUND, UNAUTHORIZED, ApiError
+from tgstub.methods import METHODS, RawResult
+from tgstub.params import read_params
+from tgstub.state import LocalState
 
 log = logging.getLogger(__name__)
 
