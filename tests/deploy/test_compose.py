@@ -211,13 +211,20 @@ def test_no_secret_is_written_in_the_compose_file() -> None:
     for name, service in services().items():
         environment = service.get("environment") or {}
         assert isinstance(environment, dict), f"{name}: use a mapping for environment"
-        for key, value in environment.items():
-            text = str(value)
-            if any(word in key.upper() for word in SECRET_WORDS):
-                assert INTERPOLATION.fullmatch(text), f"{name}: {key} is written inline"
-            credentials = re.search(r"://[^:/@\s]+:(?P<password>[^@\s]+)@", text)
-            if credentials:
-                assert INTERPOLATION.fullmatch(credentials["password"]), f"{name}: {key}"
+        secrets = {
+            k: str(v) for k, v in environment.items() if any(w in k.upper() for w in SECRET_WORDS)
+        }
+        inline = [key for key, text in secrets.items() if not INTERPOLATION.fullmatch(text)]
+        assert inline == [], f"{name}: written inline"
+        passwords = {
+            key: found["password"]
+            for key, value in environment.items()
+            if (found := re.search(r"://[^:/@\s]+:(?P<password>[^@\s]+)@", str(value)))
+        }
+        inline = [
+            key for key, password in passwords.items() if not INTERPOLATION.fullmatch(password)
+        ]
+        assert inline == [], f"{name}: password written inline in a URL"
     raw = COMPOSE.read_text(encoding="utf-8")
     assert not re.search(r"\d{5,}:[A-Za-z0-9_-]{30,}", raw), "a bot token in docker-compose.yml"
 

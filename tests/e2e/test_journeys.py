@@ -112,9 +112,9 @@ async def test_werkgroeplid_tip_back_and_skip(harness: BotHarness) -> None:
     first = question_of(messages)
     assert "Vraag 1 van" in (first.text or "")
     helpers = [text for row in first.buttons for text, data in row if data and data[0] in "tv"]
-    if helpers:
-        (tip,) = await tap(user, first, helpers[0])
-        assert tip.text and len(tip.text) > 10
+    assert helpers, "the first question of step 1 offers a tip or an example"
+    (tip,) = await tap(user, first, helpers[0])
+    assert tip.text and len(tip.text) > 10
     messages = await ask(user, "Kinderen in armoede doen minder mee.")
     second = question_of(messages)
     assert "Vraag 2 van" in (second.text or "")

@@ -35,9 +35,10 @@ def test_the_six_help_lines_are_complete() -> None:
 def test_message_lists_every_line_and_number() -> None:
     """Each help line's name and every number of the data file appear in the message."""
     message = helpline_message("nl")
+    # The alarm number is written as "112" in the first sentence, not under its name.
+    names = [line.name for line in load_helplines() if line.id != "alarmnummer"]
+    assert [name for name in names if name not in message] == []
     for line in load_helplines():
-        if line.id != "alarmnummer":
-            assert line.name in message
         for number in line.numbers:
             assert re.search(rf"(?<![\d-]){re.escape(number)}(?![\d-])", message), number
 

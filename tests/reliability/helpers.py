@@ -441,8 +441,7 @@ class BotProcess:
             self.kill()
             await self.wait_dead()
         zygote, self.zygote = self.zygote, None
-        if zygote is not None:
-            assert zygote.stdin is not None
+        if zygote is not None and zygote.stdin is not None:
             zygote.stdin.close()
             try:
                 await asyncio.wait_for(zygote.wait(), 10)
