@@ -6,7 +6,7 @@ Everything lives in memory; nothing leaves 127.0.0.1.
 """
 
 from tgstub.errors import ApiError
-from tgstub.faults import Fault
+from tgstub.faults import Fault, Hold
 from tgstub.files import TINY_OGG, TINY_PNG
 from tgstub.http_botapi import STATE_KEY
 from tgstub.server import LocalBotApi
@@ -21,6 +21,7 @@ __all__ = [
     "BotMessage",
     "CallbackAnswer",
     "Fault",
+    "Hold",
     "LocalBotApi",
     "LocalState",
     "SentDocument",

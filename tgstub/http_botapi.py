@@ -53,6 +53,9 @@ async def handle_method(request: web.Request) -> web.Response:
     state.calls[name] += 1
     try:
         params = await read_params(request)
+        hold = state.faults.hold_for(params.raw("chat_id"))
+        if hold is not None:
+            await hold.wait()
         fault = state.faults.take(name, params.raw("chat_id"))
         if fault is not None:
             if fault.delay > 0:
