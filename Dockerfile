@@ -7,6 +7,18 @@
 #   docker run --env-file .env -p 127.0.0.1:8443:8443 samenspraak \
 #       samenspraak run --webhook --listen 0.0.0.0 --port 8443 --url https://bot.example.nl
 
+# 1. The wheel: code, flows and translation catalogs in one package (see pyproject.toml), built in
+#    a stage of its own so that no source tree ends up in the image.
+FROM python:3.11-slim AS wheel
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+COPY storage ./storage
+COPY tgstub ./tgstub
+COPY flows ./flows
+COPY locales ./locales
+RUN pip wheel --no-deps --no-cache-dir --wheel-dir /wheels .
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -24,31 +36,22 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# 1. Dependencies only (runtime, no dev extras), read from pyproject.toml: this layer is rebuilt
+# 2. Dependencies only (runtime, no dev extras), read from pyproject.toml: this layer is rebuilt
 #    only when the dependencies change, not on every code change.
-COPY pyproject.toml README.md ./
+COPY pyproject.toml ./
 RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
         > /tmp/requirements.txt \
     && pip install -r /tmp/requirements.txt \
     && rm /tmp/requirements.txt
 
-# 2. The application. Installed in place (editable, no dependencies, no dev extras): the code
-#    finds flows/ and locales/ next to its packages, and the wheel holds only bot/ and storage/.
-COPY bot ./bot
-COPY storage ./storage
-COPY flows ./flows
-COPY locales ./locales
-RUN pip install --no-deps -e . \
-    # Compile the translation catalogs that exist (the bot reads the .po files; compiling
-    # checks them at build time). A missing catalog is not an error.
-    && if ls locales/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
-           pybabel compile -d locales -D messages; \
-       else \
-           echo "no translation catalogs to compile"; \
-       fi \
-    && python -m compileall -q bot storage
+# 3. The application: the wheel, installed (not editable) without dependencies. The bot finds
+#    its flows and catalogs inside the installed package; the .po files are read as they are, so
+#    nothing is compiled. pip compiles the bytecode.
+COPY --from=wheel /wheels /tmp/wheels
+RUN pip install --no-deps /tmp/wheels/*.whl \
+    && rm -rf /tmp/wheels
 
-# 3. A non-root user that can write only /data (and /tmp); the code stays owned by root.
+# 4. A non-root user that can write only /data (and /tmp); the code stays owned by root.
 RUN groupadd --system --gid 10001 samenspraak \
     && useradd --system --uid 10001 --gid samenspraak --home-dir /home/samenspraak \
         --create-home --shell /usr/sbin/nologin samenspraak \

@@ -29,8 +29,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
-from bot.localapi import LocalBotApi
-from bot.localapi.chats import ChatRecord, StoredMessage
+from tgstub import LocalBotApi
+from tgstub.chats import ChatRecord, StoredMessage
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:BENCH-TOKEN-abcdefghijklmnop"

@@ -68,7 +68,7 @@ from benchmarks.common import (
     start_bot,
     wait_drained,
 )
-from bot.localapi import LocalBotApi
+from tgstub import LocalBotApi
 
 BASELINE_TOKEN = "baseline-campaign"
 

@@ -43,7 +43,7 @@ from benchmarks.common import (
     prepare_database,
     start_bot,
 )
-from bot.localapi import LocalBotApi
+from tgstub import LocalBotApi
 
 ANSWERS = 3  # a question or two into the consultation; a multiple choice stops it earlier
 BASELINE_TOKEN = "baseline-campaign"

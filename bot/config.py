@@ -12,6 +12,7 @@ from typing import Annotated
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.datafiles import data_dir
 from bot.errors import ConfigError
 
 DEFAULT_DATA_DIR = Path("data")
@@ -70,9 +71,10 @@ class Settings(BaseSettings):
 
     @cached_property
     def resolved_flows_dir(self) -> Path:
+        # SAMENSPRAAK_FLOWS_DIR points at flows under development; otherwise the shipped ones.
         if self.flows_dir is not None:
             return self.flows_dir
-        return Path(__file__).resolve().parent.parent / "flows"
+        return data_dir("flows")
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -2,9 +2,10 @@
 
 Dutch is the source language: a message without a translation is shown in Dutch. The ``.po``
 files are read with Babel at start-up instead of compiled ``.mo`` files, so a checkout runs
-without a build step and a translator's edit shows after a restart. Flow strings are looked up
-with ``pgettext(flow_id, text)``: the same Dutch sentence may need different translations in
-different flows.
+without a build step and a translator's edit shows after a restart. For the same reason a wheel
+ships the ``.po`` files and no ``.mo`` (nothing would read them). Flow strings are looked up with
+``pgettext(flow_id, text)``: the same Dutch sentence may need different translations in different
+flows.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from pathlib import Path
 from babel import Locale
 from babel.messages.pofile import read_po
 
+from bot.datafiles import data_dir
 from bot.i18n import SOURCE_LOCALE, SUPPORTED_LOCALES
 
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+LOCALES_DIR = data_dir("locales")
 
 # Languages written right to left; Telegram shows them fine, the playground page needs dir=rtl.
 RTL = frozenset({"ar"})

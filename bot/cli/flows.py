@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,6 +13,11 @@ from bot.config import load_settings
 from bot.engine import Catalog, load_catalog
 from bot.engine.machine import FlowMachine
 from bot.errors import FlowError
+from bot.privacy.helplines import load_helplines
+
+# Help-line numbers and hours change; a release must not ship numbers nobody checked for half a
+# year. Day-to-day checks only warn: a calendar date alone must not break a developer's build.
+HELPLINE_MAX_AGE = timedelta(days=180)
 
 app = typer.Typer(help="Check, list and draw the flows.", no_args_is_help=True)
 
@@ -23,6 +29,17 @@ def _catalog(path: Path | None) -> Catalog:
 @app.command("check")
 def check(
     path: Annotated[Path | None, typer.Argument(help="A flows directory or file.")] = None,
+    release: Annotated[
+        bool,
+        typer.Option(
+            "--release",
+            help="Release check: also fail (not only warn) on help lines verified > 180 days ago.",
+        ),
+    ] = False,
+    today: Annotated[
+        datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], hidden=True, help="Check as if today were this date."),
+    ] = None,
 ) -> None:
     """Validate every flow (schema, graph rules, plain-language lint); exit 1 on problems."""
     try:
@@ -30,12 +47,29 @@ def check(
         problems = _lint(catalog)
     except FlowError as exc:
         problems = exc.problems
+    stale = stale_helplines(today.date() if today else date.today())
+    if release:
+        problems = [*problems, *stale]
+    else:
+        for warning in stale:
+            typer.echo(f"warning: {warning}", err=True)
     if problems:
         for problem in problems:
             typer.echo(problem, err=True)
         typer.echo(f"{len(problems)} problem(s) found.", err=True)
         raise typer.Exit(1)
     typer.echo(f"OK: {len(catalog.templates)} plan templates, {len(catalog.flows)} flows.")
+
+
+def stale_helplines(today: date) -> list[str]:
+    """One line per help line last verified more than :data:`HELPLINE_MAX_AGE` before ``today``."""
+    return [
+        f"help line {line.name} was last verified on {line.verified_on:%Y-%m-%d}, more than "
+        f"{HELPLINE_MAX_AGE.days} days ago: check it at {line.source} and update "
+        "bot/privacy/data/helplines.yaml"
+        for line in load_helplines()
+        if today - line.verified_on > HELPLINE_MAX_AGE
+    ]
 
 
 def _lint(catalog: Catalog) -> list[str]:

@@ -10,7 +10,7 @@ application, so the browser talks to a single origin:
 - ``GET /`` and ``GET /static/{app.js,style.css}``: the chat page (plain files, no build step)
 - ``GET /_play/config``: the roles with their demo ``/start`` tokens, the bot's command menu
 - ``GET /_play/toast?query_id=&wait=``: the bot's answer to a button press (a "toast")
-- ``/_sim/...``: the play-user API of :mod:`bot.localapi.http_sim` (send, press, messages, files)
+- ``/_sim/...``: the play-user API of :mod:`tgstub.http_sim` (send, press, messages, files)
 - ``/bot<token>/...``: the Bot API the bot itself polls
 
 Nothing leaves the machine: the bot never talks to Telegram, and the token below is no real one.
@@ -31,13 +31,13 @@ from typing import Any
 from aiohttp import web
 
 from bot.config import Settings, load_settings
-from bot.localapi import STATE_KEY, LocalBotApi
-from bot.localapi.state import commands_key
 from bot.playground.demo import DemoWerkgroep, ensure_demo
 from bot.runtime import Runtime
 from bot.telegram.app import build_application, polling
 from storage import repo
 from storage.models import today
+from tgstub import STATE_KEY, LocalBotApi
+from tgstub.state import commands_key
 
 log = logging.getLogger(__name__)
 

@@ -22,13 +22,13 @@ from telegram.ext import (
 
 from bot.config import load_settings
 from bot.engine import Catalog, Engine
-from bot.localapi import LocalBotApi
 from bot.ops import __main__ as probe
 from bot.ops import metrics
 from bot.ops.instrument import InstrumentedApplication, instrumented_request
 from bot.ops.server import bound_port, check_health, start_ops_server
 from bot.runtime import Runtime
 from storage.db import head_revision, make_engine, make_sessionmaker, upgrade_async
+from tgstub import LocalBotApi
 
 TOKEN = "123456:OPS-TEST-TOKEN-abcdefghij"
 

@@ -28,7 +28,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.config import Settings
 from bot.engine import Catalog
 from bot.engine.schema import Flow, MultiChoiceStep, Question, ScaleStep, TextStep, options_of
-from bot.localapi import BotMessage, LocalBotApi, SimUser
 from bot.privacy.pseudonym import pseudonymize
 from storage import repo
 from storage.db import make_engine, make_sessionmaker
@@ -43,6 +42,7 @@ from storage.models import (
 from tests.conftest import PG_SKIP_REASON, PG_URL, prepared_database
 from tests.deploy.cluster import Balancer, Delivery, Replica, free_port, replica_env, wait_for
 from tests.e2e.conftest import press, question_of, say, until_question
+from tgstub import BotMessage, LocalBotApi, SimUser
 
 pytestmark = [
     pytest.mark.skipif(not PG_URL, reason=PG_SKIP_REASON),

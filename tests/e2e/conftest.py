@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings, load_settings
-from bot.localapi import BotMessage, LocalBotApi, SimUser
 from bot.runtime import Runtime
 from bot.telegram.app import build_application, polling
 from storage import repo
 from storage.models import Campaign
 from tests.conftest import prepared_database
+from tgstub import BotMessage, LocalBotApi, SimUser
 
 TOKEN = "123456:E2E-TEST-TOKEN-abcdefghij"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
@@ -112,9 +111,9 @@ async def test_werkgroeplid_tip_back_and_skip(harness: BotHarness) -> None:
     first = question_of(messages)
     assert "Vraag 1 van" in (first.text or "")
     helpers = [text for row in first.buttons for text, data in row if data and data[0] in "tv"]
-    if helpers:
-        (tip,) = await tap(user, first, helpers[0])
-        assert tip.text and len(tip.text) > 10
+    assert helpers, "the first question of step 1 offers a tip or an example"
+    (tip,) = await tap(user, first, helpers[0])
+    assert tip.text and len(tip.text) > 10
     messages = await ask(user, "Kinderen in armoede doen minder mee.")
     second = question_of(messages)
     assert "Vraag 2 van" in (second.text or "")
@@ -194,8 +193,11 @@ async def test_same_update_twice_is_processed_once(harness: BotHarness) -> None:
     mark = user.mark()
     harness.api.raw_update(update)
     harness.api.raw_update(update)
-    await user.wait_new(mark, 1)
-    await asyncio.sleep(0.5)
+    # One user's updates are handled in arrival order: once /hulp (sent after both copies) is
+    # answered and the server holds no pending update, every reply to the copies is in.
+    await user.send("/hulp")
+    await user.wait_until(lambda u: any("0800-0432" in (m.text or "") for m in u.messages()))
+    await harness.api.until_no_pending_updates()
     new_questions = [m for m in user.messages()[mark:] if "Vraag 2 van" in (m.text or "")]
     assert len(new_questions) == 1
     assert await count(harness, Answer) == 1

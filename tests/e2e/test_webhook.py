@@ -10,12 +10,12 @@ import aiohttp
 from sqlalchemy import func, select
 
 from bot.config import load_settings
-from bot.localapi import LocalBotApi
 from bot.runtime import Runtime
 from bot.telegram.app import build_application, serve_webhook
 from storage.models import ProcessedUpdate
 from tests.conftest import prepared_database
 from tests.e2e.conftest import TOKEN, say
+from tgstub import LocalBotApi
 
 SECRET = "webhook-secret-" + "s" * 20
 

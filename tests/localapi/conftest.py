@@ -10,7 +10,7 @@ import aiohttp
 import pytest
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
-from bot.localapi import LocalBotApi
+from tgstub import LocalBotApi
 
 TOKEN = "123456:TEST-local-api"
 BOT_USERNAME = "samenspraak_test_bot"

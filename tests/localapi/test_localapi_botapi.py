@@ -18,16 +18,7 @@ from telegram import (
 )
 from telegram.error import BadRequest, InvalidToken
 
-from bot.localapi import LocalBotApi
-
-
-async def server_saw(api: LocalBotApi, method: str) -> None:
-    """Wait until the server has received a call of `method` (a request in flight)."""
-    for _ in range(500):
-        if api.calls.get(method):
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"{method} never reached the server")
+from tgstub import LocalBotApi
 
 
 async def call(
@@ -100,6 +91,29 @@ async def test_get_updates_keeps_unconfirmed_updates(
     assert api.pending_updates == 0
 
 
+async def test_no_pending_updates_means_confirmed_not_only_handed_out(
+    api: LocalBotApi, http: aiohttp.ClientSession
+) -> None:
+    """The wait for an empty queue ends with the confirming offset, not with the hand-out."""
+    user = api.user(8110, "Wim")
+    update_id = (await user.send("een"))["update_id"]
+    drained = asyncio.create_task(api.until_no_pending_updates())
+    _, handed_out = await call(http, api, "getUpdates", timeout=0)
+    assert [u["update_id"] for u in handed_out["result"]] == [update_id]
+    assert not drained.done()
+    assert api.pending_updates == 1
+    await call(http, api, "getUpdates", offset=update_id + 1, timeout=0)
+    await asyncio.wait_for(drained, 5)
+    assert api.pending_updates == 0
+
+
+async def test_waiting_for_an_empty_queue_times_out_while_updates_wait(api: LocalBotApi) -> None:
+    """Nobody polls: the wait ends in TimeoutError naming how many updates are left."""
+    await api.user(8111, "Wil").send("twee")
+    with pytest.raises(TimeoutError, match="1 update"):
+        await api.until_no_pending_updates(timeout=0.05)
+
+
 async def test_get_updates_limit_and_negative_offset(
     api: LocalBotApi, http: aiohttp.ClientSession
 ) -> None:
@@ -120,8 +134,7 @@ async def test_long_poll_returns_when_an_update_arrives(
     """A waiting getUpdates wakes up with the new update instead of running out its timeout."""
     user = api.user(8201, "Xander")
     poll = asyncio.create_task(call(http, api, "getUpdates", timeout=30))
-    await server_saw(api, "getupdates")
-    await asyncio.sleep(0.05)
+    await api.until_polls_waiting(1)
     assert not poll.done()
     await user.send("wakker?")
     status, body = await poll
@@ -134,8 +147,7 @@ async def test_newer_get_updates_ends_older_one_with_conflict(
 ) -> None:
     """Two pollers at once: the older request gets 409, as with two bot instances."""
     older = asyncio.create_task(call(http, api, "getUpdates", timeout=30))
-    await server_saw(api, "getupdates")
-    await asyncio.sleep(0.05)
+    await api.until_polls_waiting(1)
     status, body = await call(http, api, "getUpdates", timeout=0)
     assert status == 200
     status, body = await older
@@ -193,8 +205,7 @@ async def test_form_values_are_typed_per_parameter(
         ),
         (
             {"chat_id": 8501, "text": "Klaar.", "parse_mode": "MarkdownV2"},
-            "Bad Request: can't parse entities: Character '.' is reserved and must be "
-            "escaped with the preceding '\\'",
+            "Bad Request: unsupported parse_mode 'MarkdownV2'",
         ),
         (
             {

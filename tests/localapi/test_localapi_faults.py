@@ -9,7 +9,7 @@ from telegram import Bot, Update
 from telegram.error import Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
-from bot.localapi import LocalBotApi
+from tgstub import LocalBotApi
 
 
 @pytest.fixture

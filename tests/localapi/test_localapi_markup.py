@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.localapi.errors import ApiError
-from bot.localapi.markup import parse_text
-from bot.localapi.objects import command_entities
+from tgstub.errors import ApiError
+from tgstub.markup import parse_text
+from tgstub.objects import command_entities
 
 
 def test_html_tags_become_entities_with_utf16_offsets() -> None:
@@ -55,45 +55,20 @@ def test_malformed_html_is_refused(source: str, detail: str) -> None:
     assert caught.value.description == f"Bad Request: can't parse entities: {detail}"
 
 
-def test_markdown_v2_entities_and_escapes() -> None:
-    """MarkdownV2 markers become entities; escaped reserved characters are kept literally."""
-    text, entities = parse_text(
-        r"*vet* _schuin_ __onder__ ~weg~ ||spoiler|| `code` [link](https://x.nl) 1\.5\!",
-        "MarkdownV2",
-        None,
-    )
-    assert text == "vet schuin onder weg spoiler code link 1.5!"
-    assert [e["type"] for e in entities] == [
-        "bold",
-        "italic",
-        "underline",
-        "strikethrough",
-        "spoiler",
-        "code",
-        "text_link",
-    ]
-    assert entities[-1]["url"] == "https://x.nl"
-
-
-def test_markdown_v2_unclosed_entity_is_refused() -> None:
-    """An unclosed bold marker is refused, naming where the entity started."""
-    with pytest.raises(ApiError, match="Can't find end of Bold entity at byte offset 0"):
-        parse_text("*vet", "MarkdownV2", None)
-
-
-def test_legacy_markdown_and_plain_text_trim() -> None:
-    """Legacy Markdown is parsed; surrounding whitespace is trimmed and entities shift along."""
-    assert parse_text("*vet* en _schuin_", "Markdown", None) == (
-        "vet en schuin",
-        [
-            {"type": "bold", "offset": 0, "length": 3},
-            {"type": "italic", "offset": 7, "length": 6},
-        ],
-    )
+def test_plain_text_trim() -> None:
+    """Surrounding whitespace is trimmed and entities shift along."""
     assert parse_text("  \n<b>hoi</b>  ", "HTML", None) == (
         "hoi",
         [{"offset": 0, "length": 3, "type": "bold"}],
     )
+
+
+@pytest.mark.parametrize("mode", ["MarkdownV2", "Markdown"])
+def test_markdown_modes_are_refused(mode: str) -> None:
+    """The bot sends HTML only: a Markdown parse mode is refused instead of parsed unchecked."""
+    with pytest.raises(ApiError) as caught:
+        parse_text("*vet*", mode, None)
+    assert caught.value.description == f"Bad Request: unsupported parse_mode {mode!r}"
 
 
 def test_explicit_entities_win_over_parse_mode() -> None:

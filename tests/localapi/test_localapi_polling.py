@@ -18,7 +18,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.localapi import TINY_PNG, LocalBotApi
+from tgstub import TINY_PNG, LocalBotApi
 
 Context = ContextTypes.DEFAULT_TYPE
 

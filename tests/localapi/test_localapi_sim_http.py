@@ -18,7 +18,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.localapi import STATE_KEY, TINY_PNG, LocalBotApi
+from tgstub import STATE_KEY, TINY_PNG, LocalBotApi
 
 Context = ContextTypes.DEFAULT_TYPE
 
@@ -153,11 +153,11 @@ async def test_extra_routes_can_be_mounted() -> None:
 
 
 async def test_standalone_command_prints_base_url() -> None:
-    """`python -m bot.localapi` serves getMe and prints the base URL for the bot to use."""
+    """`python -m tgstub` serves getMe and prints the base URL for the bot to use."""
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot.localapi",
+        "tgstub",
         "--port",
         "0",
         "--token",

@@ -14,7 +14,7 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
 
-from bot.localapi import LocalBotApi
+from tgstub import LocalBotApi
 
 SECRET = "s3cret-Token_1"
 Receiver = Callable[[web.Request], Awaitable[web.Response]]

@@ -11,9 +11,9 @@ import pytest
 
 import bot.runtime
 from bot.engine import Catalog, Engine, load_catalog
-from bot.localapi import LocalBotApi
 from tests.conftest import FLOWS
 from tests.reliability.helpers import BOT_USERNAME, TOKEN
+from tgstub import LocalBotApi
 
 
 @pytest.fixture(autouse=True)

@@ -37,13 +37,13 @@ from bot.engine.schema import (
     TextStep,
     YesNoStep,
 )
-from bot.localapi import BotMessage, LocalBotApi, SimUser
 from bot.runtime import Runtime
 from bot.telegram.app import build_application, polling
 from storage import repo
 from storage.db import make_engine, make_sessionmaker
 from storage.models import Answer, Campaign, ConversationRow, Participant, ProcessedUpdate
 from tests.conftest import ROOT
+from tgstub import BotMessage, LocalBotApi, SimUser
 
 TOKEN = "123456:RELIABILITY-TEST-abcdefghij"
 BOT_USERNAME = "samenspraak_test_bot"
@@ -441,8 +441,7 @@ class BotProcess:
             self.kill()
             await self.wait_dead()
         zygote, self.zygote = self.zygote, None
-        if zygote is not None:
-            assert zygote.stdin is not None
+        if zygote is not None and zygote.stdin is not None:
             zygote.stdin.close()
             try:
                 await asyncio.wait_for(zygote.wait(), 10)

@@ -22,7 +22,6 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.engine import Engine
-from bot.localapi import LocalBotApi, SimUser
 from storage.db import make_engine, make_sessionmaker
 from tests.conftest import prepared_database
 from tests.reliability.helpers import (
@@ -41,6 +40,7 @@ from tests.reliability.helpers import (
     stored_answers,
     until,
 )
+from tgstub import LocalBotApi, SimUser
 
 HOLD = 20.0  # seconds a held reply waits at the Bot API (it fails afterwards, to a dead bot)
 

@@ -14,7 +14,6 @@ from sqlalchemy.engine import make_url
 import storage.db
 from bot.engine import Engine
 from bot.engine.schema import TextStep
-from bot.localapi import BotMessage, LocalBotApi, SimUser
 from tests.conftest import PG_SKIP_REASON, PG_URL, prepared_database
 from tests.reliability.helpers import (
     SORRY,
@@ -32,6 +31,7 @@ from tests.reliability.helpers import (
     stored_answers,
     until,
 )
+from tgstub import BotMessage, LocalBotApi, SimUser
 
 needs_postgres = pytest.mark.skipif(not PG_URL, reason=PG_SKIP_REASON)
 MARKER = "zonnebloemveld"  # a word only the answer under test contains

@@ -14,7 +14,6 @@ from bot.chat.dialog import Dialog
 from bot.chat.events import Incoming, Send
 from bot.config import load_settings
 from bot.engine import Engine
-from bot.localapi import LocalBotApi
 from bot.runtime import Runtime
 from storage.models import Answer, ConversationRow
 from tests.conftest import prepared_database
@@ -29,6 +28,7 @@ from tests.reliability.helpers import (
     open_harness,
     stored_answers,
 )
+from tgstub import LocalBotApi
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from bot.engine import Engine
-from bot.localapi import LocalBotApi, SimUser
 from tests.conftest import prepared_database
 from tests.reliability.helpers import (
     Harness,
@@ -25,6 +24,7 @@ from tests.reliability.helpers import (
     stored_answers,
     until,
 )
+from tgstub import LocalBotApi, SimUser
 
 
 @pytest.fixture

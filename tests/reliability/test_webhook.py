@@ -17,7 +17,6 @@ import pytest
 from bot.chat.dialog import Dialog
 from bot.chat.events import Incoming, Out
 from bot.engine import Engine
-from bot.localapi import LocalBotApi, SimUser
 from bot.runtime import Runtime
 from bot.telegram.app import build_application, serve_webhook
 from bot.telegram.webhook import SECRET_HEADER
@@ -34,6 +33,7 @@ from tests.reliability.helpers import (
     stored_answers,
     until,
 )
+from tgstub import LocalBotApi, SimUser
 
 SECRET = "webhook-secret_0123456789"
 NOT_JSON = b"{this is not json"

@@ -19,12 +19,12 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.localapi import simulate
-from bot.localapi.chats import ChatRecord, StoredMessage
-from bot.localapi.files import FileStore
-from bot.localapi.http_botapi import STATE_KEY
-from bot.localapi.objects import Json, inline_rows
-from bot.localapi.state import LocalState
+from tgstub import simulate
+from tgstub.chats import ChatRecord, StoredMessage
+from tgstub.files import FileStore
+from tgstub.http_botapi import STATE_KEY
+from tgstub.objects import Json, inline_rows
+from tgstub.state import LocalState
 
 MAX_WAIT = 60.0
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.localapi.errors import bad_request
-from bot.localapi.methods.registry import always_true, method
-from bot.localapi.objects import Json
-from bot.localapi.params import Params
-from bot.localapi.state import LocalState, commands_key
+from tgstub.errors import bad_request
+from tgstub.methods.registry import always_true, method
+from tgstub.objects import Json
+from tgstub.params import Params
+from tgstub.state import LocalState, commands_key
 
 _COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
 

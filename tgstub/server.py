@@ -19,14 +19,14 @@ from typing import Any, Self
 
 from aiohttp import web
 
-from bot.localapi import simulate
-from bot.localapi.chats import ChatRecord
-from bot.localapi.faults import Fault
-from bot.localapi.http_botapi import STATE_KEY, add_botapi_routes
-from bot.localapi.http_sim import build_sim_app
-from bot.localapi.objects import Json
-from bot.localapi.state import LocalState, commands_key
-from bot.localapi.users import SimUser
+from tgstub import simulate
+from tgstub.chats import ChatRecord
+from tgstub.faults import Fault, Hold
+from tgstub.http_botapi import STATE_KEY, add_botapi_routes
+from tgstub.http_sim import build_sim_app
+from tgstub.objects import Json
+from tgstub.state import LocalState, commands_key
+from tgstub.users import SimUser
 
 SIM_PREFIX = "/_sim"
 MAX_UPLOAD = 50 * 1024 * 1024  # Telegram's upload limit for bots
@@ -193,6 +193,11 @@ class LocalBotApi:
     def clear_faults(self) -> None:
         self.state.faults.clear()
 
+    def hold(self, chat_id: int) -> Hold:
+        """Hold every Bot API call for ``chat_id`` until ``release()`` of the returned hold;
+        its ``waiting`` counts the calls held right now."""
+        return self.state.faults.hold(chat_id)
+
     def block(self, chat_id: int, *, notify: bool = True) -> None:
         """The user blocks the bot: sends to the chat get 403 `bot was blocked by the user`."""
         simulate.set_blocked(self.state, self._chat(chat_id), True, notify=notify)
@@ -210,6 +215,26 @@ class LocalBotApi:
     @property
     def pending_updates(self) -> int:
         return len(self.state.queue)
+
+    @property
+    def polls_waiting(self) -> int:
+        """getUpdates requests parked here, waiting for an update (0 or 1 for one bot)."""
+        return self.state.queue.polls_waiting
+
+    async def until_no_pending_updates(self, timeout: float = 10.0) -> None:
+        """Wait until the bot has taken every queued update: confirmed by a later getUpdates
+        offset (polling) or answered 2xx (webhook). With polling that is when the bot holds
+        them, not when it has handled them: per-user order makes a later update of the same
+        user, once answered, the proof that the earlier ones are done."""
+        queue = self.state.queue
+        if not await queue.activity.wait_until(lambda: len(queue) == 0, timeout):
+            raise TimeoutError(f"{len(queue)} update(s) still pending after {timeout}s")
+
+    async def until_polls_waiting(self, count: int, timeout: float = 10.0) -> None:
+        """Wait until ``count`` getUpdates requests are parked here with nothing to hand out."""
+        queue = self.state.queue
+        if not await queue.activity.wait_until(lambda: queue.polls_waiting == count, timeout):
+            raise TimeoutError(f"{queue.polls_waiting} long poll(s) waiting after {timeout}s")
 
     def webhook_info(self) -> Json:
         return self.state.webhook.info()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot.localapi.chats import ChatRecord
-from bot.localapi.errors import bad_request
-from bot.localapi.markup import parse_text, utf16_len
-from bot.localapi.objects import Json, inline_markup, validate_reply_markup
-from bot.localapi.params import Params
-from bot.localapi.state import LocalState
+from tgstub.chats import ChatRecord
+from tgstub.errors import bad_request
+from tgstub.markup import parse_text, utf16_len
+from tgstub.objects import Json, inline_markup, validate_reply_markup
+from tgstub.params import Params
+from tgstub.state import LocalState
 
 CAPTION_LIMIT = 1024
 

@@ -5,13 +5,13 @@ lets "play users" talk to the bot from Python (`LocalBotApi.user`) or over HTTP 
 Everything lives in memory; nothing leaves 127.0.0.1.
 """
 
-from bot.localapi.errors import ApiError
-from bot.localapi.faults import Fault
-from bot.localapi.files import TINY_OGG, TINY_PNG
-from bot.localapi.http_botapi import STATE_KEY
-from bot.localapi.server import LocalBotApi
-from bot.localapi.state import LocalState
-from bot.localapi.users import BotMessage, CallbackAnswer, SentDocument, SimUser
+from tgstub.errors import ApiError
+from tgstub.faults import Fault, Hold
+from tgstub.files import TINY_OGG, TINY_PNG
+from tgstub.http_botapi import STATE_KEY
+from tgstub.server import LocalBotApi
+from tgstub.state import LocalState
+from tgstub.users import BotMessage, CallbackAnswer, SentDocument, SimUser
 
 __all__ = [
     "STATE_KEY",
@@ -21,6 +21,7 @@ __all__ = [
     "BotMessage",
     "CallbackAnswer",
     "Fault",
+    "Hold",
     "LocalBotApi",
     "LocalState",
     "SentDocument",

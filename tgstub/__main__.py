@@ -1,4 +1,4 @@
-"""`python -m bot.localapi --port 8081 --token 123:TEST`: run the local Bot API standalone."""
+"""`python -m tgstub --port 8081 --token 123:TEST`: run the local Bot API standalone."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ import asyncio
 import contextlib
 import signal
 
-from bot.localapi.server import LocalBotApi
+from tgstub.server import LocalBotApi
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m bot.localapi", description="Local Telegram Bot API server"
+        prog="python -m tgstub", description="Local Telegram Bot API server"
     )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8081, help="0 picks a free port")

@@ -9,10 +9,10 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.localapi.errors import NOT_FOUND, UNAUTHORIZED, ApiError
-from bot.localapi.methods import METHODS, RawResult
-from bot.localapi.params import read_params
-from bot.localapi.state import LocalState
+from tgstub.errors import NOT_FOUND, UNAUTHORIZED, ApiError
+from tgstub.methods import METHODS, RawResult
+from tgstub.params import read_params
+from tgstub.state import LocalState
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,9 @@ async def handle_method(request: web.Request) -> web.Response:
     state.calls[name] += 1
     try:
         params = await read_params(request)
+        hold = state.faults.hold_for(params.raw("chat_id"))
+        if hold is not None:
+            await hold.wait()
         fault = state.faults.take(name, params.raw("chat_id"))
         if fault is not None:
             if fault.delay > 0:

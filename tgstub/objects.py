@@ -7,8 +7,8 @@ import re
 import time
 from typing import Any
 
-from bot.localapi.errors import bad_request
-from bot.localapi.markup import utf16_len
+from tgstub.errors import bad_request
+from tgstub.markup import utf16_len
 
 Json = dict[str, Any]
 

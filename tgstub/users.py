@@ -6,11 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.localapi import simulate
-from bot.localapi.chats import ChatRecord, StoredMessage
-from bot.localapi.files import TINY_OGG, TINY_PNG, FileStore
-from bot.localapi.objects import Json, inline_rows
-from bot.localapi.state import LocalState
+from tgstub import simulate
+from tgstub.chats import ChatRecord, StoredMessage
+from tgstub.files import TINY_OGG, TINY_PNG, FileStore
+from tgstub.objects import Json, inline_rows
+from tgstub.state import LocalState
 
 DEFAULT_TIMEOUT = 10.0
 

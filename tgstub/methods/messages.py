@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.localapi.chats import ChatRecord, StoredMessage
-from bot.localapi.errors import bad_request
-from bot.localapi.markup import parse_text, utf16_len
-from bot.localapi.methods.outgoing import caption_fields, post_message
-from bot.localapi.methods.registry import method
-from bot.localapi.objects import Json, inline_markup, now, validate_reply_markup
-from bot.localapi.params import Params
-from bot.localapi.state import LocalState
+from tgstub.chats import ChatRecord, StoredMessage
+from tgstub.errors import bad_request
+from tgstub.markup import parse_text, utf16_len
+from tgstub.methods.outgoing import caption_fields, post_message
+from tgstub.methods.registry import method
+from tgstub.objects import Json, inline_markup, now, validate_reply_markup
+from tgstub.params import Params
+from tgstub.state import LocalState
 
 TEXT_LIMIT = 4096
 CHAT_ACTIONS = frozenset(

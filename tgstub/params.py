@@ -14,7 +14,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.localapi.errors import bad_request
+from tgstub.errors import bad_request
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.localapi.errors import bad_request
-from bot.localapi.methods.registry import RawResult, method
-from bot.localapi.objects import Json
-from bot.localapi.params import Params
-from bot.localapi.state import LocalState
-from bot.localapi.webhook import WebhookConfig
+from tgstub.errors import bad_request
+from tgstub.methods.registry import RawResult, method
+from tgstub.objects import Json
+from tgstub.params import Params
+from tgstub.state import LocalState
+from tgstub.webhook import WebhookConfig
 
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.localapi.objects import Json, now, private_chat_json
-from bot.localapi.signal import Signal
+from tgstub.objects import Json, now, private_chat_json
+from tgstub.signal import Signal
 
 
 @dataclass(eq=False)

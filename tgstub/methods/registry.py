@@ -6,8 +6,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.localapi.params import Params
-from bot.localapi.state import LocalState
+from tgstub.params import Params
+from tgstub.state import LocalState
 
 Handler = Callable[[LocalState, Params], Awaitable[Any]]
 

@@ -5,11 +5,11 @@ Transport-free, so the Python `SimUser` and the `/_sim` HTTP routes behave ident
 
 from __future__ import annotations
 
-from bot.localapi.chats import CallbackRecord, ChatRecord
-from bot.localapi.files import TINY_OGG, TINY_PNG, TINY_WEBP
-from bot.localapi.methods.media import document_json, photo_sizes
-from bot.localapi.objects import Json, chat_instance, command_entities, now, user_json
-from bot.localapi.state import LocalState
+from tgstub.chats import CallbackRecord, ChatRecord
+from tgstub.files import TINY_OGG, TINY_PNG, TINY_WEBP
+from tgstub.methods.media import document_json, photo_sizes
+from tgstub.objects import Json, chat_instance, command_entities, now, user_json
+from tgstub.state import LocalState
 
 
 def ensure_user(

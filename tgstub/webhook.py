@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 import aiohttp
 
-from bot.localapi.objects import Json, now
-from bot.localapi.updates import PendingUpdate, UpdateQueue
+from tgstub.objects import Json, now
+from tgstub.updates import PendingUpdate, UpdateQueue
 
 log = logging.getLogger(__name__)
 

@@ -16,9 +16,9 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from bot.localapi.errors import ApiError
-from bot.localapi.objects import DEFAULT_UPDATE_TYPES, Json, update_chat_key, update_kind
-from bot.localapi.signal import Signal
+from tgstub.errors import ApiError
+from tgstub.objects import DEFAULT_UPDATE_TYPES, Json, update_chat_key, update_kind
+from tgstub.signal import Signal
 
 CONFLICT_OTHER_POLL = ApiError(
     409,
@@ -50,6 +50,9 @@ class UpdateQueue:
         # the clock), so a bot that remembers processed ids does not mistake new updates for old.
         self._next_update_id = int(time.time() * 10) % 2**31
         self._signal = Signal()
+        # Wakes tests waiting for the queue to drain or for a long poll to be parked here.
+        self.activity = Signal()
+        self.polls_waiting = 0
         self._poll_generation = 0
         self._closed = False
         self.allowed: frozenset[str] = DEFAULT_UPDATE_TYPES
@@ -86,15 +89,18 @@ class UpdateQueue:
         )
         self._pending[entry.seq] = entry
         self._signal.notify()
+        self.activity.notify()
         if self.listener is not None:
             self.listener(entry)
         return entry
 
     def remove(self, entry: PendingUpdate) -> None:
         self._pending.pop(entry.seq, None)
+        self.activity.notify()
 
     def drop_all(self) -> None:
         self._pending.clear()
+        self.activity.notify()
 
     def set_allowed(self, allowed: Iterable[str] | None) -> None:
         """None keeps the previous setting; an empty list restores Telegram's default."""
@@ -132,7 +138,13 @@ class UpdateQueue:
             remaining = deadline - loop.time()
             if remaining <= 0:
                 return []
-            await self._signal.wait(remaining)
+            self.polls_waiting += 1
+            self.activity.notify()
+            try:
+                await self._signal.wait(remaining)
+            finally:
+                self.polls_waiting -= 1
+                self.activity.notify()
 
     def _confirm(self, offset: int) -> None:
         if offset < 0:
@@ -146,3 +158,4 @@ class UpdateQueue:
             ]
             for seq in confirmed:
                 del self._pending[seq]
+        self.activity.notify()

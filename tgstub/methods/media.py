@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import mimetypes
 
-from bot.localapi.errors import bad_request
-from bot.localapi.files import StoredFile, image_size
-from bot.localapi.methods.outgoing import caption_fields, post_message
-from bot.localapi.methods.registry import method
-from bot.localapi.objects import Json
-from bot.localapi.params import Params, Upload
-from bot.localapi.state import LocalState
+from tgstub.errors import bad_request
+from tgstub.files import StoredFile, image_size
+from tgstub.methods.outgoing import caption_fields, post_message
+from tgstub.methods.registry import method
+from tgstub.objects import Json
+from tgstub.params import Params, Upload
+from tgstub.state import LocalState
 
 _URL_PHOTO_SIZE = (320, 320)
 

@@ -8,13 +8,13 @@ import random
 from collections import Counter
 from typing import Any
 
-from bot.localapi.chats import CallbackRecord, ChatRecord, ChatStore
-from bot.localapi.errors import bad_request, forbidden
-from bot.localapi.faults import FaultInjector
-from bot.localapi.files import FileStore
-from bot.localapi.objects import Json, user_json
-from bot.localapi.updates import PendingUpdate, UpdateQueue
-from bot.localapi.webhook import WebhookDelivery
+from tgstub.chats import CallbackRecord, ChatRecord, ChatStore
+from tgstub.errors import bad_request, forbidden
+from tgstub.faults import FaultInjector
+from tgstub.files import FileStore
+from tgstub.objects import Json, user_json
+from tgstub.updates import PendingUpdate, UpdateQueue
+from tgstub.webhook import WebhookDelivery
 
 
 class LocalState:

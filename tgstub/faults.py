@@ -1,10 +1,11 @@
-"""Scripted failures for reliability tests: flood limits, server errors, slowness."""
+"""Scripted failures for reliability tests: flood limits, server errors, slowness, holds."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
 
-from bot.localapi.errors import ApiError
+from tgstub.errors import ApiError
 
 _DESCRIPTIONS = {
     400: "Bad Request",
@@ -50,9 +51,42 @@ class Fault:
         return ApiError(self.error_code, description)
 
 
+@dataclass(eq=False)
+class Hold:
+    """Bot API calls for one chat wait here until :meth:`release`: a reply the bot is stuck
+    sending, for as long as the test needs and not a second longer (no timed delay)."""
+
+    chat_id: int
+    waiting: int = 0
+    _released: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def wait(self) -> None:
+        self.waiting += 1
+        try:
+            await self._released.wait()
+        finally:
+            self.waiting -= 1
+
+    def release(self) -> None:
+        self._released.set()
+
+    @property
+    def released(self) -> bool:
+        return self._released.is_set()
+
+
 class FaultInjector:
     def __init__(self) -> None:
         self._faults: list[Fault] = []
+        self._holds: dict[str, Hold] = {}
+
+    def hold(self, chat_id: int) -> Hold:
+        hold = self._holds[str(chat_id)] = Hold(chat_id)
+        return hold
+
+    def hold_for(self, chat_id: object) -> Hold | None:
+        hold = self._holds.get(str(chat_id)) if chat_id is not None else None
+        return hold if hold is not None and not hold.released else None
 
     def add(self, fault: Fault) -> Fault:
         self._faults.append(fault)
@@ -60,6 +94,9 @@ class FaultInjector:
 
     def clear(self) -> None:
         self._faults.clear()
+        for hold in self._holds.values():
+            hold.release()
+        self._holds.clear()
 
     def take(self, method: str, chat_id: object) -> Fault | None:
         """The first matching rule, used up by one; None when no rule applies."""
