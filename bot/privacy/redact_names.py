@@ -1,0 +1,277 @@
+"""The redaction passes that need word lists: person names, schools, streets without a number.
+
+They run after the pattern passes of :mod:`bot.privacy.redact`, on text whose numbers, e-mail
+addresses and handles are already markers. A name is recognised in one of three ways:
+
+* **after a cue** that announces one ("ik heet", "mijn naam is", "juf", "meneer", "mijn zoon",
+  "groetjes"): a capitalised word, or a listed name in any case ("ik heet daan");
+* **after "ik ben"**: only a listed first name that is no common word ("ik ben sanne", not
+  "ik ben klaar");
+* **on its own**: a capitalised listed name that is no common Dutch word and no place
+  ("met Noor en Sem"); at the start of a sentence only first names count.
+
+A recognised name then takes in what follows it: tussenvoegsels and a capitalised surname
+("Sanne de Vries", "Luuk van der Linden"), or a listed surname after a lower-case first name
+("daan bosman"). Places (Zwolle, Utrecht) are coarse and stay; quotes are stricter about them
+(:mod:`bot.privacy.quotes`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.privacy.names import Lexicon, lexicon
+
+__all__ = ["replace_names", "replace_schools", "replace_streets"]
+
+NAME = "[naam]"
+SCHOOL = "[school]"
+STREET = "[straat]"
+
+_LETTER = r"[^\W\d_]"
+_WORD = re.compile(rf"{_LETTER}[\w'’]*(?:-{_LETTER}[\w'’]*)*")
+_CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-Þ]")
+
+# Words that announce a name: titles and relations. Lower case; "mevr." loses its dot.
+_TITLES = frozenset(
+    "juf juffrouw meester meneer mijnheer mevrouw mevr mw dhr mr dokter trainer trainster coach "
+    "docent docente mentor mentrix".split()
+)
+_RELATIONS = frozenset(
+    "zoon zoontje dochter dochtertje broer broertje zus zusje zussen broers vriend vriendje "
+    "vriendin vriendinnetje neef nicht jongen meisje kind kindje man vrouw ex buurjongen "
+    "buurmeisje klasgenoot klasgenote".split()
+)
+_SIGN_OFFS = frozenset("groetjes groeten gr grtjs liefs xoxo doei".split())
+# "ik heet X", "naam is X", "naam: X", "ik ben X" / "ik bn X" (the weak cue).
+_NAMING = re.compile(
+    r"\b(?:heet|heten|noem|noemen)\s+(?:me\s+|mij\s+)?$|\bna(?:a)?m\s*(?:is|=|:)\s*$",
+    re.IGNORECASE,
+)
+_GAP = re.compile(r"[ \t]*")
+_I_AM = re.compile(r"\b(?:ik|k)\s+(?:ben|bn)\s+$", re.IGNORECASE)
+
+_INTERFIX_WORDS = frozenset(
+    "van de den der het 't t te ten ter la le el al da di du dos del von vd v/d in op aan bij uit "
+    "d'".split()
+)
+# An interfix run never starts with these alone: "Marieke van groep 5", "Daan en ik".
+_SENTENCE_END = re.compile(r"(?:^|[.!?:;\n]|\s-)\s*[\"'“‘(]*\s*$")
+
+
+def _is_capitalised(word: str) -> bool:
+    return bool(_CAPITALISED.match(word))
+
+
+def _previous_words(text: str, start: int, count: int) -> list[str]:
+    words = re.findall(r"[\w'’]+", text[max(0, start - 60) : start])
+    return [w.lower() for w in words[-count:]]
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    return bool(_SENTENCE_END.search(text[:start]))
+
+
+def _surname_after(
+    text: str, position: int, lexicon: Lexicon, lower_ok: bool
+) -> int | None:
+    """End of "(interfix)* Surname" starting at ``position``, or None."""
+    cursor = position
+    saw_interfix = False
+    while True:
+        gap = _GAP.match(text, cursor)
+        if gap is None:
+            return None
+        word_match = _WORD.match(text, gap.end())
+        if word_match is None:
+            return None
+        word = word_match.group(0)
+        lower = word.lower()
+        if lower in _INTERFIX_WORDS or lower in lexicon.interfixes:
+            cursor = word_match.end()
+            saw_interfix = True
+            continue
+        if _is_capitalised(word) and (saw_interfix or not lexicon.is_common(word)):
+            if not saw_interfix and lexicon.is_place(word) and lower not in lexicon.surnames:
+                return None
+            return word_match.end()
+        if lower_ok and lower in lexicon.surnames and not lexicon.is_common(word):
+            return word_match.end()
+        return None
+
+
+def _extend(text: str, end: int, lexicon: Lexicon, lower_ok: bool) -> int:
+    """Take in surnames and further capitalised name parts after a recognised name."""
+    while True:
+        more = _surname_after(text, end, lexicon, lower_ok)
+        if more is None:
+            return end
+        end = more
+
+
+def _name_spans(text: str, lexicon: Lexicon) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for match in _WORD.finditer(text):
+        if spans and match.start() < spans[-1][1]:
+            continue
+        word = match.group(0)
+        lower = word.lower()
+        before = text[: match.start()]
+        previous = _previous_words(text, match.start(), 2)
+        capitalised = _is_capitalised(word)
+        listed = lexicon.is_name(word)
+        common = lexicon.is_common(word)
+        cued = bool(previous) and (
+            previous[-1] in _TITLES
+            or previous[-1] in _RELATIONS
+            or previous[-1] in _SIGN_OFFS
+            or bool(_NAMING.search(before))
+        )
+        is_name = False
+        lower_ok = not capitalised
+        if cued and lower not in _INTERFIX_WORDS:
+            is_name = (capitalised and not common and not lexicon.is_place(word)) or (
+                listed and not common
+            )
+            if previous[-1] in _TITLES and capitalised and not lexicon.is_place(word):
+                is_name = is_name or listed or not common
+        elif _I_AM.search(before):
+            is_name = lexicon.is_first_name(word) and not common
+        elif capitalised and listed and not common and not lexicon.is_place(word):
+            is_name = not _sentence_initial(text, match.start()) or lexicon.is_first_name(word)
+        if is_name:
+            spans.append((match.start(), _extend(text, match.end(), lexicon, lower_ok)))
+        elif cued and previous[-1] in _TITLES:
+            # "Meester van den Berg", "mevr. de Jong": the title, then tussenvoegsels.
+            interfix_end = _title_interfix_name(text, match, lexicon)
+            if interfix_end is not None:
+                spans.append((match.start(), interfix_end))
+    return spans
+
+
+def _title_interfix_name(text: str, match: re.Match[str], lexicon: Lexicon) -> int | None:
+    if match.group(0).lower() not in _INTERFIX_WORDS:
+        return None
+    return _surname_after(text, match.start(), lexicon, False)
+
+
+def replace_names(text: str) -> tuple[str, bool]:
+    spans = _name_spans(text, lexicon())
+    if not spans:
+        return text, False
+    pieces: list[str] = []
+    position = 0
+    for start, end in spans:
+        pieces.append(text[position:start])
+        pieces.append(NAME)
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces), True
+
+
+# --- schools ----------------------------------------------------------------------------------
+
+_CAP_WORD = r"(?:[A-ZÀ-ÖØ-Þ][\w'’-]*)"
+_SCHOOL_TYPES = (
+    r"College|Lyceum|Gymnasium|Atheneum|Scholengemeenschap|Scholengroep|Mavo|Havo|Vwo|Vmbo|"
+    r"Academie|Campus|School|Basisschool|Montessorischool|Daltonschool|Vakcollege|Collegium"
+)
+# "het Ichthus College", "Stedelijk Gymnasium", "Christelijk Lyceum Zeist", "Da Vinci College"
+_NAMED_SCHOOL = re.compile(
+    rf"\b(?:{_CAP_WORD}\s+){{1,3}}(?:{_SCHOOL_TYPES})\b(?:\s+{_CAP_WORD})?"
+)
+# "basisschool De Fontein", "obs De Klimop", "cbs 't Kompas"
+_TYPED_SCHOOL = re.compile(
+    r"(?P<context>\b(?i:basisschool|school|obs|cbs|rkbs|pcbs|kbs|ikc|sbo|so|vso|bs|o\.b\.s\.|"
+    r"c\.b\.s\.)\s+)"
+    rf"(?P<name>(?:(?:[Dd]e|[Hh]et|'[Tt]|[Tt])\s+)?{_CAP_WORD}(?:\s+{_CAP_WORD})?)"
+)
+# "groep 7 van de Regenboog", "klas 2 op het Baken", "ik zit op de Regenboog"
+_CLASS_OF = re.compile(
+    r"(?P<context>\b(?:(?:groep|klas|leerjaar)\s+[\w]{1,4}\s+(?:van|op)|"
+    r"(?:zit|zitten|zat|zaten|ga|gaat|gaan|ging|gingen)\s+(?:nu\s+|al\s+|ook\s+)?op)"
+    r"\s+(?:de|het|'t)\s+)"
+    rf"(?P<name>{_CAP_WORD}(?:\s+{_CAP_WORD})?)"
+)
+
+
+def replace_schools(text: str) -> tuple[str, bool]:
+    found = False
+
+    def named(match: re.Match[str]) -> str:
+        nonlocal found
+        found = True
+        return SCHOOL
+
+    def keep_context(match: re.Match[str]) -> str:
+        nonlocal found
+        if match.group("name").startswith("["):
+            return match.group(0)
+        found = True
+        return match.group("context") + SCHOOL
+
+    text = _NAMED_SCHOOL.sub(named, text)
+    text = _TYPED_SCHOOL.sub(keep_context, text)
+    text = _CLASS_OF.sub(keep_context, text)
+    return text, found
+
+
+# --- streets without a house number -----------------------------------------------------------
+
+_STRONG_SUFFIX = re.compile(
+    rf"(?<![\w-]){_LETTER}[\w'’-]+(?:straat|laan|gracht|kade|singel|steeg|dreef|plantsoen|"
+    r"boulevard|straatweg|dwarsstraat)(?![\w-])",
+    re.IGNORECASE,
+)
+# Ordinary words with a street suffix: these are kinds of street, not street names.
+_GENERIC_STREETS = frozenset(
+    "zijstraat winkelstraat woonstraat hoofdstraat achterstraat dreef fietsstraat "
+    "winkelstraatje zijstraatje woonstraatje rondweg snelweg dwarsstraat buitenlaan "
+    "oprijlaan bomenlaan blokkade barricade cavalkade slotgracht opsteeg insteeg afsteeg "
+    "uitsteeg oversteeg besteeg aandreef voortdreef wegdreef".split()
+)
+_WEAK_SUFFIX = re.compile(
+    rf"(?<![\w-])[A-ZÀ-ÖØ-Þ][\w'’-]*(?:weg|pad|plein|dijk|park|hof|markt|wal|kade|haven|"
+    r"erf|dreef|baan|brink|veld|akker|hout|oord|tuin|singel|ring)(?![\w-])"
+)
+# "ik woon op de Zonnebloem", "wij wonen aan het Marktplein"
+_LIVES_AT = re.compile(
+    r"(?P<context>\b(?:woon|woont|wonen|woonde|woonden)\s+(?:nu\s+|al\s+|ook\s+)?"
+    r"(?:in|op|aan)\s+(?:de|het|'t)\s+)"
+    rf"(?P<name>{_LETTER}[\w'’-]+)"
+)
+
+
+def replace_streets(text: str) -> tuple[str, bool]:
+    found = False
+    words = lexicon()
+
+    def strong(match: re.Match[str]) -> str:
+        nonlocal found
+        if match.group(0).lower() in _GENERIC_STREETS:
+            return match.group(0)
+        found = True
+        return STREET
+
+    def weak(match: re.Match[str]) -> str:
+        nonlocal found
+        word = match.group(0)
+        if not words.is_street(word) or _sentence_initial(match.string, match.start()):
+            return word
+        found = True
+        return STREET
+
+    def lives_at(match: re.Match[str]) -> str:
+        nonlocal found
+        name = match.group("name")
+        if not words.is_street(name) or words.is_place(name):
+            return match.group(0)
+        if not _is_capitalised(name) and words.is_common(name):
+            return match.group(0)
+        found = True
+        return match.group("context") + STREET
+
+    text = _STRONG_SUFFIX.sub(strong, text)
+    text = _WEAK_SUFFIX.sub(weak, text)
+    text = _LIVES_AT.sub(lives_at, text)
+    return text, found
