@@ -35,8 +35,9 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bot" / "privacy" / "data" / "redact_lists.json.gz"
 # Names that are also frequent Dutch words, but are used as names far more than as words in
 # what jongeren and ouders write. Everything else in the overlap counts as a common word.
-REAL_NAMES = set(
-    """
+REAL_NAMES = frozenset(
+    str.split(
+        """
     jan john peter david max frank paul michael tom willem james mark george anna hans harry
     maria jack bob thomas charles richard martin kim robert mike koos sam chris albert henry
     steve bill tony tim kevin alexander alex louis eric simon marc joe jean henk daniel rob lee
@@ -53,16 +54,19 @@ REAL_NAMES = set(
     oliver morgan jessica ernst owen jane harris dekker bruce veronica smit louise francis
     wilson vera sandra martha jeff janssen françois anton annie michelle marianne kate jennifer
     iris caroline austin abraham bas vries
-    """.split()
+    """
+    )
 )
 # Words deduce lists as names that are plainly ordinary in chat Dutch but rarer in wordfreq's
 # news-and-subtitles sources.
-EXTRA_COMMON = set(
-    """
+EXTRA_COMMON = frozenset(
+    str.split(
+        """
     bn mn zn m'n z'n d'r lol haha hahaha xd oke oké ok okee joh jij jou zij hun ons mij
     mama papa mam pap opa oma juf meester meneer mevrouw tante oom neef nicht vriend vriendin
-    snap insta tiktok discord groep klas school bieb wijk kamp sport club
-    """.split()
+    snap insta tiktok discord groep klas school bieb wijk kamp sport club corona covid
+    """
+    )
 )
 
 

@@ -111,9 +111,21 @@ _PLATFORM_HANDLE = re.compile(
 # Dutch sidecodes 1-14 (L letter, D digit); with dashes in any case, without dashes only in
 # capitals or after "kenteken": "1abc23" is a plate only when someone says so.
 _SIDECODES = (
-    "LL-DD-DD DD-DD-LL DD-LL-DD LL-DD-LL LL-LL-DD DD-LL-LL DD-LLL-D D-LLL-DD LL-DDD-L L-DDD-LL "
-    "LLL-DD-L L-DD-LLL D-LL-DDD DDD-LL-D"
-).split()
+    "LL-DD-DD",
+    "DD-DD-LL",
+    "DD-LL-DD",
+    "LL-DD-LL",
+    "LL-LL-DD",
+    "DD-LL-LL",
+    "DD-LLL-D",
+    "D-LLL-DD",
+    "LL-DDD-L",
+    "L-DDD-LL",
+    "LLL-DD-L",
+    "L-DD-LLL",
+    "D-LL-DDD",
+    "DDD-LL-D",
+)
 
 
 def _sidecode(code: str, dash: str) -> str:

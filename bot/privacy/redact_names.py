@@ -28,21 +28,26 @@ NAME = "[naam]"
 SCHOOL = "[school]"
 STREET = "[straat]"
 
+
+def _set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
 _LETTER = r"[^\W\d_]"
 _WORD = re.compile(rf"{_LETTER}[\w'’]*(?:-{_LETTER}[\w'’]*)*")
 _CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-Þ]")
 
 # Words that announce a name: titles and relations. Lower case; "mevr." loses its dot.
-_TITLES = frozenset(
+_TITLES = _set(
     "juf juffrouw meester meneer mijnheer mevrouw mevr mw dhr mr dokter trainer trainster coach "
-    "docent docente mentor mentrix".split()
+    "docent docente mentor mentrix"
 )
-_RELATIONS = frozenset(
+_RELATIONS = _set(
     "zoon zoontje dochter dochtertje broer broertje zus zusje zussen broers vriend vriendje "
     "vriendin vriendinnetje neef nicht jongen meisje kind kindje man vrouw ex buurjongen "
-    "buurmeisje klasgenoot klasgenote".split()
+    "buurmeisje klasgenoot klasgenote"
 )
-_SIGN_OFFS = frozenset("groetjes groeten gr grtjs liefs xoxo doei".split())
+_SIGN_OFFS = _set("groetjes groeten gr grtjs liefs xoxo doei")
 # "ik heet X", "naam is X", "naam: X", "ik ben X" / "ik bn X" (the weak cue).
 _NAMING = re.compile(
     r"\b(?:heet|heten|noem|noemen)\s+(?:me\s+|mij\s+)?$|\bna(?:a)?m\s*(?:is|=|:)\s*$",
@@ -51,9 +56,9 @@ _NAMING = re.compile(
 _GAP = re.compile(r"[ \t]*")
 _I_AM = re.compile(r"\b(?:ik|k)\s+(?:ben|bn)\s+$", re.IGNORECASE)
 
-_INTERFIX_WORDS = frozenset(
+_INTERFIX_WORDS = _set(
     "van de den der het 't t te ten ter la le el al da di du dos del von vd v/d in op aan bij uit "
-    "d'".split()
+    "d'"
 )
 # An interfix run never starts with these alone: "Marieke van groep 5", "Daan en ik".
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;\n]|\s-)\s*[\"'“‘(]*\s*$")
@@ -72,9 +77,7 @@ def _sentence_initial(text: str, start: int) -> bool:
     return bool(_SENTENCE_END.search(text[:start]))
 
 
-def _surname_after(
-    text: str, position: int, lexicon: Lexicon, lower_ok: bool
-) -> int | None:
+def _surname_after(text: str, position: int, lexicon: Lexicon, lower_ok: bool) -> int | None:
     """End of "(interfix)* Surname" starting at ``position``, or None."""
     cursor = position
     saw_interfix = False
@@ -177,8 +180,10 @@ _SCHOOL_TYPES = (
     r"Academie|Campus|School|Basisschool|Montessorischool|Daltonschool|Vakcollege|Collegium"
 )
 # "het Ichthus College", "Stedelijk Gymnasium", "Christelijk Lyceum Zeist", "Da Vinci College"
+_NOT_A_SCHOOL_NAME = r"(?!(?:De|Het|Een|Onze|Ons|Mijn|Mn|Die|Deze|Dat|Jullie|Hun|Zijn|Haar|Ik|Wij|We|Elke|Iedere|Welke|Andere|Nieuwe|Oude|Middelbare|Openbare)\b)"
 _NAMED_SCHOOL = re.compile(
-    rf"\b(?:{_CAP_WORD}\s+){{1,3}}(?:{_SCHOOL_TYPES})\b(?:\s+{_CAP_WORD})?"
+    rf"\b(?:{_NOT_A_SCHOOL_NAME}{_CAP_WORD}\s+){{1,3}}(?:{_SCHOOL_TYPES})\b"
+    rf"(?:\s+{_NOT_A_SCHOOL_NAME}{_CAP_WORD})?"
 )
 # "basisschool De Fontein", "obs De Klimop", "cbs 't Kompas"
 _TYPED_SCHOOL = re.compile(
@@ -224,14 +229,14 @@ _STRONG_SUFFIX = re.compile(
     re.IGNORECASE,
 )
 # Ordinary words with a street suffix: these are kinds of street, not street names.
-_GENERIC_STREETS = frozenset(
+_GENERIC_STREETS = _set(
     "zijstraat winkelstraat woonstraat hoofdstraat achterstraat dreef fietsstraat "
     "winkelstraatje zijstraatje woonstraatje rondweg snelweg dwarsstraat buitenlaan "
     "oprijlaan bomenlaan blokkade barricade cavalkade slotgracht opsteeg insteeg afsteeg "
-    "uitsteeg oversteeg besteeg aandreef voortdreef wegdreef".split()
+    "uitsteeg oversteeg besteeg aandreef voortdreef wegdreef"
 )
 _WEAK_SUFFIX = re.compile(
-    rf"(?<![\w-])[A-ZÀ-ÖØ-Þ][\w'’-]*(?:weg|pad|plein|dijk|park|hof|markt|wal|kade|haven|"
+    r"(?<![\w-])[A-ZÀ-ÖØ-Þ][\w'’-]*(?:weg|pad|plein|dijk|park|hof|markt|wal|kade|haven|"
     r"erf|dreef|baan|brink|veld|akker|hout|oord|tuin|singel|ring)(?![\w-])"
 )
 # "ik woon op de Zonnebloem", "wij wonen aan het Marktplein"
@@ -248,8 +253,12 @@ def replace_streets(text: str) -> tuple[str, bool]:
 
     def strong(match: re.Match[str]) -> str:
         nonlocal found
-        if match.group(0).lower() in _GENERIC_STREETS:
-            return match.group(0)
+        word = match.group(0)
+        # "overslaan", "blokkade": an ordinary word that no street is named after.
+        if word.lower() in _GENERIC_STREETS or (
+            words.is_common(word) and not words.is_street(word)
+        ):
+            return word
         found = True
         return STREET
 
