@@ -70,6 +70,16 @@ EXTRA_COMMON = frozenset(
 )
 
 
+# Municipalities named after an ordinary word.
+PLACE_WORDS = frozenset(
+    str.split(
+        """
+    best buren huizen houten bergen putten goes beek sluis duiven hoorn kampen son loon
+    """
+    )
+)
+
+
 def _read(src: Path, relative: str) -> set[str]:
     lines = (src / relative / "items.txt").read_text(encoding="utf-8").splitlines()
     return {line.strip().lower() for line in lines if line.strip()}
@@ -102,7 +112,11 @@ def main() -> None:
         for line in (src / "locations/lst_street/items.txt").read_text("utf-8").splitlines()
         if line.strip() and " " not in line.strip()
     }
-    common = _common(src, first | surnames)
+    # A municipality or province is never "common" ("Zwolle" is a surname too, and frequent),
+    # unless its name is an ordinary word ("Best", "Buren", "Huizen").
+    towns = _read(src, "locations/lst_placename/lst_municipality")
+    towns |= _read(src, "locations/lst_placename/lst_province")
+    common = _common(src, first | surnames | places) - (towns - PLACE_WORDS)
     # Frequent Dutch words that are no name or place (or are, but mostly used as a word).
     ambiguous = (first | surnames | places) - common
     words = {

@@ -181,9 +181,18 @@ _SCHOOL_TYPES = (
 )
 # "het Ichthus College", "Stedelijk Gymnasium", "Christelijk Lyceum Zeist", "Da Vinci College"
 _NOT_A_SCHOOL_NAME = r"(?!(?:De|Het|Een|Onze|Ons|Mijn|Mn|Die|Deze|Dat|Jullie|Hun|Zijn|Haar|Ik|Wij|We|Elke|Iedere|Welke|Andere|Nieuwe|Oude|Middelbare|Openbare)\b)"
+# A compound school name, often after a person: "Jan Ligthartschool", "Prins Clauscollege".
+_COMPOUND_SCHOOL = r"[A-ZÀ-ÖØ-Þ][\w'’-]{2,}(?:school|college|lyceum|gymnasium)"
 _NAMED_SCHOOL = re.compile(
     rf"\b(?:{_NOT_A_SCHOOL_NAME}{_CAP_WORD}\s+){{1,3}}(?:{_SCHOOL_TYPES})\b"
     rf"(?:\s+{_NOT_A_SCHOOL_NAME}{_CAP_WORD})?"
+    rf"|\b(?:{_NOT_A_SCHOOL_NAME}{_CAP_WORD}\s+){{0,2}}{_COMPOUND_SCHOOL}\b"
+)
+# Kinds of school, not names of one.
+_GENERIC_SCHOOLS = _set(
+    "basisschool hogeschool dansschool muziekschool zwemschool rijschool montessorischool "
+    "daltonschool vrijeschool jenaplanschool brugklasschool taalschool zomerschool "
+    "weekendschool praktijkschool vakschool kunstschool middelbareschool internationale"
 )
 # "basisschool De Fontein", "obs De Klimop", "cbs 't Kompas"
 _TYPED_SCHOOL = re.compile(
@@ -205,12 +214,15 @@ def replace_schools(text: str) -> tuple[str, bool]:
 
     def named(match: re.Match[str]) -> str:
         nonlocal found
+        if match.group(0).split()[-1].lower() in _GENERIC_SCHOOLS:
+            return match.group(0)
         found = True
         return SCHOOL
 
     def keep_context(match: re.Match[str]) -> str:
         nonlocal found
-        if match.group("name").startswith("["):
+        name = match.group("name")
+        if name.startswith("[") or name.split()[-1].lower() in _GENERIC_SCHOOLS:
             return match.group(0)
         found = True
         return match.group("context") + SCHOOL
@@ -236,7 +248,7 @@ _GENERIC_STREETS = _set(
     "uitsteeg oversteeg besteeg aandreef voortdreef wegdreef"
 )
 _WEAK_SUFFIX = re.compile(
-    r"(?<![\w-])[A-ZÀ-ÖØ-Þ][\w'’-]*(?:weg|pad|plein|dijk|park|hof|markt|wal|kade|haven|"
+    r"(?<![\w-])[A-ZÀ-ÖØ-Þ][\w'’-]{2,}(?:weg|pad|plein|dijk|park|hof|markt|wal|kade|haven|"
     r"erf|dreef|baan|brink|veld|akker|hout|oord|tuin|singel|ring)(?![\w-])"
 )
 # "ik woon op de Zonnebloem", "wij wonen aan het Marktplein"
@@ -265,7 +277,11 @@ def replace_streets(text: str) -> tuple[str, bool]:
     def weak(match: re.Match[str]) -> str:
         nonlocal found
         word = match.group(0)
-        if not words.is_street(word) or _sentence_initial(match.string, match.start()):
+        if (
+            not words.is_street(word)
+            or words.is_place(word)
+            or _sentence_initial(match.string, match.start())
+        ):
             return word
         found = True
         return STREET
