@@ -60,7 +60,7 @@ def _name_or_place_like(text: str) -> bool:
         listed_place = words.is_place(word)
         if not (listed_name or listed_place):
             continue
-        initial = bool(_SENTENCE_START.search(text[: match.start()]))
+        initial = bool(_SENTENCE_START.search(text, max(0, match.start() - 12), match.start()))
         if word[0].isupper() and not initial:
             return True
         if not words.is_common(word):

@@ -74,7 +74,8 @@ def _previous_words(text: str, start: int, count: int) -> list[str]:
 
 
 def _sentence_initial(text: str, start: int) -> bool:
-    return bool(_SENTENCE_END.search(text[:start]))
+    # A bounded look-back keeps long messages linear; "^" still means the real start.
+    return bool(_SENTENCE_END.search(text, max(0, start - 12), start))
 
 
 def _surname_after(text: str, position: int, lexicon: Lexicon, lower_ok: bool) -> int | None:
@@ -119,7 +120,7 @@ def _name_spans(text: str, lexicon: Lexicon) -> list[tuple[int, int]]:
             continue
         word = match.group(0)
         lower = word.lower()
-        before = text[: match.start()]
+        before = text[max(0, match.start() - 40) : match.start()]
         previous = _previous_words(text, match.start(), 2)
         capitalised = _is_capitalised(word)
         listed = lexicon.is_name(word)
