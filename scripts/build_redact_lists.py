@@ -130,6 +130,7 @@ def main() -> None:
         "surnames": sorted(surnames),
         "interfixes": sorted(interfixes),
         "places": sorted(places),
+        "towns": sorted(towns),
         "streets": sorted(streets),
         "common": sorted(common),
         "words": sorted(words - common),

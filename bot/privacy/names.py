@@ -30,6 +30,7 @@ class Lexicon:
     surnames: frozenset[str]
     interfixes: frozenset[str]
     places: frozenset[str]
+    towns: frozenset[str]
     streets: frozenset[str]
     common: frozenset[str]
     words: frozenset[str]
@@ -49,6 +50,10 @@ class Lexicon:
     def is_place(self, word: str) -> bool:
         return word.lower() in self.places
 
+    def is_town(self, word: str) -> bool:
+        """A municipality or province: the places everybody knows, never a person's name."""
+        return word.lower() in self.towns
+
     def is_street(self, word: str) -> bool:
         return word.lower() in self.streets
 
@@ -63,6 +68,7 @@ def lexicon() -> Lexicon:
         surnames=frozenset(lists["surnames"]),
         interfixes=frozenset(lists["interfixes"]),
         places=frozenset(lists["places"]),
+        towns=frozenset(lists["towns"]),
         streets=frozenset(lists["streets"]),
         common=frozenset(lists["common"]),
         words=frozenset(lists["words"]),

@@ -96,7 +96,7 @@ _OBFUSCATED_EMAIL = re.compile(
 # "mijn snap is sanne_2009", "ig: noah.vd.berg", "discord milan#4412": after a platform name a
 # handle needs no @. Without a colon or "is", the word must look like a handle (digit, _ or .).
 _PLATFORMS = (
-    r"snap(?:chat)?|sc|insta(?:gram)?|ig|tiktok|tik\s?tok|tt|discord|dc|twitter|fb|facebook|"
+    r"snap(?:chat|pie|py)?|sc|insta(?:gram)?|ig|tiktok|tik\s?tok|tt|discord|dc|twitter|fb|facebook|"
     r"telegram|twitch|youtube|yt|roblox|fortnite|psn|xbox|steam|threads|bereal|pinterest"
 )
 _PLATFORM_HANDLE = re.compile(
@@ -293,7 +293,7 @@ def _bsn_valid(digits: str) -> bool:
 # --- phone numbers ---------------------------------------------------------------------------
 
 # Dashes of any length, dots, slashes and spaces: "06/12345678", "06–12345678", "06.12.34.56.78".
-_SEP = r"(?:\s?[-./–—]\s?|\s)?"
+_SEP = r"(?:\s?[-./–—_]\s?|\s)?"
 _NINE_DIGITS = rf"[0-9](?:{_SEP}[0-9]){{8}}"
 # +31 6 12345678, 0031 20 1234567, +31 (0)6 ..., +316-12345678
 _PHONE_NL_INTL = rf"(?:\+|00)\s?31\s?(?:\(0\)\s?)?-?\s?{_NINE_DIGITS}"

@@ -50,10 +50,19 @@ _RELATIONS = _set(
 _SIGN_OFFS = _set("groetjes groeten gr grtjs liefs xoxo doei")
 # "ik heet X", "naam is X", "naam: X", "ik ben X" / "ik bn X" (the weak cue).
 _NAMING = re.compile(
-    r"\b(?:heet|heten|noem|noemen)\s+(?:me\s+|mij\s+)?$|\bna(?:a)?m\s*(?:is|=|:)\s*$",
+    r"\b(?:heet|heten|noem|noemen)\s+(?:me\s+|mij\s+|daar\s+|hier\s+|eigenlijk\s+)?$"
+    r"|\bna(?:a)?m\s*(?:is|=|:)\s*$",
     re.IGNORECASE,
 )
 _GAP = re.compile(r"[ \t]*")
+_WITH = re.compile(r"\b(?:met|samen\s+met|en\s+ik|ik\s+en)\s+$", re.IGNORECASE)
+# Directly after a recognised name: "Jasmijn en Wessel", "Noor, Sem".
+_AND = re.compile(r"\s*(?:,|en|&|\+)\s*$")
+# Shops named after a person: "de Albert Heijn", "de Zeeman".
+_BRAND = re.compile(
+    r"(?:Albert\s+Heijn|Zeeman|Hema|Blokker|Kruidvat|Etos|Wibra|Intertoys|Bart\s+Smit|"
+    r"Jan\s+Linders|Dirk\s+van\s+den\s+Broek|Dirk|Coop|Plus|Vomar|Hoogvliet|Aldi|Lidl)\b"
+)
 _I_AM = re.compile(r"\b(?:ik|k)\s+(?:ben|bn)\s+$", re.IGNORECASE)
 
 _INTERFIX_WORDS = _set(
@@ -62,6 +71,11 @@ _INTERFIX_WORDS = _set(
 )
 # An interfix run never starts with these alone: "Marieke van groep 5", "Daan en ik".
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;\n]|\s-)\s*[\"'“‘(]*\s*$")
+
+
+def _place_not_name(word: str, lexicon: Lexicon) -> bool:
+    """A town, or a hamlet that is no first name: "Zwolle" stays, "Wessel" is a boy."""
+    return lexicon.is_town(word) or (lexicon.is_place(word) and not lexicon.is_first_name(word))
 
 
 def _is_capitalised(word: str) -> bool:
@@ -96,7 +110,11 @@ def _surname_after(text: str, position: int, lexicon: Lexicon, lower_ok: bool) -
             saw_interfix = True
             continue
         if _is_capitalised(word) and (saw_interfix or not lexicon.is_common(word)):
-            if not saw_interfix and lexicon.is_place(word) and lower not in lexicon.surnames:
+            if (
+                not saw_interfix
+                and _place_not_name(word, lexicon)
+                and lower not in lexicon.surnames
+            ):
                 return None
             return word_match.end()
         if lower_ok and lower in lexicon.surnames and not lexicon.is_common(word):
@@ -115,6 +133,7 @@ def _extend(text: str, end: int, lexicon: Lexicon, lower_ok: bool) -> int:
 
 def _name_spans(text: str, lexicon: Lexicon) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
+    skip_until = 0
     for match in _WORD.finditer(text):
         if spans and match.start() < spans[-1][1]:
             continue
@@ -133,15 +152,28 @@ def _name_spans(text: str, lexicon: Lexicon) -> list[tuple[int, int]]:
         )
         is_name = False
         lower_ok = not capitalised
+        place = _place_not_name(word, lexicon)
+        if match.start() < skip_until:
+            continue
+        brand = _BRAND.match(text, match.start())
+        if brand is not None:
+            skip_until = brand.end()
+            continue
         if cued and lower not in _INTERFIX_WORDS:
-            is_name = (capitalised and not common and not lexicon.is_place(word)) or (
-                listed and not common
-            )
-            if previous[-1] in _TITLES and capitalised and not lexicon.is_place(word):
+            is_name = (capitalised and not common and not place) or (listed and not common)
+            if previous[-1] in _TITLES and capitalised and not place:
                 is_name = is_name or listed or not common
+            if _NAMING.search(before) and not common and not place:
+                # "ik heet daar xbrittx": whatever one says one is called.
+                is_name = True
         elif _I_AM.search(before):
-            is_name = lexicon.is_first_name(word) and not common
-        elif capitalised and listed and not common and not lexicon.is_place(word):
+            is_name = lexicon.is_first_name(word) and (
+                not common or (capitalised and not _sentence_initial(text, match.start()))
+            )
+        elif _WITH.search(before) or (spans and _AND.search(text, spans[-1][1], match.start())):
+            # "met bilal en yasmine": a lower-case first name needs a companion cue.
+            is_name = lexicon.is_first_name(word) and not common and not place
+        elif capitalised and listed and not common and not place:
             is_name = not _sentence_initial(text, match.start()) or lexicon.is_first_name(word)
         if is_name:
             spans.append((match.start(), _extend(text, match.end(), lexicon, lower_ok)))
@@ -205,8 +237,8 @@ _TYPED_SCHOOL = re.compile(
 _CLASS_OF = re.compile(
     r"(?P<context>\b(?:(?:groep|klas|leerjaar)\s+[\w]{1,4}\s+(?:van|op)|"
     r"(?:zit|zitten|zat|zaten|ga|gaat|gaan|ging|gingen)\s+(?:nu\s+|al\s+|ook\s+)?op)"
-    r"\s+(?:de|het|'t)\s+)"
-    rf"(?P<name>{_CAP_WORD}(?:\s+{_CAP_WORD})?)"
+    r"\s+(?:(?:de|het|'t)\s+|(?=(?:De|Het|'T)\s)))"
+    rf"(?P<name>(?:(?:De|Het|'T)\s+)?{_CAP_WORD}(?:\s+{_CAP_WORD})?)"
 )
 
 
