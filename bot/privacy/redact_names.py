@@ -58,6 +58,11 @@ _GAP = re.compile(r"[ \t]*")
 _WITH = re.compile(r"\b(?:met|samen\s+met|en\s+ik|ik\s+en)\s+$", re.IGNORECASE)
 # Directly after a recognised name: "Jasmijn en Wessel", "Noor, Sem".
 _AND = re.compile(r"\s*(?:,|en|&|\+)\s*$")
+_PERSON_VERB = re.compile(
+    r"\s+(?:zegt|zei|vindt|vond|heeft|had|wil|wilde|woont|woonde|zit|zat|gaat|ging|mag|mocht|"
+    r"moet|moest|doet|deed|kan|kon|speelt|speelde|krijgt|kreeg|pest|pestte|helpt|hielp|"
+    r"uit\s+mijn|van\s+mijn|en\s+ik)\b"
+)
 # Shops named after a person: "de Albert Heijn", "de Zeeman".
 _BRAND = re.compile(
     r"(?:Albert\s+Heijn|Zeeman|Hema|Blokker|Kruidvat|Etos|Wibra|Intertoys|Bart\s+Smit|"
@@ -163,6 +168,9 @@ def _name_spans(text: str, lexicon: Lexicon) -> list[tuple[int, int]]:
             is_name = (capitalised and not common and not place) or (listed and not common)
             if previous[-1] in _TITLES and capitalised and not place:
                 is_name = is_name or listed or not common
+            if previous[-1] in _RELATIONS and capitalised and not place:
+                # "mijn dochter Nova": a capital after a relation is a name, even a word-like one.
+                is_name = is_name or lexicon.is_first_name(word)
             if _NAMING.search(before) and not common and not place:
                 # "ik heet daar xbrittx": whatever one says one is called.
                 is_name = True
@@ -175,6 +183,12 @@ def _name_spans(text: str, lexicon: Lexicon) -> list[tuple[int, int]]:
             is_name = lexicon.is_first_name(word) and not common and not place
         elif capitalised and listed and not common and not place:
             is_name = not _sentence_initial(text, match.start()) or lexicon.is_first_name(word)
+        elif capitalised and not listed and not common and not lexicon.is_place(word):
+            # "Oliwia zegt dat": an unknown capitalised word that opens a sentence and is
+            # followed by what a person does. Names missing from the lists are mostly these.
+            is_name = _sentence_initial(text, match.start()) and bool(
+                _PERSON_VERB.match(text, match.end())
+            )
         if is_name:
             spans.append((match.start(), _extend(text, match.end(), lexicon, lower_ok)))
         elif cued and previous[-1] in _TITLES:
@@ -292,6 +306,14 @@ _LIVES_AT = re.compile(
 )
 
 
+# "de Hoge Weg", "aan de Oude Gracht", "Lange Nieuwstraat" without a number.
+_MULTIWORD_STREET = re.compile(
+    r"(?<![\w-])(?!(?:De|Het|In|Op|Aan|Bij|Naar|Ik|We|Wij|Mijn|Onze|Een|Die|Deze)\b)"
+    r"(?:[A-ZÀ-ÖØ-Þ][\w'’-]+\s+){1,2}"
+    r"(?:Weg|Straat|Laan|Gracht|Kade|Singel|Dijk|Markt|Plein|Dreef|Steeg|Haven|Wal)\b"
+)
+
+
 def replace_streets(text: str) -> tuple[str, bool]:
     found = False
     words = lexicon()
@@ -330,6 +352,8 @@ def replace_streets(text: str) -> tuple[str, bool]:
         return match.group("context") + STREET
 
     text = _STRONG_SUFFIX.sub(strong, text)
+    text, multiword = _MULTIWORD_STREET.subn(STREET, text)
+    found = found or multiword > 0
     text = _WEAK_SUFFIX.sub(weak, text)
     text = _LIVES_AT.sub(lives_at, text)
     return text, found
