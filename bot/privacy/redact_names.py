@@ -175,8 +175,9 @@ def _name_spans(text: str, lexicon: Lexicon) -> list[tuple[int, int]]:
                 # "ik heet daar xbrittx": whatever one says one is called.
                 is_name = True
         elif _I_AM.search(before):
-            is_name = lexicon.is_first_name(word) and (
-                not common or (capitalised and not _sentence_initial(text, match.start()))
+            # "ik ben sanne"; with a capital even a word-like name: "Ik ben Hoop".
+            is_name = (lexicon.is_first_name(word) and not common) or (
+                listed and capitalised and not place and not _sentence_initial(text, match.start())
             )
         elif _WITH.search(before) or (spans and _AND.search(text, spans[-1][1], match.start())):
             # "met bilal en yasmine": a lower-case first name needs a companion cue.

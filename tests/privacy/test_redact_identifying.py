@@ -13,12 +13,20 @@ from bot.privacy.names import lexicon
 from bot.privacy.redact import redact
 
 HERE = Path(__file__).parent
-TUNING: list[dict[str, Any]] = yaml.safe_load(
-    (HERE / "redaction_fragments_tuning.yaml").read_text(encoding="utf-8")
+
+
+def _load(*names: str) -> list[dict[str, Any]]:
+    return [
+        case for name in names for case in yaml.safe_load((HERE / name).read_text(encoding="utf-8"))
+    ]
+
+
+TUNING = _load(
+    "redaction_fragments_tuning.yaml",
+    "redaction_fragments_tuning_b.yaml",
+    "redaction_fragments_tuning_c.yaml",
 )
-HELDOUT: list[dict[str, Any]] = yaml.safe_load(
-    (HERE / "redaction_fragments_heldout.yaml").read_text(encoding="utf-8")
-)
+HELDOUT = _load("redaction_fragments_heldout.yaml", "redaction_fragments_heldout_d.yaml")
 
 REDACTED = [
     # full names, titles with names, tussenvoegsels
