@@ -22,7 +22,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.privacy.names import lexicon
-from bot.privacy.redact_names import replace_names, replace_schools, replace_streets
+from bot.privacy.redact_names import (
+    replace_names,
+    replace_schools,
+    replace_street_names,
+    replace_streets,
+)
 
 __all__ = ["MARKERS", "Redaction", "redact"]
 
@@ -472,8 +477,9 @@ _PASSES: tuple[tuple[str, _Pass], ...] = (
     ("iban", _replace_ibans),
     ("url", _simple(_BARE_DOMAIN, "url")),
     ("handle", _simple(_HANDLE, "handle")),
-    ("handle", _platform_handles),
+    # Plates first: "TT-000-B" starts with "tt" (TikTok) but is a plate.
     ("plate", _plates),
+    ("handle", _platform_handles),
     ("date", _birth_dates),
     ("date", _simple(_FULL_DATE, "date")),
     ("phone", _checked(_PHONE, "phone", _is_personal_phone)),
@@ -484,6 +490,7 @@ _PASSES: tuple[tuple[str, _Pass], ...] = (
     ("street", replace_streets),
     ("school", replace_schools),
     ("name", replace_names),
+    ("street", replace_street_names),
 )
 
 

@@ -22,7 +22,7 @@ import re
 
 from bot.privacy.names import Lexicon, lexicon
 
-__all__ = ["replace_names", "replace_schools", "replace_streets"]
+__all__ = ["replace_names", "replace_schools", "replace_street_names", "replace_streets"]
 
 NAME = "[naam]"
 SCHOOL = "[school]"
@@ -35,7 +35,6 @@ def _set(words: str) -> frozenset[str]:
 
 _LETTER = r"[^\W\d_]"
 _WORD = re.compile(rf"{_LETTER}[\w'’]*(?:-{_LETTER}[\w'’]*)*")
-_CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-Þ]")
 
 # Words that announce a name: titles and relations. Lower case; "mevr." loses its dot.
 _TITLES = _set(
@@ -66,7 +65,7 @@ _PERSON_VERB = re.compile(
 # Shops named after a person: "de Albert Heijn", "de Zeeman".
 _BRAND = re.compile(
     r"(?:Albert\s+Heijn|Zeeman|Hema|Blokker|Kruidvat|Etos|Wibra|Intertoys|Bart\s+Smit|"
-    r"Jan\s+Linders|Dirk\s+van\s+den\s+Broek|Dirk|Coop|Plus|Vomar|Hoogvliet|Aldi|Lidl)\b"
+    r"Jan\s+Linders|Dirk\s+van\s+den\s+Broek|Coop|Plus|Vomar|Hoogvliet|Aldi|Lidl)\b"
 )
 _I_AM = re.compile(r"\b(?:ik|k)\s+(?:ben|bn)\s+$", re.IGNORECASE)
 
@@ -84,7 +83,8 @@ def _place_not_name(word: str, lexicon: Lexicon) -> bool:
 
 
 def _is_capitalised(word: str) -> bool:
-    return bool(_CAPITALISED.match(word))
+    # str.isupper, not a character class: "Şahin" and "Özdemir" are capitalised too.
+    return word[:1].isupper()
 
 
 def _previous_words(text: str, start: int, count: int) -> list[str]:
@@ -110,11 +110,16 @@ def _surname_after(text: str, position: int, lexicon: Lexicon, lower_ok: bool) -
             return None
         word = word_match.group(0)
         lower = word.lower()
+        if saw_interfix and _is_capitalised(word) and lower in lexicon.surnames:
+            return word_match.end()  # "van Bij": a surname that is also an interfix word
         if lower in _INTERFIX_WORDS or lower in lexicon.interfixes:
             cursor = word_match.end()
             saw_interfix = True
             continue
-        if _is_capitalised(word) and (saw_interfix or not lexicon.is_common(word)):
+        # A capitalised listed surname counts even when it is a word too: "Aad Baan".
+        if _is_capitalised(word) and (
+            saw_interfix or not lexicon.is_common(word) or lower in lexicon.surnames
+        ):
             if (
                 not saw_interfix
                 and _place_not_name(word, lexicon)
@@ -315,7 +320,22 @@ _MULTIWORD_STREET = re.compile(
 )
 
 
+_STREET_LEAD = re.compile(
+    r"\b(?:de|het|'t|op|aan|in|via|naar|langs|bij|over|richting)\s+$", re.IGNORECASE
+)
+
+
+def _street_context(text: str, start: int) -> bool:
+    """An article or preposition before ``start``, not itself after a first name ("Ineke de")."""
+    lead = _STREET_LEAD.search(text, max(0, start - 40), start)
+    if lead is None:
+        return False
+    before = re.findall(r"[\w'’]+", text[max(0, lead.start() - 30) : lead.start()])
+    return not (before and _is_capitalised(before[-1]) and lexicon().is_first_name(before[-1]))
+
+
 def replace_streets(text: str) -> tuple[str, bool]:
+    """Streets recognisable by their shape: "Kerkstraat", "de Hoge Weg"."""
     found = False
     words = lexicon()
 
@@ -327,8 +347,35 @@ def replace_streets(text: str) -> tuple[str, bool]:
             words.is_common(word) and not words.is_street(word)
         ):
             return word
+        # "Aad Batelaan": a surname with a street suffix, left to the name pass.
+        if words.is_name(word) and not _street_context(match.string, match.start()):
+            return word
         found = True
         return STREET
+
+    def multiword(match: re.Match[str]) -> str:
+        nonlocal found
+        # "Roanne Gracht" is a girl: a first name then a surname is no street.
+        parts = match.group(0).split()
+        if (
+            len(parts) == 2
+            and words.is_first_name(parts[0])
+            and not words.is_common(parts[0])
+            and words.is_name(parts[1])
+        ):
+            return match.group(0)
+        found = True
+        return STREET
+
+    text = _STRONG_SUFFIX.sub(strong, text)
+    text = _MULTIWORD_STREET.sub(multiword, text)
+    return text, found
+
+
+def replace_street_names(text: str) -> tuple[str, bool]:
+    """Streets known only from the street list; after names, so "Aad de Boerdijk" is a person."""
+    found = False
+    words = lexicon()
 
     def weak(match: re.Match[str]) -> str:
         nonlocal found
@@ -338,6 +385,9 @@ def replace_streets(text: str) -> tuple[str, bool]:
             or words.is_place(word)
             or _sentence_initial(match.string, match.start())
         ):
+            return word
+        # "Sanne Boerdijk": a surname that is also a street needs an article or preposition.
+        if words.is_name(word) and not _street_context(match.string, match.start()):
             return word
         found = True
         return STREET
@@ -352,9 +402,6 @@ def replace_streets(text: str) -> tuple[str, bool]:
         found = True
         return match.group("context") + STREET
 
-    text = _STRONG_SUFFIX.sub(strong, text)
-    text, multiword = _MULTIWORD_STREET.subn(STREET, text)
-    found = found or multiword > 0
     text = _WEAK_SUFFIX.sub(weak, text)
     text = _LIVES_AT.sub(lives_at, text)
     return text, found

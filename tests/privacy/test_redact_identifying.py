@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.privacy.names import lexicon
 from bot.privacy.redact import redact
@@ -151,3 +153,45 @@ def test_lexicon_holds_deduces_lists() -> None:
     assert words.is_street("Kerkstraat")
     assert words.is_common("klaar") and words.is_common("hoop")
     assert lexicon() is words
+
+
+# --- properties -------------------------------------------------------------------------------
+
+FAST = settings(max_examples=150, deadline=None)
+SIDECODES = ["LL-DD-DD", "DD-LL-DD", "LL-DD-LL", "DD-LLL-D", "D-LLL-DD", "LL-DDD-L", "L-DDD-LL"]
+SIDECODES += ["LLL-DD-L", "L-DD-LLL", "D-LL-DDD", "DDD-LL-D", "LL-LL-DD", "DD-LL-LL"]
+LETTERS = "BDFGHJKLNPRSTVXZ"
+
+
+@st.composite
+def plates(draw: st.DrawFn) -> str:
+    code = draw(st.sampled_from(SIDECODES))
+    chars = [
+        c if c == "-" else draw(st.sampled_from(LETTERS if c == "L" else "0123456789"))
+        for c in code
+    ]
+    plate = "".join(chars)
+    return plate if draw(st.booleans()) else plate.replace("-", "")
+
+
+@FAST
+@given(plate=plates())
+def test_every_sidecode_plate_is_removed(plate: str) -> None:
+    """A Dutch plate in capitals, with or without dashes, becomes [kenteken]."""
+    assert redact(f"de auto {plate} stond er").text == "de auto [kenteken] stond er"
+
+
+FIRST = sorted(n for n in lexicon().first_names if n.isalpha() and not lexicon().is_common(n))
+SURNAMES = sorted(n for n in lexicon().surnames if n.isalpha() and len(n) > 2)
+
+
+@FAST
+@given(
+    first=st.sampled_from(FIRST),
+    interfix=st.sampled_from(["", "de ", "van ", "van der ", "van den ", "ten "]),
+    surname=st.sampled_from(SURNAMES),
+)
+def test_introductions_lose_the_whole_name(first: str, interfix: str, surname: str) -> None:
+    """ "Ik heet Voornaam [tussenvoegsel] Achternaam": first name and surname both go."""
+    text = f"Ik heet {first.capitalize()} {interfix}{surname.capitalize()} en ik ben 14."
+    assert redact(text).text == "Ik heet [naam] en ik ben 14."
