@@ -67,7 +67,9 @@ _BRAND = re.compile(
     r"(?:Albert\s+Heijn|Zeeman|Hema|Blokker|Kruidvat|Etos|Wibra|Intertoys|Bart\s+Smit|"
     r"Jan\s+Linders|Dirk\s+van\s+den\s+Broek|Coop|Plus|Vomar|Hoogvliet|Aldi|Lidl)\b"
 )
-_I_AM = re.compile(r"\b(?:ik|k)\s+(?:ben|bn)\s+$", re.IGNORECASE)
+_I_AM = re.compile(
+    r"\b(?:ik|k)\s+(?:ben|bn)\s+(?:gwn\s+|gewoon\s+|dus\s+|trouwens\s+|btw\s+)?$", re.IGNORECASE
+)
 
 _INTERFIX_WORDS = _set(
     "van de den der het 't t te ten ter la le el al da di du dos del von vd v/d in op aan bij uit "
@@ -189,6 +191,9 @@ def _name_spans(text: str, lexicon: Lexicon) -> list[tuple[int, int]]:
             is_name = lexicon.is_first_name(word) and not common and not place
         elif capitalised and listed and not common and not place:
             is_name = not _sentence_initial(text, match.start()) or lexicon.is_first_name(word)
+        elif lexicon.is_first_name(word) and not common and not place:
+            # "emma en ik", "sanne zei": a lower-case first name before what a person does.
+            is_name = bool(_PERSON_VERB.match(text, match.end()))
         elif capitalised and not listed and not common and not lexicon.is_place(word):
             # "Oliwia zegt dat": an unknown capitalised word that opens a sentence and is
             # followed by what a person does. Names missing from the lists are mostly these.

@@ -195,3 +195,19 @@ def test_introductions_lose_the_whole_name(first: str, interfix: str, surname: s
     """ "Ik heet Voornaam [tussenvoegsel] Achternaam": first name and surname both go."""
     text = f"Ik heet {first.capitalize()} {interfix}{surname.capitalize()} en ik ben 14."
     assert redact(text).text == "Ik heet [naam] en ik ben 14."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ik ben gwn sanne lol", "ik ben gwn [naam] lol"),
+        ("emma en ik gingen", "[naam] en ik gingen"),
+        ("IK BEN SANNE DE VRIES", "IK BEN [naam]"),
+        ("de trainer, meneer Özdemir, zegt het", "de trainer, meneer [naam], zegt het"),
+        ("De Albert Heijn is te duur", "De Albert Heijn is te duur"),
+        ("ik ben gewoon moe", "ik ben gewoon moe"),
+    ],
+)
+def test_chat_style_names(text: str, expected: str) -> None:
+    """Fillers, lower case, capitals and non-ASCII names; a shop named after a person stays."""
+    assert redact(text).text == expected
