@@ -22,7 +22,7 @@ from bot.admin.errors import InvalidRequest, NotFound, PermissionDenied
 from bot.admin.links import link_or_none
 from bot.engine import Catalog
 from bot.engine.schema import PlanTemplate, TemplateStep
-from bot.privacy.redact import redact
+from bot.privacy.quotes import label_problem
 from storage import admin as queries
 from storage import repo
 from storage.models import Campaign, Member, Werkgroep, new_id, today
@@ -520,10 +520,11 @@ def _clean_label(label: str | None) -> str | None:
         return None
     if len(label) > MAX_LABEL:
         raise InvalidRequest(f"Het label is te lang: hoogstens {MAX_LABEL} tekens.")
-    found = redact(label).kinds
-    if found:
+    # A school is what a label is for; names and contact details are not (issue 15).
+    problem = label_problem(label)
+    if problem is not None:
         raise InvalidRequest(
-            "Het label lijkt persoonsgegevens te bevatten (" + ", ".join(sorted(found)) + "). "
+            "Het label lijkt persoonsgegevens te bevatten (" + problem + "). "
             "Gebruik een grove groep, zoals een school of wijk."
         )
     return label

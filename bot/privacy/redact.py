@@ -21,6 +21,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.privacy.names import lexicon
+from bot.privacy.redact_names import (
+    replace_names,
+    replace_schools,
+    replace_street_names,
+    replace_streets,
+)
+
 __all__ = ["MARKERS", "Redaction", "redact"]
 
 MARKERS: dict[str, str] = {
@@ -33,6 +41,10 @@ MARKERS: dict[str, str] = {
     "postcode": "[postcode]",
     "address": "[adres]",
     "date": "[datum]",
+    "plate": "[kenteken]",
+    "school": "[school]",
+    "street": "[straat]",
+    "name": "[naam]",
 }
 
 
@@ -68,6 +80,100 @@ _BARE_DOMAIN = re.compile(
 
 # Telegram, Instagram and TikTok handles; "@ school" (with a space) is not a handle.
 _HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,30}[A-Za-z0-9_])?")
+
+# "sanne(at)hotmail.nl", "sanne.devries at gmail.com", "sanne [at] gmail [dot] com",
+# "ria punt jansen apenstaartje kpnmail punt nl". The domain must end in a known top-level domain
+# or be a known mail provider, so "kijk at home" is no address.
+_AT = r"(?:\s*[(\[{<]\s*(?:at|@)\s*[)\]}>]\s*|\s+(?:at|apenstaartje|apestaart(?:je)?)\s+|\s+@\s*|\s*@\s+)"
+_DOT = r"(?:\s*[(\[{<]\s*(?:dot|punt)\s*[)\]}>]\s*|\s+(?:dot|punt)\s+|\.)"
+_PROVIDERS = (
+    "gmail|hotmail|outlook|live|icloud|yahoo|ziggo|kpnmail|kpnplanet|planet|home|xs4all|"
+    "hetnet|casema|upcmail|quicknet|telfort|me|msn|protonmail|proton"
+)
+_LOCAL = rf"[\w+-]+(?:{_DOT}[\w+-]+)*"
+_OBFUSCATED_EMAIL = re.compile(
+    rf"(?<![\w.+-]){_LOCAL}{_AT}"
+    rf"(?:(?:{_PROVIDERS})(?:{_DOT}(?:{_TLDS}|de|me|nu))?|[A-Za-z0-9-]+(?:{_DOT}[A-Za-z0-9-]+)*{_DOT}(?:{_TLDS}))"
+    r"(?![\w])",
+    re.IGNORECASE,
+)
+
+# "mijn snap is sanne_2009", "ig: noah.vd.berg", "discord milan#4412": after a platform name a
+# handle needs no @. Without a colon or "is", the word must look like a handle (digit, _ or .).
+_PLATFORMS = (
+    r"snap(?:chat|pie|py)?|sc|insta(?:gram)?|ig|tiktok|tik\s?tok|tt|discord|dc|twitter|fb|facebook|"
+    r"telegram|twitch|youtube|yt|roblox|fortnite|psn|xbox|steam|threads|bereal|pinterest"
+)
+_PLATFORM_HANDLE = re.compile(
+    rf"(?P<context>\b(?:{_PLATFORMS})\b(?:\s*(?:naam|name|account|acc|handle|id|username))?"
+    r"(?P<sep>\s*(?:is|=|:|-|=>)\s*|\s+))"
+    r"@?(?P<handle>[A-Za-z0-9_.#]*[A-Za-z0-9_](?:#[0-9]{4})?)(?![\w@])",
+    re.IGNORECASE,
+)
+
+# --- licence plates ---------------------------------------------------------------------------
+
+# Dutch sidecodes 1-14 (L letter, D digit); with dashes in any case, without dashes only in
+# capitals or after "kenteken": "1abc23" is a plate only when someone says so.
+_SIDECODES = (
+    "LL-DD-DD",
+    "DD-DD-LL",
+    "DD-LL-DD",
+    "LL-DD-LL",
+    "LL-LL-DD",
+    "DD-LL-LL",
+    "DD-LLL-D",
+    "D-LLL-DD",
+    "LL-DDD-L",
+    "L-DDD-LL",
+    "LLL-DD-L",
+    "L-DD-LLL",
+    "D-LL-DDD",
+    "DDD-LL-D",
+)
+
+
+def _sidecode(code: str, dash: str) -> str:
+    return dash.join(
+        "".join("[A-Za-z]" if c == "L" else "[0-9]" for c in part) for part in code.split("-")
+    )
+
+
+_PLATE_DASHED = re.compile(
+    r"(?<![\w-])(?:" + "|".join(_sidecode(code, r"\s?-\s?") for code in _SIDECODES) + r")(?![\w-])"
+)
+# Compact capitals; four digits then two letters is a postcode and left to that pass.
+_PLATE_COMPACT = re.compile(
+    r"(?<![\w-])(?!\d{4}[A-Z]{2}\b)(?:"
+    + "|".join(_sidecode(code, "").replace("[A-Za-z]", "[A-Z]") for code in _SIDECODES)
+    + r")(?![\w-])"
+)
+_PLATE_CONTEXT = re.compile(
+    r"(?P<context>\bkenteken(?:plaat|nummer)?\s*(?:is|was|=|:)?\s*)"
+    r"(?P<plate>[A-Za-z0-9]{1,3}[\s-]?[A-Za-z0-9]{1,3}[\s-]?[A-Za-z0-9]{1,3})(?![\w-])",
+    re.IGNORECASE,
+)
+
+
+def _has_letter_and_digit(text: str) -> bool:
+    return any(c.isalpha() for c in text) and any(c.isdigit() for c in text)
+
+
+def _plates(text: str) -> tuple[str, bool]:
+    def in_context(match: re.Match[str]) -> str:
+        plate = match.group("plate")
+        compact = re.sub(r"[\s-]", "", plate)
+        if len(compact) != 6 or not _has_letter_and_digit(compact):
+            return match.group(0)
+        return match.group("context") + MARKERS["plate"]
+
+    new = _PLATE_CONTEXT.sub(in_context, text)
+    new = _PLATE_DASHED.sub(
+        lambda m: MARKERS["plate"] if _has_letter_and_digit(m.group(0)) else m.group(0), new
+    )
+    new = _PLATE_COMPACT.sub(MARKERS["plate"], new)
+    return new, new != text
+
 
 # --- IBAN ---------------------------------------------------------------------------------------
 
@@ -168,9 +274,10 @@ _BIRTH_DATE = re.compile(
     rf"(?<![0-9])(?P<date>{_PARTIAL_DATE})(?![0-9\w])",
     re.IGNORECASE,
 )
-# "ik ben in 2010 geboren", "op 3 mei geboren"
+# "ik ben in 2010 geboren", "op 3 mei geboren", "ik ben 12 maart jarig"
 _BORN_AFTER = re.compile(
-    rf"\b(?P<context>in|op|rond)\s+(?P<date>{_PARTIAL_DATE})(?P<after>\s+geboren\b)",
+    rf"\b(?P<context>in|op|rond|ben|is|was)\s+(?P<date>{_PARTIAL_DATE})"
+    r"(?P<after>\s+(?:geboren|jarig)\b)",
     re.IGNORECASE,
 )
 
@@ -190,12 +297,13 @@ def _bsn_valid(digits: str) -> bool:
 
 # --- phone numbers ---------------------------------------------------------------------------
 
-_SEP = r"(?:\s?[-.]\s?|\s)?"
+# Dashes of any length, dots, slashes and spaces: "06/12345678", "06–12345678", "06.12.34.56.78".
+_SEP = r"(?:\s?[-./–—_]\s?|\s)?"
 _NINE_DIGITS = rf"[0-9](?:{_SEP}[0-9]){{8}}"
 # +31 6 12345678, 0031 20 1234567, +31 (0)6 ..., +316-12345678
 _PHONE_NL_INTL = rf"(?:\+|00)\s?31\s?(?:\(0\)\s?)?-?\s?{_NINE_DIGITS}"
-# 06-12345678, 020-1234567, 010 123 4567, 0111-123456
-_PHONE_NL = rf"0{_NINE_DIGITS}"
+# 06-12345678, 020-1234567, 010 123 4567, 0111-123456, 0 6 1 2 3 4 5 6 7 8
+_PHONE_NL = rf"0{_SEP}{_NINE_DIGITS}"
 # (020) 123 4567, (0111) 123456
 _PHONE_NL_PARENS = rf"\(0[0-9]{{1,3}}\){_SEP}[0-9](?:{_SEP}[0-9]){{5,7}}"
 # Other countries: +32 470 12 34 56, 0049 30 1234567
@@ -223,12 +331,20 @@ def _is_personal_phone(number: str) -> bool:
 
 # SA, SD and SS are not used in Dutch postcodes. Lower-case letters only count when attached
 # ("1234ab") and not a unit, or after the word "postcode": "in 2024 is" is no postcode.
+# "1971-AB" and "1971 ab" too; with a space, a lower-case pair must be no Dutch word ("in 2024 is").
+_UNITS = "km|kg|mg|ml|cm|mm|gb|mb|kb|pk|ct|st|eu"
+_TWO_LETTER_WORDS = (
+    "is|en|de|op|in|om|te|al|er|ik|je|ze|we|na|of|zo|nu|ja|af|uw|bv|ca|eh|oh|ok|uh|tv|pc|nl|vs|"
+    "xd|hè|hé|ff|kg|mn|zn|dr|jr|sr|hr|ct|pp|ex|by|to|on|at|it|my|me|no|so|up|ho"
+)
 _POSTCODE = re.compile(
     r"(?<![0-9\w])[1-9][0-9]{3}"
-    r"(?:\s?(?!SA|SD|SS)[A-Z]{2}|(?!km|kg|mg|ml|cm|mm|gb|mb|kb|pk|ct|st|eu)[a-z]{2})(?!\w)"
+    r"(?:(?:\s?-\s?|\s)?(?!SA|SD|SS)[A-Z]{2}"
+    rf"|-?(?!{_UNITS})[a-z]{{2}}"
+    rf"|\s(?!(?:{_TWO_LETTER_WORDS}|{_UNITS})\b)[a-z]{{2}})(?!\w)"
 )
 _POSTCODE_CONTEXT = re.compile(
-    r"(?P<context>\bpostcode\s*(?:is\s*)?:?\s*)[1-9][0-9]{3}\s?[A-Za-z]{2}(?!\w)",
+    r"(?P<context>\bpostcode\s*(?:is\s*)?:?\s*)[1-9][0-9]{3}(?:\s?-?\s?)[A-Za-z]{2}(?!\w)",
     re.IGNORECASE,
 )
 
@@ -330,6 +446,24 @@ def _birth_dates(text: str) -> tuple[str, bool]:
     return new, count + more > 0
 
 
+def _platform_handles(text: str) -> tuple[str, bool]:
+    found = False
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal found
+        handle = match.group("handle")
+        explicit = match.group("sep").strip() != ""
+        looks_like_handle = any(c.isdigit() or c in "_.#" for c in handle)
+        if handle.startswith(".") or len(handle) < 3:
+            return match.group(0)
+        if not looks_like_handle and not (explicit and not lexicon().is_common(handle)):
+            return match.group(0)
+        found = True
+        return match.group("context") + MARKERS["handle"]
+
+    return _PLATFORM_HANDLE.sub(replace, text), found
+
+
 def _addresses(text: str) -> tuple[str, bool]:
     new, count = _ADDRESS_CONTEXT.subn(lambda m: m.group("context") + MARKERS["address"], text)
     new, more = _STREET.subn(MARKERS["address"], new)
@@ -338,10 +472,14 @@ def _addresses(text: str) -> tuple[str, bool]:
 
 _PASSES: tuple[tuple[str, _Pass], ...] = (
     ("email", _simple(_EMAIL, "email")),
+    ("email", _simple(_OBFUSCATED_EMAIL, "email")),
     ("url", _simple(_URL, "url")),
     ("iban", _replace_ibans),
     ("url", _simple(_BARE_DOMAIN, "url")),
     ("handle", _simple(_HANDLE, "handle")),
+    # Plates first: "TT-000-B" starts with "tt" (TikTok) but is a plate.
+    ("plate", _plates),
+    ("handle", _platform_handles),
     ("date", _birth_dates),
     ("date", _simple(_FULL_DATE, "date")),
     ("phone", _checked(_PHONE, "phone", _is_personal_phone)),
@@ -349,6 +487,10 @@ _PASSES: tuple[tuple[str, _Pass], ...] = (
     ("postcode", _keep_context(_POSTCODE_CONTEXT, "postcode")),
     ("postcode", _simple(_POSTCODE, "postcode")),
     ("address", _addresses),
+    ("street", replace_streets),
+    ("school", replace_schools),
+    ("name", replace_names),
+    ("street", replace_street_names),
 )
 
 

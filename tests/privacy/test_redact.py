@@ -49,7 +49,7 @@ def test_kinds_name_what_was_removed() -> None:
     result = redact(
         "Sam, 06-98765432, sam@live.nl, @sammie, Kerkstraat 1, 1234 AB, NL91ABNA0417164300"
     )
-    assert result.kinds == {"phone", "email", "handle", "address", "postcode", "iban"}
+    assert result.kinds == {"phone", "email", "handle", "address", "postcode", "iban", "name"}
     assert "98765432" not in result.text
     assert redact("Ik ben 14.").kinds == frozenset()
 
@@ -66,6 +66,10 @@ def test_every_marker_is_dutch_and_bracketed() -> None:
         "[postcode]",
         "[adres]",
         "[datum]",
+        "[kenteken]",
+        "[school]",
+        "[straat]",
+        "[naam]",
     }
 
 
