@@ -18,7 +18,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 
 from bot.chat.events import EditButtons, Keyboard, Out, Send, SendDocument, SendPhoto, Toast
-from bot.chat.render import split_text
+from bot.split import split_message
 
 log = logging.getLogger(__name__)
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
@@ -57,7 +57,7 @@ async def _deliver_one(
     if isinstance(out, Send):
         if out.question:
             await _retire_previous_question(bot, chat_id, chat_data)
-        chunks = split_text(out.text)
+        chunks = split_message(out.text)
         for index, chunk in enumerate(chunks):
             last = index == len(chunks) - 1
             message = await bot.send_message(
