@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.chat import answering
+from bot.chat.answering import current_token
 from bot.chat.callbacks import Back, CallbackData, Done, Example, Option, Skip, Tip
 from bot.chat.render import tips_message
 from bot.chat.turn import Handler, Routes, Turn
@@ -53,11 +54,7 @@ async def on_button(turn: Turn) -> None:
     pressed = turn.button
     assert pressed is not None
     row = await answering.active_row(turn)
-    if (
-        row is None
-        or row.finished
-        or getattr(pressed, "token", None) != answering.current_token(row)
-    ):
+    if row is None or row.finished or getattr(pressed, "token", None) != current_token(row):
         turn.stale()
         return
     conversation = Conversation.from_data(row.flow_id, row.state, row.data)
@@ -92,6 +89,8 @@ def _option_value(question: Question, number: int) -> str | None:
 BUTTONS: dict[type[CallbackData], Handler] = {
     kind: on_button for kind in (Option, Done, Skip, Back, Tip, Example)
 }
+# current_token is part of this module's interface: tests press the current question's buttons.
+__all__ = ["ROUTES", "answer_text", "current_token", "media"]
 ROUTES = Routes(
     commands={"terug": back_command, "overslaan": skip_command},
     buttons=BUTTONS,
