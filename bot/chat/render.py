@@ -12,7 +12,7 @@ from html import escape
 
 from bot.chat.callbacks import Back, Done, Example, Option, Skip, Tip, button
 from bot.chat.events import Button, Keyboard, Send
-from bot.chat.view import Say, Voice
+from bot.chat.view import Say, Voice, flow_html
 from bot.engine import NextQuestion
 from bot.engine.schema import (
     InfoStep,
@@ -36,8 +36,8 @@ def question_token(conversation_id: str, state: str, answered: int) -> str:
 def info_message(step: InfoStep, t: Translator, flow_id: str) -> Send:
     parts = []
     if step.title:
-        parts.append(f"<b>{escape(t.pgettext(flow_id, step.title))}</b>")
-    parts.append(escape(t.pgettext(flow_id, step.text)))
+        parts.append(f"<b>{flow_html(t, flow_id, step.title)}</b>")
+    parts.append(flow_html(t, flow_id, step.text))
     parts.extend(_links(step.links, t, flow_id))
     return Send("\n".join(parts))
 
@@ -45,7 +45,7 @@ def info_message(step: InfoStep, t: Translator, flow_id: str) -> Send:
 def _links(links: list[Link], t: Translator, flow_id: str) -> list[str]:
     lines = []
     for link in links:
-        title = escape(t.pgettext(flow_id, link.title))
+        title = flow_html(t, flow_id, link.title)
         if link.url:
             lines.append(f'• <a href="{escape(link.url, quote=True)}">{title}</a>')
         else:
@@ -70,7 +70,7 @@ def question_message(
     lines.append(
         "<i>" + say("Vraag %(n)s van %(total)s", n=asked.position, total=asked.total) + "</i>"
     )
-    lines.append(f"<b>{escape(t.pgettext(flow_id, question.text))}</b>")
+    lines.append(f"<b>{flow_html(t, flow_id, question.text)}</b>")
     if isinstance(question, ScaleStep) and (question.min_label or question.max_label):
         low = t.pgettext(flow_id, question.min_label or "")
         high = t.pgettext(flow_id, question.max_label or "")
@@ -153,6 +153,6 @@ def tips_message(question: Question, t: Translator, flow_id: str, examples: bool
         heading = say("Tip")
         items = question.tips
     lines = [f"<b>{heading}</b>"]
-    lines.extend("• " + escape(t.pgettext(flow_id, item)) for item in items)
+    lines.extend("• " + flow_html(t, flow_id, item) for item in items)
     lines.extend(_links(question.links, t, flow_id) if not examples else [])
     return Send("\n".join(lines))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from html import escape
 from typing import TypeVar
 
 from bot.chat import state
@@ -108,7 +107,7 @@ def crisis_reply(turn: Turn) -> str | None:
 
 
 def helpline_message(turn: Turn) -> str:
-    return escape(turn.t.gettext(HELPLINE_MESSAGE))
+    return turn.say(HELPLINE_MESSAGE)
 
 
 def language_buttons() -> Keyboard:

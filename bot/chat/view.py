@@ -21,6 +21,11 @@ def html(t: Translator, msgid: str, params: dict[str, object]) -> str:
     return escape(fill(t.gettext(msgid), params))
 
 
+def flow_html(t: Translator, flow_id: str, text: str) -> str:
+    """A flow's text (looked up with the flow id as context), as escaped HTML."""
+    return escape(t.pgettext(flow_id, text))
+
+
 class Say:
     """``say(msgid, **params)``: the msgid translated and filled in, as escaped HTML."""
 
