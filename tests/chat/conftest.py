@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import AsyncIterator
 from itertools import count
 from pathlib import Path
@@ -14,17 +13,17 @@ from bot.chat.events import Incoming, Out
 from bot.config import load_settings
 from bot.runtime import Runtime
 from tests.conftest import prepared_database
+from tests.reliability.conftest import flows_dir
 
-FLOWS = Path(__file__).resolve().parents[2] / "flows"
 PEPPER = "chat-tests-pepper-" + "x" * 32
-
-
-@pytest.fixture(scope="session")
-def flows_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("flows")
-    for name in ("armoede", "_themes"):
-        shutil.copytree(FLOWS / name, root / name)
-    return root
+__all__ = [
+    "PEPPER",
+    "Talk",
+    "dialog",
+    "flows_dir",
+    "runtime",
+    "talk",
+]  # flows_dir: the small catalog
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from typing import Any
 from bot.chat.events import Button, Send
 from bot.split import TELEGRAM_LIMIT
 from bot.telegram.deliver import deliver
+from tests.summary.test_render import balanced
 
 
 @dataclass
@@ -28,17 +29,6 @@ class RecordingBot:
 
 def units(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
-
-
-def balanced(part: str) -> bool:
-    stack: list[str] = []
-    for closing, name in re.findall(r"<(/?)([a-z]+)[^>]*>", part):
-        if closing:
-            if not stack or stack.pop() != name:
-                return False
-        else:
-            stack.append(name)
-    return not stack
 
 
 async def test_a_long_reply_is_split_by_utf16_units_and_keeps_its_markup() -> None:
