@@ -5,7 +5,7 @@ as well as ``make i18n``):
 
 ``extract_code``
     Babel's Python extractor, plus the ``voice("je-form", "u-form")`` helper of
-    :mod:`bot.chat.render`: both literals of a ``voice`` call are separate messages. Babel allows
+    :mod:`bot.chat.view`: both literals of a ``voice`` call are separate messages. Babel allows
     one argument spec per keyword, so the wrapper splits the call itself.
 
 ``extract_flows``

@@ -195,3 +195,7 @@ class AgreeStep(CallbackData, prefix="a"):
 class AgreeQuestion(CallbackData, prefix="q"):
     step: int
     question: int
+
+
+# The buttons of a question message: each carries the question's token.
+QuestionButton = Option | Done | Skip | Back | Tip | Example

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 from bot.chat import answering
 from bot.chat.answering import current_token
-from bot.chat.callbacks import Back, CallbackData, Done, Example, Option, Skip, Tip
+from bot.chat.callbacks import Back, CallbackData, Done, Example, Option, QuestionButton, Skip, Tip
 from bot.chat.render import tips_message
 from bot.chat.turn import Handler, Routes, Turn
 from bot.engine import Back as GoBack
@@ -52,9 +54,9 @@ async def skip_command(turn: Turn) -> None:
 async def on_button(turn: Turn) -> None:
     """An answer button of the current question; any other question's buttons are stale."""
     pressed = turn.button
-    assert pressed is not None
+    assert isinstance(pressed, QuestionButton)
     row = await answering.active_row(turn)
-    if row is None or row.finished or getattr(pressed, "token", None) != current_token(row):
+    if row is None or row.finished or pressed.token != current_token(row):
         turn.stale()
         return
     conversation = Conversation.from_data(row.flow_id, row.state, row.data)
@@ -86,9 +88,7 @@ def _option_value(question: Question, number: int) -> str | None:
     return options[number].value if 0 <= number < len(options) else None
 
 
-BUTTONS: dict[type[CallbackData], Handler] = {
-    kind: on_button for kind in (Option, Done, Skip, Back, Tip, Example)
-}
+BUTTONS: dict[type[CallbackData], Handler] = {kind: on_button for kind in get_args(QuestionButton)}
 # current_token is part of this module's interface: tests press the current question's buttons.
 __all__ = ["ROUTES", "answer_text", "current_token", "media"]
 ROUTES = Routes(
