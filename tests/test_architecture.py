@@ -169,6 +169,32 @@ def test_chat_handler_modules_import_only_the_leaf_not_each_other() -> None:
     assert set(HANDLER_MODULES) <= graph["bot.chat.dialog"]
 
 
+def test_chat_support_modules_import_no_handler_module() -> None:
+    """The leaf and the shared modules import no handler module and not the router; answering
+    a question does not reach the summary builders (the discussion input is injected by the
+    dialog)."""
+    graph = _import_graph()
+    chat = {name for name in graph if name.startswith("bot.chat.")}
+    support = chat - set(HANDLER_MODULES) - {"bot.chat.dialog"}
+    assert {"bot.chat.turn", "bot.chat.answering", "bot.chat.roles"} <= support
+    for name in support:
+        assert graph[name] & {*HANDLER_MODULES, "bot.chat.dialog"} == set(), name
+    reached = set()
+    pending = ["bot.chat.answering"]
+    while pending:
+        for target in graph[pending.pop()] - reached:
+            reached.add(target)
+            pending.append(target)
+    # (bot.summary.themes is reached, through the runtime: answers are tagged when stored.)
+    summaries = {
+        "bot.summary.build",
+        "bot.summary.plan",
+        "bot.summary.export",
+        "bot.summary.render",
+    }
+    assert reached & summaries == set()
+
+
 def test_no_function_local_imports_of_chat_modules() -> None:
     """Every import of a bot.chat module is at module level, where the graph above sees it."""
 
