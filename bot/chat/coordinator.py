@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from html import escape
+from typing import TypeVar
 
 from bot.admin import service
 from bot.admin.errors import AdminError
@@ -23,10 +25,17 @@ from bot.chat.turn import Handler, Routes, Turn, telegram_user
 from bot.chat.view import fill
 from bot.engine.runner import clean_text
 
+T = TypeVar("T")
 
-def refusal(error: AdminError) -> str:
-    # The service's refusals are single Dutch sentences meant to be shown (see bot.admin).
-    return escape(str(error))
+
+async def attempt(turn: Turn, call: Awaitable[T]) -> T | None:
+    """The service call's result, or ``None`` with its refusal sent to the user."""
+    try:
+        return await call
+    except AdminError as error:
+        # The service's refusals are single Dutch sentences meant to be shown (see bot.admin).
+        turn.replies.send(escape(str(error)))
+        return None
 
 
 # --- /nieuwewerkgroep (beheerders) ------------------------------------------------------------
@@ -46,17 +55,18 @@ async def new_werkgroep(turn: Turn) -> None:
             turn.say("Gebruik: /nieuwewerkgroep PLAN NAAM. Plannen: %(plans)s", plans=plans)
         )
         return
-    try:
-        created = await service.create_werkgroep(
+    created = await attempt(
+        turn,
+        service.create_werkgroep(
             turn.session,
             turn.runtime.catalog,
             " ".join(args[1:]),
             args[0],
             actor=f"admin:{turn.chat.subject[:12]}",
             bot_username=turn.runtime.bot_username,
-        )
-    except AdminError as error:
-        turn.replies.send(refusal(error))
+        ),
+    )
+    if created is None:
         return
     turn.replies.send(
         turn.say(
@@ -116,8 +126,9 @@ async def campaign_step(turn: Turn) -> None:
         return
     turn.edit_pressed()
     label = turn.state.label if isinstance(turn.state, CampaignLabel) else None
-    try:
-        created = await service.create_campaign(
+    created = await attempt(
+        turn,
+        service.create_campaign(
             turn.session,
             turn.runtime.catalog,
             member.werkgroep_id,
@@ -126,9 +137,9 @@ async def campaign_step(turn: Turn) -> None:
             label=label,
             actor=actor(member),
             bot_username=turn.runtime.bot_username,
-        )
-    except AdminError as error:
-        turn.replies.send(refusal(error))
+        ),
+    )
+    if created is None:
         return
     turn.replies.send(
         turn.say(
@@ -216,15 +227,16 @@ async def close_confirm(turn: Turn) -> None:
     if member is None:
         return
     turn.edit_pressed()
-    try:
-        closed = await service.close_campaign(
+    closed = await attempt(
+        turn,
+        service.close_campaign(
             turn.session,
             turn.pressed(CloseConfirm).campaign_id,
             actor=actor(member),
             werkgroep_id=member.werkgroep_id,
-        )
-    except AdminError as error:
-        turn.replies.send(refusal(error))
+        ),
+    )
+    if closed is None:
         return
     turn.replies.send(
         turn.say(
@@ -261,15 +273,16 @@ async def remove_member(turn: Turn) -> None:
     if coordinator is None:
         return
     turn.edit_pressed()
-    try:
-        removed = await service.remove_member(
+    removed = await attempt(
+        turn,
+        service.remove_member(
             turn.session,
             coordinator.werkgroep_id,
             turn.pressed(RemoveMember).member_id,
             actor=actor(coordinator),
-        )
-    except AdminError as error:
-        turn.replies.send(refusal(error))
+        ),
+    )
+    if removed is None:
         return
     turn.replies.send(turn.say("%(name)s is geen lid meer.", name=removed.name or "?"))
 
