@@ -30,10 +30,6 @@ K = TypeVar("K", bound=CallbackData)
 DiscussionInput = Callable[["Turn", str, Flow], Awaitable[list[Out]]]
 
 
-async def no_discussion_input(_turn: Turn, _werkgroep_id: str, _flow: Flow) -> list[Out]:
-    return []
-
-
 @dataclass
 class Turn:
     """Everything one event's handling needs; lives for one transaction."""
@@ -43,8 +39,8 @@ class Turn:
     incoming: Incoming
     chat: ChatSession
     t: Translator
+    discussion: DiscussionInput
     state: state.ChatState = field(default_factory=state.Idle)
-    discussion: DiscussionInput = no_discussion_input
     # The decoded button of this event (set by the router).
     button: CallbackData | None = None
     replies: Replies = field(default_factory=Replies)
