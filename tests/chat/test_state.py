@@ -41,15 +41,37 @@ def test_idle_is_stored_as_no_mode() -> None:
     [
         ("bogus", {}),  # a mode this code does not know
         ("consent", {}),  # a field missing
-        ("consent", {"campaign": "x"}),  # the untyped context of an older release
-        ("agreed", {"agree": ["stap-3", "q1"]}),
-        (None, {"paused": "x"}),
+        ("agreed", {"agree": ["stap-3"]}),
+        (None, {"unknown": "x"}),
         ("erasing", {"nonce": 5}),  # a field of the wrong type
-        ("member_name", {"extra": 1}),
+        ("paused", {"conversation_id": "x", "extra": 1}),
     ],
 )
 def test_unreadable_state_is_reset_to_idle(mode: str | None, context: dict[str, object]) -> None:
     assert state.load(mode, context) == (state.Idle(), True)
+
+
+@pytest.mark.parametrize(
+    ("mode", "context", "expected"),
+    [
+        ("consent", {"campaign": "c1"}, state.Consent(campaign_id="c1")),
+        (
+            "agreed",
+            {"agree": ["stap-3", "q1"]},
+            state.Agreeing(step_key="stap-3", question_id="q1"),
+        ),
+        ("member_name", {"label": "x"}, state.MemberName()),
+        ("member_org", {}, state.MemberOrg()),
+        (None, {"erase": "ab12cd34", "paused": "p1"}, state.Erasing(nonce="ab12cd34")),
+        (None, {"paused": "p1"}, state.Paused(conversation_id="p1")),
+        (None, {"label": "school"}, state.CampaignLabel(label="school")),
+    ],
+)
+def test_the_untyped_state_of_the_previous_release_is_kept(
+    mode: str | None, context: dict[str, object], expected: state.ChatState
+) -> None:
+    """Users mid-way when typed state is deployed keep their place."""
+    assert state.load(mode, context) == (expected, False)
 
 
 async def _store(runtime: Runtime, user_id: int, mode: str, context: dict[str, object]) -> None:
@@ -65,9 +87,9 @@ async def _stored(runtime: Runtime, user_id: int) -> tuple[str | None, dict[str,
 
 
 async def test_a_user_with_unreadable_state_is_told_and_reset(runtime: Runtime, talk: Talk) -> None:
-    """A member mid-way (old release's state) typing text: a clear message, state reset."""
+    """State this code cannot read (a mode it does not know) is reset, and the user is told."""
     assert talk.user_id is not None
-    await _store(runtime, talk.user_id, "agreed", {"agree": ["stap-3", "q1"]})
+    await _store(runtime, talk.user_id, "bogus", {"step": 3})
     outs = await talk(text="Ons gezamenlijke antwoord")
     assert outs[0] == Send(RESET)
     assert await _stored(runtime, talk.user_id) == (None, {})
