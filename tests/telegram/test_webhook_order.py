@@ -1,5 +1,6 @@
 """The webhook hands updates to the same per-user processor as polling: one user's updates in
-order, other users not held up, and the per-user locks gone once a user's updates are done."""
+order, other users not held up (a user's queued updates hold no slot of the cap), and the
+per-user locks gone once a user's updates are done."""
 
 from __future__ import annotations
 
@@ -46,6 +47,7 @@ class Recorder:
 
     def __init__(self) -> None:
         self.done: list[tuple[int, str]] = []
+        self.blocked = {"a1"}
         self.started: dict[str, asyncio.Event] = {}
         self.release = asyncio.Event()
 
@@ -56,14 +58,16 @@ class Recorder:
         assert update.effective_user is not None and update.effective_message is not None
         text = update.effective_message.text or ""
         self.event(text).set()
-        if text == "a1":
+        if text in self.blocked:
             await self.release.wait()
         self.done.append((update.effective_user.id, text))
 
 
-@pytest.fixture
-async def served() -> AsyncIterator[tuple[TestClient, Recorder, PerUserUpdateProcessor]]:
-    processor = PerUserUpdateProcessor(4)
+@pytest.fixture(params=[4, 2], ids=["cap4", "cap2"])
+async def served(
+    request: pytest.FixtureRequest,
+) -> AsyncIterator[tuple[TestClient, Recorder, PerUserUpdateProcessor]]:
+    processor = PerUserUpdateProcessor(request.param)
     recorder = Recorder()
     async with LocalBotApi(token="123456:TEST-order", bot_username="order_bot") as api:
         application: Application[Any, Any, Any, Any, Any, Any] = (
@@ -105,15 +109,15 @@ async def test_webhook_orders_per_user_and_prunes_locks(
     client, recorder, processor = served
     first = asyncio.create_task(post(client, update(1, ALICE, "a1")))
     await recorder.event("a1").wait()
-    second = asyncio.create_task(post(client, update(2, ALICE, "a2")))
-    # Bob is answered while Alice's first update is still being handled ...
-    assert await post(client, update(3, BOB, "b1")) == 200
-    assert recorder.done == [(BOB, "b1")]
-    # ... and Alice's second update waits in the shared processor behind her first.
-    await asyncio.wait_for(waiting(processor, ALICE, 2), timeout=10)  # a guard, not a measure
+    later = [asyncio.create_task(post(client, update(n, ALICE, f"a{n}"))) for n in (2, 3)]
+    # Alice's later updates wait in the shared processor behind her first ...
+    await asyncio.wait_for(waiting(processor, ALICE, 3), timeout=10)  # guards, not measures
     assert not recorder.event("a2").is_set()
+    # ... and hold no slot: Bob is answered while they wait, even with two slots.
+    assert await asyncio.wait_for(post(client, update(4, BOB, "b1")), timeout=10) == 200
+    assert recorder.done == [(BOB, "b1")]
     recorder.release.set()
-    assert await asyncio.gather(first, second) == [200, 200]
-    assert recorder.done == [(BOB, "b1"), (ALICE, "a1"), (ALICE, "a2")]
+    assert await asyncio.gather(first, *later) == [200, 200, 200]
+    assert recorder.done == [(BOB, "b1"), (ALICE, "a1"), (ALICE, "a2"), (ALICE, "a3")]
     # Nothing is kept per user once their updates are handled.
     assert processor._locks == {} and processor._waiting == {}
