@@ -5,7 +5,7 @@ as well as ``make i18n``):
 
 ``extract_code``
     Babel's Python extractor, plus the ``voice("je-form", "u-form")`` helper of
-    :mod:`bot.chat.render`: both literals of a ``voice`` call are separate messages. Babel allows
+    :mod:`bot.chat.view`: both literals of a ``voice`` call are separate messages. Babel allows
     one argument spec per keyword, so the wrapper splits the call itself.
 
 ``extract_flows``
@@ -54,7 +54,8 @@ TEMPLATE_FILE = LOCALES_DIR / "messages.pot"
 VOICE = "voice"
 """The register helper ``Voice.__call__(je, u)``: both arguments are messages."""
 
-KEYWORDS: dict[str, Any] = {**DEFAULT_KEYWORDS, "gettext_noop": None}
+# ``say(msgid, **params)`` (bot.chat.view): the first argument is the message.
+KEYWORDS: dict[str, Any] = {**DEFAULT_KEYWORDS, "gettext_noop": None, "say": None}
 COMMENT_TAGS = ("TRANSLATORS:",)
 PROJECT = "Samenspraak"
 VERSION = "0.1"
@@ -88,11 +89,12 @@ def extract_code(
         if funcname != VOICE:
             yield lineno, funcname, messages, list(comments)
             continue
-        # ``Voice.__call__`` takes exactly two literals (je, u); a trailing comma adds a None.
+        # ``Voice.__call__`` takes exactly two literals (je, u); a trailing comma or keyword
+        # parameters (``voice(je, u, name=...)``) add trailing Nones.
         # ``turn.voice(formal)`` builds the helper: its argument is no message, not even in
         # ``voice(audience == "ouders")``, so a call counts only when both arguments are literals.
         arguments = list(messages) if isinstance(messages, tuple) else [messages]
-        if len(arguments) == 3 and arguments[-1] is None:
+        while len(arguments) > 2 and arguments[-1] is None:
             arguments.pop()
         if len(arguments) == 2 and all(isinstance(argument, str) for argument in arguments):
             for argument in arguments:

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-
 from bot.config import Settings
 from bot.engine import Catalog, Engine, load_catalog
 from bot.privacy.crisis import load_lexicon
 from bot.privacy.pseudonym import load_pepper, pseudonymize
 from bot.summary.themes import ThemeMatcher
+from storage import chat as chat_repo
 from storage.db import is_sqlite, make_engine, make_sessionmaker, upgrade_async
+from storage.handles import Database, Sessions
+from storage.models import utcnow
 
 
 @dataclass
@@ -24,8 +25,8 @@ class Runtime:
     settings: Settings
     catalog: Catalog
     engine: Engine
-    database: AsyncEngine
-    sessions: async_sessionmaker[AsyncSession]
+    database: Database
+    sessions: Sessions
     pepper: bytes
     # From the settings, or learned from getMe at start-up; used for t.me deep links.
     bot_username: str | None = None
@@ -67,9 +68,14 @@ class Runtime:
         # Without a taxonomy every answer is "overig", so the summary still counts it.
         return matcher.tag(text) if matcher is not None else frozenset({"overig"})
 
-    def subject(self, telegram_user_id: int) -> str:
-        """The keyed pseudonym under which everything about a chat user is stored."""
-        return pseudonymize(self.pepper, telegram_user_id)
+    def subject(self, principal: str) -> str:
+        """The keyed pseudonym under which everything about a chat user is stored.
+
+        ``principal`` is the channel-qualified identity (a Telegram user id in decimal, or
+        ``web:<session>``); for Telegram users the key is the same as it always was.
+        """
+        # pseudonymize keys str(user_id); a principal is that decimal string already.
+        return pseudonymize(self.pepper, principal)  # type: ignore[arg-type]
 
     async def close(self) -> None:
         await self.database.dispose()
@@ -77,30 +83,5 @@ class Runtime:
 
 async def due_reminders(runtime: Runtime) -> list[tuple[int, str]]:
     """Members to remind now (Telegram user id, locale); moves each werkgroep's next date on."""
-    from datetime import timedelta
-
-    from sqlalchemy import select
-
-    from storage.models import Member, Werkgroep, utcnow
-
-    now = utcnow()
-    due: list[tuple[int, str]] = []
     async with runtime.sessions.begin() as session:
-        werkgroepen = (
-            await session.scalars(
-                select(Werkgroep)
-                .where(Werkgroep.reminder_due_at.is_not(None), Werkgroep.reminder_due_at <= now)
-                .with_for_update()
-            )
-        ).all()
-        for werkgroep in werkgroepen:
-            members = await session.scalars(
-                select(Member).where(
-                    Member.werkgroep_id == werkgroep.id, Member.removed_at.is_(None)
-                )
-            )
-            due.extend(
-                (m.telegram_user_id, m.locale or runtime.settings.default_locale) for m in members
-            )
-            werkgroep.reminder_due_at = now + timedelta(days=werkgroep.reminder_days or 90)
-    return due
+        return await chat_repo.due_reminders(session, utcnow(), runtime.settings.default_locale)

@@ -3,22 +3,33 @@
 from __future__ import annotations
 
 import secrets
-from html import escape
-from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, select
-
-from bot.chat import conversation as answering
-from bot.chat.events import Button, Toast
-from bot.engine import Back, Skip
-from bot.engine.runner import clean_text, index_in
+from bot.chat import answering
+from bot.chat.callbacks import (
+    CallbackData,
+    Consent,
+    Erase,
+    Language,
+    PlanStep,
+    WerkgroepChoice,
+    button,
+)
+from bot.chat.state import Consent as ConsentPending
+from bot.chat.state import Erasing, Idle, MemberName, MemberOrg, Paused, State
+from bot.chat.turn import (
+    Handler,
+    Routes,
+    Turn,
+    helpline_message,
+    language_buttons,
+    telegram_user,
+)
+from bot.engine.runner import clean_text
 from bot.i18n import SUPPORTED_LOCALES
 from bot.translate import translator
+from storage import chat as chat_repo
 from storage import repo
-from storage.models import Campaign, ConversationRow, Member, Participant, Werkgroep
-
-if TYPE_CHECKING:
-    from bot.chat.dialog import Handler, Turn
+from storage.models import Campaign, Member, Werkgroep
 
 MAX_NAME = 120
 
@@ -38,31 +49,28 @@ async def start(turn: Turn) -> None:
         return
     invite = await repo.find_invite(turn.session, token)
     if invite is not None and invite.revoked_at is None:
-        member = await repo.join_werkgroep(
-            turn.session, invite.werkgroep_id, turn.incoming.user_id, invite.role
-        )
+        user_id = telegram_user(turn)
+        if user_id is None:
+            return
+        member = await repo.join_werkgroep(turn.session, invite.werkgroep_id, user_id, invite.role)
         await repo.audit(
             turn.session, f"member:{member.id}", "joined", member.werkgroep_id, role=invite.role
         )
         await welcome_member(turn, member)
         return
     turn.replies.send(
-        escape(
-            turn.t.gettext(
-                "Deze link werkt niet (meer). Vraag degene die je de link gaf om een nieuwe link."
-            )
-        )
+        turn.say("Deze link werkt niet (meer). Vraag degene die je de link gaf om een nieuwe link.")
     )
 
 
 async def resume_or_explain(turn: Turn) -> None:
-    paused = turn.chat.context.get("paused")
-    if paused and turn.chat.conversation_id is None:
-        turn.chat.conversation_id = paused
-    turn.chat.context = {k: v for k, v in turn.chat.context.items() if k != "paused"}
+    if isinstance(turn.state, Paused):
+        if turn.chat.conversation_id is None:
+            turn.chat.conversation_id = turn.state.conversation_id
+        turn.state = Idle()
     row = await answering.active_row(turn)
     if row is not None and not row.finished:
-        turn.replies.send(escape(turn.t.gettext("Welkom terug! We gaan verder waar je was.")))
+        turn.replies.send(turn.say("Welkom terug! We gaan verder waar je was."))
         await answering.show_current(turn, row)
         return
     member = await turn.member()
@@ -70,12 +78,10 @@ async def resume_or_explain(turn: Turn) -> None:
         await welcome_member(turn, member)
         return
     turn.replies.send(
-        escape(
-            turn.t.gettext(
-                "Hallo! Met deze bot geef je je mening aan je gemeente, of werk je mee aan een plan. "
-                "Je hebt daarvoor een link of QR-code nodig, bijvoorbeeld van school, het jongerenwerk "
-                "of de gemeente. Open die link, dan kun je beginnen."
-            )
+        turn.say(
+            "Hallo! Met deze bot geef je je mening aan je gemeente, of werk je mee aan een plan. "
+            "Je hebt daarvoor een link of QR-code nodig, bijvoorbeeld van school, het jongerenwerk "
+            "of de gemeente. Open die link, dan kun je beginnen."
         )
     )
 
@@ -88,11 +94,9 @@ async def start_campaign(turn: Turn, campaign: Campaign) -> None:
     voice = turn.voice(formal)
     if not repo.campaign_is_open(campaign):
         turn.replies.send(
-            escape(
-                voice(
-                    "Deze ronde is gesloten. Je kunt niet meer meedoen. Dank je wel voor je interesse!",
-                    "Deze ronde is gesloten. U kunt niet meer meedoen. Dank u wel voor uw interesse!",
-                )
+            voice(
+                "Deze ronde is gesloten. Je kunt niet meer meedoen. Dank je wel voor je interesse!",
+                "Deze ronde is gesloten. U kunt niet meer meedoen. Dank u wel voor uw interesse!",
             )
         )
         return
@@ -103,40 +107,35 @@ async def start_campaign(turn: Turn, campaign: Campaign) -> None:
         if row is not None:
             turn.chat.conversation_id = row.id
             turn.replies.send(
-                escape(
-                    voice(
-                        "Welkom terug! We gaan verder waar je was.",
-                        "Welkom terug! We gaan verder waar u was.",
-                    )
+                voice(
+                    "Welkom terug! We gaan verder waar je was.",
+                    "Welkom terug! We gaan verder waar u was.",
                 )
             )
             await answering.show_current(turn, row)
             return
         if participant.completed:
             turn.replies.send(
-                escape(
-                    voice(
-                        "Je hebt al meegedaan. Dank je wel! Wil je je antwoorden wissen? Tik op /vergeet.",
-                        "U hebt al meegedaan. Dank u wel! Wilt u uw antwoorden wissen? Tik op /vergeet.",
-                    )
+                voice(
+                    "Je hebt al meegedaan. Dank je wel! Wil je je antwoorden wissen? Tik op /vergeet.",
+                    "U hebt al meegedaan. Dank u wel! Wilt u uw antwoorden wissen? Tik op /vergeet.",
                 )
             )
             return
     werkgroep = await turn.session.get(Werkgroep, campaign.werkgroep_id)
-    turn.chat.mode = "consent"
-    turn.chat.context = {"campaign": campaign.id}
+    turn.state = ConsentPending(campaign_id=campaign.id)
     turn.replies.send(
         privacy_notice(turn, werkgroep.naam if werkgroep else "", formal),
         (
-            (Button(turn.t.gettext("Ik doe mee"), "j:ja"),),
-            (Button(turn.t.gettext("Nee, liever niet"), "j:nee"),),
+            (button(turn.t.gettext("Ik doe mee"), Consent("ja")),),
+            (button(turn.t.gettext("Nee, liever niet"), Consent("nee")),),
         ),
     )
 
 
 def privacy_notice(turn: Turn, werkgroep_naam: str, formal: bool) -> str:
     voice = turn.voice(formal)
-    text = voice(
+    return voice(
         "Hallo! De werkgroep %(werkgroep)s van je gemeente wil weten wat jij merkt, waar je je "
         "zorgen over maakt en wat kan helpen.\n\n"
         "• Je doet anoniem mee. We vragen niet je naam of adres.\n"
@@ -153,48 +152,49 @@ def privacy_notice(turn: Turn, werkgroep_naam: str, formal: bool) -> str:
         "• Dit is geen hulplijn. Hebt u hulp nodig? Tik op /hulp. Wij kunnen zelf geen hulp "
         "sturen, want we weten niet wie u bent.\n\n"
         "Doet u mee?",
+        werkgroep=werkgroep_naam,
     )
-    return escape(text % {"werkgroep": werkgroep_naam})
 
 
 async def consent(turn: Turn) -> None:
-    campaign_id = turn.chat.context.get("campaign") if turn.chat.mode == "consent" else None
-    campaign = await turn.session.get(Campaign, campaign_id) if campaign_id else None
+    pending = turn.state
+    campaign = (
+        await turn.session.get(Campaign, pending.campaign_id)
+        if isinstance(pending, ConsentPending)
+        else None
+    )
     if campaign is None:
-        from bot.chat.dialog import stale_button
-
-        turn.replies.toast = Toast(stale_button(turn.t))
+        turn.stale()
         return
-    turn.chat.mode = None
-    turn.chat.context = {}
-    if turn.incoming.button_message_id is not None:
-        from bot.chat.events import EditButtons
-
-        turn.replies.add(EditButtons(turn.incoming.button_message_id, ()))
+    turn.state = Idle()
+    turn.edit_pressed()
     voice = turn.voice(campaign.audience == "ouders")
-    if turn.incoming.button != "j:ja":
+    if turn.pressed(Consent).answer != "ja":
         turn.replies.send(
-            escape(
-                voice(
-                    "Oké, geen probleem. Wil je later toch meedoen? Open dan de link opnieuw.",
-                    "Oké, geen probleem. Wilt u later toch meedoen? Open dan de link opnieuw.",
-                )
+            voice(
+                "Oké, geen probleem. Wil je later toch meedoen? Open dan de link opnieuw.",
+                "Oké, geen probleem. Wilt u later toch meedoen? Open dan de link opnieuw.",
             )
         )
         return
     if not repo.campaign_is_open(campaign):
         turn.replies.send(
-            escape(
-                voice(
-                    "Deze ronde is net gesloten. Dank je wel!",
-                    "Deze ronde is net gesloten. Dank u wel!",
-                )
+            voice(
+                "Deze ronde is net gesloten. Dank je wel!",
+                "Deze ronde is net gesloten. Dank u wel!",
             )
         )
         return
     participant = await repo.participant_for(turn.session, campaign.id, turn.chat.subject)
     assert participant is not None
     await answering.start_conversation(turn, campaign.flow_id, participant=participant)
+
+
+async def consent_pending(turn: Turn) -> None:
+    """Text typed at the privacy notice: nothing is stored before the 'Ik doe mee' tap."""
+    turn.replies.send(
+        turn.say("Tik eerst op 'Ik doe mee' om te beginnen, of op 'Nee, liever niet'.")
+    )
 
 
 # --- werkgroep members ------------------------------------------------------------------------
@@ -207,62 +207,59 @@ async def welcome_member(turn: Turn, member: Member) -> None:
     werkgroep = await turn.session.get(Werkgroep, member.werkgroep_id)
     naam = werkgroep.naam if werkgroep else ""
     if member.name is None:
-        turn.chat.mode = "member_name"
+        turn.state = MemberName()
         turn.replies.send(
-            escape(
-                turn.t.gettext(
-                    "Welkom bij werkgroep %(werkgroep)s! Je bijdragen staan met je naam in het plan. "
-                    "Wat is je naam?"
-                )
-                % {"werkgroep": naam}
+            turn.say(
+                "Welkom bij werkgroep %(werkgroep)s! Je bijdragen staan met je naam in het plan. "
+                "Wat is je naam?",
+                werkgroep=naam,
             )
         )
         return
     turn.replies.send(
-        escape(
-            turn.t.gettext("Welkom, %(name)s! Je werkt nu aan werkgroep %(werkgroep)s.")
-            % {"name": member.name, "werkgroep": naam}
+        turn.say(
+            "Welkom, %(name)s! Je werkt nu aan werkgroep %(werkgroep)s.",
+            name=member.name,
+            werkgroep=naam,
         )
     )
     await show_steps(turn, member)
 
 
 async def _typed_detail(turn: Turn, retry: str) -> tuple[Member, str] | None:
-    """The member and the name they typed; on empty or over-long text ``retry`` is sent."""
+    """The member and the text they typed; on empty or over-long text ``retry`` is sent."""
     member = await turn.member()
     if member is None:
-        turn.chat.mode = None
+        turn.state = Idle()
         return None
     text = clean_text(turn.incoming.text or "")
     if not text or len(text) > MAX_NAME:
-        turn.replies.send(escape(retry % {"max": MAX_NAME}))
+        turn.replies.send(retry)
         return None
     return member, text
 
 
 async def member_name(turn: Turn) -> None:
-    typed = await _typed_detail(turn, turn.t.gettext("Typ je naam (hoogstens %(max)s tekens)."))
+    typed = await _typed_detail(
+        turn, turn.say("Typ je naam (hoogstens %(max)s tekens).", max=MAX_NAME)
+    )
     if typed is None:
         return
     member, name = typed
     member.name = name
-    turn.chat.mode = "member_org"
-    turn.replies.send(
-        escape(
-            turn.t.gettext("Dank je, %(name)s. Voor welke organisatie werk je?") % {"name": name}
-        )
-    )
+    turn.state = MemberOrg()
+    turn.replies.send(turn.say("Dank je, %(name)s. Voor welke organisatie werk je?", name=name))
 
 
 async def member_organisation(turn: Turn) -> None:
     typed = await _typed_detail(
-        turn, turn.t.gettext("Typ de naam van je organisatie (hoogstens %(max)s tekens).")
+        turn, turn.say("Typ de naam van je organisatie (hoogstens %(max)s tekens).", max=MAX_NAME)
     )
     if typed is None:
         return
     member, organisation = typed
     member.organisation = organisation
-    turn.chat.mode = None
+    turn.state = Idle()
     await show_steps(turn, member)
 
 
@@ -270,14 +267,9 @@ async def show_steps(turn: Turn, member: Member) -> None:
     werkgroep = await turn.session.get(Werkgroep, member.werkgroep_id)
     template = turn.runtime.catalog.templates.get(werkgroep.template_id) if werkgroep else None
     if template is None:
-        turn.replies.send(
-            escape(turn.t.gettext("Dit plan bestaat niet meer. Vraag je coördinator."))
-        )
+        turn.replies.send(turn.say("Dit plan bestaat niet meer. Vraag je coördinator."))
         return
-    rows = await turn.session.scalars(
-        select(ConversationRow).where(ConversationRow.member_id == member.id)
-    )
-    progress = {row.flow_id: row.finished for row in rows}
+    progress = await chat_repo.member_progress(turn.session, member.id)
     buttons = []
     for index, step in enumerate(template.steps):
         flow = turn.runtime.catalog.flow_for(template.id, step.key, "werkgroep")
@@ -285,18 +277,14 @@ async def show_steps(turn: Turn, member: Member) -> None:
             continue
         mark = "✅ " if progress.get(flow.id) else ("… " if flow.id in progress else "")
         label = f"{mark}{step.number}. {turn.t.pgettext(template.id, step.title)}"
-        buttons.append((Button(label[:60], f"p:{index}"),))
+        buttons.append((button(label[:60], PlanStep(index)),))
     done = sum(1 for finished in progress.values() if finished)
     turn.replies.send(
-        escape(
-            turn.t.gettext(
-                "Plan: %(plan)s. Je hebt %(done)s van %(total)s stappen afgerond. Kies een stap:"
-            )
-            % {
-                "plan": turn.t.pgettext(template.id, template.title),
-                "done": done,
-                "total": len(buttons),
-            }
+        turn.say(
+            "Plan: %(plan)s. Je hebt %(done)s van %(total)s stappen afgerond. Kies een stap:",
+            plan=turn.t.pgettext(template.id, template.title),
+            done=done,
+            total=len(buttons),
         ),
         tuple(buttons),
     )
@@ -306,11 +294,7 @@ async def steps_command(turn: Turn) -> None:
     member = await turn.member()
     if member is None:
         turn.replies.send(
-            escape(
-                turn.t.gettext(
-                    "Dit kan alleen als je lid bent van een werkgroep. Open de uitnodigingslink."
-                )
-            )
+            turn.say("Dit kan alleen als je lid bent van een werkgroep. Open de uitnodigingslink.")
         )
         return
     await show_steps(turn, member)
@@ -320,60 +304,47 @@ async def choose_step(turn: Turn) -> None:
     member = await turn.member()
     werkgroep = await turn.session.get(Werkgroep, member.werkgroep_id) if member else None
     template = turn.runtime.catalog.templates.get(werkgroep.template_id) if werkgroep else None
-    argument = (turn.incoming.button or "").partition(":")[2]
-    index = index_in(argument, len(template.steps)) if template is not None else None
-    if member is None or template is None or index is None:
-        from bot.chat.dialog import stale_button
-
-        turn.replies.toast = Toast(stale_button(turn.t))
+    index = turn.pressed(PlanStep).index
+    if member is None or template is None or index >= len(template.steps):
+        turn.stale()
         return
     step = template.steps[index]
     flow = turn.runtime.catalog.flow_for(template.id, step.key, "werkgroep")
     if flow is None:
         return
-    row = await turn.session.scalar(
-        select(ConversationRow).where(
-            ConversationRow.member_id == member.id, ConversationRow.flow_id == flow.id
-        )
-    )
+    row = await chat_repo.member_conversation(turn.session, member.id, flow.id)
     if row is not None and not row.finished:
         turn.chat.conversation_id = row.id
         await answering.show_current(turn, row)
         return
     if row is not None:
-        await turn.session.delete(row)  # a finished step is worked through again from the start
-        await turn.session.flush()
+        # A finished step is worked through again from the start.
+        await chat_repo.drop_conversation(turn.session, row)
     await answering.start_conversation(turn, flow.id, member=member)
 
 
 async def choose_werkgroep(turn: Turn) -> None:
-    memberships = await repo.memberships(turn.session, turn.incoming.user_id)
-    argument = (turn.incoming.button or "").partition(":")[2]
-    index = index_in(argument, len(memberships))
-    if index is None:
-        from bot.chat.dialog import stale_button
-
-        turn.replies.toast = Toast(stale_button(turn.t))
+    user_id = turn.incoming.user_id
+    memberships = await repo.memberships(turn.session, user_id) if user_id is not None else []
+    index = turn.pressed(WerkgroepChoice).index
+    if index >= len(memberships):
+        turn.stale()
         return
     turn.chat.conversation_id = None
     await welcome_member(turn, memberships[index])
 
 
 async def werkgroep_command(turn: Turn) -> None:
-    memberships = await repo.memberships(turn.session, turn.incoming.user_id)
+    user_id = turn.incoming.user_id
+    memberships = await repo.memberships(turn.session, user_id) if user_id is not None else []
     if not memberships:
         await steps_command(turn)
         return
-    names = {
-        w.id: w.naam
-        for w in await turn.session.scalars(
-            select(Werkgroep).where(Werkgroep.id.in_([m.werkgroep_id for m in memberships]))
-        )
-    }
+    names = await chat_repo.werkgroep_names(turn.session, (m.werkgroep_id for m in memberships))
     turn.replies.send(
-        escape(turn.t.gettext("Aan welke werkgroep wil je werken?")),
+        turn.say("Aan welke werkgroep wil je werken?"),
         tuple(
-            (Button(names.get(m.werkgroep_id, "?")[:60], f"g:{index}"),)
+            (button(names.get(m.werkgroep_id, "?")[:60], WerkgroepChoice(index)),)
             for index, m in enumerate(memberships)
         ),
     )
@@ -383,74 +354,61 @@ async def werkgroep_command(turn: Turn) -> None:
 
 
 async def help_command(turn: Turn) -> None:
-    t = turn.t
+    say = turn.say
     lines = [
-        t.gettext("Dit kun je hier doen:"),
-        t.gettext("/terug – terug naar de vorige vraag"),
-        t.gettext("/overslaan – een vraag overslaan"),
-        t.gettext("/stop – stoppen; later ga je verder met /start"),
-        t.gettext("/taal – een andere taal kiezen"),
-        t.gettext("/hulp – hulplijnen als het niet goed met je gaat"),
-        t.gettext("/vergeet – je antwoorden wissen"),
+        say("Dit kun je hier doen:"),
+        say("/terug – terug naar de vorige vraag"),
+        say("/overslaan – een vraag overslaan"),
+        say("/stop – stoppen; later ga je verder met /start"),
+        say("/taal – een andere taal kiezen"),
+        say("/hulp – hulplijnen als het niet goed met je gaat"),
+        say("/vergeet – je antwoorden wissen"),
     ]
     member = await turn.member()
     if member is not None:
         lines += [
-            t.gettext("/stap – een stap van het plan kiezen"),
-            t.gettext("/werkgroep – een andere werkgroep kiezen"),
+            say("/stap – een stap van het plan kiezen"),
+            say("/werkgroep – een andere werkgroep kiezen"),
         ]
         if member.role == "coordinator":
             lines += [
-                t.gettext("Als coördinator:"),
-                t.gettext("/samenvatting – wat jongeren en ouders zeiden"),
-                t.gettext("/vastleggen – het gezamenlijke antwoord vastleggen"),
-                t.gettext("/plan – het plan als document"),
-                t.gettext("/campagne – een nieuwe link voor jongeren of ouders"),
-                t.gettext("/campagnes – links en aantallen; een ronde sluiten"),
-                t.gettext("/leden – de leden van de werkgroep"),
-                t.gettext("/uitnodigen – een nieuwe uitnodiging voor leden"),
-                t.gettext("/herinnering – een herinnering instellen"),
+                say("Als coördinator:"),
+                say("/samenvatting – wat jongeren en ouders zeiden"),
+                say("/vastleggen – het gezamenlijke antwoord vastleggen"),
+                say("/plan – het plan als document"),
+                say("/campagne – een nieuwe link voor jongeren of ouders"),
+                say("/campagnes – links en aantallen; een ronde sluiten"),
+                say("/leden – de leden van de werkgroep"),
+                say("/uitnodigen – een nieuwe uitnodiging voor leden"),
+                say("/herinnering – een herinnering instellen"),
             ]
-    turn.replies.send(escape("\n".join(lines)))
+    turn.replies.send("\n".join(lines))
 
 
 async def helpline_command(turn: Turn) -> None:
-    from bot.chat.dialog import crisis_reply
-
-    turn.replies.send(crisis_reply(turn))
-
-
-async def back_command(turn: Turn) -> None:
-    await answering.command_input(turn, Back())
-
-
-async def skip_command(turn: Turn) -> None:
-    await answering.command_input(turn, Skip())
+    turn.replies.send(helpline_message(turn))
 
 
 async def stop_command(turn: Turn) -> None:
     if turn.chat.conversation_id is not None:
-        turn.chat.context = {**turn.chat.context, "paused": turn.chat.conversation_id}
+        turn.state = Paused(conversation_id=turn.chat.conversation_id)
+    elif not isinstance(turn.state, Paused):
+        turn.state = Idle()
     turn.chat.conversation_id = None
-    turn.chat.mode = None
     turn.replies.send(
-        escape(
-            turn.t.gettext(
-                "Je bent gestopt. Wat je al hebt beantwoord, is bewaard. Verder gaan? Tik op /start. "
-                "Alles wissen? Tik op /vergeet."
-            )
+        turn.say(
+            "Je bent gestopt. Wat je al hebt beantwoord, is bewaard. Verder gaan? Tik op /start. "
+            "Alles wissen? Tik op /vergeet."
         )
     )
 
 
 async def language_command(turn: Turn) -> None:
-    from bot.chat.dialog import language_buttons
-
-    turn.replies.send(escape(turn.t.gettext("Kies je taal:")), language_buttons(turn))
+    turn.replies.send(turn.say("Kies je taal:"), language_buttons())
 
 
 async def choose_language(turn: Turn) -> None:
-    code = (turn.incoming.button or "").partition(":")[2]
+    code = turn.pressed(Language).code
     if code not in SUPPORTED_LOCALES:
         return
     turn.chat.locale = code
@@ -458,7 +416,7 @@ async def choose_language(turn: Turn) -> None:
     if member is not None:
         member.locale = code
     turn.t = translator(code)
-    turn.replies.send(escape(turn.t.gettext("De taal is nu Nederlands.")))
+    turn.replies.send(turn.say("De taal is nu Nederlands."))
     row = await answering.active_row(turn)
     if row is not None and not row.finished:
         await answering.show_current(turn, row)
@@ -467,56 +425,38 @@ async def choose_language(turn: Turn) -> None:
 async def forget_command(turn: Turn) -> None:
     # The confirmation buttons carry a fresh nonce: only a tap on this prompt erases.
     nonce = secrets.token_hex(4)
-    turn.chat.context = {**turn.chat.context, "erase": nonce}
+    turn.state = Erasing(nonce=nonce)
     turn.replies.send(
-        escape(
-            turn.t.gettext(
-                "Wil je alle antwoorden wissen die je gaf in rondes die nog open zijn? Dit kan niet "
-                "ongedaan worden."
-            )
+        turn.say(
+            "Wil je alle antwoorden wissen die je gaf in rondes die nog open zijn? Dit kan niet "
+            "ongedaan worden."
         ),
         (
             (
-                Button(turn.t.gettext("Ja, wis alles"), f"e:ja:{nonce}"),
-                Button(turn.t.gettext("Nee"), f"e:nee:{nonce}"),
+                button(turn.t.gettext("Ja, wis alles"), Erase("ja", nonce)),
+                button(turn.t.gettext("Nee"), Erase("nee", nonce)),
             ),
         ),
     )
 
 
 async def forget_confirm(turn: Turn) -> None:
-    answer, _, nonce = (turn.incoming.button or "").partition(":")[2].partition(":")
-    expected = turn.chat.context.get("erase")
-    if not expected or nonce != expected:
-        from bot.chat.dialog import stale_button
-
-        turn.replies.toast = Toast(stale_button(turn.t))
+    pressed = turn.pressed(Erase)
+    if not isinstance(turn.state, Erasing) or pressed.nonce != turn.state.nonce:
+        turn.stale()
         return
-    turn.chat.context = {k: v for k, v in turn.chat.context.items() if k != "erase"}
-    if turn.incoming.button_message_id is not None:
-        from bot.chat.events import EditButtons
-
-        turn.replies.add(EditButtons(turn.incoming.button_message_id, ()))
-    if answer != "ja":
-        turn.replies.send(escape(turn.t.gettext("Oké, er is niets gewist.")))
+    turn.state = Idle()
+    turn.edit_pressed()
+    if pressed.answer != "ja":
+        turn.replies.send(turn.say("Oké, er is niets gewist."))
         return
-    participants = (
-        await turn.session.scalars(
-            select(Participant.id).where(Participant.pseudonym == turn.chat.subject)
-        )
-    ).all()
-    if participants:
-        # Deleting the participant cascades to its answers and conversations.
-        await turn.session.execute(delete(Participant).where(Participant.id.in_(participants)))
+    count = await chat_repo.erase_participations(turn.session, turn.chat.subject)
     turn.chat.conversation_id = None
-    turn.chat.context = {}
     turn.replies.send(
-        escape(
-            turn.t.gettext(
-                "Gewist: je antwoorden uit %(count)s ronde(s). Antwoorden uit rondes die al gesloten "
-                "zijn, kunnen we niet meer vinden: die zijn niet meer aan jou te koppelen."
-            )
-            % {"count": len(participants)}
+        turn.say(
+            "Gewist: je antwoorden uit %(count)s ronde(s). Antwoorden uit rondes die al gesloten "
+            "zijn, kunnen we niet meer vinden: die zijn niet meer aan jou te koppelen.",
+            count=count,
         )
     )
 
@@ -525,8 +465,6 @@ COMMANDS: dict[str, Handler] = {
     "start": start,
     "help": help_command,
     "hulp": helpline_command,
-    "terug": back_command,
-    "overslaan": skip_command,
     "stop": stop_command,
     "verder": resume_or_explain,
     "taal": language_command,
@@ -534,27 +472,16 @@ COMMANDS: dict[str, Handler] = {
     "stap": steps_command,
     "werkgroep": werkgroep_command,
 }
-
-BUTTONS: dict[str, Handler] = {
-    "j": consent,
-    "l": choose_language,
-    "p": choose_step,
-    "g": choose_werkgroep,
-    "e": forget_confirm,
+BUTTONS: dict[type[CallbackData], Handler] = {
+    Consent: consent,
+    Language: choose_language,
+    PlanStep: choose_step,
+    WerkgroepChoice: choose_werkgroep,
+    Erase: forget_confirm,
 }
-
-
-async def consent_pending(turn: Turn) -> None:
-    """Text typed at the privacy notice: nothing is stored before the 'Ik doe mee' tap."""
-    turn.replies.send(
-        escape(
-            turn.t.gettext("Tik eerst op 'Ik doe mee' om te beginnen, of op 'Nee, liever niet'.")
-        )
-    )
-
-
-MODES: dict[str, Handler] = {
-    "consent": consent_pending,
-    "member_name": member_name,
-    "member_org": member_organisation,
+MODES: dict[type[State], Handler] = {
+    ConsentPending: consent_pending,
+    MemberName: member_name,
+    MemberOrg: member_organisation,
 }
+ROUTES = Routes(COMMANDS, BUTTONS, MODES)

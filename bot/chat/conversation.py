@@ -1,400 +1,97 @@
-"""Answering questions: typed text, option buttons, back, skip, tips — for every audience.
-
-A participant's free text is redacted before it is stored and checked for a crisis signal; a
-member's answer is stored as an attributed contribution.
-"""
+"""Handlers of a conversation in progress: typed answers, answer buttons, media, back, skip."""
 
 from __future__ import annotations
 
-from html import escape
-from typing import TYPE_CHECKING
+from typing import get_args
 
-from bot.chat.events import EditButtons, Toast
-from bot.chat.render import info_message, question_message, question_token, tips_message
-from bot.engine import (
-    Back,
-    Conversation,
-    Done,
-    Finished,
-    Input,
-    Invalid,
-    NextQuestion,
-    Pick,
-    Reply,
-    Skip,
-)
-from bot.engine.machine import AnswerValue
-from bot.engine.runner import small_number
-from bot.engine.schema import MultiChoiceStep, Question, ScaleStep, TextStep, options_of
-from bot.privacy.crisis import detect_crisis
-from bot.privacy.redact import redact
-from storage import repo
-from storage.models import Campaign, ConversationRow, Member, Participant, Werkgroep
-
-if TYPE_CHECKING:
-    from bot.chat.dialog import Turn
-
-
-# --- entry points -----------------------------------------------------------------------------
+from bot.chat import answering
+from bot.chat.answering import current_token
+from bot.chat.callbacks import Back, CallbackData, Done, Example, Option, QuestionButton, Skip, Tip
+from bot.chat.render import tips_message
+from bot.chat.turn import Handler, Routes, Turn
+from bot.engine import Back as GoBack
+from bot.engine import Conversation, Input, Pick, Reply
+from bot.engine import Done as Finish
+from bot.engine import Skip as SkipQuestion
+from bot.engine.schema import Question, ScaleStep, options_of
 
 
 async def answer_text(turn: Turn) -> None:
-    row = await active_row(turn)
+    row = await answering.active_row(turn)
     if row is None:
         turn.replies.send(
-            turn.t.gettext(
+            turn.say(
                 "Ik weet nog niet bij welke vragen je antwoord hoort. Open de link die je kreeg, "
                 "of tik op /help."
             )
         )
         return
-    await advance(turn, row, Reply(turn.incoming.text or ""))
+    await answering.advance(turn, row, Reply(turn.incoming.text or ""))
 
 
 async def media(turn: Turn) -> None:
     """Stickers, photos, voice notes: nothing is stored; the question is asked again."""
-    row = await active_row(turn)
-    voice = turn.voice(await is_formal(turn, row))
+    row = await answering.active_row(turn)
+    voice = turn.voice(await answering.is_formal(turn, row))
     turn.replies.send(
-        escape(
-            voice(
-                "Ik kan alleen tekst lezen. Typ je antwoord of tik op een knop.",
-                "Ik kan alleen tekst lezen. Typt u uw antwoord of tikt u op een knop.",
-            )
+        voice(
+            "Ik kan alleen tekst lezen. Typ je antwoord of tik op een knop.",
+            "Ik kan alleen tekst lezen. Typt u uw antwoord of tikt u op een knop.",
         )
     )
     if row is not None:
-        await show_current(turn, row)
+        await answering.show_current(turn, row)
 
 
-async def command_input(turn: Turn, given: Back | Skip) -> None:
-    row = await active_row(turn)
-    if row is None:
-        turn.replies.send(turn.t.gettext("Er is nu geen vraag. Tik op /help."))
-        return
-    await advance(turn, row, given)
+async def back_command(turn: Turn) -> None:
+    await answering.command_input(turn, GoBack())
+
+
+async def skip_command(turn: Turn) -> None:
+    await answering.command_input(turn, SkipQuestion())
 
 
 async def on_button(turn: Turn) -> None:
-    """An answer button: ``o`` option, ``d`` done, ``s`` skip, ``b`` back, ``t``/``v`` tips."""
-    data = turn.incoming.button or ""
-    kind, _, rest = data.partition(":")
-    token, _, argument = rest.partition(":")
-    row = await active_row(turn)
-    if row is None or row.finished or token != current_token(row):
-        from bot.chat.dialog import stale_button
-
-        turn.replies.toast = Toast(stale_button(turn.t))
+    """An answer button of the current question; any other question's buttons are stale."""
+    pressed = turn.button
+    assert isinstance(pressed, QuestionButton)
+    row = await answering.active_row(turn)
+    if row is None or row.finished or pressed.token != current_token(row):
+        turn.stale()
         return
     conversation = Conversation.from_data(row.flow_id, row.state, row.data)
-    question = current_question(turn, conversation)
-    if kind in ("t", "v"):
-        turn.replies.add(tips_message(question, turn.t, row.flow_id, examples=kind == "v"))
+    question = answering.current_question(turn, conversation)
+    if isinstance(pressed, Tip | Example):
+        turn.replies.add(
+            tips_message(question, turn.t, row.flow_id, examples=isinstance(pressed, Example))
+        )
         return
     given: Input
-    if kind == "o":
-        picked = _option_value(question, argument)
+    if isinstance(pressed, Option):
+        picked = _option_value(question, pressed.index)
         if picked is None:
-            from bot.chat.dialog import stale_button
-
-            turn.replies.toast = Toast(stale_button(turn.t))
+            turn.stale()
             return
         given = Pick(picked)
     else:
-        controls: dict[str, Input] = {"d": Done(), "s": Skip(), "b": Back()}
-        given = controls[kind]
-    await advance(turn, row, given, pressed=turn.incoming.button_message_id)
+        given = _CONTROLS[type(pressed)]
+    await answering.advance(turn, row, given, pressed=turn.incoming.button_message_id)
 
 
-BUTTONS = {kind: on_button for kind in ("o", "d", "s", "b", "t", "v")}
+_CONTROLS: dict[type[CallbackData], Input] = {Done: Finish(), Skip: SkipQuestion(), Back: GoBack()}
 
 
-def _option_value(question: Question, argument: str) -> str | None:
-    number = small_number(argument)
-    if number is None:
-        return None
+def _option_value(question: Question, number: int) -> str | None:
     if isinstance(question, ScaleStep):
         return str(number) if question.min <= number <= question.max else None
     options = options_of(question)
     return options[number].value if 0 <= number < len(options) else None
 
 
-# --- the core step ----------------------------------------------------------------------------
-
-
-async def active_row(turn: Turn) -> ConversationRow | None:
-    if turn.chat.conversation_id is None:
-        return None
-    row = await repo.load_conversation(turn.session, turn.chat.conversation_id)
-    if row is None or row.flow_id not in turn.runtime.engine.machines:
-        turn.chat.conversation_id = None
-        return None
-    return row
-
-
-def current_token(row: ConversationRow) -> str:
-    return question_token(row.id, row.state, len(row.data.get("history", [])))
-
-
-def current_question(turn: Turn, conversation: Conversation) -> Question:
-    machine = turn.runtime.engine.machines[conversation.flow_id]
-    step = machine.flow.steps[machine.index[conversation.state]]
-    assert not hasattr(step, "kind") or step.kind != "info"
-    return step  # type: ignore[return-value]
-
-
-async def advance(
-    turn: Turn, row: ConversationRow, given: Input, pressed: int | None = None
-) -> None:
-    engine = turn.runtime.engine
-    conversation = Conversation.from_data(row.flow_id, row.state, row.data)
-    outcome = engine.advance(conversation, given)
-    formal = await is_formal(turn, row)
-    if isinstance(outcome, Invalid):
-        note = escape(invalid_hint(turn, outcome, formal))
-        if isinstance(given, Pick | Done) and isinstance(outcome.question, MultiChoiceStep):
-            turn.replies.toast = Toast(invalid_hint(turn, outcome, formal))
-            return
-        asked = engine.current(conversation)
-        assert isinstance(asked, NextQuestion)
-        turn.replies.add(
-            question_message(
-                asked, turn.t, turn.voice(formal), row.flow_id, current_token(row), note=note
-            )
-        )
-        return
-    if isinstance(outcome, NextQuestion) and outcome.recorded is None and not outcome.withdrawn:
-        # A multiple-choice toggle: redraw the same question's buttons in place.
-        repo.save_state(row, conversation.state, conversation.to_data(), finished=False)
-        message = question_message(
-            outcome, turn.t, turn.voice(formal), row.flow_id, current_token(row)
-        )
-        if pressed is not None:
-            turn.replies.add(EditButtons(pressed, message.buttons))
-        else:
-            turn.replies.add(message)
-        return
-    stored = await persist(turn, row, outcome)
-    if row.participant_id is not None and outcome.recorded is not None:
-        # The conversation keeps what was stored (redacted), never the raw text.
-        conversation.answers[outcome.recorded.question_id] = stored
-    data = conversation.to_data()
-    if row.participant_id is not None and isinstance(outcome, Finished):
-        data = {}  # nothing of a finished participant's answers stays outside the answers table
-    repo.save_state(row, conversation.state, data, finished=isinstance(outcome, Finished))
-    if pressed is not None:
-        turn.replies.add(EditButtons(pressed, ()))
-    await show_outcome(turn, row, outcome, formal)
-
-
-async def persist(
-    turn: Turn, row: ConversationRow, outcome: NextQuestion | Finished
-) -> AnswerValue:
-    """Store what the outcome recorded or withdrew; return the value as stored."""
-    session = turn.session
-    withdrawn = outcome.withdrawn if isinstance(outcome, NextQuestion) else ()
-    recorded = outcome.recorded
-    flow = turn.runtime.engine.flow(row.flow_id)
-    if row.participant_id is not None:
-        participant = await session.get(Participant, row.participant_id)
-        assert participant is not None
-        for question_id in withdrawn:
-            await repo.withdraw_participant_answer(session, participant.id, question_id)
-        if isinstance(outcome, Finished):
-            participant.completed = True
-        if recorded is not None:
-            question = _question(turn, row.flow_id, recorded.question_id)
-            return await store_for_participant(
-                turn, participant, question, recorded.value, flow.plan.template
-            )
-    elif row.member_id is not None:
-        member = await session.get(Member, row.member_id)
-        assert member is not None
-        for question_id in withdrawn:
-            await repo.store_contribution(
-                session, member, row.flow_id, flow.plan.step, question_id, None
-            )
-        if recorded is not None:
-            await repo.store_contribution(
-                session, member, row.flow_id, flow.plan.step, recorded.question_id, recorded.value
-            )
-    return recorded.value if recorded is not None else None
-
-
-async def store_for_participant(
-    turn: Turn, participant: Participant, question: Question, value: AnswerValue, template_id: str
-) -> AnswerValue:
-    free_text = isinstance(question, TextStep)
-    crisis = False
-    themes: frozenset[str] = frozenset()
-    if free_text and isinstance(value, str):
-        crisis = detect_crisis(value) is not None
-        value = redact(value).text
-        if isinstance(question, TextStep) and question.themes:
-            themes = turn.runtime.themes(template_id, value)
-    await repo.store_participant_answer(
-        turn.session,
-        participant,
-        question.id or "",
-        value,
-        free_text=free_text,
-        crisis=crisis,
-        themes=themes,
-    )
-    return value
-
-
-def _question(turn: Turn, flow_id: str, question_id: str) -> Question:
-    machine = turn.runtime.engine.machines[flow_id]
-    return machine.flow.steps[machine.index[question_id]]  # type: ignore[return-value]
-
-
-async def show_outcome(
-    turn: Turn, row: ConversationRow, outcome: NextQuestion | Finished, formal: bool
-) -> None:
-    for step in outcome.preamble:
-        turn.replies.add(info_message(step, turn.t, row.flow_id))
-    if isinstance(outcome, NextQuestion):
-        await before_question(turn, row, outcome)
-        turn.replies.add(
-            question_message(outcome, turn.t, turn.voice(formal), row.flow_id, current_token(row))
-        )
-        return
-    turn.chat.conversation_id = None
-    voice = turn.voice(formal)
-    if row.participant_id is not None:
-        turn.replies.send(
-            escape(
-                voice(
-                    "Klaar! Dank je wel voor je antwoorden. De werkgroep ziet alleen wat veel mensen "
-                    "samen zeggen, nooit wie wat zei. Wil je alles wissen? Tik op /vergeet.",
-                    "Klaar! Dank u wel voor uw antwoorden. De werkgroep ziet alleen wat veel mensen "
-                    "samen zeggen, nooit wie wat zei. Wilt u alles wissen? Tik op /vergeet.",
-                )
-            )
-        )
-    else:
-        turn.replies.send(
-            escape(
-                turn.t.gettext(
-                    "Je hebt deze stap afgerond. Je antwoorden staan in het plan van de werkgroep. "
-                    "Kies een volgende stap met /stap."
-                )
-            )
-        )
-
-
-async def before_question(turn: Turn, row: ConversationRow, asked: NextQuestion) -> None:
-    """At the question where the werkgroep discusses what jongeren and ouders said, show it."""
-    if row.member_id is None or not asked.question.discuss_input:
-        return
-    member = await turn.session.get(Member, row.member_id)
-    if member is None:
-        return
-    from bot.chat.voices import input_for_discussion
-
-    flow = turn.runtime.engine.flow(row.flow_id)
-    turn.replies.add(*await input_for_discussion(turn, member.werkgroep_id, flow))
-
-
-async def show_current(turn: Turn, row: ConversationRow, note: str | None = None) -> None:
-    conversation = Conversation.from_data(row.flow_id, row.state, row.data)
-    asked = turn.runtime.engine.current(conversation)
-    if conversation.state != row.state or conversation.to_data() != row.data:
-        repo.save_state(
-            row, conversation.state, conversation.to_data(), finished=isinstance(asked, Finished)
-        )
-    formal = await is_formal(turn, row)
-    if isinstance(asked, Finished):
-        await show_outcome(turn, row, asked, formal)
-        return
-    turn.replies.add(
-        question_message(
-            asked, turn.t, turn.voice(formal), row.flow_id, current_token(row), note=note
-        )
-    )
-
-
-async def start_conversation(
-    turn: Turn,
-    flow_id: str,
-    *,
-    participant: Participant | None = None,
-    member: Member | None = None,
-) -> None:
-    engine = turn.runtime.engine
-    conversation, outcome = engine.start(flow_id)
-    row = ConversationRow(
-        flow_id=flow_id,
-        flow_digest=engine.digest(flow_id),
-        state=conversation.state,
-        data=conversation.to_data(),
-        participant_id=participant.id if participant else None,
-        member_id=member.id if member else None,
-        finished=isinstance(outcome, Finished),
-    )
-    turn.session.add(row)
-    await turn.session.flush()
-    turn.chat.conversation_id = row.id
-    await show_outcome(turn, row, outcome, await is_formal(turn, row))
-
-
-async def is_formal(turn: Turn, row: ConversationRow | None) -> bool:
-    if row is None:
-        return False
-    return turn.runtime.engine.flow(row.flow_id).audience == "ouders"
-
-
-def invalid_hint(turn: Turn, invalid: Invalid, formal: bool) -> str:
-    voice = turn.voice(formal)
-    params = invalid.params
-    reason = invalid.reason
-    if reason == "empty":
-        return voice(
-            "Je bericht is leeg. Typ je antwoord.", "Uw bericht is leeg. Typt u uw antwoord."
-        )
-    if reason == "too_long":
-        return (
-            voice(
-                "Je antwoord is te lang (%(length)s tekens). Maak het korter dan %(max)s tekens.",
-                "Uw antwoord is te lang (%(length)s tekens). Maakt u het korter dan %(max)s "
-                "tekens.",
-            )
-            % params
-        )
-    if reason == "type_answer":
-        return voice("Typ je antwoord als bericht.", "Typt u uw antwoord als bericht.")
-    if reason in ("choose_option", "stale_option"):
-        return voice(
-            "Tik op een van de knoppen, of typ het nummer van je keuze.",
-            "Tik op een van de knoppen, of typ het nummer van uw keuze.",
-        )
-    if reason == "choose_options":
-        return voice(
-            "Tik op de antwoorden die passen en daarna op Klaar.",
-            "Tik op de antwoorden die passen en daarna op Klaar.",
-        )
-    if reason == "too_few":
-        return voice("Kies er minstens %(min)s.", "Kies er minstens %(min)s.") % params
-    if reason == "too_many":
-        return (
-            voice("Je kunt er hoogstens %(max)s kiezen.", "U kunt er hoogstens %(max)s kiezen.")
-            % params
-        )
-    if reason == "scale_range":
-        return (
-            voice(
-                "Kies een getal van %(min)s tot %(max)s.", "Kies een getal van %(min)s tot %(max)s."
-            )
-            % params
-        )
-    if reason == "required":
-        return voice(
-            "Deze vraag is nodig om verder te gaan.", "Deze vraag is nodig om verder te gaan."
-        )
-    if reason == "no_previous":
-        return voice("Dit is de eerste vraag.", "Dit is de eerste vraag.")
-    return voice("Dat antwoord past hier niet.", "Dat antwoord past hier niet.")
-
-
-__all__ = ["Campaign", "Werkgroep"]
+BUTTONS: dict[type[CallbackData], Handler] = {kind: on_button for kind in get_args(QuestionButton)}
+# current_token is part of this module's interface: tests press the current question's buttons.
+__all__ = ["ROUTES", "answer_text", "current_token", "media"]
+ROUTES = Routes(
+    commands={"terug": back_command, "overslaan": skip_command},
+    buttons=BUTTONS,
+)

@@ -1,90 +1,80 @@
-"""Coordinator and beheerder commands in chat; the same service functions as the CLI.
-
-Every command checks the role first, for the werkgroep the user is working on; a refusal is the
-same neutral sentence whatever the reason, so it reveals nothing about other werkgroepen.
-"""
+"""Coordinator and beheerder commands in chat; the same service functions as the CLI."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TypeVar
 
 from bot.admin import service
-from bot.admin.errors import AdminError, PermissionDenied
+from bot.admin.errors import AdminError
 from bot.admin.qr import qr_png
-from bot.chat.events import Button, EditButtons, SendPhoto, Toast
+from bot.chat.callbacks import (
+    CallbackData,
+    CampaignAudience,
+    CampaignStep,
+    CloseAsk,
+    CloseConfirm,
+    RemoveMember,
+    button,
+)
+from bot.chat.events import SendPhoto, Toast
+from bot.chat.roles import actor, audience_name, coordinator_of
+from bot.chat.state import CampaignLabel
+from bot.chat.turn import Handler, Routes, Turn, telegram_user
+from bot.chat.view import fill
 from bot.engine.runner import clean_text
-from storage.models import Member
 
-if TYPE_CHECKING:
-    from bot.chat.dialog import Handler, Turn
+T = TypeVar("T")
 
 
-async def coordinator_of(turn: Turn) -> Member | None:
-    """The user's coordinator membership of the werkgroep they work on, or a refusal sent."""
-    member = await turn.member()
+async def attempt(turn: Turn, call: Awaitable[T]) -> T | None:
+    """The service call's result, or ``None`` with its refusal sent to the user."""
     try:
-        if member is None:
-            raise PermissionDenied(service.DENIED)
-        return await service.require_coordinator(
-            turn.session, turn.incoming.user_id, member.werkgroep_id
-        )
-    except PermissionDenied:
-        # Same literal as service.DENIED, written out so the catalog extractor sees it.
-        turn.replies.send(
-            escape(turn.t.gettext("Dit kan alleen een coördinator van deze werkgroep."))
-        )
+        return await call
+    except AdminError as error:
+        # The service's refusals are single Dutch sentences meant to be shown (see bot.admin).
+        turn.replies.send(escape(str(error)))
         return None
-
-
-def audience_name(turn: Turn, audience: str) -> str:
-    return turn.t.gettext("Jongeren") if audience == "jongeren" else turn.t.gettext("Ouders")
-
-
-def actor(member: Member) -> str:
-    return f"member:{member.id}"
 
 
 # --- /nieuwewerkgroep (beheerders) ------------------------------------------------------------
 
 
 async def new_werkgroep(turn: Turn) -> None:
-    if turn.incoming.user_id not in turn.runtime.settings.admin_ids:
-        turn.replies.send(escape(turn.t.gettext("Dit kan alleen een beheerder.")))
+    user_id = telegram_user(turn)
+    if user_id is None:
+        return
+    if user_id not in turn.runtime.settings.admin_ids:
+        turn.replies.send(turn.say("Dit kan alleen een beheerder."))
         return
     args = turn.incoming.args
     plans = ", ".join(sorted(turn.runtime.catalog.templates))
     if len(args) < 2:
         turn.replies.send(
-            escape(
-                turn.t.gettext("Gebruik: /nieuwewerkgroep PLAN NAAM. Plannen: %(plans)s")
-                % {"plans": plans}
-            )
+            turn.say("Gebruik: /nieuwewerkgroep PLAN NAAM. Plannen: %(plans)s", plans=plans)
         )
         return
-    try:
-        created = await service.create_werkgroep(
+    created = await attempt(
+        turn,
+        service.create_werkgroep(
             turn.session,
             turn.runtime.catalog,
             " ".join(args[1:]),
             args[0],
             actor=f"admin:{turn.chat.subject[:12]}",
             bot_username=turn.runtime.bot_username,
-        )
-    except AdminError as error:
-        turn.replies.send(escape(str(error)))
+        ),
+    )
+    if created is None:
         return
     turn.replies.send(
-        escape(
-            turn.t.gettext(
-                "Werkgroep %(naam)s is gemaakt.\nLink voor de coördinator: %(coordinator)s\n"
-                "Link voor leden: %(member)s"
-            )
-            % {
-                "naam": created.naam,
-                "coordinator": created.coordinator.link or created.coordinator.token,
-                "member": created.member.link or created.member.token,
-            }
+        turn.say(
+            "Werkgroep %(naam)s is gemaakt.\nLink voor de coördinator: %(coordinator)s\n"
+            "Link voor leden: %(member)s",
+            naam=created.naam,
+            coordinator=created.coordinator.link or created.coordinator.token,
+            member=created.member.link or created.member.token,
         )
     )
 
@@ -97,73 +87,82 @@ async def campaign_command(turn: Turn) -> None:
     if member is None:
         return
     label = clean_text(" ".join(turn.incoming.args))[:60] or None
-    turn.chat.context = {**turn.chat.context, "label": label}
+    turn.state = CampaignLabel(label=label)
     turn.replies.send(
-        escape(turn.t.gettext("Voor wie is de nieuwe link?")),
+        turn.say("Voor wie is de nieuwe link?"),
         (
             (
-                Button(turn.t.gettext("Jongeren"), "c:jongeren"),
-                Button(turn.t.gettext("Ouders"), "c:ouders"),
+                button(turn.t.gettext("Jongeren"), CampaignAudience("jongeren")),
+                button(turn.t.gettext("Ouders"), CampaignAudience("ouders")),
             ),
         ),
     )
 
 
-async def campaign_button(turn: Turn) -> None:
+async def campaign_audience(turn: Turn) -> None:
+    """The audience was chosen: ask for the plan step the questionnaire belongs to."""
     member = await coordinator_of(turn)
     if member is None:
         return
-    parts = (turn.incoming.button or "").split(":")
-    audience = parts[1] if len(parts) > 1 else ""
-    werkgroep = await service.show_werkgroep(
-        turn.session, turn.runtime.catalog, member.werkgroep_id
+    audience = turn.pressed(CampaignAudience).audience
+    steps = await _steps_for(turn, member.werkgroep_id, audience)
+    if not steps:
+        return
+    turn.replies.send(
+        turn.say("Bij welke stap hoort de vragenlijst?"),
+        tuple(
+            (button(f"{step.number}. {step.title}"[:60], CampaignStep(audience, step.key)),)
+            for step in steps
+        ),
     )
-    steps = [step for step in werkgroep.steps if audience in step.consultations]
-    if audience not in service.AUDIENCES or not steps:
-        turn.replies.toast = Toast(turn.t.gettext("Voor deze groep is er geen vragenlijst."))
+
+
+async def campaign_step(turn: Turn) -> None:
+    member = await coordinator_of(turn)
+    if member is None:
         return
-    if len(parts) == 2:
-        turn.replies.send(
-            escape(turn.t.gettext("Bij welke stap hoort de vragenlijst?")),
-            tuple(
-                (Button(f"{step.number}. {step.title}"[:60], f"c:{audience}:{step.key}"),)
-                for step in steps
-            ),
-        )
+    pressed = turn.pressed(CampaignStep)
+    if not await _steps_for(turn, member.werkgroep_id, pressed.audience):
         return
-    if turn.incoming.button_message_id is not None:
-        turn.replies.add(EditButtons(turn.incoming.button_message_id, ()))
-    try:
-        created = await service.create_campaign(
+    turn.edit_pressed()
+    label = turn.state.label if isinstance(turn.state, CampaignLabel) else None
+    created = await attempt(
+        turn,
+        service.create_campaign(
             turn.session,
             turn.runtime.catalog,
             member.werkgroep_id,
-            audience,
-            parts[2],
-            label=turn.chat.context.get("label"),
+            pressed.audience,
+            pressed.step_key,
+            label=label,
             actor=actor(member),
             bot_username=turn.runtime.bot_username,
-        )
-    except AdminError as error:
-        turn.replies.send(escape(str(error)))
+        ),
+    )
+    if created is None:
         return
-    link = created.link or created.token
     turn.replies.send(
-        escape(
-            turn.t.gettext(
-                "De link voor %(doelgroep)s (stap %(stap)s, ronde %(round)s) is klaar:\n%(link)s\n"
-                "Deel de link of de QR-code. Sluiten kan met /campagnes."
-            )
-            % {
-                "doelgroep": audience_name(turn, audience),
-                "stap": created.stap,
-                "round": created.round,
-                "link": link,
-            }
+        turn.say(
+            "De link voor %(doelgroep)s (stap %(stap)s, ronde %(round)s) is klaar:\n%(link)s\n"
+            "Deel de link of de QR-code. Sluiten kan met /campagnes.",
+            doelgroep=audience_name(turn, pressed.audience),
+            stap=created.stap,
+            round=created.round,
+            link=created.link or created.token,
         )
     )
     if created.link:
         turn.replies.add(SendPhoto(qr_png(created.link), escape(created.link)))
+
+
+async def _steps_for(turn: Turn, werkgroep_id: str, audience: str) -> list[service.StepProgress]:
+    """The plan steps with a questionnaire for ``audience``; a toast when there are none."""
+    werkgroep = await service.show_werkgroep(turn.session, turn.runtime.catalog, werkgroep_id)
+    steps = [step for step in werkgroep.steps if audience in step.consultations]
+    if audience not in service.AUDIENCES or not steps:
+        turn.replies.toast = Toast(turn.t.gettext("Voor deze groep is er geen vragenlijst."))
+        return []
+    return steps
 
 
 # --- /campagnes -------------------------------------------------------------------------------
@@ -175,69 +174,74 @@ async def campaigns_command(turn: Turn) -> None:
         return
     campaigns = await service.list_campaigns(turn.session, member.werkgroep_id)
     if not campaigns:
-        turn.replies.send(
-            escape(turn.t.gettext("Er zijn nog geen campagnes. Maak er een met /campagne."))
-        )
+        turn.replies.send(turn.say("Er zijn nog geen campagnes. Maak er een met /campagne."))
         return
-    lines = [turn.t.gettext("Campagnes:")]
+    lines = [turn.say("Campagnes:")]
     buttons = []
     for campaign in campaigns:
         state = turn.t.gettext("open") if campaign.open else turn.t.gettext("gesloten")
+        label = f" ({campaign.label})" if campaign.label else ""
         lines.append(
-            turn.t.gettext(
+            turn.say(
                 "• %(doelgroep)s, stap %(stap)s%(label)s, ronde %(round)s: %(state)s, "
-                "%(completed)s klaar, %(participants)s begonnen"
+                "%(completed)s klaar, %(participants)s begonnen",
+                doelgroep=audience_name(turn, campaign.doelgroep),
+                stap=campaign.stap,
+                label=label,
+                round=campaign.round,
+                state=state,
+                completed=campaign.completed,
+                participants=campaign.participants,
             )
-            % {
-                "doelgroep": audience_name(turn, campaign.doelgroep),
-                "stap": campaign.stap,
-                "label": f" ({campaign.label})" if campaign.label else "",
-                "round": campaign.round,
-                "state": state,
-                "completed": campaign.completed,
-                "participants": campaign.participants,
-            }
         )
         if campaign.open:
             name = (
                 f"{audience_name(turn, campaign.doelgroep)} {campaign.stap} {campaign.label or ''}"
-            )
-            name = name.strip()
-            buttons.append(
-                (Button(turn.t.gettext("Sluit: %(name)s") % {"name": name}, f"x:{campaign.id}"),)
-            )
-    turn.replies.send(escape("\n".join(lines)), tuple(buttons))
+            ).strip()
+            text = fill(turn.t.gettext("Sluit: %(name)s"), {"name": name})
+            buttons.append((button(text, CloseAsk(campaign.id)),))
+    turn.replies.send("\n".join(lines), tuple(buttons))
 
 
-async def close_button(turn: Turn) -> None:
+async def close_ask(turn: Turn) -> None:
+    if await coordinator_of(turn) is None:
+        return
+    turn.replies.send(
+        turn.say(
+            "Weet je het zeker? Na het sluiten kan niemand meer meedoen, en de antwoorden "
+            "zijn voorgoed niet meer aan deelnemers te koppelen."
+        ),
+        (
+            (
+                button(
+                    turn.t.gettext("Ja, sluiten"),
+                    CloseConfirm(turn.pressed(CloseAsk).campaign_id),
+                ),
+            ),
+        ),
+    )
+
+
+async def close_confirm(turn: Turn) -> None:
     member = await coordinator_of(turn)
     if member is None:
         return
-    kind, _, campaign_id = (turn.incoming.button or "").partition(":")
-    if kind == "x":
-        turn.replies.send(
-            escape(
-                turn.t.gettext(
-                    "Weet je het zeker? Na het sluiten kan niemand meer meedoen, en de antwoorden "
-                    "zijn voorgoed niet meer aan deelnemers te koppelen."
-                )
-            ),
-            ((Button(turn.t.gettext("Ja, sluiten"), f"y:{campaign_id}"),),),
-        )
-        return
-    if turn.incoming.button_message_id is not None:
-        turn.replies.add(EditButtons(turn.incoming.button_message_id, ()))
-    try:
-        closed = await service.close_campaign(
-            turn.session, campaign_id, actor=actor(member), werkgroep_id=member.werkgroep_id
-        )
-    except AdminError as error:
-        turn.replies.send(escape(str(error)))
+    turn.edit_pressed()
+    closed = await attempt(
+        turn,
+        service.close_campaign(
+            turn.session,
+            turn.pressed(CloseConfirm).campaign_id,
+            actor=actor(member),
+            werkgroep_id=member.werkgroep_id,
+        ),
+    )
+    if closed is None:
         return
     turn.replies.send(
-        escape(
-            turn.t.gettext("De campagne is gesloten. %(completed)s mensen deden helemaal mee.")
-            % {"completed": closed.completed}
+        turn.say(
+            "De campagne is gesloten. %(completed)s mensen deden helemaal mee.",
+            completed=closed.completed,
         )
     )
 
@@ -250,43 +254,37 @@ async def members_command(turn: Turn) -> None:
     if coordinator is None:
         return
     members = await service.list_members(turn.session, coordinator.werkgroep_id)
-    lines = [turn.t.gettext("Leden van de werkgroep:")]
+    lines = [turn.say("Leden van de werkgroep:")]
     buttons = []
     for member in members:
         role = (
             turn.t.gettext("coördinator") if member.role == "coordinator" else turn.t.gettext("lid")
         )
         name = member.name or turn.t.gettext("(nog geen naam)")
-        lines.append(f"• {name} — {member.organisation or '-'} ({role})")
+        lines.append(escape(f"• {name} — {member.organisation or '-'} ({role})"))
         if member.id != coordinator.id:
-            buttons.append(
-                (
-                    Button(
-                        turn.t.gettext("Verwijder: %(name)s") % {"name": name[:40]},
-                        f"r:{member.id}",
-                    ),
-                )
-            )
-    turn.replies.send(escape("\n".join(lines)), tuple(buttons))
+            text = fill(turn.t.gettext("Verwijder: %(name)s"), {"name": name[:40]})
+            buttons.append((button(text, RemoveMember(member.id)),))
+    turn.replies.send("\n".join(lines), tuple(buttons))
 
 
-async def remove_button(turn: Turn) -> None:
+async def remove_member(turn: Turn) -> None:
     coordinator = await coordinator_of(turn)
     if coordinator is None:
         return
-    member_id = (turn.incoming.button or "").partition(":")[2]
-    if turn.incoming.button_message_id is not None:
-        turn.replies.add(EditButtons(turn.incoming.button_message_id, ()))
-    try:
-        removed = await service.remove_member(
-            turn.session, coordinator.werkgroep_id, member_id, actor=actor(coordinator)
-        )
-    except AdminError as error:
-        turn.replies.send(escape(str(error)))
-        return
-    turn.replies.send(
-        escape(turn.t.gettext("%(name)s is geen lid meer.") % {"name": removed.name or "?"})
+    turn.edit_pressed()
+    removed = await attempt(
+        turn,
+        service.remove_member(
+            turn.session,
+            coordinator.werkgroep_id,
+            turn.pressed(RemoveMember).member_id,
+            actor=actor(coordinator),
+        ),
     )
+    if removed is None:
+        return
+    turn.replies.send(turn.say("%(name)s is geen lid meer.", name=removed.name or "?"))
 
 
 async def invite_command(turn: Turn) -> None:
@@ -300,13 +298,10 @@ async def invite_command(turn: Turn) -> None:
         actor=actor(coordinator),
         bot_username=turn.runtime.bot_username,
     )
-    link = invite.link or invite.token
     turn.replies.send(
-        escape(
-            turn.t.gettext(
-                "Nieuwe uitnodiging voor leden:\n%(link)s\nStuur deze link alleen naar leden."
-            )
-            % {"link": link}
+        turn.say(
+            "Nieuwe uitnodiging voor leden:\n%(link)s\nStuur deze link alleen naar leden.",
+            link=invite.link or invite.token,
         )
     )
     if invite.link:
@@ -320,10 +315,11 @@ COMMANDS: dict[str, Handler] = {
     "leden": members_command,
     "uitnodigen": invite_command,
 }
-
-BUTTONS: dict[str, Handler] = {
-    "c": campaign_button,
-    "x": close_button,
-    "y": close_button,
-    "r": remove_button,
+BUTTONS: dict[type[CallbackData], Handler] = {
+    CampaignAudience: campaign_audience,
+    CampaignStep: campaign_step,
+    CloseAsk: close_ask,
+    CloseConfirm: close_confirm,
+    RemoveMember: remove_member,
 }
+ROUTES = Routes(COMMANDS, BUTTONS)

@@ -7,8 +7,16 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Incoming:
+    """One user event from any channel.
+
+    ``principal`` is the opaque, channel-qualified identity the user's keys are derived from
+    (Telegram: the user id in decimal; the web channel: ``web:<session id>``); it defaults to
+    the Telegram user id. ``user_id`` is the Telegram user id, ``None`` on channels without
+    one: werkgroep, coordinator and beheerder features then refuse.
+    """
+
     update_id: int
-    user_id: int
+    user_id: int | None
     language_code: str | None = None
     private: bool = True
     text: str | None = None
@@ -17,6 +25,13 @@ class Incoming:
     button: str | None = None
     button_message_id: int | None = None
     media: str | None = None
+    principal: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.principal:
+            if self.user_id is None:
+                raise ValueError("an Incoming needs a principal or a Telegram user id")
+            object.__setattr__(self, "principal", str(self.user_id))
 
 
 @dataclass(frozen=True)

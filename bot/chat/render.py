@@ -1,9 +1,8 @@
-"""Turn engine outcomes into chat messages: text in HTML, buttons with opaque short codes.
+"""Turn engine outcomes into chat messages: text in HTML, buttons with typed data.
 
-The only module that builds ``callback_data`` and escapes HTML. A button's data is
-``<kind>:<token>[:<arg>]`` (≤ 64 bytes): ``token`` fingerprints the conversation and the
-question it was shown with, so a press on an old or forged button is recognised and changes
-nothing.
+A question's buttons carry ``token`` (see :mod:`bot.chat.callbacks`), which fingerprints the
+conversation and the question it was shown with, so a press on an old or forged button is
+recognised and changes nothing.
 """
 
 from __future__ import annotations
@@ -11,7 +10,9 @@ from __future__ import annotations
 import hashlib
 from html import escape
 
+from bot.chat.callbacks import Back, Done, Example, Option, Skip, Tip, button
 from bot.chat.events import Button, Keyboard, Send
+from bot.chat.view import Say, Voice, flow_html
 from bot.engine import NextQuestion
 from bot.engine.schema import (
     InfoStep,
@@ -24,7 +25,6 @@ from bot.engine.schema import (
 )
 from bot.translate import Translator
 
-MAX_MESSAGE = 4096
 SHORT_LABEL = 14
 
 
@@ -33,23 +33,11 @@ def question_token(conversation_id: str, state: str, answered: int) -> str:
     return hashlib.sha256(seed).hexdigest()[:8]
 
 
-class Voice:
-    """Translated UI strings in the right register: *je* for jongeren and werkgroep, *u* for
-    ouders (B1 guidance for parents)."""
-
-    def __init__(self, t: Translator, formal: bool) -> None:
-        self.t = t
-        self.formal = formal
-
-    def __call__(self, je: str, u: str) -> str:
-        return self.t.gettext(u) if self.formal else self.t.gettext(je)
-
-
 def info_message(step: InfoStep, t: Translator, flow_id: str) -> Send:
     parts = []
     if step.title:
-        parts.append(f"<b>{escape(t.pgettext(flow_id, step.title))}</b>")
-    parts.append(escape(t.pgettext(flow_id, step.text)))
+        parts.append(f"<b>{flow_html(t, flow_id, step.title)}</b>")
+    parts.append(flow_html(t, flow_id, step.text))
     parts.extend(_links(step.links, t, flow_id))
     return Send("\n".join(parts))
 
@@ -57,7 +45,7 @@ def info_message(step: InfoStep, t: Translator, flow_id: str) -> Send:
 def _links(links: list[Link], t: Translator, flow_id: str) -> list[str]:
     lines = []
     for link in links:
-        title = escape(t.pgettext(flow_id, link.title))
+        title = flow_html(t, flow_id, link.title)
         if link.url:
             lines.append(f'• <a href="{escape(link.url, quote=True)}">{title}</a>')
         else:
@@ -78,25 +66,23 @@ def question_message(
     lines = []
     if note:
         lines.append(note)
+    say = Say(t)
     lines.append(
-        "<i>"
-        + escape(
-            t.gettext("Vraag %(n)s van %(total)s") % {"n": asked.position, "total": asked.total}
-        )
-        + "</i>"
+        "<i>" + say("Vraag %(n)s van %(total)s", n=asked.position, total=asked.total) + "</i>"
     )
-    lines.append(f"<b>{escape(t.pgettext(flow_id, question.text))}</b>")
+    lines.append(f"<b>{flow_html(t, flow_id, question.text)}</b>")
     if isinstance(question, ScaleStep) and (question.min_label or question.max_label):
         low = t.pgettext(flow_id, question.min_label or "")
         high = t.pgettext(flow_id, question.max_label or "")
         lines.append(escape(f"{question.min} = {low}, {question.max} = {high}"))
-    lines.append(escape(_how_to_answer(question, voice)))
+    lines.append(_how_to_answer(question, voice))
     if asked.previous is not None:
         previous = _answer_text(question, asked.previous, t, flow_id)
         lines.append(
-            escape(
-                voice("Je vorige antwoord was: %(answer)s", "Uw vorige antwoord was: %(answer)s")
-                % {"answer": previous}
+            voice(
+                "Je vorige antwoord was: %(answer)s",
+                "Uw vorige antwoord was: %(answer)s",
+                answer=previous,
             )
         )
     return Send("\n".join(lines), _keyboard(asked, t, voice, flow_id, token), question=True)
@@ -127,7 +113,7 @@ def _keyboard(
     rows: list[tuple[Button, ...]] = []
     if isinstance(question, ScaleStep):
         rows.append(
-            tuple(Button(str(n), f"o:{token}:{n}") for n in range(question.min, question.max + 1))
+            tuple(button(str(n), Option(token, n)) for n in range(question.min, question.max + 1))
         )
     else:
         buttons = []
@@ -135,60 +121,38 @@ def _keyboard(
             label = t.pgettext(flow_id, option.label)
             if isinstance(question, MultiChoiceStep):
                 label = ("☑ " if option.value in asked.selected else "☐ ") + label
-            buttons.append(Button(label, f"o:{token}:{index}"))
+            buttons.append(button(label, Option(token, index)))
         short = all(len(button.text) <= SHORT_LABEL for button in buttons)
         width = 2 if short else 1
         rows.extend(tuple(buttons[i : i + width]) for i in range(0, len(buttons), width))
         if isinstance(question, MultiChoiceStep):
-            rows.append((Button(t.gettext("Klaar ✔"), f"d:{token}"),))
+            rows.append((button(t.gettext("Klaar ✔"), Done(token)),))
     helpers = []
     if question.tips:
-        helpers.append(Button(t.gettext("💡 Tip"), f"t:{token}"))
+        helpers.append(button(t.gettext("💡 Tip"), Tip(token)))
     if question.examples:
-        helpers.append(Button(t.gettext("📝 Voorbeeld"), f"v:{token}"))
+        helpers.append(button(t.gettext("📝 Voorbeeld"), Example(token)))
     if helpers:
         rows.append(tuple(helpers))
     navigation = []
     if asked.position > 1:
-        navigation.append(Button(t.gettext("⬅ Terug"), f"b:{token}"))
+        navigation.append(button(t.gettext("⬅ Terug"), Back(token)))
     if not question.required:
-        navigation.append(Button(t.gettext("Overslaan ➡"), f"s:{token}"))
+        navigation.append(button(t.gettext("Overslaan ➡"), Skip(token)))
     if navigation:
         rows.append(tuple(navigation))
     return tuple(rows)
 
 
 def tips_message(question: Question, t: Translator, flow_id: str, examples: bool) -> Send:
+    say = Say(t)
     if examples:
-        heading = t.gettext("Voorbeeld")
+        heading = say("Voorbeeld")
         items = question.examples
     else:
-        heading = t.gettext("Tip")
+        heading = say("Tip")
         items = question.tips
-    lines = [f"<b>{escape(heading)}</b>"]
-    lines.extend("• " + escape(t.pgettext(flow_id, item)) for item in items)
+    lines = [f"<b>{heading}</b>"]
+    lines.extend("• " + flow_html(t, flow_id, item) for item in items)
     lines.extend(_links(question.links, t, flow_id) if not examples else [])
     return Send("\n".join(lines))
-
-
-def split_text(text: str, limit: int = MAX_MESSAGE) -> list[str]:
-    """Split on line boundaries below Telegram's limit (lines themselves are kept whole when
-    they fit; an over-long line is cut hard as a last resort)."""
-    chunks: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            if current:
-                chunks.append(current)
-                current = ""
-            chunks.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            chunks.append(current)
-            current = line
-        else:
-            current = candidate
-    if current:
-        chunks.append(current)
-    return chunks

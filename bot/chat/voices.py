@@ -8,22 +8,24 @@ asks, renders and sends. Every summary and export is written to the audit log th
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import timedelta
 from html import escape
-from typing import TYPE_CHECKING
 
-from bot.chat.coordinator import actor, coordinator_of
-from bot.chat.events import Button, EditButtons, Out, Send, SendDocument, SendPhoto, Toast
-from bot.engine.runner import clean_text, index_in, small_number
+from bot.chat.callbacks import AgreeQuestion, AgreeStep, CallbackData, button
+from bot.chat.events import Out, Send, SendDocument, SendPhoto, Toast
+from bot.chat.roles import actor, coordinator_of
+from bot.chat.state import Agreeing, Idle, State
+from bot.chat.turn import Handler, Routes, Turn
+from bot.chat.view import fill
+from bot.engine.runner import clean_text, small_number
 from bot.engine.schema import Flow
 from bot.summary.build import build_summary, discussion_input
 from bot.summary.model import Summary
-from bot.summary.plan import build_plan, record_agreed_answer
+from bot.summary.plan import Plan, build_plan, record_agreed_answer
 from bot.summary.render import render_text, split_message
-from storage.models import Werkgroep, utcnow
-
-if TYPE_CHECKING:
-    from bot.chat.dialog import Handler, Turn
+from storage import repo
+from storage.models import Member, Werkgroep, utcnow
 
 MAX_AGREED = 4000
 MAX_REMINDER_DAYS = 365
@@ -42,15 +44,13 @@ async def input_for_discussion(turn: Turn, werkgroep_id: str, flow: Flow) -> lis
     if summary is None:
         return [
             Send(
-                escape(
-                    turn.t.gettext(
-                        "Nog niet bekend wat jongeren en ouders zeggen: er is voor deze stap nog "
-                        "geen campagne. Een coördinator maakt er een met /campagne."
-                    )
+                turn.say(
+                    "Nog niet bekend wat jongeren en ouders zeggen: er is voor deze stap nog "
+                    "geen campagne. Een coördinator maakt er een met /campagne."
                 )
             )
         ]
-    intro = Send(escape(turn.t.gettext("Eerst: dit zeiden jongeren en ouders bij deze stap.")))
+    intro = Send(turn.say("Eerst: dit zeiden jongeren en ouders bij deze stap."))
     return [intro, *_summary_messages(turn, summary)]
 
 
@@ -64,8 +64,8 @@ def _summary_messages(turn: Turn, summary: Summary) -> list[Out]:
     for step in summary.steps:
         chart = render_chart(step, turn.t.gettext, turn.locale)
         if chart is not None:
-            caption = turn.t.gettext("Zorgen en kansen, stap %(number)s") % {"number": step.number}
-            messages.append(SendPhoto(chart, escape(caption)))
+            caption = turn.say("Zorgen en kansen, stap %(number)s", number=step.number)
+            messages.append(SendPhoto(chart, caption))
     return messages
 
 
@@ -83,9 +83,10 @@ async def summary_command(turn: Turn) -> None:
         keys = {s.key: s.key for s in template.steps} | {s.number: s.key for s in template.steps}
         if step not in keys:
             turn.replies.send(
-                escape(
-                    turn.t.gettext("Onbekende stap %(step)s. Kies uit: %(steps)s")
-                    % {"step": step, "steps": ", ".join(s.key for s in template.steps)}
+                turn.say(
+                    "Onbekende stap %(step)s. Kies uit: %(steps)s",
+                    step=step,
+                    steps=", ".join(s.key for s in template.steps),
                 )
             )
             return
@@ -99,9 +100,7 @@ async def summary_command(turn: Turn) -> None:
         actor=actor(member),
     )
     if not summary.steps:
-        turn.replies.send(
-            escape(turn.t.gettext("Er zijn nog geen antwoorden van jongeren of ouders."))
-        )
+        turn.replies.send(turn.say("Er zijn nog geen antwoorden van jongeren of ouders."))
         return
     turn.replies.add(*_summary_messages(turn, summary))
 
@@ -130,11 +129,9 @@ async def plan_command(turn: Turn) -> None:
         )
         turn.replies.add(SendDocument(data, f"plan-{name}.{extension}"))
     turn.replies.send(
-        escape(
-            turn.t.gettext(
-                "Het plan als Word-document en als Markdown. Leg gezamenlijke "
-                "antwoorden vast met /vastleggen."
-            )
+        turn.say(
+            "Het plan als Word-document en als Markdown. Leg gezamenlijke "
+            "antwoorden vast met /vastleggen."
         )
     )
 
@@ -155,102 +152,105 @@ async def agree_command(turn: Turn) -> None:
     if template is None:
         return
     buttons = tuple(
-        (Button(f"{step.number}. {turn.t.pgettext(template.id, step.title)}"[:60], f"a:{index}"),)
+        (
+            button(
+                f"{step.number}. {turn.t.pgettext(template.id, step.title)}"[:60], AgreeStep(index)
+            ),
+        )
         for index, step in enumerate(template.steps)
         if turn.runtime.catalog.flow_for(template.id, step.key, "werkgroep") is not None
     )
-    turn.replies.send(escape(turn.t.gettext("Voor welke stap leg je een antwoord vast?")), buttons)
+    turn.replies.send(turn.say("Voor welke stap leg je een antwoord vast?"), buttons)
 
 
-async def agree_button(turn: Turn) -> None:
-    """``a:<step>`` lists the step's questions; ``a:<step>:<question>`` shows what was said."""
+async def agree_step(turn: Turn) -> None:
+    """A step was chosen: list its questions."""
     member = await coordinator_of(turn)
     if member is None:
         return
-    parts = (turn.incoming.button or "").split(":")[1:]
-    plan = await build_plan(
+    index = turn.pressed(AgreeStep).step
+    plan = await _plan(turn, member)
+    if index >= len(plan.steps):
+        turn.replies.toast = Toast(turn.t.gettext("Deze knop hoort bij een oude vraag."))
+        return
+    turn.replies.send(
+        turn.say("Welke vraag?"),
+        tuple(
+            (button(question.text[:60], AgreeQuestion(index, number)),)
+            for number, question in enumerate(plan.steps[index].questions)
+        ),
+    )
+
+
+async def agree_question(turn: Turn) -> None:
+    """A question was chosen: show what was said and wait for the agreed answer."""
+    member = await coordinator_of(turn)
+    if member is None:
+        return
+    pressed = turn.pressed(AgreeQuestion)
+    plan = await _plan(turn, member)
+    if pressed.step >= len(plan.steps):
+        turn.replies.toast = Toast(turn.t.gettext("Deze knop hoort bij een oude vraag."))
+        return
+    step = plan.steps[pressed.step]
+    if pressed.question >= len(step.questions):
+        return
+    question = step.questions[pressed.question]
+    turn.edit_pressed()
+    lines = [f"<b>{escape(question.text)}</b>", turn.say("Bijdragen van leden:")]
+    lines += [
+        "• " + escape(f"{c.member} ({c.organisation or '-'}): {c.answer}")
+        for c in question.contributions
+    ] or ["• " + turn.say("nog geen")]
+    if question.agreed:
+        lines.append(turn.say("Nu vastgelegd: %(text)s", text=question.agreed))
+    lines.append(turn.say("Typ het gezamenlijke antwoord. Een streepje (-) wist het."))
+    turn.replies.send("\n".join(lines))
+    if step.voice is not None and question.discuss_input:
+        only = replace(
+            plan.summary, steps=tuple(s for s in plan.summary.steps if s.step_key == step.key)
+        )
+        turn.replies.add(*_summary_messages(turn, only))
+    turn.state = Agreeing(step_key=step.key, question_id=question.question_id)
+
+
+async def _plan(turn: Turn, member: Member) -> Plan:
+    return await build_plan(
         turn.session,
         turn.runtime.catalog,
         member.werkgroep_id,
         turn.runtime.settings.min_group_size,
         actor=actor(member),
     )
-    step_index = index_in(parts[0], len(plan.steps)) if parts else None
-    if step_index is None:
-        turn.replies.toast = Toast(turn.t.gettext("Deze knop hoort bij een oude vraag."))
-        return
-    step = plan.steps[step_index]
-    if len(parts) == 1:
-        turn.replies.send(
-            escape(turn.t.gettext("Welke vraag?")),
-            tuple(
-                (Button(question.text[:60], f"a:{parts[0]}:{index}"),)
-                for index, question in enumerate(step.questions)
-            ),
-        )
-        return
-    question_index = index_in(parts[1], len(step.questions))
-    if question_index is None:
-        return
-    question = step.questions[question_index]
-    if turn.incoming.button_message_id is not None:
-        turn.replies.add(EditButtons(turn.incoming.button_message_id, ()))
-    lines = [f"<b>{escape(question.text)}</b>", escape(turn.t.gettext("Bijdragen van leden:"))]
-    lines += [
-        "• " + escape(f"{c.member} ({c.organisation or '-'}): {c.answer}")
-        for c in question.contributions
-    ] or ["• " + escape(turn.t.gettext("nog geen"))]
-    if question.agreed:
-        lines.append(escape(turn.t.gettext("Nu vastgelegd: %(text)s") % {"text": question.agreed}))
-    lines.append(
-        escape(turn.t.gettext("Typ het gezamenlijke antwoord. Een streepje (-) wist het."))
-    )
-    turn.replies.send("\n".join(lines))
-    if step.voice is not None and question.discuss_input:
-        turn.replies.add(*_summary_messages_for_step(turn, plan.summary, step.key))
-    turn.chat.mode = "agreed"
-    turn.chat.context = {**turn.chat.context, "agree": [step.key, question.question_id]}
-
-
-def _summary_messages_for_step(turn: Turn, summary: Summary, step_key: str) -> list[Out]:
-    from dataclasses import replace
-
-    only = replace(summary, steps=tuple(s for s in summary.steps if s.step_key == step_key))
-    return _summary_messages(turn, only)
 
 
 async def agreed_text(turn: Turn) -> None:
     member = await coordinator_of(turn)
-    target = turn.chat.context.get("agree")
-    turn.chat.mode = None
-    turn.chat.context = {k: v for k, v in turn.chat.context.items() if k != "agree"}
-    if member is None or not target:
+    target = turn.state
+    turn.state = Idle()
+    if member is None or not isinstance(target, Agreeing):
         return
     text = clean_text(turn.incoming.text or "")
     if len(text) > MAX_AGREED:
-        turn.chat.mode = "agreed"
-        turn.chat.context = {**turn.chat.context, "agree": target}
+        turn.state = target
         turn.replies.send(
-            escape(turn.t.gettext("Dat is te lang (meer dan %(max)s tekens). Maak het korter."))
-            % {"max": MAX_AGREED}
+            turn.say("Dat is te lang (meer dan %(max)s tekens). Maak het korter.", max=MAX_AGREED)
         )
         return
     await record_agreed_answer(
         turn.session,
         member.werkgroep_id,
-        target[0],
-        target[1],
+        target.step_key,
+        target.question_id,
         "" if text == "-" else text,
         member.name,
         catalog=turn.runtime.catalog,
         actor=actor(member),
     )
     turn.replies.send(
-        escape(
-            turn.t.gettext("Vastgelegd. Het staat in het plan (/plan).")
-            if text != "-"
-            else turn.t.gettext("Het vastgelegde antwoord is gewist.")
-        )
+        turn.say("Vastgelegd. Het staat in het plan (/plan).")
+        if text != "-"
+        else turn.say("Het vastgelegde antwoord is gewist.")
     )
 
 
@@ -266,43 +266,33 @@ async def reminder_command(turn: Turn) -> None:
     args = turn.incoming.args
     if not args:
         current = (
-            turn.t.gettext("elke %(days)s dagen") % {"days": werkgroep.reminder_days}
+            fill(turn.t.gettext("elke %(days)s dagen"), {"days": werkgroep.reminder_days})
             if werkgroep.reminder_days
             else turn.t.gettext("uit")
         )
         turn.replies.send(
-            escape(
-                turn.t.gettext(
-                    "Herinnering voor de periodieke reflectie: %(current)s. Instellen: "
-                    "/herinnering 90 (dagen), uitzetten: /herinnering uit."
-                )
-                % {"current": current}
+            turn.say(
+                "Herinnering voor de periodieke reflectie: %(current)s. Instellen: "
+                "/herinnering 90 (dagen), uitzetten: /herinnering uit.",
+                current=current,
             )
         )
         return
     if args[0].lower() in ("uit", "off", "0"):
         werkgroep.reminder_days = None
         werkgroep.reminder_due_at = None
-        turn.replies.send(escape(turn.t.gettext("De herinnering staat uit.")))
+        turn.replies.send(turn.say("De herinnering staat uit."))
     elif (days := small_number(args[0])) is not None and 1 <= days <= MAX_REMINDER_DAYS:
         werkgroep.reminder_days = days
         werkgroep.reminder_due_at = utcnow() + timedelta(days=days)
         turn.replies.send(
-            escape(
-                turn.t.gettext("Elke %(days)s dagen krijgen alle leden een herinnering.")
-                % {"days": args[0]}
-            )
+            turn.say("Elke %(days)s dagen krijgen alle leden een herinnering.", days=args[0])
         )
     else:
         turn.replies.send(
-            escape(
-                turn.t.gettext("Geef een aantal dagen van 1 tot %(max)s, of 'uit'.")
-                % {"max": MAX_REMINDER_DAYS}
-            )
+            turn.say("Geef een aantal dagen van 1 tot %(max)s, of 'uit'.", max=MAX_REMINDER_DAYS)
         )
         return
-    from storage import repo
-
     await repo.audit(turn.session, actor(member), "reminder.set", werkgroep.id, days=args[0])
 
 
@@ -312,5 +302,9 @@ COMMANDS: dict[str, Handler] = {
     "vastleggen": agree_command,
     "herinnering": reminder_command,
 }
-BUTTONS: dict[str, Handler] = {"a": agree_button}
-MODES: dict[str, Handler] = {"agreed": agreed_text}
+BUTTONS: dict[type[CallbackData], Handler] = {
+    AgreeStep: agree_step,
+    AgreeQuestion: agree_question,
+}
+MODES: dict[type[State], Handler] = {Agreeing: agreed_text}
+ROUTES = Routes(COMMANDS, BUTTONS, MODES)

@@ -16,8 +16,6 @@ from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings, load_settings
 from bot.engine import Catalog, load_catalog
@@ -25,7 +23,9 @@ from bot.summary import SummaryError, UnknownStep, UnknownWerkgroep
 from bot.summary.build import build_summary
 from bot.summary.render import render_json, render_markdown, render_plain
 from bot.translate import translator
+from storage import Session
 from storage.db import make_engine, make_sessionmaker, upgrade
+from storage.handles import DatabaseError
 
 T = TypeVar("T")
 ACTOR = "cli"
@@ -51,7 +51,7 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(1)
 
 
-def _run(settings: Settings, work: Callable[[AsyncSession, Catalog], Awaitable[T]]) -> T:
+def _run(settings: Settings, work: Callable[[Session, Catalog], Awaitable[T]]) -> T:
     """Migrate, open the database, run ``work`` in one transaction; failures become exit 1."""
     catalog = load_catalog(settings.resolved_flows_dir)
     url = settings.resolved_database_url
@@ -66,7 +66,7 @@ def _run(settings: Settings, work: Callable[[AsyncSession, Catalog], Awaitable[T
         ) from None
     except SummaryError as exc:
         raise _fail(str(exc)) from None
-    except (SQLAlchemyError, OSError) as exc:
+    except (DatabaseError, OSError) as exc:
         # The driver's message may quote the database URL; the kind of failure is enough.
         raise _fail(
             f"de database gaf een fout ({type(exc).__name__}). Is de database bereikbaar?"
@@ -74,7 +74,7 @@ def _run(settings: Settings, work: Callable[[AsyncSession, Catalog], Awaitable[T
 
 
 async def _transaction(
-    url: str, catalog: Catalog, work: Callable[[AsyncSession, Catalog], Awaitable[T]]
+    url: str, catalog: Catalog, work: Callable[[Session, Catalog], Awaitable[T]]
 ) -> T:
     engine = make_engine(url)
     try:
@@ -100,7 +100,7 @@ def samenvatting(
     settings = load_settings()
     gettext = translator(settings.default_locale).gettext
 
-    async def work(session: AsyncSession, catalog: Catalog) -> str:
+    async def work(session: Session, catalog: Catalog) -> str:
         summary = await build_summary(
             session,
             catalog,
@@ -128,7 +128,7 @@ def export(
     settings = load_settings()
     gettext = translator(settings.default_locale).gettext
 
-    async def work(session: AsyncSession, catalog: Catalog) -> bytes:
+    async def work(session: Session, catalog: Catalog) -> bytes:
         # python-docx and matplotlib load only here: `samenspraak run` imports this module.
         from bot.summary.export import export_plan
 

@@ -14,14 +14,14 @@ from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.admin import AdminError, service
 from bot.admin.links import shown
 from bot.admin.runner import bot_username, run_in_transaction
 from bot.config import Settings, load_settings
 from bot.engine import Catalog, load_catalog
+from storage import Session
+from storage.handles import DatabaseError
 
 app = typer.Typer(help="Werkgroepen: create, list, show, invites, members.", no_args_is_help=True)
 
@@ -39,13 +39,13 @@ def fail(message: str) -> typer.Exit:
     return typer.Exit(1)
 
 
-def run_service(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+def run_service(settings: Settings, work: Callable[[Session], Awaitable[T]]) -> T:
     """Run ``work`` in one transaction; refusals and database failures become exit code 1."""
     try:
         return run_in_transaction(settings, work)
     except AdminError as exc:
         raise fail(str(exc)) from None
-    except (SQLAlchemyError, OSError) as exc:
+    except (DatabaseError, OSError) as exc:
         # The driver's message may quote the URL; the kind of failure is enough to act on.
         raise fail(
             f"de database gaf een fout ({type(exc).__name__}). Is de database bereikbaar en "

@@ -19,21 +19,18 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from aiohttp import web
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.ops import metrics
-from storage.db import alembic_config
+from storage.db import alembic_config, current_revision
+from storage.handles import Database, ping
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 HEALTH_TIMEOUT = 5.0
-DATABASE_KEY = web.AppKey("database", AsyncEngine)
+DATABASE_KEY = web.AppKey("database", Database)
 
 
 @cache
@@ -56,23 +53,20 @@ def migration_state(current: str | None) -> str:
     return "pending" if known else "ahead"
 
 
-async def check_health(database: AsyncEngine) -> tuple[bool, dict[str, str]]:
+async def check_health(database: Database) -> tuple[bool, dict[str, str]]:
     """Whether the bot can serve: the database answers and its schema is this code's head."""
-
-    def revision(connection: Connection) -> str | None:
-        return MigrationContext.configure(connection).get_current_revision()
-
+    reached = False
     try:
-        async with asyncio.timeout(HEALTH_TIMEOUT), database.connect() as connection:
-            await connection.execute(text("SELECT 1"))
-            try:
-                current = await connection.run_sync(revision)
-            except Exception as exc:  # a broken alembic_version table, a lost connection
-                log.warning("health: migration revision unreadable: %s", type(exc).__name__)
-                return False, {"database": "ok", "migrations": "unknown"}
-    except Exception as exc:  # any failure to reach the database means "not healthy"
-        log.warning("health: database unreachable: %s", type(exc).__name__)
-        return False, {"database": "unreachable", "migrations": "unknown"}
+        async with asyncio.timeout(HEALTH_TIMEOUT):  # one budget for both checks
+            await ping(database)
+            reached = True
+            current = await current_revision(database)
+    except Exception as exc:  # unreachable, or a broken alembic_version table
+        if not reached:
+            log.warning("health: database unreachable: %s", type(exc).__name__)
+            return False, {"database": "unreachable", "migrations": "unknown"}
+        log.warning("health: migration revision unreadable: %s", type(exc).__name__)
+        return False, {"database": "ok", "migrations": "unknown"}
     state = migration_state(current)
     return state == "current", {"database": "ok", "migrations": state}
 
@@ -87,7 +81,7 @@ async def metrics_page(_: web.Request) -> web.Response:
     return web.Response(body=body, headers={"Content-Type": content_type})
 
 
-def ops_app(database: AsyncEngine) -> web.Application:
+def ops_app(database: Database) -> web.Application:
     app = web.Application()
     app[DATABASE_KEY] = database
     app.router.add_get("/healthz", healthz)

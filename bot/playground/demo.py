@@ -20,14 +20,12 @@ import random
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.admin import service
 from bot.engine import Done, Finished, Input, Invalid, NextQuestion, Pick, Recorded, Reply
 from bot.engine.schema import Flow, MultiChoiceStep, Question, ScaleStep, TextStep, options_of
 from bot.privacy.redact import redact
 from bot.runtime import Runtime
-from storage import repo
+from storage import Session, repo
 from storage.models import Campaign, Participant, Werkgroep, new_id
 
 log = logging.getLogger(__name__)
@@ -75,7 +73,7 @@ async def ensure_demo(
 
 
 async def _create(
-    session: AsyncSession, runtime: Runtime, sample_answers: bool, bot_username: str | None
+    session: Session, runtime: Runtime, sample_answers: bool, bot_username: str | None
 ) -> DemoWerkgroep:
     created = await service.create_werkgroep(
         session, runtime.catalog, DEMO_NAAM, PLAN, actor=ACTOR, bot_username=bot_username
@@ -109,7 +107,7 @@ async def _create(
 
 
 async def _repair(
-    session: AsyncSession, runtime: Runtime, saved: DemoWerkgroep, bot_username: str | None
+    session: Session, runtime: Runtime, saved: DemoWerkgroep, bot_username: str | None
 ) -> DemoWerkgroep | None:
     """The saved demo with every broken token replaced; None when the werkgroep is gone."""
     werkgroep = await session.get(Werkgroep, saved.werkgroep_id)
@@ -242,7 +240,7 @@ FALLBACK_TEXTS = (
 
 
 async def seed_sample_answers(
-    session: AsyncSession, runtime: Runtime, campaign_id: str, flow_id: str, count: int
+    session: Session, runtime: Runtime, campaign_id: str, flow_id: str, count: int
 ) -> None:
     """Let ``count`` made-up participants answer the flow in full, through the real engine."""
     flow = runtime.engine.flow(flow_id)
@@ -308,7 +306,7 @@ def _popularity(question_id: str | None, size: int) -> list[float]:
 
 
 async def _store(
-    session: AsyncSession,
+    session: Session,
     runtime: Runtime,
     participant: Participant,
     flow: Flow,

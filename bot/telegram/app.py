@@ -11,11 +11,13 @@ from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
-from telegram import BotCommand, Update
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot.chat.dialog import Dialog
+from bot.chat.view import html
 from bot.config import Settings
 from bot.errors import ConfigError
 from bot.i18n import N_, SUPPORTED_LOCALES
@@ -33,6 +35,10 @@ from storage.db import is_sqlite
 log = logging.getLogger(__name__)
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+
+DEFAULTS = Defaults(
+    parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
+)
 
 # (command, description) in Dutch; translated per language for setMyCommands.
 PUBLIC_COMMANDS = (
@@ -79,6 +85,8 @@ def build_application(runtime: Runtime, ops: tuple[str, int] | None = None) -> A
         .token(settings.telegram_token.get_secret_value())
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.telegram_file_url)
+        # Everything the bot sends is HTML (escaped by bot.chat.view); links get no preview.
+        .defaults(DEFAULTS)
         # Waits out 429 flood limits (retry_after) instead of dropping messages.
         .rate_limiter(
             AIORateLimiter(overall_max_rate=settings.max_messages_per_second, max_retries=5)
@@ -115,7 +123,7 @@ def schedule_jobs(application: AnyApplication, runtime: Runtime) -> None:
         for user_id, locale in await due_reminders(runtime):
             t = translator(locale)
             try:
-                await context.bot.send_message(user_id, t.gettext(REMINDER))
+                await context.bot.send_message(user_id, html(t, REMINDER, {}))
             except TelegramError:
                 log.info("reminder not delivered")
 
@@ -152,9 +160,13 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         try:
             await context.bot.send_message(
                 update.effective_chat.id,
-                t.gettext(
-                    "Sorry, er ging iets mis aan onze kant. Wat je eerder gaf, is bewaard. "
-                    "Tik over een paar minuten op /start om verder te gaan waar je was."
+                html(
+                    t,
+                    N_(
+                        "Sorry, er ging iets mis aan onze kant. Wat je eerder gaf, is bewaard. "
+                        "Tik over een paar minuten op /start om verder te gaan waar je was."
+                    ),
+                    {},
                 ),
             )
         except TelegramError:

@@ -6,22 +6,13 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from telegram import (
-    Bot,
-    CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    InputFile,
-    LinkPreviewOptions,
-)
-from telegram.constants import ParseMode
+from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, Forbidden
 
 from bot.chat.events import EditButtons, Keyboard, Out, Send, SendDocument, SendPhoto, Toast
-from bot.chat.render import split_text
+from bot.split import split_message
 
 log = logging.getLogger(__name__)
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 LAST_QUESTION = "question_message_id"
 
 
@@ -57,14 +48,12 @@ async def _deliver_one(
     if isinstance(out, Send):
         if out.question:
             await _retire_previous_question(bot, chat_id, chat_data)
-        chunks = split_text(out.text)
+        chunks = split_message(out.text)
         for index, chunk in enumerate(chunks):
             last = index == len(chunks) - 1
             message = await bot.send_message(
                 chat_id,
                 chunk,
-                parse_mode=ParseMode.HTML,
-                link_preview_options=NO_PREVIEW,
                 reply_markup=markup(out.buttons) if last else None,
             )
         if out.question and out.buttons:
@@ -74,15 +63,12 @@ async def _deliver_one(
             chat_data.pop(LAST_QUESTION, None)
         await _edit_markup(bot, chat_id, out.message_id, out.buttons)
     elif isinstance(out, SendPhoto):
-        await bot.send_photo(
-            chat_id, photo=out.data, caption=out.caption or None, parse_mode=ParseMode.HTML
-        )
+        await bot.send_photo(chat_id, photo=out.data, caption=out.caption or None)
     elif isinstance(out, SendDocument):
         await bot.send_document(
             chat_id,
             document=InputFile(out.data, filename=out.filename),
             caption=out.caption or None,
-            parse_mode=ParseMode.HTML,
         )
     elif isinstance(out, Toast) and query is not None:
         await query.answer(out.text or None, show_alert=len(out.text) > 60)

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
 from telegram import Update
@@ -11,6 +10,7 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Messag
 
 from bot.chat.dialog import Dialog
 from bot.chat.events import Incoming, Send
+from bot.chat.view import html
 from bot.telegram.deliver import deliver
 from bot.telegram.throttle import FLOOD_NOTICE, Throttle
 from bot.translate import negotiate, translator
@@ -38,6 +38,7 @@ def incoming_from(update: Update, **fields: Any) -> Incoming:
     return Incoming(
         update_id=update.update_id,
         user_id=user.id,
+        principal=str(user.id),
         language_code=user.language_code,
         private=chat.type == "private",
         **fields,
@@ -61,13 +62,14 @@ def register_handlers(
     async def reply(update: Update, context: Context, incoming: Incoming) -> None:
         chat = update.effective_chat
         assert chat is not None and context.chat_data is not None
-        allowed, notify = throttle.check(incoming.user_id)
+        assert update.effective_user is not None
+        allowed, notify = throttle.check(update.effective_user.id)
         if not allowed:
             if notify:
                 t = translator(
                     negotiate(incoming.language_code, dialog.runtime.settings.default_locale)
                 )
-                await deliver(context.bot, chat.id, [Send(escape(t.gettext(FLOOD_NOTICE)))], {})
+                await deliver(context.bot, chat.id, [Send(html(t, FLOOD_NOTICE, {}))], {})
             return
         outs = await dialog.handle(incoming)
         await deliver(context.bot, chat.id, outs, context.chat_data, update.callback_query)

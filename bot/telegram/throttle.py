@@ -62,16 +62,23 @@ class Throttle:
             self._notified.pop(user_id, None)
 
 
+# How many updates may be admitted at once (running, or waiting for their user's turn).
+ADMITTED = 1024
+
+
 class PerUserUpdateProcessor(BaseUpdateProcessor):
-    """Concurrent across users, in order per user.
+    """Concurrent across users, in order per user; polling and the webhook both use it.
 
     PTB's ``concurrent_updates(True)`` may reorder one user's updates; here each user's updates
-    wait on that user's lock, acquired in arrival order (asyncio locks are FIFO), so a slow or
-    flooding user never holds up everybody else.
+    wait on that user's lock, acquired in arrival order (asyncio locks are FIFO). The cap counts
+    only updates that *run*: PTB's own bound is taken before this processor sees an update, so
+    with that bound as the cap a user's queued updates would hold the slots and a flooding user
+    would hold up everybody else. With a cap of 1 PTB handles updates one after the other.
     """
 
     def __init__(self, max_concurrent_updates: int = 32) -> None:
-        super().__init__(max_concurrent_updates)
+        super().__init__(1 if max_concurrent_updates == 1 else ADMITTED)
+        self._running = asyncio.Semaphore(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
 
@@ -80,7 +87,7 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
-            async with lock:
+            async with lock, self._running:
                 await coroutine
         finally:
             self._waiting[key] -= 1

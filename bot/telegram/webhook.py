@@ -2,15 +2,17 @@
 the secret header is compared in constant time and checked before the body is read; malformed
 JSON gets 400 without reaching a handler; and the update is processed *before* Telegram gets
 its 200, so a crash mid-update means Telegram delivers it again rather than losing it.
+
+Updates go through the application's update processor, the same one polling uses
+(:class:`~bot.telegram.throttle.PerUserUpdateProcessor`): one user's updates in order, the same
+cap on concurrent updates, and per-user locks that are dropped once a user's updates are done.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import json
 import logging
-from collections import defaultdict
 from typing import Any
 
 from aiohttp import web
@@ -26,8 +28,6 @@ def webhook_app(
     application: Application[Any, Any, Any, Any, Any, Any], secret: str, path: str = "/telegram"
 ) -> web.Application:
     expected = secret.encode()
-    # Updates of one user are handled in order even when Telegram sends several at once.
-    locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     async def receive(request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "").encode()
@@ -44,10 +44,9 @@ def webhook_app(
             return web.Response(status=400, text="malformed update")
         if update is None:
             return web.Response(status=400, text="malformed update")
-        user = update.effective_user
-        lock = locks[user.id] if user is not None else asyncio.Lock()
-        async with lock:
-            await application.process_update(update)
+        await application.update_processor.process_update(
+            update, application.process_update(update)
+        )
         return web.Response(text="ok")
 
     app = web.Application(client_max_size=MAX_BODY)

@@ -1,0 +1,290 @@
+"""The core step of answering a flow, shared by the handlers that start, resume or advance one.
+
+A participant's free text is redacted before it is stored and checked for a crisis signal; a
+member's answer is stored as an attributed contribution.
+"""
+
+from __future__ import annotations
+
+from bot.chat.events import EditButtons, Toast
+from bot.chat.render import info_message, question_message, question_token
+from bot.chat.turn import Turn
+from bot.chat.view import Voice
+from bot.engine import Back, Conversation, Done, Finished, Input, Invalid, NextQuestion, Pick, Skip
+from bot.engine.machine import AnswerValue
+from bot.engine.schema import MultiChoiceStep, Question, TextStep
+from bot.privacy.crisis import detect_crisis
+from bot.privacy.redact import redact
+from storage import repo
+from storage.models import ConversationRow, Member, Participant
+
+
+async def active_row(turn: Turn) -> ConversationRow | None:
+    if turn.chat.conversation_id is None:
+        return None
+    row = await repo.load_conversation(turn.session, turn.chat.conversation_id)
+    if row is None or row.flow_id not in turn.runtime.engine.machines:
+        turn.chat.conversation_id = None
+        return None
+    return row
+
+
+def current_token(row: ConversationRow) -> str:
+    return question_token(row.id, row.state, len(row.data.get("history", [])))
+
+
+def current_question(turn: Turn, conversation: Conversation) -> Question:
+    return _question(turn, conversation.flow_id, conversation.state)
+
+
+async def command_input(turn: Turn, given: Back | Skip) -> None:
+    row = await active_row(turn)
+    if row is None:
+        turn.replies.send(turn.say("Er is nu geen vraag. Tik op /help."))
+        return
+    await advance(turn, row, given)
+
+
+async def advance(
+    turn: Turn, row: ConversationRow, given: Input, pressed: int | None = None
+) -> None:
+    engine = turn.runtime.engine
+    conversation = Conversation.from_data(row.flow_id, row.state, row.data)
+    outcome = engine.advance(conversation, given)
+    formal = await is_formal(turn, row)
+    if isinstance(outcome, Invalid):
+        if isinstance(given, Pick | Done) and isinstance(outcome.question, MultiChoiceStep):
+            turn.replies.toast = Toast(invalid_hint(turn.voice(formal, html=False), outcome))
+            return
+        asked = engine.current(conversation)
+        assert isinstance(asked, NextQuestion)
+        note = invalid_hint(turn.voice(formal), outcome)
+        turn.replies.add(
+            question_message(
+                asked, turn.t, turn.voice(formal), row.flow_id, current_token(row), note=note
+            )
+        )
+        return
+    if isinstance(outcome, NextQuestion) and outcome.recorded is None and not outcome.withdrawn:
+        # A multiple-choice toggle: redraw the same question's buttons in place.
+        repo.save_state(row, conversation.state, conversation.to_data(), finished=False)
+        message = question_message(
+            outcome, turn.t, turn.voice(formal), row.flow_id, current_token(row)
+        )
+        if pressed is not None:
+            turn.replies.add(EditButtons(pressed, message.buttons))
+        else:
+            turn.replies.add(message)
+        return
+    stored = await persist(turn, row, outcome)
+    if row.participant_id is not None and outcome.recorded is not None:
+        # The conversation keeps what was stored (redacted), never the raw text.
+        conversation.answers[outcome.recorded.question_id] = stored
+    data = conversation.to_data()
+    if row.participant_id is not None and isinstance(outcome, Finished):
+        data = {}  # nothing of a finished participant's answers stays outside the answers table
+    repo.save_state(row, conversation.state, data, finished=isinstance(outcome, Finished))
+    if pressed is not None:
+        turn.replies.add(EditButtons(pressed, ()))
+    await show_outcome(turn, row, outcome, formal)
+
+
+async def persist(
+    turn: Turn, row: ConversationRow, outcome: NextQuestion | Finished
+) -> AnswerValue:
+    """Store what the outcome recorded or withdrew; return the value as stored."""
+    session = turn.session
+    withdrawn = outcome.withdrawn if isinstance(outcome, NextQuestion) else ()
+    recorded = outcome.recorded
+    flow = turn.runtime.engine.flow(row.flow_id)
+    if row.participant_id is not None:
+        participant = await session.get(Participant, row.participant_id)
+        assert participant is not None
+        for question_id in withdrawn:
+            await repo.withdraw_participant_answer(session, participant.id, question_id)
+        if isinstance(outcome, Finished):
+            participant.completed = True
+        if recorded is not None:
+            question = _question(turn, row.flow_id, recorded.question_id)
+            return await store_for_participant(
+                turn, participant, question, recorded.value, flow.plan.template
+            )
+    elif row.member_id is not None:
+        member = await session.get(Member, row.member_id)
+        assert member is not None
+        for question_id in withdrawn:
+            await repo.store_contribution(
+                session, member, row.flow_id, flow.plan.step, question_id, None
+            )
+        if recorded is not None:
+            await repo.store_contribution(
+                session, member, row.flow_id, flow.plan.step, recorded.question_id, recorded.value
+            )
+    return recorded.value if recorded is not None else None
+
+
+async def store_for_participant(
+    turn: Turn, participant: Participant, question: Question, value: AnswerValue, template_id: str
+) -> AnswerValue:
+    free_text = isinstance(question, TextStep)
+    crisis = False
+    themes: frozenset[str] = frozenset()
+    if free_text and isinstance(value, str):
+        crisis = detect_crisis(value) is not None
+        value = redact(value).text
+        if isinstance(question, TextStep) and question.themes:
+            themes = turn.runtime.themes(template_id, value)
+    await repo.store_participant_answer(
+        turn.session,
+        participant,
+        question.id or "",
+        value,
+        free_text=free_text,
+        crisis=crisis,
+        themes=themes,
+    )
+    return value
+
+
+def _question(turn: Turn, flow_id: str, question_id: str) -> Question:
+    machine = turn.runtime.engine.machines[flow_id]
+    step = machine.flow.steps[machine.index[question_id]]
+    assert not hasattr(step, "kind") or step.kind != "info"
+    return step  # type: ignore[return-value]
+
+
+async def show_outcome(
+    turn: Turn, row: ConversationRow, outcome: NextQuestion | Finished, formal: bool
+) -> None:
+    for step in outcome.preamble:
+        turn.replies.add(info_message(step, turn.t, row.flow_id))
+    if isinstance(outcome, NextQuestion):
+        await before_question(turn, row, outcome)
+        turn.replies.add(
+            question_message(outcome, turn.t, turn.voice(formal), row.flow_id, current_token(row))
+        )
+        return
+    turn.chat.conversation_id = None
+    if row.participant_id is not None:
+        voice = turn.voice(formal)
+        turn.replies.send(
+            voice(
+                "Klaar! Dank je wel voor je antwoorden. De werkgroep ziet alleen wat veel mensen "
+                "samen zeggen, nooit wie wat zei. Wil je alles wissen? Tik op /vergeet.",
+                "Klaar! Dank u wel voor uw antwoorden. De werkgroep ziet alleen wat veel mensen "
+                "samen zeggen, nooit wie wat zei. Wilt u alles wissen? Tik op /vergeet.",
+            )
+        )
+    else:
+        turn.replies.send(
+            turn.say(
+                "Je hebt deze stap afgerond. Je antwoorden staan in het plan van de werkgroep. "
+                "Kies een volgende stap met /stap."
+            )
+        )
+
+
+async def before_question(turn: Turn, row: ConversationRow, asked: NextQuestion) -> None:
+    """At the question where the werkgroep discusses what jongeren and ouders said, show it."""
+    if row.member_id is None or not asked.question.discuss_input:
+        return
+    member = await turn.session.get(Member, row.member_id)
+    if member is None:
+        return
+    flow = turn.runtime.engine.flow(row.flow_id)
+    turn.replies.add(*await turn.discussion(turn, member.werkgroep_id, flow))
+
+
+async def show_current(turn: Turn, row: ConversationRow, note: str | None = None) -> None:
+    conversation = Conversation.from_data(row.flow_id, row.state, row.data)
+    asked = turn.runtime.engine.current(conversation)
+    if conversation.state != row.state or conversation.to_data() != row.data:
+        repo.save_state(
+            row, conversation.state, conversation.to_data(), finished=isinstance(asked, Finished)
+        )
+    formal = await is_formal(turn, row)
+    if isinstance(asked, Finished):
+        await show_outcome(turn, row, asked, formal)
+        return
+    turn.replies.add(
+        question_message(
+            asked, turn.t, turn.voice(formal), row.flow_id, current_token(row), note=note
+        )
+    )
+
+
+async def start_conversation(
+    turn: Turn,
+    flow_id: str,
+    *,
+    participant: Participant | None = None,
+    member: Member | None = None,
+) -> None:
+    engine = turn.runtime.engine
+    conversation, outcome = engine.start(flow_id)
+    row = ConversationRow(
+        flow_id=flow_id,
+        flow_digest=engine.digest(flow_id),
+        state=conversation.state,
+        data=conversation.to_data(),
+        participant_id=participant.id if participant else None,
+        member_id=member.id if member else None,
+        finished=isinstance(outcome, Finished),
+    )
+    turn.session.add(row)
+    await turn.session.flush()
+    turn.chat.conversation_id = row.id
+    await show_outcome(turn, row, outcome, await is_formal(turn, row))
+
+
+async def is_formal(turn: Turn, row: ConversationRow | None) -> bool:
+    if row is None:
+        return False
+    return turn.runtime.engine.flow(row.flow_id).audience == "ouders"
+
+
+def invalid_hint(voice: Voice, invalid: Invalid) -> str:
+    """The engine's refusal (a code and parameters), said in the user's language and register."""
+    params = invalid.params
+    reason = invalid.reason
+    if reason == "empty":
+        return voice(
+            "Je bericht is leeg. Typ je antwoord.", "Uw bericht is leeg. Typt u uw antwoord."
+        )
+    if reason == "too_long":
+        return voice(
+            "Je antwoord is te lang (%(length)s tekens). Maak het korter dan %(max)s tekens.",
+            "Uw antwoord is te lang (%(length)s tekens). Maakt u het korter dan %(max)s tekens.",
+            **params,
+        )
+    if reason == "type_answer":
+        return voice("Typ je antwoord als bericht.", "Typt u uw antwoord als bericht.")
+    if reason in ("choose_option", "stale_option"):
+        return voice(
+            "Tik op een van de knoppen, of typ het nummer van je keuze.",
+            "Tik op een van de knoppen, of typ het nummer van uw keuze.",
+        )
+    if reason == "choose_options":
+        return voice(
+            "Tik op de antwoorden die passen en daarna op Klaar.",
+            "Tik op de antwoorden die passen en daarna op Klaar.",
+        )
+    if reason == "too_few":
+        return voice("Kies er minstens %(min)s.", "Kies er minstens %(min)s.", **params)
+    if reason == "too_many":
+        return voice(
+            "Je kunt er hoogstens %(max)s kiezen.", "U kunt er hoogstens %(max)s kiezen.", **params
+        )
+    if reason == "scale_range":
+        return voice(
+            "Kies een getal van %(min)s tot %(max)s.",
+            "Kies een getal van %(min)s tot %(max)s.",
+            **params,
+        )
+    if reason == "required":
+        return voice(
+            "Deze vraag is nodig om verder te gaan.", "Deze vraag is nodig om verder te gaan."
+        )
+    if reason == "no_previous":
+        return voice("Dit is de eerste vraag.", "Dit is de eerste vraag.")
+    return voice("Dat antwoord past hier niet.", "Dat antwoord past hier niet.")
