@@ -50,9 +50,13 @@ async def advance(
 ) -> None:
     engine = turn.runtime.engine
     conversation = Conversation.from_data(row.flow_id, row.state, row.data)
-    outcome = engine.advance(conversation, given)
+    # Typed option text is matched against the labels the participant sees, too.
+    outcome = engine.advance(conversation, given, lambda text: turn.t.pgettext(row.flow_id, text))
     formal = await is_formal(turn, row)
     if isinstance(outcome, Invalid):
+        if outcome.reason == "exclusive":
+            label = turn.t.pgettext(row.flow_id, str(outcome.params["option"]))
+            outcome = Invalid(outcome.question, outcome.reason, {"option": label})
         if isinstance(given, Pick | Done) and isinstance(outcome.question, MultiChoiceStep):
             turn.replies.toast = Toast(invalid_hint(turn.voice(formal, html=False), outcome))
             return
@@ -287,4 +291,10 @@ def invalid_hint(voice: Voice, invalid: Invalid) -> str:
         )
     if reason == "no_previous":
         return voice("Dit is de eerste vraag.", "Dit is de eerste vraag.")
+    if reason == "exclusive":
+        return voice(
+            "'%(option)s' kun je niet samen met andere antwoorden kiezen.",
+            "'%(option)s' kunt u niet samen met andere antwoorden kiezen.",
+            **params,
+        )
     return voice("Dat antwoord past hier niet.", "Dat antwoord past hier niet.")

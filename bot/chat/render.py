@@ -71,6 +71,13 @@ def question_message(
         "<i>" + say("Vraag %(n)s van %(total)s", n=asked.position, total=asked.total) + "</i>"
     )
     lines.append(f"<b>{flow_html(t, flow_id, question.text)}</b>")
+    options = options_of(question)
+    if any(option.short for option in options):
+        # Some buttons carry a short text: the message shows every option in full.
+        lines.extend(
+            f"{number}. {flow_html(t, flow_id, option.label)}"
+            for number, option in enumerate(options, start=1)
+        )
     if isinstance(question, ScaleStep) and (question.min_label or question.max_label):
         low = t.pgettext(flow_id, question.min_label or "")
         high = t.pgettext(flow_id, question.max_label or "")
@@ -118,7 +125,7 @@ def _keyboard(
     else:
         buttons = []
         for index, option in enumerate(options_of(question)):
-            label = t.pgettext(flow_id, option.label)
+            label = t.pgettext(flow_id, option.button)
             if isinstance(question, MultiChoiceStep):
                 label = ("☑ " if option.value in asked.selected else "☐ ") + label
             buttons.append(button(label, Option(token, index)))
@@ -130,7 +137,7 @@ def _keyboard(
     helpers = []
     if question.tips:
         helpers.append(button(t.gettext("💡 Tip"), Tip(token)))
-    if question.examples:
+    if question.examples or question.invented_examples:
         helpers.append(button(t.gettext("📝 Voorbeeld"), Example(token)))
     if helpers:
         rows.append(tuple(helpers))
@@ -146,13 +153,20 @@ def _keyboard(
 
 def tips_message(question: Question, t: Translator, flow_id: str, examples: bool) -> Send:
     say = Say(t)
-    if examples:
-        heading = say("Voorbeeld")
-        items = question.examples
-    else:
+    if not examples:
         heading = say("Tip")
-        items = question.tips
-    lines = [f"<b>{heading}</b>"]
-    lines.extend("• " + flow_html(t, flow_id, item) for item in items)
-    lines.extend(_links(question.links, t, flow_id) if not examples else [])
+        lines = [f"<b>{heading}</b>"]
+        lines.extend("• " + flow_html(t, flow_id, item) for item in question.tips)
+        lines.extend(_links(question.links, t, flow_id))
+        return Send("\n".join(lines))
+    # The worksheet's own examples and the ones written for this bot are shown apart, so an
+    # invented answer is never taken for what a gemeente really wrote.
+    lines = []
+    for heading, items in (
+        (say("Voorbeeld"), question.examples),
+        (say("Voorbeeld (bedacht)"), question.invented_examples),
+    ):
+        if items:
+            lines.append(f"<b>{heading}</b>")
+            lines.extend("• " + flow_html(t, flow_id, item) for item in items)
     return Send("\n".join(lines))

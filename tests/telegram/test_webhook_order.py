@@ -15,9 +15,9 @@ from aiohttp.test_utils import TestClient, TestServer
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from bot.localapi import LocalBotApi
 from bot.telegram.throttle import PerUserUpdateProcessor
 from bot.telegram.webhook import SECRET_HEADER, webhook_app
+from tgstub import LocalBotApi
 
 SECRET = "order-secret-0123456789"
 ALICE, BOB = 101, 202
