@@ -14,9 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.config import Settings
 from bot.engine import Catalog, Engine, load_catalog
 from bot.privacy.crisis import load_lexicon
-from bot.privacy.pseudonym import load_pepper, pseudonymize
+from bot.privacy.pseudonym import chat_key, load_pepper, participant_pseudonym
 from bot.summary.themes import ThemeMatcher
 from storage.db import is_sqlite, make_engine, make_sessionmaker, upgrade_async
+from storage.models import Campaign
 
 
 @dataclass
@@ -67,9 +68,15 @@ class Runtime:
         # Without a taxonomy every answer is "overig", so the summary still counts it.
         return matcher.tag(text) if matcher is not None else frozenset({"overig"})
 
-    def subject(self, telegram_user_id: int) -> str:
-        """The keyed pseudonym under which everything about a chat user is stored."""
-        return pseudonymize(self.pepper, telegram_user_id)
+    def subject(self, telegram_user_id: int | str) -> str:
+        """The chat-session key of a principal (never equal to a participant pseudonym)."""
+        return chat_key(self.pepper, str(telegram_user_id))
+
+    def pseudonym(self, principal: int | str, campaign: Campaign) -> str:
+        """The principal's participant pseudonym in ``campaign``'s (werkgroep, step, round)."""
+        return participant_pseudonym(
+            self.pepper, str(principal), campaign.werkgroep_id, campaign.step_key, campaign.round
+        )
 
     async def close(self) -> None:
         await self.database.dispose()

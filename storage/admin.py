@@ -7,6 +7,7 @@ rows, so an overview of a campaign with thousands of respondents stays one small
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -23,6 +24,7 @@ from storage.models import (
     Werkgroep,
     utcnow,
 )
+from storage.participants import rewrite_anonymously
 
 COORDINATOR = "coordinator"
 
@@ -210,14 +212,22 @@ async def next_round(session: AsyncSession, werkgroep_id: str, step_key: str, to
 
 
 async def cut_links(
-    session: AsyncSession, campaign_id: str, now: datetime | None = None
+    session: AsyncSession,
+    campaign_id: str,
+    now: datetime | None = None,
+    rng: random.Random | None = None,
 ) -> CutLinks:
     """Erase for good what ties a campaign's answers to a Telegram user.
 
     The pseudonym (keyed hash of the user id) goes, and so do the participants' conversation
     rows, whose state could otherwise be matched to a returning user. Answer and participant
-    rows stay, anonymous, so the summary keeps its counts. Safe to call again (retention jobs).
+    rows stay, anonymous, so the summary keeps its counts; on the first cut they are rewritten
+    in random order with new ids (:func:`storage.participants.rewrite_anonymously`), so that
+    neither storage order nor transaction ids re-link them. Safe to call again (retention jobs).
     """
+    first_cut = await session.scalar(
+        select(Campaign.id).where(Campaign.id == campaign_id, Campaign.links_cut_at.is_(None))
+    )
     participant_ids = select(Participant.id).where(Participant.campaign_id == campaign_id)
     deleted = await session.execute(
         delete(ConversationRow)
@@ -236,16 +246,20 @@ async def cut_links(
         .values(links_cut_at=now or utcnow())
         .execution_options(synchronize_session="fetch")
     )
+    if first_cut is not None:
+        await rewrite_anonymously(session, campaign_id, rng)
     return CutLinks(
         pseudonyms=int(erased.rowcount),  # type: ignore[attr-defined]
         conversations=int(deleted.rowcount),  # type: ignore[attr-defined]
     )
 
 
-async def close_campaign(session: AsyncSession, campaign: Campaign) -> CutLinks:
+async def close_campaign(
+    session: AsyncSession, campaign: Campaign, rng: random.Random | None = None
+) -> CutLinks:
     """Stop taking answers and cut the pseudonym links; closing twice changes nothing more."""
     now = utcnow()
     if campaign.closed_at is None:
         campaign.closed_at = now
         await session.flush()
-    return await cut_links(session, campaign.id, now)
+    return await cut_links(session, campaign.id, now, rng)

@@ -6,16 +6,17 @@ import secrets
 from html import escape
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from bot.chat import conversation as answering
 from bot.chat.events import Button, Toast
 from bot.engine import Back, Skip
 from bot.engine.runner import clean_text, index_in
 from bot.i18n import SUPPORTED_LOCALES
+from bot.privacy.erasure import erase_participant
 from bot.translate import translator
-from storage import repo
-from storage.models import Campaign, ConversationRow, Member, Participant, Werkgroep
+from storage import participants, repo
+from storage.models import Campaign, ConversationRow, Member, Werkgroep
 
 if TYPE_CHECKING:
     from bot.chat.dialog import Handler, Turn
@@ -96,8 +97,8 @@ async def start_campaign(turn: Turn, campaign: Campaign) -> None:
             )
         )
         return
-    subject = turn.chat.subject
-    participant = await repo.participant_for(turn.session, campaign.id, subject, create=False)
+    pseudonym = turn.runtime.pseudonym(turn.incoming.user_id, campaign)
+    participant = await participants.find(turn.session, campaign, pseudonym)
     if participant is not None:
         row = await repo.open_conversation_for(turn.session, participant_id=participant.id)
         if row is not None:
@@ -192,8 +193,8 @@ async def consent(turn: Turn) -> None:
             )
         )
         return
-    participant = await repo.participant_for(turn.session, campaign.id, turn.chat.subject)
-    assert participant is not None
+    pseudonym = turn.runtime.pseudonym(turn.incoming.user_id, campaign)
+    participant = await participants.join(turn.session, campaign, pseudonym)
     await answering.start_conversation(turn, campaign.flow_id, participant=participant)
 
 
@@ -500,14 +501,7 @@ async def forget_confirm(turn: Turn) -> None:
     if answer != "ja":
         turn.replies.send(escape(turn.t.gettext("Oké, er is niets gewist.")))
         return
-    participants = (
-        await turn.session.scalars(
-            select(Participant.id).where(Participant.pseudonym == turn.chat.subject)
-        )
-    ).all()
-    if participants:
-        # Deleting the participant cascades to its answers and conversations.
-        await turn.session.execute(delete(Participant).where(Participant.id.in_(participants)))
+    erased = await erase_participant(turn.session, turn.runtime.pepper, str(turn.incoming.user_id))
     turn.chat.conversation_id = None
     turn.chat.context = {}
     turn.replies.send(
@@ -516,7 +510,7 @@ async def forget_confirm(turn: Turn) -> None:
                 "Gewist: je antwoorden uit %(count)s ronde(s). Antwoorden uit rondes die al gesloten "
                 "zijn, kunnen we niet meer vinden: die zijn niet meer aan jou te koppelen."
             )
-            % {"count": len(participants)}
+            % {"count": erased}
         )
     )
 
