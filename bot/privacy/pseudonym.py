@@ -143,7 +143,9 @@ def _create_pepper_file(path: Path) -> None:
     is then hard-linked to its final name: the link fails instead of overwriting when another
     process won the race, and then that process's pepper is the one everybody reads.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(path.parent, 0o700)  # the data directory holds the pepper and the database
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
