@@ -15,7 +15,7 @@ from bot.engine.runner import clean_text, index_in
 from bot.i18n import SUPPORTED_LOCALES
 from bot.privacy.erasure import erase_participant
 from bot.translate import translator
-from storage import participants, repo
+from storage import invites, participants, repo
 from storage.models import Campaign, ConversationRow, Member, Werkgroep
 
 if TYPE_CHECKING:
@@ -37,14 +37,8 @@ async def start(turn: Turn) -> None:
     if campaign is not None:
         await start_campaign(turn, campaign)
         return
-    invite = await repo.find_invite(turn.session, token)
-    if invite is not None and invite.revoked_at is None:
-        member = await repo.join_werkgroep(
-            turn.session, invite.werkgroep_id, turn.incoming.user_id, invite.role
-        )
-        await repo.audit(
-            turn.session, f"member:{member.id}", "joined", member.werkgroep_id, role=invite.role
-        )
+    member = await invites.redeem(turn.session, token, turn.incoming.user_id)
+    if isinstance(member, Member):
         await welcome_member(turn, member)
         return
     turn.replies.send(

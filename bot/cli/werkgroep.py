@@ -8,7 +8,9 @@ traceback.
 from __future__ import annotations
 
 import dataclasses
+import getpass
 import json
+import os
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
@@ -29,6 +31,20 @@ T = TypeVar("T")
 
 ROLE_NAMES = {"coordinator": "coördinator", "member": "lid"}
 JSON_OPTION = typer.Option("--json", help="Print JSON.")
+USES_OPTION = Annotated[
+    int, typer.Option("--uses", help="How many people may join with this link (default 1).")
+]
+VALID_OPTION = Annotated[
+    int, typer.Option("--geldig", metavar="DAGEN", help="Days the link works (default 14).")
+]
+
+
+def cli_actor() -> str:
+    """The audit actor of a CLI run: the operating-system user who ran it."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no passwd entry (some containers)
+        return f"cli:uid{os.getuid()}"
 
 
 # --- shared with bot/cli/campagne.py ----------------------------------------------------------
@@ -100,7 +116,7 @@ def create(
     created = run_service(
         settings,
         lambda s: service.create_werkgroep(
-            s, catalog, naam, plan, actor="cli", bot_username=username
+            s, catalog, naam, plan, actor=cli_actor(), bot_username=username
         ),
     )
     if as_json:
@@ -205,6 +221,8 @@ def campaign_line(c: service.CampaignInfo) -> str:
 def invite(
     werkgroep_id: Annotated[str, typer.Argument(metavar="ID", help="Werkgroep id.")],
     rol: Annotated[str, typer.Option("--rol", help="lid or coordinator.")] = "lid",
+    uses: USES_OPTION = 1,
+    geldig: VALID_OPTION = 14,
 ) -> None:
     """Print one more invite link; earlier invites keep working."""
     settings = load_settings()
@@ -212,7 +230,13 @@ def invite(
     made = run_service(
         settings,
         lambda s: service.new_member_invite(
-            s, werkgroep_id, rol, actor="cli", bot_username=username
+            s,
+            werkgroep_id,
+            rol,
+            actor=cli_actor(),
+            bot_username=username,
+            uses=uses,
+            valid_days=geldig,
         ),
     )
     typer.echo("\n".join(_invite_text(f"Nieuwe uitnodiging ({ROLE_NAMES[made.role]})", made)))
@@ -222,13 +246,23 @@ def invite(
 def revoke_invite(
     werkgroep_id: Annotated[str, typer.Argument(metavar="ID", help="Werkgroep id.")],
     rol: Annotated[str, typer.Option("--rol", help="lid or coordinator.")],
+    uses: USES_OPTION = 1,
+    geldig: VALID_OPTION = 14,
 ) -> None:
     """Make the open invite links of a role stop working and print a new one."""
     settings = load_settings()
     username = bot_username(settings)
     made = run_service(
         settings,
-        lambda s: service.revoke_invite(s, werkgroep_id, rol, actor="cli", bot_username=username),
+        lambda s: service.revoke_invite(
+            s,
+            werkgroep_id,
+            rol,
+            actor=cli_actor(),
+            bot_username=username,
+            uses=uses,
+            valid_days=geldig,
+        ),
     )
     lines = [
         f"Oude uitnodigingen ({ROLE_NAMES[made.role]}) werken niet meer.",
@@ -245,6 +279,6 @@ def remove_member(
     """Remove a member; their contributions stay in the plan."""
     removed = run_service(
         load_settings(),
-        lambda s: service.remove_member(s, werkgroep_id, member_id, actor="cli"),
+        lambda s: service.remove_member(s, werkgroep_id, member_id, actor=cli_actor()),
     )
     typer.echo(f"Lid verwijderd: {removed.name or removed.id} ({ROLE_NAMES[removed.role]}).")

@@ -1,0 +1,49 @@
+"""single-use, expiring invites
+
+Invites get a number of uses left (default 1) and an expiry (default 14 days). Invites that
+exist at upgrade time keep working once more, for 14 days from the upgrade: a link handed out
+before may already have been forwarded. Participant and answer rows are not touched here; the
+scoped pseudonyms of issue 15 need the pepper, so open campaigns simply stop resuming (see
+docs/privacy.md).
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-12-02
+"""
+
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0003'
+down_revision = '0002'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('invites', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('uses_left', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('expires_at', sa.DateTime(timezone=True), nullable=True))
+    invites = sa.table(
+        'invites',
+        sa.column('uses_left', sa.Integer()),
+        sa.column('expires_at', sa.DateTime(timezone=True)),
+    )
+    op.execute(
+        invites.update().values(
+            uses_left=1, expires_at=datetime.now(UTC) + timedelta(days=14)
+        )
+    )
+    with op.batch_alter_table('invites', schema=None) as batch_op:
+        batch_op.alter_column('uses_left', existing_type=sa.Integer(), nullable=False)
+        batch_op.alter_column(
+            'expires_at', existing_type=sa.DateTime(timezone=True), nullable=False
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('invites', schema=None) as batch_op:
+        batch_op.drop_column('expires_at')
+        batch_op.drop_column('uses_left')
