@@ -12,7 +12,7 @@ from sqlalchemy import MetaData, func, select
 
 from bot.privacy.pseudonym import participant_pseudonym, pseudonymize
 from storage import repo
-from storage.models import Answer, Campaign, ChatSession, Participant
+from storage.models import Answer, Campaign, ChatSession, Member, Participant
 from tests.e2e.conftest import BotHarness, answer_current, press, question_of, say
 
 USER_ID = 5550123
@@ -121,3 +121,15 @@ async def test_a_second_link_resumes_an_unfinished_participation(harness: BotHar
     async with harness.runtime.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Participant)) == 1
         assert await session.scalar(select(func.count()).select_from(ChatSession)) == 1
+
+
+async def test_a_forwarded_coordinator_link_makes_nobody_coordinator(harness: BotHarness) -> None:
+    """The coordinator joined; a stranger opening the forwarded link is refused in the chat."""
+    _, coordinator_token, _ = await harness.werkgroep()
+    await say(harness.api.user(USER_ID), f"/start {coordinator_token}")
+    (refused,) = await say(harness.api.user(USER_ID + 1), f"/start {coordinator_token}")
+    assert "werkt niet (meer)" in (refused.text or "")
+    assert harness.runtime is not None
+    async with harness.runtime.sessions() as session:
+        ids = list(await session.scalars(select(Member.telegram_user_id)))
+    assert ids == [USER_ID]
