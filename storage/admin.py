@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
     Campaign,
+    ChatSession,
     Contribution,
     ConversationRow,
     Member,
@@ -252,6 +253,38 @@ async def cut_links(
         pseudonyms=int(erased.rowcount),  # type: ignore[attr-defined]
         conversations=int(deleted.rowcount),  # type: ignore[attr-defined]
     )
+
+
+async def close_expired_campaigns(
+    session: AsyncSession, now: datetime, opened_before: datetime
+) -> int:
+    """Close campaigns past their closing date or opened before ``opened_before``."""
+    result = await session.execute(
+        update(Campaign)
+        .where(
+            Campaign.closed_at.is_(None),
+            or_(Campaign.closes_on < now.date(), Campaign.created_at < opened_before),
+        )
+        .values(closed_at=now)
+        .execution_options(synchronize_session="fetch")
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def campaigns_to_cut(session: AsyncSession) -> list[str]:
+    """Closed campaigns whose pseudonym links have not been cut yet."""
+    result = await session.scalars(
+        select(Campaign.id).where(Campaign.closed_at.is_not(None), Campaign.links_cut_at.is_(None))
+    )
+    return list(result.all())
+
+
+async def forget_chat_sessions_before(session: AsyncSession, day: date) -> int:
+    """Delete non-member chat sessions last used before ``day``."""
+    result = await session.execute(
+        delete(ChatSession).where(ChatSession.member_id.is_(None), ChatSession.updated_on < day)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def close_campaign(

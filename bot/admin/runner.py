@@ -10,16 +10,15 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.admin.links import resolve_bot_username
 from bot.config import Settings
+from storage import Session
 from storage.db import is_sqlite, make_engine, make_sessionmaker, upgrade
 
 T = TypeVar("T")
 
 
-def run_in_transaction(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+def run_in_transaction(settings: Settings, work: Callable[[Session], Awaitable[T]]) -> T:
     url = settings.resolved_database_url
     # SQLite is one machine and one file: migrating here is safe and idempotent. PostgreSQL
     # serves several replicas, so there `samenspraak db upgrade` stays an explicit step.
@@ -28,7 +27,7 @@ def run_in_transaction(settings: Settings, work: Callable[[AsyncSession], Awaita
     return asyncio.run(_run(url, work))
 
 
-async def _run(url: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+async def _run(url: str, work: Callable[[Session], Awaitable[T]]) -> T:
     engine = make_engine(url)
     try:
         async with make_sessionmaker(engine).begin() as session:

@@ -112,3 +112,13 @@ async def test_limits_are_checked(
             await service.new_member_invite(session, made.id, "lid", actor="t", uses=0)
         with pytest.raises(InvalidRequest):
             await service.new_member_invite(session, made.id, "lid", actor="t", valid_days=0)
+
+
+def test_admin_service_and_retention_leave_sql_to_storage() -> None:
+    """bot/admin and bot/privacy/retention.py import no SQLAlchemy (SQL lives in storage/)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    files = [*sorted((root / "bot" / "admin").glob("*.py")), root / "bot/privacy/retention.py"]
+    offenders = [p.name for p in files if "sqlalchemy" in p.read_text(encoding="utf-8")]
+    assert offenders == []
