@@ -209,9 +209,15 @@ async def list_werkgroepen(session: Session) -> list[WerkgroepInfo]:
     ]
 
 
-async def show_werkgroep(session: Session, catalog: Catalog, werkgroep_id: str) -> WerkgroepDetail:
-    """Members and roles, progress per step of the plan, and campaigns with response counts."""
+async def show_werkgroep(
+    session: Session, catalog: Catalog, werkgroep_id: str, *, actor: str
+) -> WerkgroepDetail:
+    """Members and roles, progress per step of the plan, and campaigns with response counts.
+
+    Response counts are participant data: the read is audited under ``actor``.
+    """
     werkgroep = await _werkgroep(session, werkgroep_id)
+    await repo.audit(session, actor, "werkgroep.read", werkgroep.id)
     template = catalog.templates.get(werkgroep.template_id)
     contributors = await queries.contributors_per_step(session, werkgroep.id)
     finished = await queries.finished_per_flow(session, werkgroep.id)
@@ -228,7 +234,7 @@ async def show_werkgroep(session: Session, catalog: Catalog, werkgroep_id: str) 
         created_at=werkgroep.created_at,
         members=tuple(await list_members(session, werkgroep.id)),
         steps=steps,
-        campaigns=tuple(await list_campaigns(session, werkgroep.id)),
+        campaigns=tuple(await _campaigns(session, werkgroep.id)),
     )
 
 
@@ -418,10 +424,22 @@ async def create_campaign(
     )
 
 
-async def list_campaigns(session: Session, werkgroep_id: str | None = None) -> list[CampaignInfo]:
-    """Campaigns of one werkgroep (or all), oldest first, with participants and completed."""
+async def list_campaigns(
+    session: Session, werkgroep_id: str | None = None, *, actor: str
+) -> list[CampaignInfo]:
+    """Campaigns of one werkgroep (or all), oldest first, with participants and completed.
+
+    Every call is audited under ``actor``: response counts are participant data. (A chat
+    command or CLI run never shares its transaction with a participant's answer.)
+    """
     if werkgroep_id is not None:
         await _werkgroep(session, werkgroep_id)
+    campaigns = await _campaigns(session, werkgroep_id)
+    await repo.audit(session, actor, "campaigns.read", werkgroep_id, campaigns=len(campaigns))
+    return campaigns
+
+
+async def _campaigns(session: Session, werkgroep_id: str | None) -> list[CampaignInfo]:
     rows = await queries.campaigns_with_counts(session, werkgroep_id=werkgroep_id)
     return [_campaign_info(row) for row in rows]
 

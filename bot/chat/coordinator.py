@@ -116,7 +116,7 @@ async def campaign_button(turn: Turn) -> None:
     parts = (turn.incoming.button or "").split(":")
     audience = parts[1] if len(parts) > 1 else ""
     werkgroep = await service.show_werkgroep(
-        turn.session, turn.runtime.catalog, member.werkgroep_id
+        turn.session, turn.runtime.catalog, member.werkgroep_id, actor=actor(member)
     )
     steps = [step for step in werkgroep.steps if audience in step.consultations]
     if audience not in service.AUDIENCES or not steps:
@@ -173,7 +173,7 @@ async def campaigns_command(turn: Turn) -> None:
     member = await coordinator_of(turn)
     if member is None:
         return
-    campaigns = await service.list_campaigns(turn.session, member.werkgroep_id)
+    campaigns = await service.list_campaigns(turn.session, member.werkgroep_id, actor=actor(member))
     if not campaigns:
         turn.replies.send(
             escape(turn.t.gettext("Er zijn nog geen campagnes. Maak er een met /campagne."))

@@ -37,7 +37,7 @@ async def input_for_discussion(turn: Turn, werkgroep_id: str, flow: Flow) -> lis
         werkgroep_id,
         flow.plan.step,
         turn.runtime.settings.min_group_size,
-        actor="discussion",
+        actor=f"member:{turn.chat.member_id}",
     )
     if summary is None:
         return [

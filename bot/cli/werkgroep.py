@@ -8,9 +8,7 @@ traceback.
 from __future__ import annotations
 
 import dataclasses
-import getpass
 import json
-import os
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
@@ -21,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.admin import AdminError, service
 from bot.admin.links import shown
-from bot.admin.runner import bot_username, run_in_transaction
+from bot.admin.runner import bot_username, cli_actor, run_in_transaction
 from bot.config import Settings, load_settings
 from bot.engine import Catalog, load_catalog
 
@@ -37,14 +35,6 @@ USES_OPTION = Annotated[
 VALID_OPTION = Annotated[
     int, typer.Option("--geldig", metavar="DAGEN", help="Days the link works (default 14).")
 ]
-
-
-def cli_actor() -> str:
-    """The audit actor of a CLI run: the operating-system user who ran it."""
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):  # no passwd entry (some containers)
-        return f"cli:uid{os.getuid()}"
 
 
 # --- shared with bot/cli/campagne.py ----------------------------------------------------------
@@ -173,7 +163,9 @@ def show(
     """Members and roles, progress per step, and campaigns with response counts."""
     settings = load_settings()
     catalog = catalog_of(settings)
-    detail = run_service(settings, lambda s: service.show_werkgroep(s, catalog, werkgroep_id))
+    detail = run_service(
+        settings, lambda s: service.show_werkgroep(s, catalog, werkgroep_id, actor=cli_actor())
+    )
     if as_json:
         typer.echo(to_json(detail))
         return

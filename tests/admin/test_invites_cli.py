@@ -94,3 +94,28 @@ def test_migration_0003_keeps_data_and_limits_old_invites(tmp_path: Path) -> Non
             await engine.dispose()
 
     asyncio.run(check())
+
+
+def test_cli_reads_are_audited_with_the_os_user(
+    cli_env: Path, cli_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`campagne list` and `werkgroep show` show counts: each run is audited as cli:<user>."""
+    monkeypatch.setenv("USER", "beheerder-bo")
+    monkeypatch.setenv("LOGNAME", "beheerder-bo")
+    werkgroep_id = json.loads(
+        ok("werkgroep", "create", "--naam", "V", "--plan", "proef", "--json")
+    )["id"]
+    ok("campagne", "list", "--werkgroep", werkgroep_id)
+    ok("werkgroep", "show", werkgroep_id)
+
+    async def check() -> None:
+        engine = make_engine(cli_database_url)
+        try:
+            async with make_sessionmaker(engine)() as session:
+                rows = (await session.execute(select(AuditEntry.action, AuditEntry.actor))).all()
+        finally:
+            await engine.dispose()
+        assert ("campaigns.read", "cli:beheerder-bo") in rows
+        assert ("werkgroep.read", "cli:beheerder-bo") in rows
+
+    asyncio.run(check())

@@ -12,7 +12,7 @@ from sqlalchemy import MetaData, func, select
 
 from bot.privacy.pseudonym import participant_pseudonym, pseudonymize
 from storage import repo
-from storage.models import Answer, Campaign, ChatSession, Member, Participant
+from storage.models import Answer, AuditEntry, Campaign, ChatSession, Member, Participant
 from tests.e2e.conftest import BotHarness, answer_current, press, question_of, say
 
 USER_ID = 5550123
@@ -133,3 +133,27 @@ async def test_a_forwarded_coordinator_link_makes_nobody_coordinator(harness: Bo
     async with harness.runtime.sessions() as session:
         ids = list(await session.scalars(select(Member.telegram_user_id)))
     assert ids == [USER_ID]
+
+
+async def test_campagnes_in_the_chat_is_audited_with_the_reader(harness: BotHarness) -> None:
+    """/campagnes shows participant counts: the audit log names the coordinator who read them."""
+    werkgroep_id, coordinator_token, _ = await harness.werkgroep()
+    await _campaign(harness, werkgroep_id, "stap-3")
+    user = harness.api.user(USER_ID)
+    await say(user, f"/start {coordinator_token}")
+    await say(user, "Co Ordinator")
+    await say(user, "Gemeente Velsen")
+    mark = user.mark()
+    await user.send("/campagnes")
+    await user.wait_new(mark, 1)
+    assert harness.runtime is not None
+    async with harness.runtime.sessions() as session:
+        member_id = await session.scalar(select(Member.id))
+        reads = (
+            await session.execute(
+                select(AuditEntry.actor, AuditEntry.werkgroep_id).where(
+                    AuditEntry.action == "campaigns.read"
+                )
+            )
+        ).all()
+    assert reads == [(f"member:{member_id}", werkgroep_id)]
