@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.config import Settings
 from bot.engine import Catalog, Engine, load_catalog
 from bot.privacy.crisis import load_lexicon
-from bot.privacy.pseudonym import chat_key, load_pepper, participant_pseudonym
+from bot.privacy.pseudonym import chat_key, load_pepper, member_ref, participant_pseudonym
 from bot.summary.themes import ThemeMatcher
 from storage.db import is_sqlite, make_engine, make_sessionmaker, upgrade_async
 from storage.models import Campaign
@@ -71,6 +71,10 @@ class Runtime:
     def subject(self, telegram_user_id: int | str) -> str:
         """The chat-session key of a principal (never equal to a participant pseudonym)."""
         return chat_key(self.pepper, str(telegram_user_id))
+
+    def member_ref(self, member_id: str) -> str:
+        """What the chat session stores for the membership in use (never the member id)."""
+        return member_ref(self.pepper, member_id)
 
     def pseudonym(self, principal: int | str, campaign: Campaign) -> str:
         """The principal's participant pseudonym in ``campaign``'s (werkgroep, step, round)."""

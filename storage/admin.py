@@ -282,7 +282,7 @@ async def campaigns_to_cut(session: AsyncSession) -> list[str]:
 async def forget_chat_sessions_before(session: AsyncSession, day: date) -> int:
     """Delete non-member chat sessions last used before ``day``."""
     result = await session.execute(
-        delete(ChatSession).where(ChatSession.member_id.is_(None), ChatSession.updated_on < day)
+        delete(ChatSession).where(ChatSession.member_ref.is_(None), ChatSession.updated_on < day)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
 

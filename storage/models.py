@@ -252,7 +252,7 @@ class AgreedAnswer(Base):
 
 
 class ChatSession(Base):
-    """Per-user chat state, keyed by the keyed pseudonym of the Telegram user id.
+    """Per-user chat state, keyed by the chat key of the principal (bot.privacy.pseudonym).
 
     ``mode`` says what free text means right now (e.g. a member typing their name);
     ``context`` holds small, non-identifying values for that mode.
@@ -265,9 +265,9 @@ class ChatSession(Base):
     conversation_id: Mapped[str | None] = mapped_column(
         ForeignKey("conversations.id", ondelete="SET NULL"), default=None
     )
-    member_id: Mapped[str | None] = mapped_column(
-        ForeignKey("members.id", ondelete="SET NULL"), default=None
-    )
+    # A keyed reference to the werkgroep membership in use (bot.privacy.pseudonym.member_ref),
+    # not the member id: without the pepper no reader can tell whose chat session this is.
+    member_ref: Mapped[str | None] = mapped_column(String(64), default=None)
     mode: Mapped[str | None] = mapped_column(String(32), default=None)
     context: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_on: Mapped[date] = mapped_column(Date, default=today, onupdate=today)

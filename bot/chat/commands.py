@@ -196,7 +196,7 @@ async def consent(turn: Turn) -> None:
 
 
 async def welcome_member(turn: Turn, member: Member) -> None:
-    turn.chat.member_id = member.id
+    turn.chat.member_ref = turn.runtime.member_ref(member.id)
     if member.locale is None and turn.chat.locale is not None:
         member.locale = turn.chat.locale
     werkgroep = await turn.session.get(Werkgroep, member.werkgroep_id)

@@ -38,6 +38,7 @@ __all__ = [
     "PepperError",
     "chat_key",
     "load_pepper",
+    "member_ref",
     "participant_pseudonym",
     "pseudonymize",
 ]
@@ -52,6 +53,7 @@ _GENERATED_BYTES = 32
 # Versioned, so that a future change of derivation cannot collide with today's values.
 CHAT_DOMAIN = "samenspraak/chat-session/v1"
 PARTICIPANT_DOMAIN = "samenspraak/participant/v1"
+MEMBER_REF_DOMAIN = "samenspraak/member-ref/v1"
 
 
 def pseudonymize(pepper: bytes, user_id: int) -> str:
@@ -79,6 +81,15 @@ def participant_pseudonym(
     same value, so one person counts once per scope; another scope gives an unrelated value.
     """
     return _keyed(pepper, PARTICIPANT_DOMAIN, werkgroep_id, step_key, str(round), principal)
+
+
+def member_ref(pepper: bytes, member_id: str) -> str:
+    """What a chat session stores to remember the membership it works for.
+
+    Not the member id itself: a chat session also points at the participant conversation of
+    someone answering as a parent, and a plain member id there would name that parent.
+    """
+    return _keyed(pepper, MEMBER_REF_DOMAIN, member_id)
 
 
 def _keyed(pepper: bytes, domain: str, *parts: str) -> str:

@@ -70,6 +70,11 @@ async def test_a_member_answering_in_two_steps_cannot_be_joined(harness: BotHarn
     assert len(pseudonyms) == 2 and len(set(pseudonyms)) == 2  # one per step, unrelated
     subjects = {row[0] for row in tables["chat_sessions"]}
     assert not subjects & set(pseudonyms)
+    # The chat session names no member: no member id (or Telegram id) in any of its columns.
+    member_ids = {row[0] for row in tables["members"]}
+    chat_values = {str(value) for row in tables["chat_sessions"] for value in row}
+    assert len(member_ids) == 1 and not member_ids & chat_values
+    assert str(USER_ID) not in repr(tables["chat_sessions"])
     seen: dict[str, str] = {}
     for name, rows in tables.items():
         for row in rows:

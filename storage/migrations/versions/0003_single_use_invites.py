@@ -1,8 +1,11 @@
-"""single-use, expiring invites
+"""single-use, expiring invites; chat sessions without member ids
 
 Invites get a number of uses left (default 1) and an expiry (default 14 days). Invites that
 exist at upgrade time keep working once more, for 14 days from the upgrade: a link handed out
-before may already have been forwarded. Participant and answer rows are not touched here; the
+before may already have been forwarded. Chat sessions are keyed per domain now and refer to a
+membership by a keyed reference instead of the member id; the old rows cannot be found under
+the new keys, so they are deleted (members pick their werkgroep again with /werkgroep; a
+participant's language choice is asked again). Participant and answer rows are not touched here; the
 scoped pseudonyms of issue 15 need the pepper, so open campaigns simply stop resuming (see
 docs/privacy.md).
 
@@ -43,7 +46,24 @@ def upgrade() -> None:
         )
 
 
+    # Chat sessions are keyed differently now (issue 15): the old rows can never be found
+    # again, and their member_id would join a member to a participant's conversation.
+    op.execute("DELETE FROM chat_sessions")
+    with op.batch_alter_table('chat_sessions', schema=None) as batch_op:
+        batch_op.drop_constraint('fk_chat_sessions_member_id_members', type_='foreignkey')
+        batch_op.drop_column('member_id')
+        batch_op.add_column(sa.Column('member_ref', sa.String(length=64), nullable=True))
+
+
 def downgrade() -> None:
+    op.execute("DELETE FROM chat_sessions")
+    with op.batch_alter_table('chat_sessions', schema=None) as batch_op:
+        batch_op.drop_column('member_ref')
+        batch_op.add_column(sa.Column('member_id', sa.String(length=32), nullable=True))
+        batch_op.create_foreign_key(
+            'fk_chat_sessions_member_id_members', 'members', ['member_id'], ['id'],
+            ondelete='SET NULL',
+        )
     with op.batch_alter_table('invites', schema=None) as batch_op:
         batch_op.drop_column('expires_at')
         batch_op.drop_column('uses_left')
