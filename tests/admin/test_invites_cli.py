@@ -48,7 +48,8 @@ def test_cli_invite_options_and_os_user_in_the_audit(
 
 
 def test_migration_0003_keeps_data_and_limits_old_invites(tmp_path: Path) -> None:
-    """A database at 0002 with a werkgroep, invite and answers upgrades with everything kept."""
+    """A database at 0002 with a werkgroep, invite and an answer upgrades with all of it kept;
+    old invites work once more; chat sessions lose their member id column."""
     url = f"sqlite+aiosqlite:///{tmp_path / 'old.db'}"
     upgrade(url, "0002")
 
@@ -71,6 +72,28 @@ def test_migration_0003_keeps_data_and_limits_old_invites(tmp_path: Path) -> Non
                     ),
                     {"hash": repo.hash_token("oude-link"), "now": now},
                 )
+                await connection.execute(
+                    text(
+                        "INSERT INTO campaigns (id, werkgroep_id, audience, step_key, flow_id, "
+                        "token_hash, round, created_at) VALUES ('c1', 'w1', 'jongeren', "
+                        "'stap-2', 'proef.stap-2.jongeren', 'h', 1, :now)"
+                    ),
+                    {"now": now},
+                )
+                await connection.execute(
+                    text(
+                        "INSERT INTO participants (id, campaign_id, pseudonym, created_on, "
+                        "completed) VALUES ('p1', 'c1', :p, '2026-12-01', 1)"
+                    ),
+                    {"p": "a" * 64},
+                )
+                await connection.execute(
+                    text(
+                        "INSERT INTO answers (id, campaign_id, participant_id, question_id, "
+                        "value_text, crisis, answered_on) VALUES ('a1', 'c1', 'p1', 'q', "
+                        "'meer licht in het park', 0, '2026-12-01')"
+                    )
+                )
         finally:
             await engine.dispose()
 
@@ -87,6 +110,11 @@ def test_migration_0003_keeps_data_and_limits_old_invites(tmp_path: Path) -> Non
                 first = await invites.redeem(session, "oude-link", 1)
                 assert isinstance(first, Member)
                 assert await invites.redeem(session, "oude-link", 2) is Refused.USED_UP
+                kept = await session.execute(text("SELECT value_text FROM answers"))
+                assert kept.scalars().all() == ["meer licht in het park"]
+                columns = await session.execute(text("PRAGMA table_info(chat_sessions)"))
+                names = {row[1] for row in columns.all()}
+                assert "member_ref" in names and "member_id" not in names
                 assert await invites.redeem(
                     session, "oude-link", 3, now=utcnow() + timedelta(days=15)
                 ) in (Refused.EXPIRED, Refused.USED_UP)
