@@ -112,6 +112,8 @@ def test_migration_0003_keeps_data_and_limits_old_invites(tmp_path: Path) -> Non
                 assert await invites.redeem(session, "oude-link", 2) is Refused.USED_UP
                 kept = await session.execute(text("SELECT value_text FROM answers"))
                 assert kept.scalars().all() == ["meer licht in het park"]
+                cut = await session.execute(text("SELECT id, pseudonym FROM participants"))
+                assert cut.all() == [("p1", None)]  # the unscoped pseudonym joined steps
                 columns = await session.execute(text("PRAGMA table_info(chat_sessions)"))
                 names = {row[1] for row in columns.all()}
                 assert "member_ref" in names and "member_id" not in names

@@ -5,9 +5,10 @@ exist at upgrade time keep working once more, for 14 days from the upgrade: a li
 before may already have been forwarded. Chat sessions are keyed per domain now and refer to a
 membership by a keyed reference instead of the member id; the old rows cannot be found under
 the new keys, so they are deleted (members pick their werkgroep again with /werkgroep; a
-participant's language choice is asked again). Participant and answer rows are not touched here; the
-scoped pseudonyms of issue 15 need the pepper, so open campaigns simply stop resuming (see
-docs/privacy.md).
+participant's language choice is asked again). The old, unscoped participant pseudonyms would
+join a person's answers across steps and cannot be recomputed by the new code, so they are
+erased: participants of open campaigns cannot resume or erase what they gave before the upgrade
+(see docs/privacy.md). Participant and answer rows themselves are kept.
 
 Revision ID: 0003
 Revises: 0002
@@ -49,6 +50,9 @@ def upgrade() -> None:
     # Chat sessions are keyed differently now (issue 15): the old rows can never be found
     # again, and their member_id would join a member to a participant's conversation.
     op.execute("DELETE FROM chat_sessions")
+    # The old unscoped pseudonyms are the same in every campaign of a person, so they join
+    # answers across steps; the new code can no longer compute them anyway. Cut them now.
+    op.execute("UPDATE participants SET pseudonym = NULL")
     with op.batch_alter_table('chat_sessions', schema=None) as batch_op:
         batch_op.drop_constraint('fk_chat_sessions_member_id_members', type_='foreignkey')
         batch_op.drop_column('member_id')
