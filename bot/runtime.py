@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from bot.config import Settings
 from bot.engine import Catalog, Engine, load_catalog
 from bot.privacy.crisis import load_lexicon
-from bot.privacy.pseudonym import load_pepper, pseudonymize
+from bot.privacy.pseudonym import chat_key, load_pepper, member_ref, participant_pseudonym
 from bot.summary.themes import ThemeMatcher
 from storage import chat as chat_repo
 from storage.db import is_sqlite, make_engine, make_sessionmaker, upgrade_async
 from storage.handles import Database, Sessions
-from storage.models import utcnow
+from storage.models import Campaign, utcnow
 
 
 @dataclass
@@ -69,13 +69,22 @@ class Runtime:
         return matcher.tag(text) if matcher is not None else frozenset({"overig"})
 
     def subject(self, principal: str) -> str:
-        """The keyed pseudonym under which everything about a chat user is stored.
+        """The chat-session key of a principal (never equal to a participant pseudonym).
 
         ``principal`` is the channel-qualified identity (a Telegram user id in decimal, or
-        ``web:<session>``); for Telegram users the key is the same as it always was.
+        ``web:<session>``).
         """
-        # pseudonymize keys str(user_id); a principal is that decimal string already.
-        return pseudonymize(self.pepper, principal)  # type: ignore[arg-type]
+        return chat_key(self.pepper, principal)
+
+    def member_ref(self, member_id: str) -> str:
+        """What the chat session stores for the membership in use (never the member id)."""
+        return member_ref(self.pepper, member_id)
+
+    def pseudonym(self, principal: str, campaign: Campaign) -> str:
+        """The principal's participant pseudonym in ``campaign``'s (werkgroep, step, round)."""
+        return participant_pseudonym(
+            self.pepper, principal, campaign.werkgroep_id, campaign.step_key, campaign.round
+        )
 
     async def close(self) -> None:
         await self.database.dispose()

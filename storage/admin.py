@@ -7,6 +7,7 @@ rows, so an overview of a campaign with thousands of respondents stays one small
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
     Campaign,
+    ChatSession,
     Contribution,
     ConversationRow,
     Member,
@@ -23,6 +25,7 @@ from storage.models import (
     Werkgroep,
     utcnow,
 )
+from storage.participants import rewrite_anonymously
 
 COORDINATOR = "coordinator"
 
@@ -210,14 +213,22 @@ async def next_round(session: AsyncSession, werkgroep_id: str, step_key: str, to
 
 
 async def cut_links(
-    session: AsyncSession, campaign_id: str, now: datetime | None = None
+    session: AsyncSession,
+    campaign_id: str,
+    now: datetime | None = None,
+    rng: random.Random | None = None,
 ) -> CutLinks:
     """Erase for good what ties a campaign's answers to a Telegram user.
 
     The pseudonym (keyed hash of the user id) goes, and so do the participants' conversation
     rows, whose state could otherwise be matched to a returning user. Answer and participant
-    rows stay, anonymous, so the summary keeps its counts. Safe to call again (retention jobs).
+    rows stay, anonymous, so the summary keeps its counts; on the first cut they are rewritten
+    in random order with new ids (:func:`storage.participants.rewrite_anonymously`), so that
+    neither storage order nor transaction ids re-link them. Safe to call again (retention jobs).
     """
+    first_cut = await session.scalar(
+        select(Campaign.id).where(Campaign.id == campaign_id, Campaign.links_cut_at.is_(None))
+    )
     participant_ids = select(Participant.id).where(Participant.campaign_id == campaign_id)
     deleted = await session.execute(
         delete(ConversationRow)
@@ -236,16 +247,52 @@ async def cut_links(
         .values(links_cut_at=now or utcnow())
         .execution_options(synchronize_session="fetch")
     )
+    if first_cut is not None:
+        await rewrite_anonymously(session, campaign_id, rng)
     return CutLinks(
         pseudonyms=int(erased.rowcount),  # type: ignore[attr-defined]
         conversations=int(deleted.rowcount),  # type: ignore[attr-defined]
     )
 
 
-async def close_campaign(session: AsyncSession, campaign: Campaign) -> CutLinks:
+async def close_expired_campaigns(
+    session: AsyncSession, now: datetime, opened_before: datetime
+) -> int:
+    """Close campaigns past their closing date or opened before ``opened_before``."""
+    result = await session.execute(
+        update(Campaign)
+        .where(
+            Campaign.closed_at.is_(None),
+            or_(Campaign.closes_on < now.date(), Campaign.created_at < opened_before),
+        )
+        .values(closed_at=now)
+        .execution_options(synchronize_session="fetch")
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def campaigns_to_cut(session: AsyncSession) -> list[str]:
+    """Closed campaigns whose pseudonym links have not been cut yet."""
+    result = await session.scalars(
+        select(Campaign.id).where(Campaign.closed_at.is_not(None), Campaign.links_cut_at.is_(None))
+    )
+    return list(result.all())
+
+
+async def forget_chat_sessions_before(session: AsyncSession, day: date) -> int:
+    """Delete non-member chat sessions last used before ``day``."""
+    result = await session.execute(
+        delete(ChatSession).where(ChatSession.member_ref.is_(None), ChatSession.updated_on < day)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def close_campaign(
+    session: AsyncSession, campaign: Campaign, rng: random.Random | None = None
+) -> CutLinks:
     """Stop taking answers and cut the pseudonym links; closing twice changes nothing more."""
     now = utcnow()
     if campaign.closed_at is None:
         campaign.closed_at = now
         await session.flush()
-    return await cut_links(session, campaign.id, now)
+    return await cut_links(session, campaign.id, now, rng)

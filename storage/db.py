@@ -8,6 +8,7 @@ and came back is reconnected without a restart.
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage.logs import silence_sql_loggers
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -32,6 +35,7 @@ def is_sqlite(url: str) -> bool:
 
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
+    silence_sql_loggers()
     if is_sqlite(url):
         _ensure_sqlite_dir(url)
         engine = create_async_engine(
@@ -52,9 +56,23 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
 
 def _ensure_sqlite_dir(url: str) -> None:
+    """Create the data directory (0700) and the database file (0600) before SQLite does.
+
+    SQLite would create the file with the process umask (often 0644): readable by every account
+    on the machine. Its -wal and -shm files take the database file's mode.
+    """
     path = url.split(":///", 1)[-1].split("?", 1)[0]
-    if path and path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    database = Path(path)
+    missing = [p for p in (database.parent, *database.parent.parents) if not p.exists()]
+    database.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for created in missing:
+        os.chmod(created, 0o700)  # mkdir's mode is filtered by the umask
+    if not database.exists():
+        fd = os.open(database, os.O_WRONLY | os.O_CREAT, 0o600)
+        os.close(fd)
+        os.chmod(database, 0o600)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -11,7 +11,7 @@ Privacy shapes the schema (see ../shared/guide/privacy-and-safety.md):
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -72,6 +72,15 @@ class Werkgroep(Base):
     campaigns: Mapped[list[Campaign]] = relationship(back_populates="werkgroep")
 
 
+# A forwarded invite must not work for ever, nor for everyone who receives it.
+INVITE_USES = 1
+INVITE_VALID_DAYS = 14
+
+
+def invite_expiry() -> datetime:
+    return utcnow() + timedelta(days=INVITE_VALID_DAYS)
+
+
 class Invite(Base):
     __tablename__ = "invites"
 
@@ -81,6 +90,9 @@ class Invite(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+    # How many more people may join with this invite; 0 means used up.
+    uses_left: Mapped[int] = mapped_column(Integer, default=INVITE_USES)
+    expires_at: Mapped[datetime] = mapped_column(default=invite_expiry)
 
 
 class Member(Base):
@@ -240,7 +252,7 @@ class AgreedAnswer(Base):
 
 
 class ChatSession(Base):
-    """Per-user chat state, keyed by the keyed pseudonym of the Telegram user id.
+    """Per-user chat state, keyed by the chat key of the principal (bot.privacy.pseudonym).
 
     ``mode`` says what free text means right now (e.g. a member typing their name);
     ``context`` holds small, non-identifying values for that mode.
@@ -253,9 +265,9 @@ class ChatSession(Base):
     conversation_id: Mapped[str | None] = mapped_column(
         ForeignKey("conversations.id", ondelete="SET NULL"), default=None
     )
-    member_id: Mapped[str | None] = mapped_column(
-        ForeignKey("members.id", ondelete="SET NULL"), default=None
-    )
+    # A keyed reference to the werkgroep membership in use (bot.privacy.pseudonym.member_ref),
+    # not the member id: without the pepper no reader can tell whose chat session this is.
+    member_ref: Mapped[str | None] = mapped_column(String(64), default=None)
     mode: Mapped[str | None] = mapped_column(String(32), default=None)
     context: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_on: Mapped[date] = mapped_column(Date, default=today, onupdate=today)

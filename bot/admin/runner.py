@@ -7,6 +7,8 @@ transaction commits when the call returns and rolls back when it raises.
 from __future__ import annotations
 
 import asyncio
+import getpass
+import os
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -39,3 +41,11 @@ async def _run(url: str, work: Callable[[Session], Awaitable[T]]) -> T:
 def bot_username(settings: Settings) -> str | None:
     """The username for links (settings or getMe); None when it cannot be found."""
     return asyncio.run(resolve_bot_username(settings))
+
+
+def cli_actor() -> str:
+    """The audit actor of a CLI run: the operating-system user who ran it."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no passwd entry (some containers)
+        return f"cli:uid{os.getuid()}"

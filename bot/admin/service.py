@@ -1,6 +1,6 @@
 """Actions on werkgroepen, invites, members and campaigns, shared by the CLI and the chat.
 
-Each function takes an open ``AsyncSession`` (the caller owns the transaction and commits),
+Each function takes an open ``Session`` (the caller owns the transaction and commits),
 checks its input against the flow catalog and the database, writes an audit entry for every
 change, and returns a frozen dataclass. Refusals raise :class:`~bot.admin.errors.AdminError`
 before anything is written. Tokens appear in clear only in the returned values, once: the
@@ -16,16 +16,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.admin.errors import InvalidRequest, NotFound, PermissionDenied
 from bot.admin.links import link_or_none
 from bot.engine import Catalog
 from bot.engine.schema import PlanTemplate, TemplateStep
 from bot.privacy.quotes import label_problem
+from storage import Session, invites, repo
 from storage import admin as queries
-from storage import repo
-from storage.models import Campaign, Member, Werkgroep, new_id, today
+from storage.models import (
+    INVITE_USES,
+    INVITE_VALID_DAYS,
+    Campaign,
+    Member,
+    Werkgroep,
+    new_id,
+    today,
+)
 
 ROLES: tuple[str, ...] = ("coordinator", "member")
 AUDIENCES: tuple[str, ...] = ("jongeren", "ouders")
@@ -43,6 +49,8 @@ class InviteLink:
     role: str
     token: str
     link: str | None
+    uses: int = INVITE_USES
+    expires_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -143,9 +151,7 @@ class ClosedCampaign:
 # --- roles ------------------------------------------------------------------------------------
 
 
-async def require_coordinator(
-    session: AsyncSession, telegram_user_id: int, werkgroep_id: str
-) -> Member:
+async def require_coordinator(session: Session, telegram_user_id: int, werkgroep_id: str) -> Member:
     """The caller's active coordinator membership of that werkgroep, or PermissionDenied.
 
     A member, a removed coordinator, a coordinator of another werkgroep and a werkgroep id that
@@ -161,7 +167,7 @@ async def require_coordinator(
 
 
 async def create_werkgroep(
-    session: AsyncSession,
+    session: Session,
     catalog: Catalog,
     naam: str,
     plan: str,
@@ -187,7 +193,7 @@ async def create_werkgroep(
     )
 
 
-async def list_werkgroepen(session: AsyncSession) -> list[WerkgroepInfo]:
+async def list_werkgroepen(session: Session) -> list[WerkgroepInfo]:
     return [
         WerkgroepInfo(
             id=row.werkgroep.id,
@@ -204,10 +210,14 @@ async def list_werkgroepen(session: AsyncSession) -> list[WerkgroepInfo]:
 
 
 async def show_werkgroep(
-    session: AsyncSession, catalog: Catalog, werkgroep_id: str
+    session: Session, catalog: Catalog, werkgroep_id: str, *, actor: str
 ) -> WerkgroepDetail:
-    """Members and roles, progress per step of the plan, and campaigns with response counts."""
+    """Members and roles, progress per step of the plan, and campaigns with response counts.
+
+    Response counts are participant data: the read is audited under ``actor``.
+    """
     werkgroep = await _werkgroep(session, werkgroep_id)
+    await repo.audit(session, actor, "werkgroep.read", werkgroep.id)
     template = catalog.templates.get(werkgroep.template_id)
     contributors = await queries.contributors_per_step(session, werkgroep.id)
     finished = await queries.finished_per_flow(session, werkgroep.id)
@@ -224,7 +234,7 @@ async def show_werkgroep(
         created_at=werkgroep.created_at,
         members=tuple(await list_members(session, werkgroep.id)),
         steps=steps,
-        campaigns=tuple(await list_campaigns(session, werkgroep.id)),
+        campaigns=tuple(await _campaigns(session, werkgroep.id)),
     )
 
 
@@ -254,7 +264,7 @@ def _progress(
 # --- members and invites ----------------------------------------------------------------------
 
 
-async def list_members(session: AsyncSession, werkgroep_id: str) -> list[MemberInfo]:
+async def list_members(session: Session, werkgroep_id: str) -> list[MemberInfo]:
     return [
         MemberInfo(m.id, m.role, m.name, m.organisation, m.joined_at)
         for m in await queries.active_members(session, werkgroep_id)
@@ -262,43 +272,57 @@ async def list_members(session: AsyncSession, werkgroep_id: str) -> list[MemberI
 
 
 async def new_member_invite(
-    session: AsyncSession,
+    session: Session,
     werkgroep_id: str,
     role: str = "member",
     *,
     actor: str,
     bot_username: str | None = None,
+    uses: int = INVITE_USES,
+    valid_days: int = INVITE_VALID_DAYS,
 ) -> InviteLink:
-    """One more invite for ``role``; earlier invites keep working (see :func:`revoke_invite`)."""
+    """One more invite for ``role``: ``uses`` people may join with it (default one), within
+    ``valid_days`` (default 14). Earlier invites keep their own limits (see
+    :func:`revoke_invite`)."""
     role = _role(role)
+    uses, valid_days = _limits(uses, valid_days)
     werkgroep = await _werkgroep(session, werkgroep_id)
-    token = await repo.create_invite(session, werkgroep.id, role)
-    await repo.audit(session, actor, "invite.create", werkgroep.id, role=role)
-    return InviteLink(role, token, link_or_none(bot_username, token))
+    token, invite = await invites.create(
+        session, werkgroep.id, role, uses=uses, valid_days=valid_days
+    )
+    await repo.audit(
+        session, actor, "invite.create", werkgroep.id, role=role, uses=uses, days=valid_days
+    )
+    return InviteLink(role, token, link_or_none(bot_username, token), uses, invite.expires_at)
 
 
 async def revoke_invite(
-    session: AsyncSession,
+    session: Session,
     werkgroep_id: str,
     role: str,
     *,
     actor: str,
     bot_username: str | None = None,
+    uses: int = INVITE_USES,
+    valid_days: int = INVITE_VALID_DAYS,
 ) -> InviteLink:
     """Make every open invite for ``role`` stop working and issue one new one.
 
     Members who already joined stay members; use :func:`remove_member` for them.
     """
     role = _role(role)
+    uses, valid_days = _limits(uses, valid_days)
     werkgroep = await _werkgroep(session, werkgroep_id)
     revoked = await repo.revoke_invites(session, werkgroep.id, role)
-    token = await repo.create_invite(session, werkgroep.id, role)
+    token, invite = await invites.create(
+        session, werkgroep.id, role, uses=uses, valid_days=valid_days
+    )
     await repo.audit(session, actor, "invite.revoke", werkgroep.id, role=role, revoked=revoked)
-    return InviteLink(role, token, link_or_none(bot_username, token))
+    return InviteLink(role, token, link_or_none(bot_username, token), uses, invite.expires_at)
 
 
 async def remove_member(
-    session: AsyncSession, werkgroep_id: str, member_id: str, *, actor: str
+    session: Session, werkgroep_id: str, member_id: str, *, actor: str
 ) -> MemberInfo:
     """Remove a member from the werkgroep; their contributions stay in the plan.
 
@@ -327,7 +351,7 @@ async def remove_member(
 
 
 async def create_campaign(
-    session: AsyncSession,
+    session: Session,
     catalog: Catalog,
     werkgroep_id: str,
     doelgroep: str,
@@ -401,17 +425,27 @@ async def create_campaign(
 
 
 async def list_campaigns(
-    session: AsyncSession, werkgroep_id: str | None = None
+    session: Session, werkgroep_id: str | None = None, *, actor: str
 ) -> list[CampaignInfo]:
-    """Campaigns of one werkgroep (or all), oldest first, with participants and completed."""
+    """Campaigns of one werkgroep (or all), oldest first, with participants and completed.
+
+    Every call is audited under ``actor``: response counts are participant data. (A chat
+    command or CLI run never shares its transaction with a participant's answer.)
+    """
     if werkgroep_id is not None:
         await _werkgroep(session, werkgroep_id)
+    campaigns = await _campaigns(session, werkgroep_id)
+    await repo.audit(session, actor, "campaigns.read", werkgroep_id, campaigns=len(campaigns))
+    return campaigns
+
+
+async def _campaigns(session: Session, werkgroep_id: str | None) -> list[CampaignInfo]:
     rows = await queries.campaigns_with_counts(session, werkgroep_id=werkgroep_id)
     return [_campaign_info(row) for row in rows]
 
 
 async def close_campaign(
-    session: AsyncSession, campaign_id: str, *, actor: str, werkgroep_id: str | None = None
+    session: Session, campaign_id: str, *, actor: str, werkgroep_id: str | None = None
 ) -> ClosedCampaign:
     """Stop a campaign and cut its participants' pseudonym links for good.
 
@@ -469,7 +503,7 @@ def _campaign_info(row: queries.CampaignCounts) -> CampaignInfo:
 # --- checks -----------------------------------------------------------------------------------
 
 
-async def _werkgroep(session: AsyncSession, werkgroep_id: str) -> Werkgroep:
+async def _werkgroep(session: Session, werkgroep_id: str) -> Werkgroep:
     werkgroep = await session.get(Werkgroep, werkgroep_id)
     if werkgroep is None:
         raise NotFound(f"Geen werkgroep met id {werkgroep_id}.")
@@ -500,6 +534,18 @@ def _role(role: str) -> str:
     if normalised not in ROLES:
         raise InvalidRequest(f"Rol moet lid of coordinator zijn, niet {role!r}.")
     return normalised
+
+
+MAX_USES = 500
+MAX_VALID_DAYS = 365
+
+
+def _limits(uses: int, valid_days: int) -> tuple[int, int]:
+    if not 1 <= uses <= MAX_USES:
+        raise InvalidRequest(f"Het aantal keer gebruiken moet tussen 1 en {MAX_USES} liggen.")
+    if not 1 <= valid_days <= MAX_VALID_DAYS:
+        raise InvalidRequest(f"De geldigheid moet tussen 1 en {MAX_VALID_DAYS} dagen liggen.")
+    return uses, valid_days
 
 
 def _clean_name(naam: str) -> str:

@@ -26,9 +26,10 @@ from bot.chat.turn import (
 )
 from bot.engine.runner import clean_text
 from bot.i18n import SUPPORTED_LOCALES
+from bot.privacy.erasure import erase_participant
 from bot.translate import translator
 from storage import chat as chat_repo
-from storage import repo
+from storage import invites, participants, repo
 from storage.models import Campaign, Member, Werkgroep
 
 MAX_NAME = 120
@@ -47,16 +48,13 @@ async def start(turn: Turn) -> None:
     if campaign is not None:
         await start_campaign(turn, campaign)
         return
-    invite = await repo.find_invite(turn.session, token)
-    if invite is not None and invite.revoked_at is None:
-        user_id = telegram_user(turn)
-        if user_id is None:
+    if turn.incoming.user_id is not None:
+        member = await invites.redeem(turn.session, token, turn.incoming.user_id)
+        if isinstance(member, Member):
+            await welcome_member(turn, member)
             return
-        member = await repo.join_werkgroep(turn.session, invite.werkgroep_id, user_id, invite.role)
-        await repo.audit(
-            turn.session, f"member:{member.id}", "joined", member.werkgroep_id, role=invite.role
-        )
-        await welcome_member(turn, member)
+    elif await repo.find_invite(turn.session, token) is not None:
+        telegram_user(turn)  # werkgroep links work only in Telegram: says so
         return
     turn.replies.send(
         turn.say("Deze link werkt niet (meer). Vraag degene die je de link gaf om een nieuwe link.")
@@ -100,8 +98,8 @@ async def start_campaign(turn: Turn, campaign: Campaign) -> None:
             )
         )
         return
-    subject = turn.chat.subject
-    participant = await repo.participant_for(turn.session, campaign.id, subject, create=False)
+    pseudonym = turn.runtime.pseudonym(turn.incoming.principal, campaign)
+    participant = await participants.find(turn.session, campaign, pseudonym)
     if participant is not None:
         row = await repo.open_conversation_for(turn.session, participant_id=participant.id)
         if row is not None:
@@ -185,8 +183,8 @@ async def consent(turn: Turn) -> None:
             )
         )
         return
-    participant = await repo.participant_for(turn.session, campaign.id, turn.chat.subject)
-    assert participant is not None
+    pseudonym = turn.runtime.pseudonym(turn.incoming.principal, campaign)
+    participant = await participants.join(turn.session, campaign, pseudonym)
     await answering.start_conversation(turn, campaign.flow_id, participant=participant)
 
 
@@ -201,7 +199,7 @@ async def consent_pending(turn: Turn) -> None:
 
 
 async def welcome_member(turn: Turn, member: Member) -> None:
-    turn.chat.member_id = member.id
+    turn.chat.member_ref = turn.runtime.member_ref(member.id)
     if member.locale is None and turn.chat.locale is not None:
         member.locale = turn.chat.locale
     werkgroep = await turn.session.get(Werkgroep, member.werkgroep_id)
@@ -450,13 +448,13 @@ async def forget_confirm(turn: Turn) -> None:
     if pressed.answer != "ja":
         turn.replies.send(turn.say("Oké, er is niets gewist."))
         return
-    count = await chat_repo.erase_participations(turn.session, turn.chat.subject)
+    erased = await erase_participant(turn.session, turn.runtime.pepper, turn.incoming.principal)
     turn.chat.conversation_id = None
     turn.replies.send(
         turn.say(
             "Gewist: je antwoorden uit %(count)s ronde(s). Antwoorden uit rondes die al gesloten "
             "zijn, kunnen we niet meer vinden: die zijn niet meer aan jou te koppelen.",
-            count=count,
+            count=erased,
         )
     )
 

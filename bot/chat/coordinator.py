@@ -24,6 +24,7 @@ from bot.chat.state import CampaignLabel
 from bot.chat.turn import Handler, Routes, Turn, telegram_user
 from bot.chat.view import fill
 from bot.engine.runner import clean_text
+from storage.models import Member
 
 T = TypeVar("T")
 
@@ -105,7 +106,7 @@ async def campaign_audience(turn: Turn) -> None:
     if member is None:
         return
     audience = turn.pressed(CampaignAudience).audience
-    steps = await _steps_for(turn, member.werkgroep_id, audience)
+    steps = await _steps_for(turn, member, audience)
     if not steps:
         return
     turn.replies.send(
@@ -122,7 +123,7 @@ async def campaign_step(turn: Turn) -> None:
     if member is None:
         return
     pressed = turn.pressed(CampaignStep)
-    if not await _steps_for(turn, member.werkgroep_id, pressed.audience):
+    if not await _steps_for(turn, member, pressed.audience):
         return
     turn.edit_pressed()
     label = turn.state.label if isinstance(turn.state, CampaignLabel) else None
@@ -155,9 +156,11 @@ async def campaign_step(turn: Turn) -> None:
         turn.replies.add(SendPhoto(qr_png(created.link), escape(created.link)))
 
 
-async def _steps_for(turn: Turn, werkgroep_id: str, audience: str) -> list[service.StepProgress]:
+async def _steps_for(turn: Turn, member: Member, audience: str) -> list[service.StepProgress]:
     """The plan steps with a questionnaire for ``audience``; a toast when there are none."""
-    werkgroep = await service.show_werkgroep(turn.session, turn.runtime.catalog, werkgroep_id)
+    werkgroep = await service.show_werkgroep(
+        turn.session, turn.runtime.catalog, member.werkgroep_id, actor=actor(member)
+    )
     steps = [step for step in werkgroep.steps if audience in step.consultations]
     if audience not in service.AUDIENCES or not steps:
         turn.replies.toast = Toast(turn.t.gettext("Voor deze groep is er geen vragenlijst."))
@@ -172,7 +175,7 @@ async def campaigns_command(turn: Turn) -> None:
     member = await coordinator_of(turn)
     if member is None:
         return
-    campaigns = await service.list_campaigns(turn.session, member.werkgroep_id)
+    campaigns = await service.list_campaigns(turn.session, member.werkgroep_id, actor=actor(member))
     if not campaigns:
         turn.replies.send(turn.say("Er zijn nog geen campagnes. Maak er een met /campagne."))
         return

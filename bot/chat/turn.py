@@ -19,7 +19,7 @@ from bot.privacy.crisis import detect_crisis
 from bot.privacy.helplines import HELPLINE_MESSAGE
 from bot.runtime import Runtime
 from bot.translate import Translator, language_names
-from storage import Session
+from storage import Session, members
 from storage.models import ChatSession, Member
 
 K = TypeVar("K", bound=CallbackData)
@@ -72,12 +72,11 @@ class Turn:
 
     async def member(self) -> Member | None:
         """The active werkgroep membership of this user, if any."""
-        if self.chat.member_id is None:
+        if self.chat.member_ref is None or self.incoming.user_id is None:
             return None
-        member = await self.session.get(Member, self.chat.member_id)
-        if member is None or member.removed_at is not None:
-            return None
-        return member
+        return await members.active_by_ref(
+            self.session, self.incoming.user_id, self.chat.member_ref, self.runtime.member_ref
+        )
 
 
 Handler = Callable[[Turn], Awaitable[None]]

@@ -33,13 +33,14 @@ MAX_REMINDER_DAYS = 365
 
 async def input_for_discussion(turn: Turn, werkgroep_id: str, flow: Flow) -> list[Out]:
     """What jongeren and ouders said at this step, before the question that discusses it."""
+    reader = await turn.member()
     summary = await discussion_input(
         turn.session,
         turn.runtime.catalog,
         werkgroep_id,
         flow.plan.step,
         turn.runtime.settings.min_group_size,
-        actor="discussion",
+        actor=f"member:{reader.id if reader else '?'}",
     )
     if summary is None:
         return [

@@ -12,7 +12,7 @@ import typer
 from bot.admin import service
 from bot.admin.links import NO_USERNAME, shown
 from bot.admin.qr import qr_png
-from bot.admin.runner import bot_username
+from bot.admin.runner import bot_username, cli_actor
 from bot.cli.werkgroep import (
     JSON_OPTION,
     campaign_line,
@@ -70,7 +70,7 @@ def create(
             stap,
             label=label,
             sluit_op=closes_on,
-            actor="cli",
+            actor=cli_actor(),
             bot_username=username,
         ),
     )
@@ -106,7 +106,9 @@ def list_campaigns(
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
     """List campaigns with the number of participants and completed answers."""
-    rows = run_service(load_settings(), lambda s: service.list_campaigns(s, werkgroep))
+    rows = run_service(
+        load_settings(), lambda s: service.list_campaigns(s, werkgroep, actor=cli_actor())
+    )
     if as_json:
         typer.echo(to_json(rows))
         return
@@ -124,7 +126,7 @@ def close(
 ) -> None:
     """Close a campaign: no new answers, and the pseudonym links are cut for good."""
     closed = run_service(
-        load_settings(), lambda s: service.close_campaign(s, campaign_id, actor="cli")
+        load_settings(), lambda s: service.close_campaign(s, campaign_id, actor=cli_actor())
     )
     first = "was al gesloten" if closed.already_closed else "is gesloten"
     typer.echo(

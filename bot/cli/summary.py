@@ -17,6 +17,7 @@ from typing import Annotated, TypeVar
 
 import typer
 
+from bot.admin.runner import cli_actor
 from bot.config import Settings, load_settings
 from bot.engine import Catalog, load_catalog
 from bot.summary import SummaryError, UnknownStep, UnknownWerkgroep
@@ -28,7 +29,6 @@ from storage.db import make_engine, make_sessionmaker, upgrade
 from storage.handles import DatabaseError
 
 T = TypeVar("T")
-ACTOR = "cli"
 
 
 class SummaryFormat(StrEnum):
@@ -109,7 +109,7 @@ def samenvatting(
             k=settings.min_group_size,
             rng=random.SystemRandom(),
             round_number=ronde,
-            actor=ACTOR,
+            actor=cli_actor(),
         )
         if output_format is SummaryFormat.json:
             return render_json(summary) + "\n"
@@ -139,7 +139,7 @@ def export(
             output_format.value,
             k=settings.min_group_size,
             rng=random.SystemRandom(),
-            actor=ACTOR,
+            actor=cli_actor(),
             gettext=gettext,
             locale=settings.default_locale,
         )

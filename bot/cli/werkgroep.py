@@ -17,7 +17,7 @@ import typer
 
 from bot.admin import AdminError, service
 from bot.admin.links import shown
-from bot.admin.runner import bot_username, run_in_transaction
+from bot.admin.runner import bot_username, cli_actor, run_in_transaction
 from bot.config import Settings, load_settings
 from bot.engine import Catalog, load_catalog
 from storage import Session
@@ -29,6 +29,12 @@ T = TypeVar("T")
 
 ROLE_NAMES = {"coordinator": "coördinator", "member": "lid"}
 JSON_OPTION = typer.Option("--json", help="Print JSON.")
+USES_OPTION = Annotated[
+    int, typer.Option("--uses", help="How many people may join with this link (default 1).")
+]
+VALID_OPTION = Annotated[
+    int, typer.Option("--geldig", metavar="DAGEN", help="Days the link works (default 14).")
+]
 
 
 # --- shared with bot/cli/campagne.py ----------------------------------------------------------
@@ -100,7 +106,7 @@ def create(
     created = run_service(
         settings,
         lambda s: service.create_werkgroep(
-            s, catalog, naam, plan, actor="cli", bot_username=username
+            s, catalog, naam, plan, actor=cli_actor(), bot_username=username
         ),
     )
     if as_json:
@@ -157,7 +163,9 @@ def show(
     """Members and roles, progress per step, and campaigns with response counts."""
     settings = load_settings()
     catalog = catalog_of(settings)
-    detail = run_service(settings, lambda s: service.show_werkgroep(s, catalog, werkgroep_id))
+    detail = run_service(
+        settings, lambda s: service.show_werkgroep(s, catalog, werkgroep_id, actor=cli_actor())
+    )
     if as_json:
         typer.echo(to_json(detail))
         return
@@ -205,6 +213,8 @@ def campaign_line(c: service.CampaignInfo) -> str:
 def invite(
     werkgroep_id: Annotated[str, typer.Argument(metavar="ID", help="Werkgroep id.")],
     rol: Annotated[str, typer.Option("--rol", help="lid or coordinator.")] = "lid",
+    uses: USES_OPTION = 1,
+    geldig: VALID_OPTION = 14,
 ) -> None:
     """Print one more invite link; earlier invites keep working."""
     settings = load_settings()
@@ -212,7 +222,13 @@ def invite(
     made = run_service(
         settings,
         lambda s: service.new_member_invite(
-            s, werkgroep_id, rol, actor="cli", bot_username=username
+            s,
+            werkgroep_id,
+            rol,
+            actor=cli_actor(),
+            bot_username=username,
+            uses=uses,
+            valid_days=geldig,
         ),
     )
     typer.echo("\n".join(_invite_text(f"Nieuwe uitnodiging ({ROLE_NAMES[made.role]})", made)))
@@ -222,13 +238,23 @@ def invite(
 def revoke_invite(
     werkgroep_id: Annotated[str, typer.Argument(metavar="ID", help="Werkgroep id.")],
     rol: Annotated[str, typer.Option("--rol", help="lid or coordinator.")],
+    uses: USES_OPTION = 1,
+    geldig: VALID_OPTION = 14,
 ) -> None:
     """Make the open invite links of a role stop working and print a new one."""
     settings = load_settings()
     username = bot_username(settings)
     made = run_service(
         settings,
-        lambda s: service.revoke_invite(s, werkgroep_id, rol, actor="cli", bot_username=username),
+        lambda s: service.revoke_invite(
+            s,
+            werkgroep_id,
+            rol,
+            actor=cli_actor(),
+            bot_username=username,
+            uses=uses,
+            valid_days=geldig,
+        ),
     )
     lines = [
         f"Oude uitnodigingen ({ROLE_NAMES[made.role]}) werken niet meer.",
@@ -245,6 +271,6 @@ def remove_member(
     """Remove a member; their contributions stay in the plan."""
     removed = run_service(
         load_settings(),
-        lambda s: service.remove_member(s, werkgroep_id, member_id, actor="cli"),
+        lambda s: service.remove_member(s, werkgroep_id, member_id, actor=cli_actor()),
     )
     typer.echo(f"Lid verwijderd: {removed.name or removed.id} ({ROLE_NAMES[removed.role]}).")

@@ -25,7 +25,7 @@ from bot.engine import Done, Finished, Input, Invalid, NextQuestion, Pick, Recor
 from bot.engine.schema import Flow, MultiChoiceStep, Question, ScaleStep, TextStep, options_of
 from bot.privacy.redact import redact
 from bot.runtime import Runtime
-from storage import Session, repo
+from storage import Session, invites, repo
 from storage.models import Campaign, Participant, Werkgroep, new_id
 
 log = logging.getLogger(__name__)
@@ -99,10 +99,25 @@ async def _create(
     return DemoWerkgroep(
         werkgroep_id=created.id,
         naam=created.naam,
-        coordinator=created.coordinator.token,
-        member=created.member.token,
+        coordinator=(await _demo_invite(session, created.id, "coordinator", bot_username)).token,
+        member=(await _demo_invite(session, created.id, "member", bot_username)).token,
         jongeren=tokens["jongeren"],
         ouders=tokens["ouders"],
+    )
+
+
+async def _demo_invite(
+    session: Session, werkgroep_id: str, role: str, bot_username: str | None
+) -> service.InviteLink:
+    # The demo is shared by everyone who opens the playground: its invites are multi-use.
+    return await service.new_member_invite(
+        session,
+        werkgroep_id,
+        role,
+        actor=ACTOR,
+        bot_username=bot_username,
+        uses=service.MAX_USES,
+        valid_days=service.MAX_VALID_DAYS,
     )
 
 
@@ -116,10 +131,8 @@ async def _repair(
     tokens = asdict(saved)
     for role, key in (("coordinator", "coordinator"), ("member", "member")):
         invite = await repo.find_invite(session, tokens[key])
-        if invite is None or invite.revoked_at is not None or invite.werkgroep_id != werkgroep.id:
-            issued = await service.new_member_invite(
-                session, werkgroep.id, role, actor=ACTOR, bot_username=bot_username
-            )
+        if invite is None or not invites.usable(invite) or invite.werkgroep_id != werkgroep.id:
+            issued = await _demo_invite(session, werkgroep.id, role, bot_username)
             tokens[key] = issued.token
     for audience in ("jongeren", "ouders"):
         campaign = await repo.find_campaign(session, tokens[audience])

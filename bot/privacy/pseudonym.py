@@ -1,4 +1,16 @@
-"""Keyed pseudonyms for participants: HMAC-SHA256 of the Telegram user id under a secret pepper.
+"""Keyed pseudonyms: HMAC-SHA256 under a secret pepper, in separate domains per use.
+
+Two kinds of key are derived from a *principal* (an opaque, channel-qualified identity: the
+decimal Telegram user id, or ``web:<session id>``):
+
+* :func:`chat_key` keys the chat session (language, current mode, werkgroep membership);
+* :func:`participant_pseudonym` keys a participant row, scoped to one (werkgroep, step, round).
+
+Each is an HMAC over a JSON array that starts with its own domain separator, so no value of one
+kind equals a value of the other, and a participant's pseudonyms in two scopes share nothing: a
+database reader cannot join one person's answers across steps, nor a member's chat session to
+their answers as a parent. The JSON array makes the encoding unambiguous (``["a","bc"]`` and
+``["ab","c"]`` differ), which plain concatenation would not.
 
 A plain hash would not do: Telegram ids have at most 52 bits, so anyone holding the database
 could hash every id and reverse it. The pepper lives outside the database (environment variable
@@ -11,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import os
 import secrets
 import stat
@@ -23,7 +36,10 @@ __all__ = [
     "MIN_PEPPER_CHARS",
     "PEPPER_FILE_NAME",
     "PepperError",
+    "chat_key",
     "load_pepper",
+    "member_ref",
+    "participant_pseudonym",
     "pseudonymize",
 ]
 
@@ -34,11 +50,57 @@ MIN_PEPPER_CHARS = 32
 _GENERATED_BYTES = 32
 
 
+# Versioned, so that a future change of derivation cannot collide with today's values.
+CHAT_DOMAIN = "samenspraak/chat-session/v1"
+PARTICIPANT_DOMAIN = "samenspraak/participant/v1"
+MEMBER_REF_DOMAIN = "samenspraak/member-ref/v1"
+
+
 def pseudonymize(pepper: bytes, user_id: int) -> str:
-    """Return the hex HMAC-SHA256 of ``str(user_id)`` keyed with ``pepper``."""
+    """Return the hex HMAC-SHA256 of ``str(user_id)`` keyed with ``pepper``.
+
+    The unscoped pseudonym of releases before migration 0003; kept only so that tests can show
+    that no stored value equals it any more. New code uses :func:`chat_key` and
+    :func:`participant_pseudonym`.
+    """
+    _require(pepper)
+    return hmac.new(pepper, str(user_id).encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def chat_key(pepper: bytes, principal: str) -> str:
+    """The key of a principal's chat session (never equal to any participant pseudonym)."""
+    return _keyed(pepper, CHAT_DOMAIN, principal)
+
+
+def participant_pseudonym(
+    pepper: bytes, principal: str, werkgroep_id: str, step_key: str, round: int
+) -> str:
+    """The principal's pseudonym as a participant of one (werkgroep, step, round).
+
+    Every campaign of that scope (several schools, a second link) maps the same person to the
+    same value, so one person counts once per scope; another scope gives an unrelated value.
+    """
+    return _keyed(pepper, PARTICIPANT_DOMAIN, werkgroep_id, step_key, str(round), principal)
+
+
+def member_ref(pepper: bytes, member_id: str) -> str:
+    """What a chat session stores to remember the membership it works for.
+
+    Not the member id itself: a chat session also points at the participant conversation of
+    someone answering as a parent, and a plain member id there would name that parent.
+    """
+    return _keyed(pepper, MEMBER_REF_DOMAIN, member_id)
+
+
+def _keyed(pepper: bytes, domain: str, *parts: str) -> str:
+    _require(pepper)
+    message = json.dumps([domain, *parts], separators=(",", ":"), ensure_ascii=True)
+    return hmac.new(pepper, message.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def _require(pepper: bytes) -> None:
     if not pepper:
         raise PepperError(f"{ENV_NAME}: the pepper is empty; the bot cannot make pseudonyms")
-    return hmac.new(pepper, str(user_id).encode("ascii"), hashlib.sha256).hexdigest()
 
 
 def load_pepper(env_pepper: str | None, data_dir: Path, create: bool) -> bytes:
@@ -92,7 +154,9 @@ def _create_pepper_file(path: Path) -> None:
     is then hard-linked to its final name: the link fails instead of overwriting when another
     process won the race, and then that process's pepper is the one everybody reads.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(path.parent, 0o700)  # the data directory holds the pepper and the database
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:

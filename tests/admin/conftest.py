@@ -86,3 +86,9 @@ def read_qr_matrix(png: bytes, size: int) -> list[list[int]]:
 @pytest.fixture
 def qr_matrix() -> Callable[[bytes, int], list[list[int]]]:
     return read_qr_matrix
+
+
+# The command-line fixtures, shared with tests/admin/test_invites_cli.py.
+from tests.admin.test_admin_cli import cli_database_url, cli_env  # noqa: E402
+
+__all__ = ["cli_database_url", "cli_env"]

@@ -247,7 +247,7 @@ async def test_show_werkgroep_counts_progress_per_step(
             )
     await _campaign(sessions, mini_catalog, werkgroep_id, label="De Regenboog")
     async with sessions.begin() as session:
-        detail = await service.show_werkgroep(session, mini_catalog, werkgroep_id)
+        detail = await service.show_werkgroep(session, mini_catalog, werkgroep_id, actor="cli:t")
     assert detail.plan_title == "Proef-stappenplan"
     assert [(m.name, m.role) for m in detail.members] == [("Anna", "coordinator"), (None, "member")]
     assert [(s.key, s.contributors, s.finished, s.consultations) for s in detail.steps] == [
@@ -360,7 +360,7 @@ async def test_campaign_for_unknown_werkgroep_is_not_found(
         with pytest.raises(NotFound, match="Geen werkgroep met id x"):
             await service.create_campaign(session, mini_catalog, "x", "jongeren", "2", actor="cli")
         with pytest.raises(NotFound):
-            await service.list_campaigns(session, "x")
+            await service.list_campaigns(session, "x", actor="cli:t")
 
 
 async def test_campaigns_open_together_share_a_round(
@@ -375,7 +375,10 @@ async def test_campaigns_open_together_share_a_round(
             await service.close_campaign(session, campaign_id, actor="cli")
     third = await _campaign(sessions, mini_catalog, werkgroep_id, label="School A")
     async with sessions.begin() as session:
-        rounds = {c.id: c.round for c in await service.list_campaigns(session, werkgroep_id)}
+        rounds = {
+            c.id: c.round
+            for c in await service.list_campaigns(session, werkgroep_id, actor="cli:t")
+        }
     assert rounds == {first: 1, second: 1, third: 2}
 
 
@@ -391,8 +394,8 @@ async def test_list_campaigns_counts_respondents(sessions: Sessions, mini_catalo
             await _participant(session, busy, f"p{index}", completed=completed)
         await _participant(session, elsewhere, "q", completed=True)
     async with sessions.begin() as session:
-        mine = await service.list_campaigns(session, a)
-        everything = await service.list_campaigns(session)
+        mine = await service.list_campaigns(session, a, actor="cli:t")
+        everything = await service.list_campaigns(session, actor="cli:t")
     assert [(c.id, c.participants, c.completed) for c in mine] == [(busy, 3, 2), (empty, 0, 0)]
     assert {c.id: c.werkgroep_naam for c in everything} == {busy: "A", empty: "A", elsewhere: "B"}
 

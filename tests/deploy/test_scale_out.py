@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.config import Settings
 from bot.engine import Catalog
 from bot.engine.schema import Flow, MultiChoiceStep, Question, ScaleStep, TextStep, options_of
-from bot.privacy.pseudonym import pseudonymize
+from bot.privacy.pseudonym import chat_key, participant_pseudonym
 from storage import repo
 from storage.db import make_engine, make_sessionmaker
 from storage.models import (
@@ -68,12 +68,14 @@ class Cluster:
     database: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     flow: Flow
+    werkgroep_id: str = ""  # of the last campaign: participant pseudonyms are scoped to it
 
     async def campaign(self) -> str:
         """A werkgroep with an open jongeren campaign; returns the /start token."""
         token = repo.new_token()
         async with self.sessions.begin() as session:
             werkgroep, _, _ = await repo.create_werkgroep(session, "IJmond", "armoede")
+            self.werkgroep_id = werkgroep.id
             session.add(
                 Campaign(
                     werkgroep_id=werkgroep.id,
@@ -139,7 +141,13 @@ class Jongere:
 
     @property
     def subject(self) -> str:
-        return pseudonymize(PEPPER.encode(), self.user.id)
+        return chat_key(PEPPER.encode(), str(self.user.id))
+
+    @property
+    def pseudonym(self) -> str:
+        return participant_pseudonym(
+            PEPPER.encode(), str(self.user.id), self.cluster.werkgroep_id, "stap-3", 1
+        )
 
     @property
     def flow(self) -> Flow:
@@ -195,7 +203,7 @@ class Jongere:
                 await session.scalars(
                     select(Answer)
                     .join(Participant, Participant.id == Answer.participant_id)
-                    .where(Participant.pseudonym == self.subject)
+                    .where(Participant.pseudonym == self.pseudonym)
                 )
             ).all()
         return self.in_flow_order([(row.question_id, _value(row)) for row in rows])
@@ -207,12 +215,12 @@ class Jongere:
         if model is ChatSession:
             mine.append(ChatSession.subject == self.subject)
         elif model is Participant:
-            mine.append(Participant.pseudonym == self.subject)
+            mine.append(Participant.pseudonym == self.pseudonym)
         elif model is ConversationRow:
             statement = statement.join(
                 Participant, Participant.id == ConversationRow.participant_id
             )
-            mine.append(Participant.pseudonym == self.subject)
+            mine.append(Participant.pseudonym == self.pseudonym)
         async with self.cluster.sessions() as session:
             return int(await session.scalar(statement.where(*mine)) or 0)  # type: ignore[arg-type]
 

@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from bot.errors import ConfigError
-from bot.privacy.pseudonym import PepperError, load_pepper, pseudonymize
+from bot.privacy.pseudonym import (
+    PepperError,
+    chat_key,
+    load_pepper,
+    participant_pseudonym,
+    pseudonymize,
+)
 
 PEPPER = b"k" * 32
 GOOD_ENV = "x" * 32
@@ -112,3 +118,38 @@ def test_too_short_pepper_file_is_refused(tmp_path: Path) -> None:
     path.chmod(0o600)
     with pytest.raises(PepperError, match="at least 32"):
         load_pepper(None, tmp_path, create=False)
+
+
+# --- scoped participant pseudonyms and chat keys (issue 15, items 1 and 2) ---------------------
+
+
+def test_participant_pseudonym_differs_per_werkgroep_step_and_round() -> None:
+    """One person in two steps, rounds or werkgroepen gets unrelated pseudonyms."""
+    base = participant_pseudonym(PEPPER, "42", "w1", "stap-3", 1)
+    others = {
+        participant_pseudonym(PEPPER, "42", "w1", "stap-6", 1),
+        participant_pseudonym(PEPPER, "42", "w1", "stap-3", 2),
+        participant_pseudonym(PEPPER, "42", "w2", "stap-3", 1),
+        participant_pseudonym(PEPPER, "43", "w1", "stap-3", 1),
+    }
+    assert base not in others and len(others) == 4
+    assert base == participant_pseudonym(PEPPER, "42", "w1", "stap-3", 1)  # stable: resume
+
+
+def test_chat_key_and_participant_pseudonym_live_in_separate_domains() -> None:
+    """Neither the chat key nor any scoped pseudonym equals the old unscoped pseudonym."""
+    key = chat_key(PEPPER, "42")
+    scoped = participant_pseudonym(PEPPER, "42", "w1", "stap-3", 1)
+    assert key != scoped
+    assert pseudonymize(PEPPER, 42) not in (key, scoped)
+    assert chat_key(PEPPER, "web:42") != key  # channels do not collide
+
+
+def test_scope_encoding_is_unambiguous() -> None:
+    """Shifting characters between fields gives another pseudonym (no plain concatenation)."""
+    assert participant_pseudonym(PEPPER, "1", "ab", "c", 1) != participant_pseudonym(
+        PEPPER, "1", "a", "bc", 1
+    )
+    assert participant_pseudonym(PEPPER, "1", "w", "s", 11) != participant_pseudonym(
+        PEPPER, "11", "w", "s", 1
+    )

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner, Result
 
+from bot.admin.runner import cli_actor
 from bot.cli import app
 from bot.engine import Catalog
 from storage.db import make_engine, make_sessionmaker, upgrade_async
@@ -84,7 +85,8 @@ async def test_samenvatting_prints_text_markdown_and_json(cli_env: str, catalog:
     data = json.loads(raw.stdout)
     assert data["k"] == 10
     assert data["steps"][0]["rounds"][0]["audiences"][1]["participants"]["count"] is None
-    assert await audit_actions(cli_env) == [("cli", "summary")] * 3
+    # The CLI audits under the operating-system user who ran it (issue 15, item 12).
+    assert await audit_actions(cli_env) == [(cli_actor(), "summary")] * 3
 
 
 async def test_export_writes_md_docx_and_csv(
