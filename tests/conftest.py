@@ -3,8 +3,11 @@ when SAMENSPRAAK_TEST_DATABASE_URL is set)."""
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import os
-from collections.abc import AsyncIterator
+import warnings
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -21,6 +24,24 @@ ROOT = Path(__file__).resolve().parent.parent
 FLOWS = ROOT / "flows"
 PG_URL = os.environ.get("SAMENSPRAAK_TEST_DATABASE_URL")
 PG_SKIP_REASON = "SAMENSPRAAK_TEST_DATABASE_URL is not set (PostgreSQL tests run in CI)"
+
+
+@pytest.fixture(autouse=True)
+def _no_idle_event_loop(request: pytest.FixtureRequest) -> Iterator[None]:
+    """pytest-asyncio leaves an idle event loop set after an async test; a plain test that
+    calls ``asyncio.run`` (the CLI tests) replaces it without closing it, and its self-pipe
+    sockets then warn at some later test (warnings are errors). Close it before plain tests."""
+    if not inspect.iscoroutinefunction(getattr(request, "function", None)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            try:
+                loop = asyncio.get_event_loop_policy().get_event_loop()
+            except RuntimeError:
+                loop = None
+        if loop is not None and not loop.is_running() and not loop.is_closed():
+            loop.close()
+        asyncio.set_event_loop(None)
+    yield
 
 
 @pytest.fixture(scope="session")

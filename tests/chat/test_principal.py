@@ -9,6 +9,7 @@ import hmac
 from bot.admin import service
 from bot.chat.dialog import Dialog
 from bot.chat.events import Incoming, Send
+from bot.privacy.pseudonym import chat_key
 from bot.runtime import Runtime
 from storage import repo
 from tests.chat.conftest import PEPPER, Talk
@@ -21,10 +22,14 @@ def test_a_telegram_principal_is_the_decimal_user_id() -> None:
     assert Incoming(update_id=1, user_id=None, principal="web:abc").principal == "web:abc"
 
 
-def test_the_key_of_a_telegram_user_is_unchanged(runtime: Runtime) -> None:
-    expected = hmac.new(PEPPER.encode(), b"987654321", hashlib.sha256).hexdigest()
-    assert runtime.subject("987654321") == expected
-    assert runtime.subject("web:987654321") != expected
+def test_the_chat_key_is_in_its_own_keyed_domain(runtime: Runtime) -> None:
+    """The chat-session key is keyed by the pepper in a domain of its own: not the plain HMAC of
+    the user id (the participant domain's input), and a web principal never collides with it."""
+    plain = hmac.new(PEPPER.encode(), b"987654321", hashlib.sha256).hexdigest()
+    key = runtime.subject("987654321")
+    assert key == chat_key(PEPPER.encode(), "987654321")
+    assert key != plain
+    assert runtime.subject("web:987654321") != key
 
 
 async def test_a_web_user_cannot_join_a_werkgroep(runtime: Runtime, dialog: Dialog) -> None:

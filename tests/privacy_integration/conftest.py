@@ -8,11 +8,11 @@ from contextlib import AsyncExitStack
 from pathlib import Path
 
 import pytest
-from bot.localapi import LocalBotApi
 
 from bot.config import load_settings
 from tests.conftest import prepared_database
 from tests.e2e.conftest import TOKEN, BotHarness, harness
+from tgstub import LocalBotApi
 
 __all__ = ["harness", "pg_harness"]
 
