@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import (
     Answer,
     AnswerTheme,
+    AuditEntry,
     Campaign,
     Participant,
     SummaryRelease,
@@ -41,6 +42,7 @@ __all__ = [
     "CampaignRow",
     "QuestionCount",
     "ValueCount",
+    "export_count",
     "load_releases",
     "participant_counts",
     "question_respondents",
@@ -329,3 +331,13 @@ async def save_release(
             },
         )
     )
+
+
+async def export_count(session: AsyncSession, werkgroep_id: str) -> int:
+    """How many times this werkgroep's plan was exported: the next export's version."""
+    count = await session.scalar(
+        select(func.count())
+        .select_from(AuditEntry)
+        .where(AuditEntry.werkgroep_id == werkgroep_id, AuditEntry.action == "export")
+    )
+    return int(count or 0)

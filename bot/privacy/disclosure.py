@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import heapq
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NewType
 
@@ -48,15 +48,19 @@ from bot.privacy.redact import redact
 __all__ = [
     "MAX_DIMENSIONS",
     "MIN_K",
+    "PROTECTED_REASON",
     "SUPPRESSED_REASON",
     "Cell",
     "DisclosureError",
     "MinGroupSize",
     "Table2D",
     "check_dimensions",
+    "coordinator_count",
+    "merge_small",
     "select_quotes",
     "should_release",
     "suppress_1d",
+    "suppress_1d_explained",
     "suppress_2d",
     "total_cell",
     "validate_k",
@@ -65,9 +69,16 @@ __all__ = [
 MIN_K = 5
 MAX_DIMENSIONS = 2
 SUPPRESSED_REASON = N_("te weinig antwoorden")
+PROTECTED_REASON = N_("om een kleine groep te beschermen")
+OTHER_ANSWERS = "andere"
+"""Key of the merged row of small options ("andere antwoorden")."""
 
 MinGroupSize = NewType("MinGroupSize", int)
 """A k that passed :func:`validate_k`."""
+
+
+def _identity(text: str) -> str:
+    return text
 
 
 def validate_k(k: int) -> MinGroupSize:
@@ -98,8 +109,8 @@ class Cell:
         return cls(count=count)
 
     @classmethod
-    def hidden(cls) -> Cell:
-        return cls(count=None, reason=SUPPRESSED_REASON)
+    def hidden(cls, reason: str = SUPPRESSED_REASON) -> Cell:
+        return cls(count=None, reason=reason)
 
 
 def total_cell(n: int, k: int) -> Cell:
@@ -181,6 +192,130 @@ def suppress_1d(counts: Mapping[str, int], k: int) -> dict[str, Cell]:
     return {
         label: Cell.hidden() if label in hidden else Cell.shown(counts[label]) for label in labels
     }
+
+
+def suppress_1d_explained(counts: Mapping[str, int], k: int) -> dict[str, Cell]:
+    """:func:`suppress_1d`, saying which hidden cells only protect a small one.
+
+    A cell hidden for protection gets :data:`PROTECTED_REASON`. Telling the two kinds apart
+    tells the reader more: a small cell holds 1 to k-1, a protecting one 0 or at least k. With
+    one small cell of 1, one protecting cell of 10 and a total of 11 at k=10, that pins both
+    down. So after labelling, every hidden cell is checked against what the labels reveal
+    (:func:`_labelled_determined`); while one is pinned down, the next smallest shown cell is
+    hidden as well, and when nothing is left to hide the labels go back to one reason for all,
+    which is exactly as safe as :func:`suppress_1d`.
+    """
+    cells = suppress_1d(counts, k)
+    total = sum(counts.values())
+    if 0 < total < k:
+        return cells
+    small = {label for label, value in counts.items() if 0 < value < k}
+    hidden = {label for label, cell in cells.items() if cell.suppressed}
+    while hidden:
+        if not _labelled_determined(counts, small, hidden, k):
+            return {
+                label: (
+                    Cell.hidden(SUPPRESSED_REASON if label in small else PROTECTED_REASON)
+                    if label in hidden
+                    else Cell.shown(counts[label])
+                )
+                for label in counts
+            }
+        shown = [label for label in counts if label not in hidden]
+        if not shown:
+            break
+        hidden.add(min(shown, key=lambda label: (counts[label] == 0, counts[label])))
+    return {
+        label: Cell.hidden() if label in hidden else Cell.shown(counts[label]) for label in counts
+    }
+
+
+def _labelled_determined(
+    counts: Mapping[str, int], small: set[str], hidden: set[str], k: int
+) -> bool:
+    """Can a reader pin down a hidden cell, knowing the hidden total and each cell's label?
+
+    Small cells lie in 1..k-1, protecting cells are 0 or at least k (every count of 1..k-1 is
+    hidden as small). A cell is pinned down when only one of its values lets the others make
+    up the rest of the hidden total.
+    """
+    mass = sum(counts[label] for label in hidden)
+    labels = sorted(hidden)
+    for label in labels:
+        others_small = sum(1 for other in labels if other != label and other in small)
+        others_guard = sum(1 for other in labels if other != label and other not in small)
+
+        def others_can_make(
+            rest: int, n_small: int = others_small, n_guard: int = others_guard
+        ) -> bool:
+            if rest < n_small:
+                return False
+            if rest <= n_small * (k - 1):
+                return True
+            # Beyond what the small ones can hold, guards must add 0 or ≥ k.
+            return n_guard > 0 and rest >= n_small + k
+
+        domain = range(1, k) if label in small else [0, *range(k, mass + 1)]
+        possible = [value for value in domain if value <= mass and others_can_make(mass - value)]
+        if len(possible) <= 1:
+            return True
+    return False
+
+
+def merge_small(
+    counts: Mapping[str, int], k: int, *, scale: bool
+) -> tuple[dict[str, int], dict[str, tuple[str, ...]]]:
+    """Merge what can be merged without losing meaning, before suppression.
+
+    A scale of five or more points becomes low / middle / high (1–2, 3, 4–5 for 1..5); on a
+    list of options, options with 1 to k-1 answers are put together as "andere antwoorden"
+    when there are at least two of them. Nothing is merged when nothing would be hidden.
+    Returns the merged counts and, per merged key, the keys it holds.
+
+    Merging only ever shows a coarser table of the same answers instead of the fine one, so
+    the suppression that follows keeps all its guarantees; the fine table is not shown.
+    """
+    validate_k(k)
+    if not any(0 < value < k for value in counts.values()):
+        return dict(counts), {}
+    keys = list(counts)
+    if scale and len(keys) >= 5:
+        # Equal ends around a middle: 5 points → 2 / 1 / 2, 7 → 2 / 3 / 2, 11 → 4 / 3 / 4.
+        third = len(keys) // 3 + (len(keys) % 3 == 2)
+        groups = (keys[:third], keys[third : len(keys) - third], keys[len(keys) - third :])
+        merged: dict[str, int] = {}
+        members: dict[str, tuple[str, ...]] = {}
+        for group in groups:
+            if not group:
+                continue
+            key = group[0] if len(group) == 1 else f"{group[0]}–{group[-1]}"
+            merged[key] = sum(counts[member] for member in group)
+            if len(group) > 1:
+                members[key] = tuple(group)
+        return merged, members
+    small = [key for key in keys if 0 < counts[key] < k]
+    if len(small) < 2:
+        return dict(counts), {}
+    merged = {key: counts[key] for key in keys if key not in small}
+    merged[OTHER_ANSWERS] = sum(counts[key] for key in small)
+    return merged, {OTHER_ANSWERS: tuple(small)}
+
+
+def coordinator_count(n: int, k: int, gettext: Callable[[str], str] = _identity) -> str:
+    """A participant count as a coordinator may see it anywhere (chat, CLI, reminders).
+
+    Below k: "minder dan k". From k on: rounded down to a multiple of k ("20 of meer"). The
+    shown figure only changes when a multiple of k is crossed, so two looks at it differ by at
+    least k people or not at all: subtracting them never isolates one person's arrival, and the
+    counts behind the summary are released by the same k-step rule. No state is needed, so the
+    chat, the CLI and the reminders give the same answer for the same n.
+    """
+    validate_k(k)
+    _check_count(n)
+    # Zero too: "nog niemand" turning into "minder dan 10" would time the first arrival.
+    if n < k:
+        return gettext(N_("minder dan %(k)s")) % {"k": k}
+    return gettext(N_("%(n)s of meer")) % {"n": n - n % k}
 
 
 # --- 2-D ---------------------------------------------------------------------------------------

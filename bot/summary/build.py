@@ -21,6 +21,7 @@ from bot.engine.schema import (
     Question,
     ScaleStep,
     TextStep,
+    YesNoStep,
     options_of,
 )
 from bot.privacy.disclosure import validate_k
@@ -266,6 +267,7 @@ def _questions(
                 segment=step.segment,
                 quotes=tuple(data.get("quotes", ())),
                 unmatched_words=tuple(data.get("words", ())),
+                routing=isinstance(step, YesNoStep) and bool(step.branches),
             )
         )
     return tuple(result)

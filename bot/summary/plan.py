@@ -64,6 +64,8 @@ class PlanStep:
     vragen_vooraf: tuple[str, ...]
     questions: tuple[PlanQuestion, ...]
     voice: StepSummary | None
+    # Audiences (jongeren, ouders) the step has a consultation flow for: asked or not.
+    audiences: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +187,15 @@ async def collect_plan(
                 vragen_vooraf=tuple(step.vragen_vooraf),
                 questions=tuple(questions),
                 voice=summary.step(step.key),
+                audiences=tuple(
+                    sorted(
+                        {
+                            str(flow.audience)
+                            for flow in catalog.flows_for(template.id, step.key)
+                            if flow.audience != Audience.WERKGROEP
+                        }
+                    )
+                ),
             )
         )
     return Plan(
