@@ -152,15 +152,20 @@ def plan_markdown(
 def _set_language(document: DocxDocument) -> None:
     """nl-NL in the document defaults and every style, so Word spell-checks Dutch."""
     styles = document.styles.element
-    defaults = styles.find(qn("w:docDefaults"))
     targets = []
+    defaults = styles.find(qn("w:docDefaults"))
     if defaults is not None:
         r_pr_default = defaults.find(qn("w:rPrDefault"))
-        if r_pr_default is not None:
-            targets.append(r_pr_default.get_or_add_rPr())
+        if r_pr_default is None:
+            r_pr_default = OxmlElement("w:rPrDefault")
+            defaults.insert(0, r_pr_default)
+        r_pr = r_pr_default.find(qn("w:rPr"))
+        if r_pr is None:
+            r_pr = OxmlElement("w:rPr")
+            r_pr_default.append(r_pr)
+        targets.append(r_pr)
     for style in document.styles:
-        element = style.element
-        targets.append(element.get_or_add_rPr())
+        targets.append(style.element.get_or_add_rPr())
     for r_pr in targets:
         lang = r_pr.find(qn("w:lang"))
         if lang is None:
@@ -319,8 +324,10 @@ def plan_csv(plan: Plan, gettext: Gettext = untranslated, locale: str = "nl") ->
 
 
 def _sheet_title(text: str, taken: Iterable[str]) -> str:
-    cleaned = "".join(" " if char in "[]:*?/\\" else char for char in text).strip()
-    title = cleaned[:31].rstrip() or "Stap"
+    cleaned = " ".join("".join(" " if char in "[]:*?/\\" else char for char in text).split())
+    # Excel allows 31 characters: cut at a word and say so.
+    title = cleaned if len(cleaned) <= 31 else cleaned[:30].rsplit(" ", 1)[0] + "…"
+    title = title or "Stap"
     number = 2
     while title in set(taken):
         suffix = f" ({number})"
