@@ -48,6 +48,7 @@ from bot.privacy.redact import redact
 __all__ = [
     "MAX_DIMENSIONS",
     "MIN_K",
+    "OTHER_ANSWERS",
     "PROTECTED_REASON",
     "SUPPRESSED_REASON",
     "Cell",
@@ -69,8 +70,8 @@ __all__ = [
 MIN_K = 5
 MAX_DIMENSIONS = 2
 SUPPRESSED_REASON = N_("te weinig antwoorden")
-PROTECTED_REASON = N_("om een kleine groep te beschermen")
-OTHER_ANSWERS = "andere"
+PROTECTED_REASON = N_("verborgen om een kleine groep te beschermen")
+OTHER_ANSWERS = "_andere"  # no option value can start with "_"
 """Key of the merged row of small options ("andere antwoorden")."""
 
 MinGroupSize = NewType("MinGroupSize", int)
@@ -197,13 +198,14 @@ def suppress_1d(counts: Mapping[str, int], k: int) -> dict[str, Cell]:
 def suppress_1d_explained(counts: Mapping[str, int], k: int) -> dict[str, Cell]:
     """:func:`suppress_1d`, saying which hidden cells only protect a small one.
 
-    A cell hidden for protection gets :data:`PROTECTED_REASON`. Telling the two kinds apart
-    tells the reader more: a small cell holds 1 to k-1, a protecting one 0 or at least k. With
-    one small cell of 1, one protecting cell of 10 and a total of 11 at k=10, that pins both
-    down. So after labelling, every hidden cell is checked against what the labels reveal
-    (:func:`_labelled_determined`); while one is pinned down, the next smallest shown cell is
-    hidden as well, and when nothing is left to hide the labels go back to one reason for all,
-    which is exactly as safe as :func:`suppress_1d`.
+    The same cells are hidden as by :func:`suppress_1d`; a cell hidden for protection gets
+    :data:`PROTECTED_REASON`. Telling the two kinds apart tells the reader more: a small
+    cell holds 1 to k-1, a protecting one 0 or at least k. With one small cell of 1, one
+    protecting cell of 10 and a total of 11 at k=10, that pins both down. So the labels are
+    checked against what they reveal (:func:`_labelled_determined`); when they would pin a
+    cell down, every hidden cell gets the one reason "te weinig antwoorden", exactly as
+    :func:`suppress_1d` does. Two hidden cells with that reason can then be two small ones
+    or such a pair, so the fallback itself gives nothing away.
     """
     cells = suppress_1d(counts, k)
     total = sum(counts.values())
@@ -211,22 +213,11 @@ def suppress_1d_explained(counts: Mapping[str, int], k: int) -> dict[str, Cell]:
         return cells
     small = {label for label, value in counts.items() if 0 < value < k}
     hidden = {label for label, cell in cells.items() if cell.suppressed}
-    while hidden:
-        if not _labelled_determined(counts, small, hidden, k):
-            return {
-                label: (
-                    Cell.hidden(SUPPRESSED_REASON if label in small else PROTECTED_REASON)
-                    if label in hidden
-                    else Cell.shown(counts[label])
-                )
-                for label in counts
-            }
-        shown = [label for label in counts if label not in hidden]
-        if not shown:
-            break
-        hidden.add(min(shown, key=lambda label: (counts[label] == 0, counts[label])))
+    if not hidden or hidden <= small or _labelled_determined(counts, small, hidden, k):
+        return cells
     return {
-        label: Cell.hidden() if label in hidden else Cell.shown(counts[label]) for label in counts
+        label: Cell.hidden(PROTECTED_REASON) if label in hidden - small else cell
+        for label, cell in cells.items()
     }
 
 
@@ -267,38 +258,64 @@ def merge_small(
 ) -> tuple[dict[str, int], dict[str, tuple[str, ...]]]:
     """Merge what can be merged without losing meaning, before suppression.
 
-    A scale of five or more points becomes low / middle / high (1–2, 3, 4–5 for 1..5); on a
-    list of options, options with 1 to k-1 answers are put together as "andere antwoorden"
-    when there are at least two of them. Nothing is merged when nothing would be hidden.
-    Returns the merged counts and, per merged key, the keys it holds.
+    Only for answers that count each respondent once (a scale, a single choice). A scale is
+    split into neighbouring groups: low / middle / high (1–2, 3, 4–5) or low / high, whichever
+    leaves the fewest small groups, the finest split first. On a list of options, the small
+    options (then the next smallest, until the group holds k) become "andere antwoorden", as
+    long as one option with answers stays apart. Nothing is merged when nothing would be
+    hidden. Returns the merged counts and, per merged key, the keys it holds.
 
-    Merging only ever shows a coarser table of the same answers instead of the fine one, so
-    the suppression that follows keeps all its guarantees; the fine table is not shown.
+    Merging shows a coarser table of the same answers instead of the fine one (never both),
+    so the suppression that follows keeps all its guarantees.
     """
     validate_k(k)
+    for value in counts.values():
+        _check_count(value)
     if not any(0 < value < k for value in counts.values()):
         return dict(counts), {}
     keys = list(counts)
-    if scale and len(keys) >= 5:
-        # Equal ends around a middle: 5 points → 2 / 1 / 2, 7 → 2 / 3 / 2, 11 → 4 / 3 / 4.
-        third = len(keys) // 3 + (len(keys) % 3 == 2)
-        groups = (keys[:third], keys[third : len(keys) - third], keys[len(keys) - third :])
-        merged: dict[str, int] = {}
-        members: dict[str, tuple[str, ...]] = {}
-        for group in groups:
-            if not group:
-                continue
-            key = group[0] if len(group) == 1 else f"{group[0]}–{group[-1]}"
-            merged[key] = sum(counts[member] for member in group)
-            if len(group) > 1:
-                members[key] = tuple(group)
-        return merged, members
-    small = [key for key in keys if 0 < counts[key] < k]
-    if len(small) < 2:
+    if scale:
+        return _merge_scale(keys, counts, k)
+    group = sorted((key for key in keys if 0 < counts[key] < k), key=lambda key: counts[key])
+    rest = sorted(
+        (key for key in keys if counts[key] >= k), key=lambda key: (counts[key], keys.index(key))
+    )
+    while sum(counts[key] for key in group) < k and len(rest) > 1:
+        group.append(rest.pop(0))
+    if len(group) < 2 or not rest:
         return dict(counts), {}
-    merged = {key: counts[key] for key in keys if key not in small}
-    merged[OTHER_ANSWERS] = sum(counts[key] for key in small)
-    return merged, {OTHER_ANSWERS: tuple(small)}
+    merged = {key: counts[key] for key in keys if key not in group}
+    merged[OTHER_ANSWERS] = sum(counts[key] for key in group)
+    return merged, {OTHER_ANSWERS: tuple(key for key in keys if key in group)}
+
+
+def _merge_scale(
+    keys: list[str], counts: Mapping[str, int], k: int
+) -> tuple[dict[str, int], dict[str, tuple[str, ...]]]:
+    n = len(keys)
+    splits: list[list[list[str]]] = [[[key] for key in keys]]
+    if n >= 5:
+        # Equal ends around a middle: 5 points → 2 / 1 / 2, 7 → 2 / 3 / 2, 11 → 4 / 3 / 4.
+        edge = n // 3 + (n % 3 == 2)
+        splits.append([keys[:edge], keys[edge : n - edge], keys[n - edge :]])
+    splits += [[keys[:cut], keys[cut:]] for cut in range(1, n)]
+
+    def total(group: list[str]) -> int:
+        return sum(counts[key] for key in group)
+
+    def cost(split: list[list[str]]) -> tuple[int, int, int]:
+        small = sum(1 for group in split if 0 < total(group) < k)
+        return small, -len(split), -min(total(group) for group in split)
+
+    best = min(splits, key=cost)
+    merged: dict[str, int] = {}
+    members: dict[str, tuple[str, ...]] = {}
+    for group in best:
+        key = group[0] if len(group) == 1 else f"{group[0]}–{group[-1]}"
+        merged[key] = total(group)
+        if len(group) > 1:
+            members[key] = tuple(group)
+    return merged, members
 
 
 def coordinator_count(n: int, k: int, gettext: Callable[[str], str] = _identity) -> str:

@@ -24,7 +24,7 @@ from bot.engine.schema import (
     YesNoStep,
     options_of,
 )
-from bot.privacy.disclosure import validate_k
+from bot.privacy.disclosure import OTHER_ANSWERS, validate_k
 from bot.summary.errors import UnknownStep, UnknownWerkgroep
 from bot.summary.figures import (
     Payload,
@@ -33,6 +33,7 @@ from bot.summary.figures import (
     compute_unit,
     decode_cell,
     gate_open,
+    reuse,
 )
 from bot.summary.model import (
     AudienceSummary,
@@ -57,6 +58,7 @@ __all__ = [
     "questions_of",
 ]
 
+OTHER_ANSWERS_LABEL = "Andere antwoorden"  # small options put together before suppression
 ROUNDS_SHOWN = 2  # the newest round next to the previous one (learning cycle)
 
 
@@ -75,7 +77,12 @@ def _spec(step: Question, matcher: ThemeMatcher | None) -> QuestionSpec:
     else:
         keys = tuple(option.value for option in options_of(step))
     themes = isinstance(step, TextStep) and step.themes and matcher is not None
-    return QuestionSpec(id=step.id, kind=question_kind(step), keys=keys, themes=themes)
+    gates = tuple(
+        (str(branch.when.equals), branch.goto)
+        for branch in step.branches
+        if branch.when is not None and branch.when.equals is not None
+    )
+    return QuestionSpec(id=step.id, kind=question_kind(step), keys=keys, themes=themes, gates=gates)
 
 
 class _Context:
@@ -204,7 +211,13 @@ async def _release(
         previous = stored.get(unit.scope)
         participants = unit.participants(counts)
         if previous is not None and not gate_open(previous, participants, k):
-            payloads[unit.scope] = previous
+            shown = reuse(previous, k)
+            if shown is not previous:
+                # k changed: the release is tightened, never recomputed, and stored so.
+                await queries.save_release(
+                    session, werkgroep_id, unit.scope, int(shown["base"]), shown
+                )
+            payloads[unit.scope] = shown
             continue
         payload = await compute_unit(session, unit, counts, previous, k, rng)
         await queries.save_release(session, werkgroep_id, unit.scope, participants, payload)
@@ -284,8 +297,19 @@ def _value_labels(step: Question, matcher: ThemeMatcher | None) -> dict[str, str
             labels[str(step.min)] = f"{step.min} ({step.min_label})"
         if step.max_label:
             labels[str(step.max)] = f"{step.max} ({step.max_label})"
+        # Merged neighbours ("1–2"), named after the end they include.
+        for low in range(step.min, step.max + 1):
+            for high in range(low + 1, step.max + 1):
+                label = f"{low}–{high}"
+                if low == step.min and step.min_label:
+                    label += f" ({step.min_label})"
+                elif high == step.max and step.max_label:
+                    label += f" ({step.max_label})"
+                labels[f"{low}–{high}"] = label
         return labels
-    return {option.value: option.label for option in options_of(step)}
+    labels = {option.value: option.label for option in options_of(step)}
+    labels[OTHER_ANSWERS] = OTHER_ANSWERS_LABEL
+    return labels
 
 
 async def build_summary(

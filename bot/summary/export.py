@@ -41,6 +41,7 @@ from bot.summary.report import (
     Table,
     build_report,
     figure_rows,
+    hidden_text,
     step_title,
     steps_with_figures,
 )
@@ -366,7 +367,7 @@ def plan_xlsx(plan: Plan, gettext: Gettext = untranslated, locale: str = "nl") -
                 continue
             count: object = row.cell.count
             if row.cell.count is None:
-                count = f"{fmt(HIDDEN)} ({fmt(row.cell.reason or HIDDEN)})"
+                count = hidden_text(row.cell, fmt)
             sheet.append(
                 (row.round, row.audience, row.table, row.question, row.answer, count, row.share)
             )

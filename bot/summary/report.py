@@ -19,7 +19,7 @@ from datetime import date
 
 from babel.dates import format_date
 
-from bot.privacy.disclosure import PROTECTED_REASON, Cell
+from bot.privacy.disclosure import OTHER_ANSWERS, PROTECTED_REASON, SUPPRESSED_REASON, Cell
 from bot.summary.model import NO_LABEL, AudienceSummary, QuestionSummary, RoundSummary, Row
 from bot.summary.plan import Plan, PlanQuestion, PlanStep
 from bot.summary.render import N_, Formatter
@@ -100,7 +100,9 @@ class _Tally:
 
 def hidden_text(cell: Cell, fmt: Formatter) -> str:
     """A hidden figure as the report shows it: "verborgen" and the reason."""
-    return f"{fmt(HIDDEN)} ({fmt(cell.reason or HIDDEN)})"
+    if cell.reason == PROTECTED_REASON:
+        return fmt(PROTECTED_REASON)
+    return f"{fmt(HIDDEN)} ({fmt(cell.reason or SUPPRESSED_REASON)})"
 
 
 def _count(cell: Cell, fmt: Formatter) -> str:
@@ -234,7 +236,7 @@ def _question_table(
     rows = []
     for row in _rows(question):
         tally.count(row.cell)
-        if row.key == "andere":
+        if row.key == OTHER_ANSWERS or "–" in row.key:
             tally.merged = True
         line = [_row_label(row, question, fmt), _count(row.cell, fmt), _share(row, fmt)]
         if earlier is not None:
@@ -435,8 +437,8 @@ def _verantwoording(plan: Plan, fmt: Formatter, tally: _Tally) -> list[Part]:
                     "Een getal staat er alleen als het op minstens %(k)s mensen rust (k = %(k)s). "
                     "Kleinere groepen staan er als ‘verborgen (te weinig antwoorden)’. Soms is "
                     "een tweede getal verborgen, zodat je het kleine getal niet kunt "
-                    "terugrekenen uit het totaal: daar staat ‘verborgen (om een kleine groep te "
-                    "beschermen)’. Een verborgen getal is nooit nul."
+                    "terugrekenen uit het totaal: daar staat ‘verborgen om een kleine groep te "
+                    "beschermen’. Een verborgen getal is nooit nul."
                 ),
                 k=k,
             ),
