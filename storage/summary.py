@@ -30,6 +30,7 @@ from storage.models import (
     Campaign,
     Participant,
     SummaryRelease,
+    Werkgroep,
     new_id,
     utcnow,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "scope_campaigns",
     "theme_counts",
     "value_counts",
+    "werkgroep",
 ]
 
 
@@ -341,3 +343,7 @@ async def export_count(session: AsyncSession, werkgroep_id: str) -> int:
         .where(AuditEntry.werkgroep_id == werkgroep_id, AuditEntry.action == "export")
     )
     return int(count or 0)
+
+
+async def werkgroep(session: AsyncSession, werkgroep_id: str) -> Werkgroep | None:
+    return await session.get(Werkgroep, werkgroep_id)

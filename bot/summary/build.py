@@ -11,8 +11,6 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.engine import Catalog
 from bot.engine.schema import (
     Flow,
@@ -44,7 +42,7 @@ from bot.summary.model import (
     Summary,
 )
 from bot.summary.themes import OVERIG, ThemeMatcher
-from storage import repo
+from storage import Session, repo
 from storage import summary as queries
 from storage.models import Werkgroep
 from storage.summary import CampaignRow
@@ -130,8 +128,8 @@ class _Context:
         return "", step_key
 
 
-async def load_werkgroep(session: AsyncSession, werkgroep_id: str) -> Werkgroep:
-    werkgroep = await session.get(Werkgroep, werkgroep_id)
+async def load_werkgroep(session: Session, werkgroep_id: str) -> Werkgroep:
+    werkgroep = await queries.werkgroep(session, werkgroep_id)
     if werkgroep is None:
         raise UnknownWerkgroep(werkgroep_id)
     return werkgroep
@@ -145,7 +143,7 @@ def _rounds(campaigns: Sequence[CampaignRow], round_number: int | None) -> list[
 
 
 async def collect(
-    session: AsyncSession,
+    session: Session,
     catalog: Catalog,
     werkgroep: Werkgroep,
     k: int,
@@ -200,7 +198,7 @@ async def collect(
 
 
 async def _release(
-    session: AsyncSession, werkgroep_id: str, units: Sequence[Unit], k: int, rng: random.Random
+    session: Session, werkgroep_id: str, units: Sequence[Unit], k: int, rng: random.Random
 ) -> dict[str, Payload]:
     """The payload to show per unit: the stored release, or a new one when the gate opens."""
     campaign_ids = [campaign.id for unit in units for campaign in unit.campaigns]
@@ -313,7 +311,7 @@ def _value_labels(step: Question, matcher: ThemeMatcher | None) -> dict[str, str
 
 
 async def build_summary(
-    session: AsyncSession,
+    session: Session,
     catalog: Catalog,
     werkgroep_id: str,
     step: str | None = None,
@@ -346,7 +344,7 @@ async def build_summary(
 
 
 async def discussion_input(
-    session: AsyncSession,
+    session: Session,
     catalog: Catalog,
     werkgroep_id: str,
     step_key: str,

@@ -319,6 +319,31 @@ def _voice_parts(step: PlanStep, fmt: Formatter, tally: _Tally) -> list[Part]:
     return parts
 
 
+def _subjects(step: PlanStep) -> list[str]:
+    return list(dict.fromkeys(r.subject for q in step.questions for r in q.rounds if r.subject))
+
+
+def _round_table(step: PlanStep, numbers: Sequence[int], subject: str, fmt: Formatter) -> Table:
+    """Per question the agreed answer of each round, side by side."""
+    header = (fmt(N_("Vraag")), *(fmt(N_("Ronde %(round)s"), round=n) for n in numbers))
+    rows = []
+    for question in step.questions:
+        by_round = {r.round: r for r in question.rounds if r.subject == subject}
+        if not by_round:
+            continue
+        cells = []
+        for number in numbers:
+            found = by_round.get(number)
+            if found is None or not (found.agreed or found.contributions):
+                cells.append("–")
+            elif found.agreed:
+                cells.append(found.agreed)
+            else:
+                cells.append(fmt(N_("nog niet afgesproken")))
+        rows.append((question.text, *cells))
+    return Table(header=header, rows=tuple(rows))
+
+
 def _step_parts(step: PlanStep, fmt: Formatter, tally: _Tally) -> list[Part]:
     parts = [
         Part("pagebreak"),
@@ -326,22 +351,43 @@ def _step_parts(step: PlanStep, fmt: Formatter, tally: _Tally) -> list[Part]:
         Part("text", step.doel, lead=fmt(N_("Doel"))),
         Part("text", step.resultaat, lead=fmt(N_("Resultaat"))),
     ]
+    numbers = sorted({r.round for q in step.questions for r in q.rounds})
+    several = len(numbers) > 1
     agreed = _agreed(step)
     if agreed:
         parts.append(Part("heading", fmt(N_("Afgesproken antwoorden")), level=2))
         for question in agreed:
-            parts.append(Part("item", question.agreed or "", lead=question.text))
-    contributed = [q for q in step.questions if q.contributions]
+            text = question.agreed or ""
+            if several and question.agreed_round is not None:
+                text += " " + fmt(N_("(ronde %(round)s)"), round=question.agreed_round)
+            parts.append(Part("item", text, lead=question.text))
+    if several:
+        parts.append(Part("heading", fmt(N_("Vergelijking per ronde")), level=2))
+        parts.append(Part("table", table=_round_table(step, numbers, "", fmt)))
+    for subject in _subjects(step):
+        parts.append(Part("heading", fmt(N_("Aanpak: %(name)s"), name=subject), level=2))
+        subject_rounds = sorted(
+            {r.round for q in step.questions for r in q.rounds if r.subject == subject}
+        )
+        parts.append(Part("table", table=_round_table(step, subject_rounds, subject, fmt)))
+    contributed = [q for q in step.questions if any(r.contributions for r in q.rounds)]
     if contributed:
         parts.append(Part("heading", fmt(N_("Bijdragen van de werkgroep")), level=2))
         for question in contributed:
             parts.append(Part("text", "", lead=question.text))
-            for given in question.contributions:
-                who = (
-                    f"{given.member} ({given.organisation})" if given.organisation else given.member
-                )
-                parts.append(Part("item", given.answer, lead=who))
-    open_questions = [q for q in step.questions if not q.agreed and not q.contributions]
+            for round_ in question.rounds:
+                for given in round_.contributions:
+                    who = (
+                        f"{given.member} ({given.organisation})"
+                        if given.organisation
+                        else given.member
+                    )
+                    if round_.subject:
+                        who += f", {round_.subject}"
+                    if several:
+                        who += ", " + fmt(N_("ronde %(round)s"), round=round_.round)
+                    parts.append(Part("item", given.answer, lead=who))
+    open_questions = [q for q in step.questions if not q.rounds]
     if open_questions:
         n = len(open_questions)
         text = (
