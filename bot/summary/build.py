@@ -288,6 +288,7 @@ def _value_labels(step: Question, matcher: ThemeMatcher | None) -> dict[str, str
     if isinstance(step, TextStep):
         labels = dict(matcher.labels) if matcher is not None else {}
         labels[OVERIG] = "Overig"
+        labels[OTHER_ANSWERS] = OTHER_ANSWERS_LABEL
         return labels
     if isinstance(step, ScaleStep):
         labels = {str(n): str(n) for n in range(step.min, step.max + 1)}

@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
+from bot.privacy.disclosure import OTHER_ANSWERS
 from bot.summary.model import QuestionSummary, RoundSummary, StepSummary
 from bot.summary.render import N_, Formatter, Gettext, untranslated
 from bot.summary.themes import OVERIG
@@ -67,7 +68,7 @@ def _bars(
         if question is None:
             continue
         for row in question.rows:
-            if row.key == OVERIG:
+            if row.key in (OVERIG, OTHER_ANSWERS):
                 continue
             if row.share is None:
                 if row.cell.suppressed:

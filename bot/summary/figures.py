@@ -23,6 +23,7 @@ from datetime import date
 from typing import Any
 
 from bot.privacy.disclosure import (
+    OTHER_ANSWERS,
     PROTECTED_REASON,
     Cell,
     check_dimensions,
@@ -250,6 +251,45 @@ def _suppress(distribution: Mapping[str, int], base: int, k: int) -> dict[str, C
     return suppress_1d_explained(distribution, k)
 
 
+async def _merge_multi(
+    session: Session,
+    campaign_ids: Sequence[str],
+    spec: QuestionSpec,
+    distribution: Mapping[str, int],
+    k: int,
+) -> dict[str, int]:
+    """Small options of a multiple choice (or small themes) as one "andere antwoorden" row.
+
+    A respondent can give several of them, so the row is counted in the database (distinct
+    respondents), not added up. Like :func:`~bot.privacy.disclosure.merge_small`: the next
+    smallest rows join until the group holds k, as long as one row with answers stays apart;
+    the fine rows are then not shown, only the merged one.
+    """
+    keys = list(distribution)
+    group = sorted(
+        (key for key in keys if 0 < distribution[key] < k), key=lambda key: distribution[key]
+    )
+    if len(group) < 2:
+        return dict(distribution)
+    rest = sorted(
+        (key for key in keys if distribution[key] >= k),
+        key=lambda key: (distribution[key], keys.index(key)),
+    )
+    merged = await queries.respondents_with_any(
+        session, campaign_ids, spec.id, group, themes=spec.themes
+    )
+    while merged < k and len(rest) > 1:
+        group.append(rest.pop(0))
+        merged = await queries.respondents_with_any(
+            session, campaign_ids, spec.id, group, themes=spec.themes
+        )
+    if not rest:
+        return dict(distribution)
+    result = {key: distribution[key] for key in keys if key not in group}
+    result[OTHER_ANSWERS] = merged
+    return result
+
+
 def _month(day: date | None) -> str | None:
     return day.strftime("%Y-%m") if day is not None else None
 
@@ -392,8 +432,10 @@ async def _question(
     distribution.update({name: n for name, n in sorted(found.items()) if name not in order})
     if spec.kind in ("scale", "choice") and base >= k:
         # One answer per respondent: neighbouring scale points and small options can be
-        # added up without counting anyone twice (not so for a multiple choice or themes).
+        # added up without counting anyone twice.
         distribution, _ = merge_small(distribution, k, scale=spec.kind == "scale")
+    elif (spec.kind == "multi_choice" or spec.themes) and base >= k:
+        distribution = await _merge_multi(session, campaign_ids, spec, distribution, k)
     cells = _suppress(distribution, base, k)
     quotes: list[str] = []
     words: list[str] = []

@@ -131,7 +131,12 @@ def _rows(question: QuestionSummary) -> list[Row]:
     rows = [row for row in question.rows if row.cell.count != 0]
     return sorted(
         rows,
-        key=lambda r: (r.key == OVERIG, r.cell.suppressed, -(r.cell.count or 0), r.label),
+        key=lambda r: (
+            r.key in (OVERIG, OTHER_ANSWERS),
+            r.cell.suppressed,
+            -(r.cell.count or 0),
+            r.label,
+        ),
     )
 
 
@@ -152,7 +157,7 @@ def _key_messages(audience: AudienceSummary, fmt: Formatter) -> list[str]:
         if question.respondents.count is None or question.segment:
             continue
         for row in question.rows:
-            if row.cell.count is None or row.cell.count == 0 or row.key == OVERIG:
+            if row.cell.count in (None, 0) or row.key in (OVERIG, OTHER_ANSWERS):
                 continue
             line = fmt(
                 N_("%(question)s: %(answer)s (%(n)s van de %(total)s)"),
