@@ -181,3 +181,29 @@ async def test_the_protecting_reason_survives_the_stored_release(
         assert gate is not None
         reasons = {row.key: row.cell.reason for row in gate.rows}
         assert reasons == {"ja": PROTECTED_REASON, "nee": "te weinig antwoorden"}
+
+
+async def test_small_options_of_a_multiple_choice_merge_into_distinct_respondents(
+    sessions: Sessions, catalog: Catalog
+) -> None:
+    """Geld (7) and vrienden (9) are each too small; together 12 different people chose one
+    of them (4 chose both), so "Andere antwoorden" shows 12, not 16, and nothing is hidden."""
+    picks = [["school"]] * 18 + [["geld", "vrienden"]] * 4 + [["geld"]] * 3 + [["vrienden"]] * 5
+    async with sessions.begin() as session:
+        seed = Seeder(session, catalog)
+        werkgroep = await seed.werkgroep()
+        campaign = await seed.campaign(werkgroep, "jongeren")
+        for serial, chosen in enumerate(picks):
+            answers = _answers(serial, tell=False)
+            answers["onderwerpen"] = chosen
+            await seed.respondents(campaign, 1, answers=answers)
+        werkgroep_id = werkgroep.id
+    summary = await _summary(sessions, catalog, werkgroep_id, 10)
+    jongeren = summary.steps[0].rounds[0].audience("jongeren")
+    assert jongeren is not None
+    topics = jongeren.question("onderwerpen")
+    assert topics is not None
+    assert [(row.label, row.cell.count) for row in topics.rows] == [
+        ("School", 18),
+        ("Andere antwoorden", 12),
+    ]

@@ -182,3 +182,19 @@ async def test_pdf_without_libreoffice_says_what_to_do(
     monkeypatch.setattr(export_module.shutil, "which", lambda _name: None)
     with pytest.raises(PdfUnavailable, match=r"LibreOffice.*docx"):
         await _export(sessions, catalog, werkgroep_id, "pdf")
+
+
+async def test_reach_names_the_groups_not_asked(sessions: Sessions, catalog: Catalog) -> None:
+    """Only jongeren were asked at step 1: the report says ouders were not asked yet, and
+    the participants per label are in a table."""
+    async with sessions.begin() as session:
+        seed = Seeder(session, catalog)
+        werkgroep = await seed.werkgroep("Werkgroep Proefstad")
+        await seed.respondents(await seed.campaign(werkgroep, "jongeren", "school-a"), 12)
+        await seed.campaign(werkgroep, "jongeren", "school-b")
+        werkgroep_id = werkgroep.id
+    markdown = (await _export(sessions, catalog, werkgroep_id, "md")).decode("utf-8")
+    reach = markdown[markdown.index("## Respons en bereik") : markdown.index("## Bijlage")]
+    assert "| Stap 1: Hoe gaat het met jongeren? | Jongeren | school-a | 12 |" in reach
+    assert "- Stap 1: Hoe gaat het met jongeren?: ouders (nog niet gevraagd)" in reach
+    assert "- Stap 1: Hoe gaat het met jongeren?: jongeren via school-b (niemand deed mee)" in reach
