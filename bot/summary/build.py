@@ -22,6 +22,7 @@ from bot.engine.schema import (
     YesNoStep,
     options_of,
 )
+from bot.i18n import N_
 from bot.privacy.disclosure import OTHER_ANSWERS, validate_k
 from bot.summary.errors import UnknownStep, UnknownWerkgroep
 from bot.summary.figures import (
@@ -56,7 +57,7 @@ __all__ = [
     "questions_of",
 ]
 
-OTHER_ANSWERS_LABEL = "Andere antwoorden"  # small options put together before suppression
+OTHER_ANSWERS_LABEL = N_("Andere antwoorden")  # small options put together before suppression
 ROUNDS_SHOWN = 2  # the newest round next to the previous one (learning cycle)
 
 
