@@ -207,3 +207,36 @@ async def test_small_options_of_a_multiple_choice_merge_into_distinct_respondent
         ("School", 18),
         ("Andere antwoorden", 12),
     ]
+
+
+OTHER_WORDS = (
+    "zwembad", "bibliotheek", "bushokje", "markt", "haven", "station", "brug", "molen",
+    "dijk", "polder", "kade",
+)  # fmt: skip
+
+
+async def test_an_overig_word_needs_k_different_respondents(
+    sessions: Sessions, catalog: Catalog
+) -> None:
+    """Probe #15.8: "fietsenstalling" in 9 answers is not listed, "skatebaan" in 10 is; one
+    person writing a word twice counts once."""
+    async with sessions.begin() as session:
+        seed = Seeder(session, catalog)
+        werkgroep = await seed.werkgroep()
+        campaign = await seed.campaign(werkgroep, "jongeren")
+        for serial in range(30):
+            answers = _answers(serial, tell=False)
+            if serial < 9:
+                answers["zorgen"] = "fietsenstalling fietsenstalling fietsenstalling"
+            elif serial < 19:
+                answers["zorgen"] = "skatebaan"
+            else:
+                answers["zorgen"] = OTHER_WORDS[serial - 19]
+            await seed.respondents(campaign, 1, answers=answers)
+        werkgroep_id = werkgroep.id
+    summary = await _summary(sessions, catalog, werkgroep_id, 10)
+    jongeren = summary.steps[0].rounds[0].audience("jongeren")
+    assert jongeren is not None
+    zorgen = jongeren.question("zorgen")
+    assert zorgen is not None
+    assert zorgen.unmatched_words == ("skatebaan",)
