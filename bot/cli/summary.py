@@ -129,7 +129,7 @@ def export(
     ],
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write.", dir_okay=False)],
 ) -> None:
-    """Export the werkgroep's plan (md, docx) or its aggregate tables (csv) to a file."""
+    """Export the plan as a report (md, docx, pdf) or its figures (csv, xlsx) to a file."""
     settings = load_settings()
     gettext = translator(settings.default_locale).gettext
 

@@ -198,3 +198,28 @@ async def test_reach_names_the_groups_not_asked(sessions: Sessions, catalog: Cat
     assert "| Stap 1: Hoe gaat het met jongeren? | Jongeren | school-a | 12 |" in reach
     assert "- Stap 1: Hoe gaat het met jongeren?: ouders (nog niet gevraagd)" in reach
     assert "- Stap 1: Hoe gaat het met jongeren?: jongeren via school-b (niemand deed mee)" in reach
+
+
+async def test_pdf_is_the_word_report_converted_by_libreoffice(
+    sessions: Sessions, catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With soffice on PATH the Word report is handed to it headless and its PDF returned.
+    (A stand-in soffice records its arguments and writes a PDF; no office suite needed.)"""
+    werkgroep_id = await _seed(sessions, catalog)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "soffice"
+    fake.write_text(
+        "#!/bin/sh\n"
+        'echo "$@" > "$(dirname "$0")/args"\n'
+        "for last; do :; done\n"
+        'out="$(dirname "$last")/$(basename "$last" .docx).pdf"\n'
+        'printf "%%PDF-1.7 from %s" "$(basename "$last")" > "$out"\n',
+        "utf-8",
+    )
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")  # the stand-in comes first
+    data = await _export(sessions, catalog, werkgroep_id, "pdf")
+    assert data == b"%PDF-1.7 from plan.docx"
+    args = (bin_dir / "args").read_text("utf-8").split()
+    assert args[:3] == ["--headless", "--convert-to", "pdf"]
