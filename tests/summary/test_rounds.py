@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import sqlite3
 from datetime import date
@@ -24,11 +25,12 @@ Sessions = async_sessionmaker[AsyncSession]
 FLOW = f"{TEMPLATE}.{STEP}.werkgroep"
 
 
-def test_migration_keeps_existing_answers_as_round_one(tmp_path: Path) -> None:
+async def test_migration_keeps_existing_answers_as_round_one(tmp_path: Path) -> None:
     """Upgrade from 0002 with data: the answers are round 1, and a round 2 fits beside them."""
     path = tmp_path / "old.db"
     url = f"sqlite+aiosqlite:///{path}"
-    upgrade(url, "0002")
+    # Alembic runs its own event loop: in a thread, as storage.db.upgrade_async does.
+    await asyncio.to_thread(upgrade, url, "0002")
     with sqlite3.connect(path) as connection:
         connection.executescript(
             f"""
@@ -45,7 +47,7 @@ def test_migration_keeps_existing_answers_as_round_one(tmp_path: Path) -> None:
                 VALUES ('a1', 'w1', '{STEP}', 'opgave', 'Afspraak oud', '2026-01-01 00:00:00');
             """
         )
-    upgrade(url)
+    await asyncio.to_thread(upgrade, url)
     with sqlite3.connect(path) as connection:
         assert connection.execute("SELECT round, subject FROM contributions").fetchall() == [
             (1, "")
