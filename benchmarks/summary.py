@@ -4,8 +4,11 @@
 
 Bulk-inserts one werkgroep with jongeren and ouders campaigns (several labels, two rounds) and
 about ``--answers`` answer rows straight into the database, then times ``build_summary`` on a
-fresh release and the Markdown + DOCX + CSV export of the plan. The last line printed is one
-JSON object: answers, respondents, generate_s, summary_s, export_s, peak_rss_mb.
+fresh release and the Markdown + DOCX + CSV + XLSX export of the plan. It also measures how
+much disclosure control hides (#17.3): the share of figure cells hidden on the playground's
+demo data (``hidden_share_demo``), on 30 jongeren in one label (``hidden_share_30``) and on the
+bulk data (``hidden_share_bulk``). The last line printed is one JSON object: answers,
+respondents, generate_s, summary_s, export_s, peak_rss_mb and those shares.
 
 Without ``--database-url`` it uses a new SQLite file in a temporary directory. A PostgreSQL URL
 must point at a database that may be emptied (its public schema is dropped first).
@@ -33,6 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.engine import Catalog, load_catalog
 from bot.summary.build import build_summary
+from bot.summary.coverage import hidden_share
 from bot.summary.export import export_plan
 from storage.db import make_engine, make_sessionmaker, upgrade_async
 from storage.models import Answer, AnswerTheme, Campaign, Participant, Werkgroep
@@ -314,7 +318,7 @@ async def run(
             await session.rollback()
         export_s = 0.0
         async with sessions() as session:
-            for fmt in ("md", "docx", "csv"):
+            for fmt in ("md", "docx", "csv", "xlsx"):
                 started = time.perf_counter()
                 await export_plan(session, catalog, werkgroep_id, fmt, k=k, actor="benchmark")
                 export_s += time.perf_counter() - started
@@ -331,7 +335,54 @@ async def run(
         "summary_cached_s": round(cached_s, 3),
         "export_s": round(export_s, 3),
         "peak_rss_mb": _peak_rss_mb(),
+        "hidden_share_bulk": round(hidden_share(summary), 3),
+        **await coverage(k),
     }
+
+
+async def coverage(k: int) -> dict[str, float]:
+    """Hidden share on the playground's demo answers (40 jongeren, 30 ouders at armoede step
+    3, walked through the real flows) and on 30 jongeren in one label."""
+    from bot.config import load_settings
+    from bot.playground.demo import PLAN, SAMPLE_RESPONDENTS, STEP, seed_sample_answers
+    from bot.runtime import Runtime
+    from storage.models import new_id
+
+    shares: dict[str, float] = {}
+    for name, sizes, label in (
+        ("hidden_share_demo", SAMPLE_RESPONDENTS, None),
+        ("hidden_share_30", {"jongeren": 30}, "school-noord"),
+    ):
+        with tempfile.TemporaryDirectory() as tmp:
+            runtime = Runtime.build(load_settings(data_dir=Path(tmp), flows_dir=ROOT / "flows"))
+            try:
+                await upgrade_async(runtime.settings.resolved_database_url)
+                async with runtime.sessions.begin() as session:
+                    werkgroep = Werkgroep(id=new_id(), naam="Benchmark", template_id=PLAN)
+                    session.add(werkgroep)
+                    await session.flush()
+                    for audience, count in sizes.items():
+                        flow_id = f"{PLAN}.{STEP}.{audience}"
+                        campaign = Campaign(
+                            id=new_id(),
+                            werkgroep_id=werkgroep.id,
+                            audience=audience,
+                            step_key=STEP,
+                            flow_id=flow_id,
+                            label=label,
+                            token_hash=new_id(),
+                        )
+                        session.add(campaign)
+                        await session.flush()
+                        await seed_sample_answers(session, runtime, campaign.id, flow_id, count)
+                async with runtime.sessions.begin() as session:
+                    summary = await build_summary(
+                        session, runtime.catalog, werkgroep.id, k=k, actor="benchmark"
+                    )
+                shares[name] = round(hidden_share(summary), 3)
+            finally:
+                await runtime.database.dispose()
+    return shares
 
 
 async def _reset_postgres(url: str) -> None:

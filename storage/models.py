@@ -224,7 +224,8 @@ class Contribution(Base):
     """A werkgroep member's answer to a question of a step: attributed by design."""
 
     __tablename__ = "contributions"
-    __table_args__ = (UniqueConstraint("member_id", "flow_id", "question_id"),)
+    # One answer per member, question, round and aanpak (rounds: migration 0004).
+    __table_args__ = (UniqueConstraint("member_id", "flow_id", "question_id", "round", "subject"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     werkgroep_id: Mapped[str] = mapped_column(
@@ -237,10 +238,19 @@ class Contribution(Base):
     value: Mapped[dict[str, Any]] = mapped_column(JSON)  # {"value": <answer>}
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
+    # --- rounds (#17.1, migration 0004) ---
+    # Periodic steps (6, leren en verbeteren) are answered again each round; step 5 once per
+    # named aanpak or interventie (``subject``, "" for none). Existing rows are round 1.
+    round: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    subject: Mapped[str] = mapped_column(String(120), default="", server_default="")
+
 
 class AgreedAnswer(Base):
     __tablename__ = "agreed_answers"
-    __table_args__ = (UniqueConstraint("werkgroep_id", "step_key", "question_id"),)
+    # One agreed answer per question, round and aanpak (rounds: migration 0004).
+    __table_args__ = (
+        UniqueConstraint("werkgroep_id", "step_key", "question_id", "round", "subject"),
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     werkgroep_id: Mapped[str] = mapped_column(ForeignKey("werkgroepen.id", ondelete="CASCADE"))
@@ -249,6 +259,10 @@ class AgreedAnswer(Base):
     text: Mapped[str] = mapped_column(Text)
     recorded_by: Mapped[str | None] = mapped_column(String(120), default=None)
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    # --- rounds (#17.1, migration 0004): see Contribution ---
+    round: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    subject: Mapped[str] = mapped_column(String(120), default="", server_default="")
 
 
 class ChatSession(Base):
@@ -305,3 +319,19 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(60))
     werkgroep_id: Mapped[str | None] = mapped_column(String(32), default=None, index=True)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+# --- rounds (#17.1, migration 0004) -----------------------------------------------------------
+
+
+class WerkgroepRound(Base):
+    """A round the werkgroep started for a step: its members answer the step again."""
+
+    __tablename__ = "werkgroep_rounds"
+    __table_args__ = (UniqueConstraint("werkgroep_id", "step_key", "round"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    werkgroep_id: Mapped[str] = mapped_column(ForeignKey("werkgroepen.id", ondelete="CASCADE"))
+    step_key: Mapped[str] = mapped_column(String(32))
+    round: Mapped[int] = mapped_column(Integer)
+    started_on: Mapped[date] = mapped_column(Date, default=today)

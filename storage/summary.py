@@ -26,9 +26,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import (
     Answer,
     AnswerTheme,
+    AuditEntry,
     Campaign,
     Participant,
     SummaryRelease,
+    Werkgroep,
     new_id,
     utcnow,
 )
@@ -41,14 +43,17 @@ __all__ = [
     "CampaignRow",
     "QuestionCount",
     "ValueCount",
+    "export_count",
     "load_releases",
     "participant_counts",
     "question_respondents",
+    "respondents_with_any",
     "sample_texts",
     "save_release",
     "scope_campaigns",
     "theme_counts",
     "value_counts",
+    "werkgroep",
 ]
 
 
@@ -329,3 +334,45 @@ async def save_release(
             },
         )
     )
+
+
+async def export_count(session: AsyncSession, werkgroep_id: str) -> int:
+    """How many times this werkgroep's plan was exported: the next export's version."""
+    count = await session.scalar(
+        select(func.count())
+        .select_from(AuditEntry)
+        .where(AuditEntry.werkgroep_id == werkgroep_id, AuditEntry.action == "export")
+    )
+    return int(count or 0)
+
+
+async def werkgroep(session: AsyncSession, werkgroep_id: str) -> Werkgroep | None:
+    return await session.get(Werkgroep, werkgroep_id)
+
+
+async def respondents_with_any(
+    session: AsyncSession,
+    campaign_ids: Collection[str],
+    question_id: str,
+    keys: Collection[str],
+    *,
+    themes: bool,
+) -> int:
+    """Respondents who gave at least one of ``keys`` (options of a multiple choice, or themes
+    of a free-text question): the count of a merged "andere antwoorden" row, where adding up
+    the rows would count a respondent once per option."""
+    if not campaign_ids or not keys:
+        return 0
+    if themes:
+        statement = select(func.count(func.distinct(AnswerTheme.answer_id))).where(
+            AnswerTheme.campaign_id.in_(list(campaign_ids)),
+            AnswerTheme.question_id == question_id,
+            AnswerTheme.theme.in_(list(keys)),
+        )
+    else:
+        statement = select(func.count(func.distinct(Answer.participant_id))).where(
+            Answer.campaign_id.in_(list(campaign_ids)),
+            Answer.question_id == question_id,
+            Answer.value_option.in_(list(keys)),
+        )
+    return int(await session.scalar(statement) or 0)

@@ -41,6 +41,9 @@ class ExportFormat(StrEnum):
     md = "md"
     docx = "docx"
     csv = "csv"
+    # The raad report as PDF (needs LibreOffice) and the figures as a workbook.
+    pdf = "pdf"
+    xlsx = "xlsx"
 
 
 WERKGROEP = typer.Option("--werkgroep", "-w", help="Id of the werkgroep.", show_default=False)
@@ -121,10 +124,12 @@ def samenvatting(
 
 def export(
     werkgroep: Annotated[str, WERKGROEP],
-    output_format: Annotated[ExportFormat, typer.Option("--format", "-f", help="md, docx or csv.")],
+    output_format: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="md, docx, pdf, csv or xlsx.")
+    ],
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write.", dir_okay=False)],
 ) -> None:
-    """Export the werkgroep's plan (md, docx) or its aggregate tables (csv) to a file."""
+    """Export the plan as a report (md, docx, pdf) or its figures (csv, xlsx) to a file."""
     settings = load_settings()
     gettext = translator(settings.default_locale).gettext
 

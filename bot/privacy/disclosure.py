@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import heapq
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NewType
 
@@ -48,15 +48,20 @@ from bot.privacy.redact import redact
 __all__ = [
     "MAX_DIMENSIONS",
     "MIN_K",
+    "OTHER_ANSWERS",
+    "PROTECTED_REASON",
     "SUPPRESSED_REASON",
     "Cell",
     "DisclosureError",
     "MinGroupSize",
     "Table2D",
     "check_dimensions",
+    "coordinator_count",
+    "merge_small",
     "select_quotes",
     "should_release",
     "suppress_1d",
+    "suppress_1d_explained",
     "suppress_2d",
     "total_cell",
     "validate_k",
@@ -65,9 +70,16 @@ __all__ = [
 MIN_K = 5
 MAX_DIMENSIONS = 2
 SUPPRESSED_REASON = N_("te weinig antwoorden")
+PROTECTED_REASON = N_("verborgen om een kleine groep te beschermen")
+OTHER_ANSWERS = "_andere"  # no option value can start with "_"
+"""Key of the merged row of small options ("andere antwoorden")."""
 
 MinGroupSize = NewType("MinGroupSize", int)
 """A k that passed :func:`validate_k`."""
+
+
+def _identity(text: str) -> str:
+    return text
 
 
 def validate_k(k: int) -> MinGroupSize:
@@ -98,8 +110,8 @@ class Cell:
         return cls(count=count)
 
     @classmethod
-    def hidden(cls) -> Cell:
-        return cls(count=None, reason=SUPPRESSED_REASON)
+    def hidden(cls, reason: str = SUPPRESSED_REASON) -> Cell:
+        return cls(count=None, reason=reason)
 
 
 def total_cell(n: int, k: int) -> Cell:
@@ -181,6 +193,146 @@ def suppress_1d(counts: Mapping[str, int], k: int) -> dict[str, Cell]:
     return {
         label: Cell.hidden() if label in hidden else Cell.shown(counts[label]) for label in labels
     }
+
+
+def suppress_1d_explained(counts: Mapping[str, int], k: int) -> dict[str, Cell]:
+    """:func:`suppress_1d`, saying which hidden cells only protect a small one.
+
+    The same cells are hidden as by :func:`suppress_1d`; a cell hidden for protection gets
+    :data:`PROTECTED_REASON`. Telling the two kinds apart tells the reader more: a small
+    cell holds 1 to k-1, a protecting one 0 or at least k. With one small cell of 1, one
+    protecting cell of 10 and a total of 11 at k=10, that pins both down. So the labels are
+    checked against what they reveal (:func:`_labelled_determined`); when they would pin a
+    cell down, every hidden cell gets the one reason "te weinig antwoorden", exactly as
+    :func:`suppress_1d` does. Two hidden cells with that reason can then be two small ones
+    or such a pair, so the fallback itself gives nothing away.
+    """
+    cells = suppress_1d(counts, k)
+    total = sum(counts.values())
+    if 0 < total < k:
+        return cells
+    small = {label for label, value in counts.items() if 0 < value < k}
+    hidden = {label for label, cell in cells.items() if cell.suppressed}
+    if not hidden or hidden <= small or _labelled_determined(counts, small, hidden, k):
+        return cells
+    return {
+        label: Cell.hidden(PROTECTED_REASON) if label in hidden - small else cell
+        for label, cell in cells.items()
+    }
+
+
+def _labelled_determined(
+    counts: Mapping[str, int], small: set[str], hidden: set[str], k: int
+) -> bool:
+    """Can a reader pin down a hidden cell, knowing the hidden total and each cell's label?
+
+    Small cells lie in 1..k-1, protecting cells are 0 or at least k (every count of 1..k-1 is
+    hidden as small). A cell is pinned down when only one of its values lets the others make
+    up the rest of the hidden total.
+    """
+    mass = sum(counts[label] for label in hidden)
+    labels = sorted(hidden)
+    for label in labels:
+        others_small = sum(1 for other in labels if other != label and other in small)
+        others_guard = sum(1 for other in labels if other != label and other not in small)
+
+        def others_can_make(
+            rest: int, n_small: int = others_small, n_guard: int = others_guard
+        ) -> bool:
+            if rest < n_small:
+                return False
+            if rest <= n_small * (k - 1):
+                return True
+            # Beyond what the small ones can hold, guards must add 0 or ≥ k.
+            return n_guard > 0 and rest >= n_small + k
+
+        domain = range(1, k) if label in small else [0, *range(k, mass + 1)]
+        possible = [value for value in domain if value <= mass and others_can_make(mass - value)]
+        if len(possible) <= 1:
+            return True
+    return False
+
+
+def merge_small(
+    counts: Mapping[str, int], k: int, *, scale: bool
+) -> tuple[dict[str, int], dict[str, tuple[str, ...]]]:
+    """Merge what can be merged without losing meaning, before suppression.
+
+    Only for answers that count each respondent once (a scale, a single choice). A scale is
+    split into neighbouring groups: low / middle / high (1–2, 3, 4–5) or low / high, whichever
+    leaves the fewest small groups, the finest split first. On a list of options, the small
+    options (then the next smallest, until the group holds k) become "andere antwoorden", as
+    long as one option with answers stays apart. Nothing is merged when nothing would be
+    hidden. Returns the merged counts and, per merged key, the keys it holds.
+
+    Merging shows a coarser table of the same answers instead of the fine one (never both),
+    so the suppression that follows keeps all its guarantees.
+    """
+    validate_k(k)
+    for value in counts.values():
+        _check_count(value)
+    if not any(0 < value < k for value in counts.values()):
+        return dict(counts), {}
+    keys = list(counts)
+    if scale:
+        return _merge_scale(keys, counts, k)
+    group = sorted((key for key in keys if 0 < counts[key] < k), key=lambda key: counts[key])
+    rest = sorted(
+        (key for key in keys if counts[key] >= k), key=lambda key: (counts[key], keys.index(key))
+    )
+    while sum(counts[key] for key in group) < k and len(rest) > 1:
+        group.append(rest.pop(0))
+    if len(group) < 2 or not rest:
+        return dict(counts), {}
+    merged = {key: counts[key] for key in keys if key not in group}
+    merged[OTHER_ANSWERS] = sum(counts[key] for key in group)
+    return merged, {OTHER_ANSWERS: tuple(key for key in keys if key in group)}
+
+
+def _merge_scale(
+    keys: list[str], counts: Mapping[str, int], k: int
+) -> tuple[dict[str, int], dict[str, tuple[str, ...]]]:
+    n = len(keys)
+    splits: list[list[list[str]]] = [[[key] for key in keys]]
+    if n >= 5:
+        # Equal ends around a middle: 5 points → 2 / 1 / 2, 7 → 2 / 3 / 2, 11 → 4 / 3 / 4.
+        edge = n // 3 + (n % 3 == 2)
+        splits.append([keys[:edge], keys[edge : n - edge], keys[n - edge :]])
+    splits += [[keys[:cut], keys[cut:]] for cut in range(1, n)]
+
+    def total(group: list[str]) -> int:
+        return sum(counts[key] for key in group)
+
+    def cost(split: list[list[str]]) -> tuple[int, int, int]:
+        small = sum(1 for group in split if 0 < total(group) < k)
+        return small, -len(split), -min(total(group) for group in split)
+
+    best = min(splits, key=cost)
+    merged: dict[str, int] = {}
+    members: dict[str, tuple[str, ...]] = {}
+    for group in best:
+        key = group[0] if len(group) == 1 else f"{group[0]}–{group[-1]}"
+        merged[key] = total(group)
+        if len(group) > 1:
+            members[key] = tuple(group)
+    return merged, members
+
+
+def coordinator_count(n: int, k: int, gettext: Callable[[str], str] = _identity) -> str:
+    """A participant count as a coordinator may see it anywhere (chat, CLI, reminders).
+
+    Below k: "minder dan k". From k on: rounded down to a multiple of k ("20 of meer"). The
+    shown figure only changes when a multiple of k is crossed, so two looks at it differ by at
+    least k people or not at all: subtracting them never isolates one person's arrival, and the
+    counts behind the summary are released by the same k-step rule. No state is needed, so the
+    chat, the CLI and the reminders give the same answer for the same n.
+    """
+    validate_k(k)
+    _check_count(n)
+    # Zero too: "nog niemand" turning into "minder dan 10" would time the first arrival.
+    if n < k:
+        return gettext(N_("minder dan %(k)s")) % {"k": k}
+    return gettext(N_("%(n)s of meer")) % {"n": n - n % k}
 
 
 # --- 2-D ---------------------------------------------------------------------------------------

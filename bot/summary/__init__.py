@@ -2,8 +2,12 @@
 
 Modules, from core to edge: ``themes`` (tag free text), ``figures`` (SQL counts of one step and
 round, suppressed and released without differencing), ``build`` (the :class:`Summary`),
-``render`` and ``chart`` (text, Markdown, JSON, PNG), ``plan`` and ``export`` (the werkgroep's
-plan as Markdown, DOCX and CSV). Telegram is not imported here.
+``render`` and ``chart`` (text, Markdown, JSON, PNG), ``plan`` (contributions and agreed
+answers per round), ``report`` (the plan as a report for the raad), ``export`` (Markdown, DOCX,
+PDF, CSV, XLSX) and ``coverage`` (how much is hidden). Telegram is not imported here.
+
+Exports: :class:`~bot.summary.export.PdfUnavailable` (a ``SummaryError``) when PDF is asked
+for without LibreOffice.
 
 Exceptions::
 

@@ -11,8 +11,6 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.engine import Catalog
 from bot.engine.schema import (
     Flow,
@@ -21,9 +19,11 @@ from bot.engine.schema import (
     Question,
     ScaleStep,
     TextStep,
+    YesNoStep,
     options_of,
 )
-from bot.privacy.disclosure import validate_k
+from bot.i18n import N_
+from bot.privacy.disclosure import OTHER_ANSWERS, validate_k
 from bot.summary.errors import UnknownStep, UnknownWerkgroep
 from bot.summary.figures import (
     Payload,
@@ -32,6 +32,7 @@ from bot.summary.figures import (
     compute_unit,
     decode_cell,
     gate_open,
+    reuse,
 )
 from bot.summary.model import (
     AudienceSummary,
@@ -42,7 +43,7 @@ from bot.summary.model import (
     Summary,
 )
 from bot.summary.themes import OVERIG, ThemeMatcher
-from storage import repo
+from storage import Session, repo
 from storage import summary as queries
 from storage.models import Werkgroep
 from storage.summary import CampaignRow
@@ -56,6 +57,7 @@ __all__ = [
     "questions_of",
 ]
 
+OTHER_ANSWERS_LABEL = N_("Andere antwoorden")  # small options put together before suppression
 ROUNDS_SHOWN = 2  # the newest round next to the previous one (learning cycle)
 
 
@@ -74,7 +76,12 @@ def _spec(step: Question, matcher: ThemeMatcher | None) -> QuestionSpec:
     else:
         keys = tuple(option.value for option in options_of(step))
     themes = isinstance(step, TextStep) and step.themes and matcher is not None
-    return QuestionSpec(id=step.id, kind=question_kind(step), keys=keys, themes=themes)
+    gates = tuple(
+        (str(branch.when.equals), branch.goto)
+        for branch in step.branches
+        if branch.when is not None and branch.when.equals is not None
+    )
+    return QuestionSpec(id=step.id, kind=question_kind(step), keys=keys, themes=themes, gates=gates)
 
 
 class _Context:
@@ -122,8 +129,8 @@ class _Context:
         return "", step_key
 
 
-async def load_werkgroep(session: AsyncSession, werkgroep_id: str) -> Werkgroep:
-    werkgroep = await session.get(Werkgroep, werkgroep_id)
+async def load_werkgroep(session: Session, werkgroep_id: str) -> Werkgroep:
+    werkgroep = await queries.werkgroep(session, werkgroep_id)
     if werkgroep is None:
         raise UnknownWerkgroep(werkgroep_id)
     return werkgroep
@@ -137,7 +144,7 @@ def _rounds(campaigns: Sequence[CampaignRow], round_number: int | None) -> list[
 
 
 async def collect(
-    session: AsyncSession,
+    session: Session,
     catalog: Catalog,
     werkgroep: Werkgroep,
     k: int,
@@ -192,7 +199,7 @@ async def collect(
 
 
 async def _release(
-    session: AsyncSession, werkgroep_id: str, units: Sequence[Unit], k: int, rng: random.Random
+    session: Session, werkgroep_id: str, units: Sequence[Unit], k: int, rng: random.Random
 ) -> dict[str, Payload]:
     """The payload to show per unit: the stored release, or a new one when the gate opens."""
     campaign_ids = [campaign.id for unit in units for campaign in unit.campaigns]
@@ -203,7 +210,13 @@ async def _release(
         previous = stored.get(unit.scope)
         participants = unit.participants(counts)
         if previous is not None and not gate_open(previous, participants, k):
-            payloads[unit.scope] = previous
+            shown = reuse(previous, k)
+            if shown is not previous:
+                # k changed: the release is tightened, never recomputed, and stored so.
+                await queries.save_release(
+                    session, werkgroep_id, unit.scope, int(shown["base"]), shown
+                )
+            payloads[unit.scope] = shown
             continue
         payload = await compute_unit(session, unit, counts, previous, k, rng)
         await queries.save_release(session, werkgroep_id, unit.scope, participants, payload)
@@ -266,6 +279,7 @@ def _questions(
                 segment=step.segment,
                 quotes=tuple(data.get("quotes", ())),
                 unmatched_words=tuple(data.get("words", ())),
+                routing=isinstance(step, YesNoStep) and bool(step.branches),
             )
         )
     return tuple(result)
@@ -275,6 +289,7 @@ def _value_labels(step: Question, matcher: ThemeMatcher | None) -> dict[str, str
     if isinstance(step, TextStep):
         labels = dict(matcher.labels) if matcher is not None else {}
         labels[OVERIG] = "Overig"
+        labels[OTHER_ANSWERS] = OTHER_ANSWERS_LABEL
         return labels
     if isinstance(step, ScaleStep):
         labels = {str(n): str(n) for n in range(step.min, step.max + 1)}
@@ -282,12 +297,23 @@ def _value_labels(step: Question, matcher: ThemeMatcher | None) -> dict[str, str
             labels[str(step.min)] = f"{step.min} ({step.min_label})"
         if step.max_label:
             labels[str(step.max)] = f"{step.max} ({step.max_label})"
+        # Merged neighbours ("1–2"), named after the end they include.
+        for low in range(step.min, step.max + 1):
+            for high in range(low + 1, step.max + 1):
+                label = f"{low}–{high}"
+                if low == step.min and step.min_label:
+                    label += f" ({step.min_label})"
+                elif high == step.max and step.max_label:
+                    label += f" ({step.max_label})"
+                labels[f"{low}–{high}"] = label
         return labels
-    return {option.value: option.label for option in options_of(step)}
+    labels = {option.value: option.label for option in options_of(step)}
+    labels[OTHER_ANSWERS] = OTHER_ANSWERS_LABEL
+    return labels
 
 
 async def build_summary(
-    session: AsyncSession,
+    session: Session,
     catalog: Catalog,
     werkgroep_id: str,
     step: str | None = None,
@@ -320,7 +346,7 @@ async def build_summary(
 
 
 async def discussion_input(
-    session: AsyncSession,
+    session: Session,
     catalog: Catalog,
     werkgroep_id: str,
     step_key: str,

@@ -3,8 +3,10 @@
 Drawn with matplotlib's object API on a bare :class:`~matplotlib.figure.Figure` rendered by
 the Agg canvas: pyplot is never imported, so no global figure registry, no backend switch
 (``matplotlib.use``) and no state shared between concurrent requests; style settings live in
-an ``rc_context`` for the duration of one drawing. Suppressed cells get no bar; a note under
-the chart says so.
+an ``rc_context`` for the duration of one drawing. A suppressed cell gets no bar but the word
+"verborgen" where the bar would be, so nobody reads it as zero. Text is at least
+:data:`MIN_FONT_PT` points at the width the report prints it (6.2 inch), readable on paper
+and on a phone.
 """
 
 from __future__ import annotations
@@ -19,15 +21,26 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
+from bot.privacy.disclosure import OTHER_ANSWERS
 from bot.summary.model import QuestionSummary, RoundSummary, StepSummary
 from bot.summary.render import N_, Formatter, Gettext, untranslated
 from bot.summary.themes import OVERIG
 
-__all__ = ["TOP_THEMES", "render_chart"]
+__all__ = ["MIN_FONT_PT", "TOP_THEMES", "draw_chart", "render_chart"]
 
 TOP_THEMES = 6
 COLOURS = ("#1f6f8b", "#e07a1f", "#6a8d3a", "#8b3a62")  # colour-blind friendly enough pair first
-STYLE: dict[str, Any] = {"font.size": 9, "axes.spines.top": False, "axes.spines.right": False}
+MIN_FONT_PT = 10
+STYLE: dict[str, Any] = {
+    "font.size": 11,
+    "axes.titlesize": 12,
+    "xtick.labelsize": MIN_FONT_PT,
+    "ytick.labelsize": 11,
+    "legend.fontsize": MIN_FONT_PT,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+HIDDEN = N_("verborgen")
 
 # Question ids that carry zorgen and kansen in the shipped flows (e.g. "zorgen", "kansen-buurt").
 PANELS = (("zorg", N_("Zorgen")), ("kans", N_("Kansen")))
@@ -42,42 +55,54 @@ def _panel_question(
     return None
 
 
-def _bars(round_: RoundSummary, stem: str) -> tuple[list[str], dict[str, dict[str, float]], bool]:
-    """Theme labels (most mentioned first), shares per audience, and whether any were hidden."""
-    shares: dict[str, dict[str, float]] = {}
+def _bars(
+    round_: RoundSummary, stem: str
+) -> tuple[list[str], dict[str, dict[str, float | None]], bool]:
+    """Theme labels (most mentioned first, hidden ones after), shares per audience (None for a
+    hidden cell), and whether any were hidden."""
+    shares: dict[str, dict[str, float | None]] = {}
     labels: dict[str, str] = {}
-    hidden = False
+    hidden_keys: set[str] = set()
     for audience in round_.audiences:
         question = _panel_question(audience.questions, stem)
         if question is None:
             continue
         for row in question.rows:
-            if row.key == OVERIG:
+            if row.key in (OVERIG, OTHER_ANSWERS):
                 continue
             if row.share is None:
-                hidden = hidden or row.cell.suppressed
+                if row.cell.suppressed:
+                    labels[row.key] = row.label
+                    hidden_keys.add(row.key)
+                    shares.setdefault(audience.audience, {})[row.key] = None
                 continue
             if row.share > 0:
                 labels[row.key] = row.label
                 shares.setdefault(audience.audience, {})[row.key] = row.share
-    ranked = sorted(
-        labels,
-        key=lambda key: (-max(values.get(key, 0.0) for values in shares.values()), labels[key]),
-    )[:TOP_THEMES]
+
+    def largest(key: str) -> float:
+        return max((values.get(key) or 0.0 for values in shares.values()), default=0.0)
+
+    shown = [key for key in labels if largest(key) > 0]
+    if not shown:
+        return [], {}, bool(hidden_keys)
+    ranked = sorted(shown, key=lambda key: (-largest(key), labels[key]))
+    ranked += sorted((key for key in hidden_keys if key not in ranked), key=labels.__getitem__)
+    ranked = ranked[:TOP_THEMES]
     return (
         [labels[key] for key in ranked],
         {
             audience: {labels[key]: values[key] for key in ranked if key in values}
             for audience, values in shares.items()
         },
-        hidden,
+        bool(hidden_keys),
     )
 
 
-def render_chart(
+def draw_chart(
     step: StepSummary, gettext: Gettext = untranslated, locale: str = "nl"
-) -> bytes | None:
-    """PNG bytes, or None when no theme of zorgen or kansen may be shown for this step."""
+) -> Figure | None:
+    """The chart as a matplotlib figure, or None when no theme may be shown for this step."""
     round_ = step.latest
     if round_ is None:
         return None
@@ -94,24 +119,38 @@ def render_chart(
     audiences = [a.audience for a in round_.audiences if any(a.audience in p[2] for p in panels)]
     rows = max(len(themes) for _, themes, _ in panels)
     with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]
-        figure = Figure(figsize=(4.2 * len(panels) + 1.2, 1.6 + 0.45 * rows * len(audiences)))
+        # At most 6.2 inch wide, as the report prints it, so points stay points.
+        width = 6.2
+        figure = Figure(figsize=(width, 1.8 + 0.5 * rows * len(audiences) * len(panels)))
         FigureCanvasAgg(figure)
-        axes = figure.subplots(1, len(panels), squeeze=False)[0]
+        axes = figure.subplots(len(panels), 1, squeeze=False)[:, 0]
         height = 0.8 / max(len(audiences), 1)
         for axis, (title, themes, shares) in zip(axes, panels, strict=True):
             for index, audience in enumerate(audiences):
                 values = shares.get(audience, {})
-                positions = [
-                    y + index * height for y, theme in enumerate(themes) if theme in values
+                drawn = [
+                    (y + index * height, values[theme])
+                    for y, theme in enumerate(themes)
+                    if theme in values
                 ]
-                widths = [values[theme] for theme in themes if theme in values]
                 axis.barh(
-                    positions,
-                    widths,
+                    [y for y, value in drawn if value is not None],
+                    [value for _, value in drawn if value is not None],
                     height=height,
                     color=COLOURS[index % len(COLOURS)],
                     label=fmt.audience(audience),
                 )
+                for y, value in drawn:
+                    if value is None:
+                        axis.text(
+                            0.01,
+                            y,
+                            fmt(HIDDEN),
+                            va="center",
+                            fontsize=MIN_FONT_PT,
+                            fontstyle="italic",
+                            color=COLOURS[index % len(COLOURS)],
+                        )
             axis.set_yticks([y + height * (len(audiences) - 1) / 2 for y in range(len(themes))])
             axis.set_yticklabels(themes)
             axis.invert_yaxis()
@@ -126,11 +165,22 @@ def render_chart(
         figure.legend(handles=handles, loc="upper right", frameon=False, ncols=len(audiences))
         note = fmt(N_("Aandeel van wie de vraag beantwoordde."))
         if any_hidden:
-            note += " " + fmt(N_("Groepen met te weinig antwoorden staan niet in de grafiek."))
-        figure.text(0.01, 0.01, note, fontsize=7, color="#555555")
-        figure.tight_layout(rect=(0, 0.05, 1, 0.92))
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=110)
+            note += " " + fmt(N_("‘Verborgen’: te weinig antwoorden om te laten zien."))
+        figure.text(0.01, 0.01, note, fontsize=MIN_FONT_PT, color="#444444", wrap=True)
+        figure.tight_layout(rect=(0, 0.04, 1, 0.94))
+    return figure
+
+
+def render_chart(
+    step: StepSummary, gettext: Gettext = untranslated, locale: str = "nl"
+) -> bytes | None:
+    """PNG bytes, or None when no theme of zorgen or kansen may be shown for this step."""
+    figure = draw_chart(step, gettext, locale)
+    if figure is None:
+        return None
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]
+        figure.savefig(buffer, format="png", dpi=150)
     return buffer.getvalue()
 
 

@@ -22,18 +22,20 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.privacy.disclosure import (
+    OTHER_ANSWERS,
+    PROTECTED_REASON,
     Cell,
     check_dimensions,
+    merge_small,
     select_quotes,
     should_release,
-    suppress_1d,
+    suppress_1d_explained,
     total_cell,
 )
 from bot.summary.model import AUDIENCES, NO_LABEL
 from bot.summary.themes import OVERIG, ThemeMatcher, top_unmatched_words
+from storage import Session
 from storage import summary as queries
 from storage.summary import CampaignRow
 
@@ -65,6 +67,9 @@ class QuestionSpec:
     kind: str
     keys: tuple[str, ...] = ()  # option values or scale points; empty for free text
     themes: bool = False
+    # (option, follow-up question id): who chose the option is asked the follow-up, so the
+    # follow-up's respondents count that option ("nog-iets" ja → "nog-iets-tekst").
+    gates: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,20 +97,86 @@ class Unit:
 
 
 def gate_open(previous: Payload | None, participants: int, k: int) -> bool:
-    """Must the unit be recomputed? Only when no usable release exists or ≥ k arrived/left."""
-    if previous is None or previous.get("v") != PAYLOAD_VERSION or previous.get("k") != k:
+    """Must the unit be recomputed? Only when no usable release exists or ≥ k arrived/left.
+
+    A change of k does not open the gate by itself: otherwise setting k from 10 to 11 and
+    back would release new figures after one new respondent. Across a change the larger k
+    counts, and the last release is shown again, tightened to the new k (:func:`reuse`).
+    """
+    if previous is None or previous.get("v") != PAYLOAD_VERSION:
         return True
-    return should_release(participants, int(previous["base"]), k)
+    gate_k = max(k, int(previous.get("k") or k))
+    return should_release(participants, int(previous["base"]), gate_k)
+
+
+def reuse(previous: Payload, k: int) -> Payload:
+    """The last release as it may be shown under ``k``: unchanged for the same or a smaller k
+    (it was suppressed at least as strictly), tightened for a larger one.
+
+    Tightening only hides: a shown count of 1..k-1 is hidden together with every figure of
+    its list (the shown total would otherwise give it back), and a group resting on fewer
+    than k loses all its figures. Nothing is computed from the database, so nothing new is
+    released.
+    """
+    old_k = int(previous.get("k") or k)
+    if k <= old_k:
+        return {**previous, "k": k} if k != old_k else previous
+    tightened: Payload = {**previous, "k": k, "audiences": {}}
+    for audience, data in previous.get("audiences", {}).items():
+        head = dict(data)
+        if 0 < int(data["base"]) < k:
+            for key in ("participants", "completed", "partial", "crisis"):
+                head[key] = None
+            head["labels"] = [[label, None] for label, _ in data["labels"]]
+        else:
+            head["participants"] = _tight(data["participants"], k)
+            head["crisis"] = _tight(data["crisis"], k)
+            head["labels"] = _tight_list(data["labels"], k)
+            split = _tight_list([["c", data["completed"]], ["p", data["partial"]]], k)
+            head["completed"], head["partial"] = split[0][1], split[1][1]
+        questions: Payload = {}
+        for question_id, question in data.get("questions", {}).items():
+            small = 0 < int(question["base"]) < k
+            questions[question_id] = {
+                **question,
+                "respondents": None if small else _tight(question["respondents"], k),
+                "values": (
+                    [[name, None] for name, _ in question["values"]]
+                    if small
+                    else _tight_list(question["values"], k)
+                ),
+                "words": [] if int(question["base"]) < 2 * k else question.get("words", []),
+                "quotes": [] if int(question["base"]) < 2 * k else question.get("quotes", []),
+            }
+        head["questions"] = questions
+        tightened["audiences"][audience] = head
+    return tightened
+
+
+def _tight(value: int | str | None, k: int) -> int | str | None:
+    return None if isinstance(value, int) and 0 < value < k else value
+
+
+def _tight_list(values: list[list[Any]], k: int) -> list[list[Any]]:
+    if any(isinstance(v, int) and 0 < v < k for _, v in values):
+        return [[name, v if v is None or isinstance(v, str) else None] for name, v in values]
+    return values
 
 
 # --- cells in JSON ------------------------------------------------------------------------------
 
+_PROTECTED = "beschermd"  # a cell hidden only to protect a small one
 
-def encode_cell(cell: Cell) -> int | None:
+
+def encode_cell(cell: Cell) -> int | str | None:
+    if cell.count is None and cell.reason == PROTECTED_REASON:
+        return _PROTECTED
     return cell.count
 
 
-def decode_cell(value: int | None) -> Cell:
+def decode_cell(value: int | str | None) -> Cell:
+    if value == _PROTECTED:
+        return Cell.hidden(PROTECTED_REASON)
     return Cell.hidden() if value is None else Cell.shown(int(value))
 
 
@@ -127,9 +198,7 @@ class _Counts:
     last: date | None = None
 
 
-async def _count(
-    session: AsyncSession, unit: Unit, counts: Mapping[str, tuple[int, int]]
-) -> _Counts:
+async def _count(session: Session, unit: Unit, counts: Mapping[str, tuple[int, int]]) -> _Counts:
     campaign_ids = [campaign.id for campaign in unit.campaigns]
     audience_of = {campaign.id: campaign.audience for campaign in unit.campaigns}
     specs = [spec for specs in unit.questions.values() for spec in specs]
@@ -179,7 +248,46 @@ def _suppress(distribution: Mapping[str, int], base: int, k: int) -> dict[str, C
     # base hides everything itself: "0 of the 6 chose A" would tell what the 6 chose.
     if 0 < base < k:
         return {key: Cell.hidden() for key in distribution}
-    return suppress_1d(distribution, k)
+    return suppress_1d_explained(distribution, k)
+
+
+async def _merge_multi(
+    session: Session,
+    campaign_ids: Sequence[str],
+    spec: QuestionSpec,
+    distribution: Mapping[str, int],
+    k: int,
+) -> dict[str, int]:
+    """Small options of a multiple choice (or small themes) as one "andere antwoorden" row.
+
+    A respondent can give several of them, so the row is counted in the database (distinct
+    respondents), not added up. Like :func:`~bot.privacy.disclosure.merge_small`: the next
+    smallest rows join until the group holds k, as long as one row with answers stays apart;
+    the fine rows are then not shown, only the merged one.
+    """
+    keys = list(distribution)
+    group = sorted(
+        (key for key in keys if 0 < distribution[key] < k), key=lambda key: distribution[key]
+    )
+    if len(group) < 2:
+        return dict(distribution)
+    rest = sorted(
+        (key for key in keys if distribution[key] >= k),
+        key=lambda key: (distribution[key], keys.index(key)),
+    )
+    merged = await queries.respondents_with_any(
+        session, campaign_ids, spec.id, group, themes=spec.themes
+    )
+    while merged < k and len(rest) > 1:
+        group.append(rest.pop(0))
+        merged = await queries.respondents_with_any(
+            session, campaign_ids, spec.id, group, themes=spec.themes
+        )
+    if not rest:
+        return dict(distribution)
+    result = {key: distribution[key] for key in keys if key not in group}
+    result[OTHER_ANSWERS] = merged
+    return result
 
 
 def _month(day: date | None) -> str | None:
@@ -187,7 +295,7 @@ def _month(day: date | None) -> str | None:
 
 
 async def compute_unit(
-    session: AsyncSession,
+    session: Session,
     unit: Unit,
     counts: Mapping[str, tuple[int, int]],
     previous: Payload | None,
@@ -198,9 +306,11 @@ async def compute_unit(
 
     ``counts`` are the participant counts per campaign (from the release gate).
     """
-    if previous is not None and (previous.get("v"), previous.get("k")) != (PAYLOAD_VERSION, k):
-        # Figures suppressed with another k (or stored in another shape) cannot be kept.
-        previous = None
+    if previous is not None and previous.get("v") != PAYLOAD_VERSION:
+        previous = None  # stored in another shape: nothing to keep
+    elif previous is not None:
+        # Groups whose own base did not move by k keep their figures, tightened to a new k.
+        previous = reuse(previous, k)
     tally = await _count(session, unit, counts)
     # The widest breakdown is audience × campaign label; questions are never split by label.
     check_dimensions(("audience", "label"))
@@ -221,7 +331,7 @@ async def compute_unit(
 
 
 async def _audience(
-    session: AsyncSession,
+    session: Session,
     unit: Unit,
     tally: _Counts,
     audience: str,
@@ -248,7 +358,35 @@ async def _audience(
         questions[spec.id] = await _question(
             session, unit, tally, audience, campaign_ids, spec, question_base, k, rng
         )
-    return {**head, "questions": questions}
+    return {**head, "questions": hide_derivable(unit.questions.get(audience, ()), questions)}
+
+
+def hide_derivable(specs: Sequence[QuestionSpec], questions: Payload) -> Payload:
+    """Hide a follow-up's figures when the option that leads to it is hidden.
+
+    Everyone who answered "ja" to "Wil je nog iets vertellen?" is asked the follow-up, so the
+    follow-up's respondent count is the hidden "ja". Its respondents and its rows (theme counts
+    bound it too) are hidden; quotes stay, they carry no count. Deterministic, so a reused
+    release stays byte-identical.
+    """
+    result = dict(questions)
+    for spec in specs:
+        gate = result.get(spec.id)
+        if gate is None or not spec.gates:
+            continue
+        cells = dict((name, value) for name, value in gate["values"])
+        for option, target in spec.gates:
+            follow_up = result.get(target)
+            if follow_up is None or option not in cells:
+                continue
+            if cells[option] is None or cells[option] == _PROTECTED:
+                result[target] = {
+                    **follow_up,
+                    "respondents": None,
+                    "values": [[name, None] for name, _ in follow_up["values"]],
+                    "words": [],
+                }
+    return result
 
 
 def _audience_figures(unit: Unit, tally: _Counts, audience: str, k: int) -> Payload:
@@ -271,7 +409,7 @@ def _audience_figures(unit: Unit, tally: _Counts, audience: str, k: int) -> Payl
 
 
 async def _question(
-    session: AsyncSession,
+    session: Session,
     unit: Unit,
     tally: _Counts,
     audience: str,
@@ -292,6 +430,12 @@ async def _question(
     # removed from the flow after people chose it).
     distribution = {name: found.get(name, 0) for name in order}
     distribution.update({name: n for name, n in sorted(found.items()) if name not in order})
+    if spec.kind in ("scale", "choice") and base >= k:
+        # One answer per respondent: neighbouring scale points and small options can be
+        # added up without counting anyone twice.
+        distribution, _ = merge_small(distribution, k, scale=spec.kind == "scale")
+    elif (spec.kind == "multi_choice" or spec.themes) and base >= k:
+        distribution = await _merge_multi(session, campaign_ids, spec, distribution, k)
     cells = _suppress(distribution, base, k)
     quotes: list[str] = []
     words: list[str] = []

@@ -50,6 +50,9 @@ class QuestionSummary:
     quotes: tuple[str, ...] = ()
     # Most frequent words of answers no theme matched, each in at least k answers.
     unmatched_words: tuple[str, ...] = ()
+    # A yes/no that only decides whether a follow-up question comes ("Wil je nog iets
+    # vertellen?"): the report leaves it out, the follow-up carries the content.
+    routing: bool = False
 
 
 @dataclass(frozen=True, slots=True)

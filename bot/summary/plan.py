@@ -13,16 +13,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.engine import Catalog
 from bot.engine.schema import Audience, Flow, Question, ScaleStep, options_of
 from bot.privacy.disclosure import validate_k
 from bot.summary.build import collect, load_werkgroep, questions_of
 from bot.summary.errors import SummaryError, UnknownStep
 from bot.summary.model import StepSummary, Summary
-from storage import repo
+from storage import Session, repo, rounds
 from storage.models import AgreedAnswer, Contribution, Member, Werkgroep
 
 __all__ = [
@@ -30,6 +27,7 @@ __all__ = [
     "Plan",
     "PlanContribution",
     "PlanQuestion",
+    "PlanRound",
     "PlanStep",
     "build_plan",
     "collect_plan",
@@ -45,13 +43,32 @@ class PlanContribution:
 
 
 @dataclass(frozen=True, slots=True)
+class PlanRound:
+    """What the werkgroep said and agreed on a question in one round (and for one aanpak)."""
+
+    round: int
+    subject: str  # the aanpak or interventie of step 5; "" for none
+    contributions: tuple[PlanContribution, ...]
+    agreed: str | None
+    agreed_by: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class PlanQuestion:
     question_id: str
     text: str
+    # The latest round's contributions and the latest agreed answer (any round).
     contributions: tuple[PlanContribution, ...]
     agreed: str | None
     agreed_by: str | None
     discuss_input: bool = False
+    rounds: tuple[PlanRound, ...] = ()  # oldest first
+
+    @property
+    def agreed_round(self) -> int | None:
+        """The round of :attr:`agreed` (the newest round with an agreed answer)."""
+        found = [r.round for r in self.rounds if r.agreed and not r.subject]
+        return max(found) if found else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +81,8 @@ class PlanStep:
     vragen_vooraf: tuple[str, ...]
     questions: tuple[PlanQuestion, ...]
     voice: StepSummary | None
+    # Audiences (jongeren, ouders) the step has a consultation flow for: asked or not.
+    audiences: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,26 +125,23 @@ def _werkgroep_flows(catalog: Catalog, template: str, step: str) -> list[Flow]:
     ]
 
 
+Key = tuple[str, str]  # (step, question)
+
+
 async def _contributions(
-    session: AsyncSession, werkgroep_id: str
-) -> dict[tuple[str, str], list[tuple[Contribution, Member]]]:
-    result = await session.execute(
-        select(Contribution, Member)
-        .join(Member, Member.id == Contribution.member_id)
-        .where(Contribution.werkgroep_id == werkgroep_id)
-        .order_by(Member.name, Member.id, Contribution.updated_at)
-    )
-    grouped: dict[tuple[str, str], list[tuple[Contribution, Member]]] = defaultdict(list)
-    for contribution, member in result.tuples().all():
+    session: Session, werkgroep_id: str
+) -> dict[Key, list[tuple[Contribution, Member]]]:
+    grouped: dict[Key, list[tuple[Contribution, Member]]] = defaultdict(list)
+    for contribution, member in await rounds.contributions(session, werkgroep_id):
         grouped[(contribution.step_key, contribution.question_id)].append((contribution, member))
     return grouped
 
 
-async def _agreed(session: AsyncSession, werkgroep_id: str) -> dict[tuple[str, str], AgreedAnswer]:
-    result = await session.scalars(
-        select(AgreedAnswer).where(AgreedAnswer.werkgroep_id == werkgroep_id)
-    )
-    return {(row.step_key, row.question_id): row for row in result.all()}
+async def _agreed(session: Session, werkgroep_id: str) -> dict[Key, list[AgreedAnswer]]:
+    grouped: dict[Key, list[AgreedAnswer]] = defaultdict(list)
+    for row in await rounds.agreed_answers(session, werkgroep_id):
+        grouped[(row.step_key, row.question_id)].append(row)
+    return grouped
 
 
 def _methods(summary: Summary) -> MethodsNote:
@@ -145,7 +161,7 @@ def _methods(summary: Summary) -> MethodsNote:
 
 
 async def collect_plan(
-    session: AsyncSession,
+    session: Session,
     catalog: Catalog,
     werkgroep: Werkgroep,
     k: int,
@@ -185,6 +201,15 @@ async def collect_plan(
                 vragen_vooraf=tuple(step.vragen_vooraf),
                 questions=tuple(questions),
                 voice=summary.step(step.key),
+                audiences=tuple(
+                    sorted(
+                        {
+                            str(flow.audience)
+                            for flow in catalog.flows_for(template.id, step.key)
+                            if flow.audience != Audience.WERKGROEP
+                        }
+                    )
+                ),
             )
         )
     return Plan(
@@ -203,30 +228,47 @@ def _plan_question(
     step_key: str,
     question_id: str,
     question: Question | None,
-    contributions: Mapping[tuple[str, str], Iterable[tuple[Contribution, Member]]],
-    agreed: Mapping[tuple[str, str], AgreedAnswer],
+    contributions: Mapping[Key, Iterable[tuple[Contribution, Member]]],
+    agreed: Mapping[Key, Iterable[AgreedAnswer]],
 ) -> PlanQuestion:
-    given = [
-        PlanContribution(
-            member=member.name or "(naam onbekend)",
-            organisation=member.organisation,
-            answer=format_value(contribution.value.get("value"), question),
+    given: dict[tuple[int, str], list[PlanContribution]] = defaultdict(list)
+    for contribution, member in contributions.get((step_key, question_id), ()):
+        given[(contribution.round, contribution.subject)].append(
+            PlanContribution(
+                member=member.name or "(naam onbekend)",
+                organisation=member.organisation,
+                answer=format_value(contribution.value.get("value"), question),
+            )
         )
-        for contribution, member in contributions.get((step_key, question_id), ())
-    ]
-    decided = agreed.get((step_key, question_id))
+    decided = {(row.round, row.subject): row for row in agreed.get((step_key, question_id), ())}
+    per_round = tuple(
+        PlanRound(
+            round=number,
+            subject=subject,
+            contributions=tuple(given.get((number, subject), ())),
+            agreed=decided[(number, subject)].text if (number, subject) in decided else None,
+            agreed_by=(
+                decided[(number, subject)].recorded_by if (number, subject) in decided else None
+            ),
+        )
+        for number, subject in sorted(set(given) | set(decided))
+    )
+    plain = [r for r in per_round if not r.subject]
+    latest_agreed = next((r for r in reversed(plain) if r.agreed), None)
+    latest = plain[-1] if plain else None
     return PlanQuestion(
         question_id=question_id,
-        text=question.text if question is not None else question_id,
-        contributions=tuple(given),
-        agreed=decided.text if decided else None,
-        agreed_by=decided.recorded_by if decided else None,
+        text=question.text if question is not None else "(vraag staat niet meer in de stap)",
+        contributions=latest.contributions if latest is not None else (),
+        agreed=latest_agreed.agreed if latest_agreed else None,
+        agreed_by=latest_agreed.agreed_by if latest_agreed else None,
         discuss_input=bool(question is not None and question.discuss_input),
+        rounds=per_round,
     )
 
 
 async def build_plan(
-    session: AsyncSession,
+    session: Session,
     catalog: Catalog,
     werkgroep_id: str,
     k: int,
@@ -243,7 +285,7 @@ async def build_plan(
 
 
 async def record_agreed_answer(
-    session: AsyncSession,
+    session: Session,
     werkgroep_id: str,
     step_key: str,
     question_id: str,
@@ -252,11 +294,15 @@ async def record_agreed_answer(
     *,
     catalog: Catalog | None = None,
     actor: str | None = None,
+    round_number: int | None = None,
+    subject: str = "",
 ) -> AgreedAnswer | None:
     """Record (or replace) the werkgroep's agreed answer to a question; blank text removes it.
 
-    With ``catalog`` the step is checked against the werkgroep's template (UnknownStep).
-    Writes an audit entry (without the text: the plan holds it).
+    The answer belongs to ``round_number`` (default: the step's current round) and, for step
+    5, to the aanpak ``subject``. With ``catalog`` the step is checked against the
+    werkgroep's template (UnknownStep). Writes an audit entry (without the text: the plan
+    holds it).
     """
     werkgroep = await load_werkgroep(session, werkgroep_id)
     if catalog is not None:
@@ -264,36 +310,22 @@ async def record_agreed_answer(
         keys = [step.key for step in template.steps] if template else []
         if step_key not in keys:
             raise UnknownStep(step_key, keys)
-    existing = await session.scalar(
-        select(AgreedAnswer).where(
-            AgreedAnswer.werkgroep_id == werkgroep_id,
-            AgreedAnswer.step_key == step_key,
-            AgreedAnswer.question_id == question_id,
-        )
-    )
+    if round_number is None:
+        round_number = await rounds.current_round(session, werkgroep_id, step_key)
     cleaned = text.strip()
     who = actor or recorded_by or "system"
-    if not cleaned:
-        if existing is not None:
-            await session.execute(delete(AgreedAnswer).where(AgreedAnswer.id == existing.id))
-        await repo.audit(
-            session, who, "agreed_answer.removed", werkgroep_id, step=step_key, question=question_id
-        )
-        return None
-    if existing is None:
-        existing = AgreedAnswer(
-            werkgroep_id=werkgroep_id,
-            step_key=step_key,
-            question_id=question_id,
-            text=cleaned,
-            recorded_by=recorded_by,
-        )
-        session.add(existing)
-    else:
-        existing.text = cleaned
-        existing.recorded_by = recorded_by
-    await session.flush()
-    await repo.audit(
-        session, who, "agreed_answer", werkgroep_id, step=step_key, question=question_id
+    stored = await rounds.record_agreed(
+        session,
+        werkgroep_id,
+        step_key,
+        question_id,
+        cleaned or None,
+        recorded_by,
+        round_number=round_number,
+        subject=subject.strip(),
     )
-    return existing
+    action = "agreed_answer" if stored is not None else "agreed_answer.removed"
+    await repo.audit(
+        session, who, action, werkgroep_id, step=step_key, question=question_id, round=round_number
+    )
+    return stored

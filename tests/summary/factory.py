@@ -275,7 +275,7 @@ class Seeder:
                 self.session.add(
                     Answer(id=uuid.uuid4().hex, question_id=question, value_number=value, **base)
                 )
-            elif question in ("zorgen", "kansen", "idee"):
+            elif question in ("zorgen", "kansen", "idee", "nog-iets-tekst"):
                 answer = Answer(
                     id=uuid.uuid4().hex,
                     question_id=question,

@@ -75,3 +75,31 @@ def test_legend_colours_match_the_bars_of_each_audience() -> None:
     handles = legend_handles(["jongeren", "ouders"], Formatter(lambda text: text, "nl"))
     assert [to_hex(h.get_facecolor()) for h in handles] == [to_hex(c) for c in COLOURS[:2]]
     assert [h.get_label() for h in handles] == ["Jongeren", "Ouders"]
+
+
+def test_hidden_bars_say_verborgen_and_text_is_readable() -> None:
+    """A hidden theme gets the word "verborgen" instead of a bar (never a zero), and no text
+    in the chart is smaller than 10 pt at the width the report prints it."""
+    from matplotlib.text import Text
+
+    from bot.summary.chart import MIN_FONT_PT, draw_chart
+
+    def question(rows: tuple[Row, ...]) -> QuestionSummary:
+        return QuestionSummary("zorgen", "Zorgen", "text", Cell.shown(40), rows, themes=True)
+
+    rows = (
+        Row("geld", "Geld", Cell.shown(20), 0.5),
+        Row("school", "School", Cell.hidden(), None),
+    )
+    audience = AudienceSummary(
+        "jongeren", Cell.shown(40), Cell.shown(40), Cell.shown(0), Cell.shown(0), (question(rows),)
+    )
+    round_ = make_summary().steps[0].rounds[0]
+    step = StepSummary("stap-1", "1", "Titel", (type(round_)(1, (audience,), None),))
+    figure = draw_chart(step)
+    assert figure is not None
+    texts = [t for t in figure.findobj(Text) if t.get_text().strip()]
+    assert "verborgen" in [t.get_text() for t in texts]
+    assert "School" in [t.get_text() for t in texts]
+    assert min(t.get_fontsize() for t in texts) >= MIN_FONT_PT
+    assert figure.get_size_inches()[0] <= 6.2

@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import docx
+import openpyxl
 import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner, Result
@@ -89,24 +90,42 @@ async def test_samenvatting_prints_text_markdown_and_json(cli_env: str, catalog:
     assert await audit_actions(cli_env) == [(cli_actor(), "summary")] * 3
 
 
-async def test_export_writes_md_docx_and_csv(
+async def test_export_writes_md_docx_csv_and_xlsx(
     cli_env: str, catalog: Catalog, tmp_path: Path
 ) -> None:
     """Each export format lands in the output file and is a valid document of its kind."""
     werkgroep_id = await seed(cli_env, catalog)
-    for fmt in ("md", "docx", "csv"):
+    for fmt in ("md", "docx", "csv", "xlsx"):
         target = tmp_path / f"plan.{fmt}"
         result = await invoke(
             "export", "--werkgroep", werkgroep_id, "--format", fmt, "-o", str(target)
         )
         assert result.exit_code == 0, result.output
         assert f"Geschreven: {target}" in result.stdout
-    assert (tmp_path / "plan.md").read_text("utf-8").startswith("# Plan: Werkgroep Proefstad")
+    assert (tmp_path / "plan.md").read_text("utf-8").startswith("# Proefplan\n")
     document = docx.Document(str(tmp_path / "plan.docx"))
-    assert document.paragraphs[0].text == "Plan: Werkgroep Proefstad"
-    rows = list(csv.reader(io.StringIO((tmp_path / "plan.csv").read_text("utf-8"))))
+    assert document.paragraphs[0].text == "Proefplan"
+    assert document.core_properties.language == "nl-NL"
+    text = (tmp_path / "plan.csv").read_text("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[0][0] == "stap" and len(rows) > 10
-    assert [action for _, action in await audit_actions(cli_env)] == ["export"] * 3
+    workbook = openpyxl.load_workbook(tmp_path / "plan.xlsx")
+    assert workbook.sheetnames == ["Stap 1 Hoe gaat het met…"]
+    assert [action for _, action in await audit_actions(cli_env)] == ["export"] * 4
+
+
+async def test_pdf_export_without_libreoffice_is_one_clear_line(
+    cli_env: str, catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without soffice on PATH, `export -f pdf` says what to do and writes nothing."""
+    werkgroep_id = await seed(cli_env, catalog)
+    monkeypatch.setenv("PATH", str(tmp_path / "no-programs"))
+    target = tmp_path / "plan.pdf"
+    result = await invoke("export", "-w", werkgroep_id, "-f", "pdf", "-o", str(target))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Fout: PDF maken kan alleen als LibreOffice (soffice)")
+    assert result.stderr.count("\n") == 1
+    assert not target.exists()
 
 
 async def test_min_group_size_comes_from_the_settings(

@@ -84,14 +84,15 @@ async def test_markdown_plan(sessions: Sessions, catalog: Catalog) -> None:
     """The Markdown plan has step headings, doel, agreed answers, contributions, voice, methods."""
     werkgroep_id = await seed_plan(sessions, catalog)
     md = (await export(sessions, catalog, werkgroep_id, "md")).decode("utf-8")
-    assert md.startswith("# Plan: Werkgroep Proefstad\n")
+    assert md.startswith("# Proefplan\n\n**Plan van Werkgroep Proefstad**")
     assert "## Stap 1: Hoe gaat het met jongeren?" in md
     assert "**Doel.** We weten hoe het met jongeren gaat." in md
-    assert "**Afgesproken.** Samen armoede verminderen" in md
+    assert "- **Wat is onze opgave?**: Samen armoede verminderen" in md
     assert "- **Anna de Vries (Gemeente Proefstad)**: Minder kinderen in armoede" in md
     assert "### Stem van jongeren en ouders" in md
     assert "Deelnemers: 60 (helemaal ingevuld: 60, deels: 0)." in md
-    assert "## Verantwoording" in md
+    assert "| Jonger dan 16 | 40 | 67% |" in md
+    assert "## Bijlage: verantwoording" in md
     assert "Periode: maart 2024." in md
     assert "Voor deze stap zijn jongeren en ouders niet gevraagd." in md  # stap-2
 
@@ -105,11 +106,11 @@ async def test_docx_plan(sessions: Sessions, catalog: Catalog) -> None:
     assert "Stap 1: Hoe gaat het met jongeren?" in headings
     assert "Stap 2: Wat gaan we doen?" in headings
     assert "Stem van jongeren en ouders" in headings
-    assert "Verantwoording" in headings
+    assert "Bijlage: verantwoording" in headings
     assert document.paragraphs[0].style.name == "Title"
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Doel. We weten hoe het met jongeren gaat." in text
-    assert "Afgesproken. Samen armoede verminderen" in text
+    assert "Wat is onze opgave?: Samen armoede verminderen" in text
     assert "Bram Jansen (GGD): Heel urgent" in text
     assert "Deelnemers: 25 (helemaal ingevuld: 25, deels: 0)." in text
     assert len(document.inline_shapes) == 1  # the chart of step 1
@@ -118,8 +119,10 @@ async def test_docx_plan(sessions: Sessions, catalog: Catalog) -> None:
 async def test_csv_holds_aggregates_only(sessions: Sessions, catalog: Catalog) -> None:
     """CSV rows are suppressed counts: no participant id, no free text, no quote anywhere."""
     werkgroep_id = await seed_plan(sessions, catalog)
-    data = (await export(sessions, catalog, werkgroep_id, "csv")).decode("utf-8")
-    rows = list(csv.reader(io.StringIO(data)))
+    raw = await export(sessions, catalog, werkgroep_id, "csv")
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: Excel reads the accents right
+    data = raw.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(data), delimiter=";"))
     assert tuple(rows[0]) == CSV_HEADER
     async with sessions() as session:
         participant_ids = (await session.scalars(select(Participant.id))).all()
@@ -132,11 +135,12 @@ async def test_csv_holds_aggregates_only(sessions: Sessions, catalog: Catalog) -
     for text in set(texts):
         assert text not in data
     assert "(antwoord" not in data and "Idee nummer" not in data
-    by_key = {(r[2], r[3], r[4], r[6]): r for r in rows[1:]}
-    assert by_key[("jongeren", "verdeling", "leeftijd", "jong")][8] == "40"
-    hidden = by_key[("ouders", "verdeling", "leeftijd", "oud")]
-    assert hidden[8:10] == ["", "ja"]
-    assert by_key[("jongeren", "deelnemers", "", "school-a")][8] == "60"
+    by_key = {(r[2], r[3], r[4], r[5]): r for r in rows[1:]}
+    young = by_key[("Jongeren", "Antwoorden", "Leeftijd", "Jonger dan 16")]
+    assert young[6:9] == ["40", "", "66,7"]  # decimal comma for Dutch Excel
+    hidden = by_key[("Ouders", "Antwoorden", "Leeftijd", "16 of ouder")]
+    assert hidden[6:9] == ["", "te weinig antwoorden", ""]
+    assert by_key[("Jongeren", "Deelnemers", "", "school-a")][6] == "60"
 
 
 async def test_exports_and_plans_are_audited(sessions: Sessions, catalog: Catalog) -> None:
@@ -161,10 +165,10 @@ async def test_exports_and_plans_are_audited(sessions: Sessions, catalog: Catalo
 
 
 async def test_unknown_export_format_is_refused(sessions: Sessions, catalog: Catalog) -> None:
-    """Only md, docx and csv exist."""
+    """Only md, docx, pdf, csv and xlsx exist."""
     werkgroep_id = await seed_plan(sessions, catalog)
-    with pytest.raises(ValueError, match="md, docx, csv"):
-        await export(sessions, catalog, werkgroep_id, "pdf")
+    with pytest.raises(ValueError, match="md, docx, pdf, csv, xlsx"):
+        await export(sessions, catalog, werkgroep_id, "odt")
 
 
 async def test_agreed_answer_is_replaced_and_removed(sessions: Sessions, catalog: Catalog) -> None:
