@@ -133,8 +133,8 @@ def test_tuning_corpus(case: dict[str, Any]) -> None:
     """No fragment of the tuning corpus survives, and messages without one are unchanged."""
     cleaned = redact(case["text"]).text
     assert [f for f in case["fragments"] if f in cleaned] == []
-    if not case["fragments"]:
-        assert cleaned == case["text"]
+    # A message without identifying fragments comes through unchanged.
+    assert bool(case["fragments"]) or cleaned == case["text"]
 
 
 def test_heldout_corpus_meets_the_target() -> None:

@@ -183,9 +183,10 @@ def _typed_answer(step: Question, n: int) -> str:
     if isinstance(step, YesNoStep):
         return "ja"  # takes the longest branch
     if isinstance(step, MultiChoiceStep):
-        count = len(step.options)
-        first, second = n % count, (n + 2) % count
-        return f"{first + 1}, {second + 1}" if first != second else str(first + 1)
+        # Two options that may be ticked together ("Niets hiervan" is exclusive).
+        numbers = [i + 1 for i, option in enumerate(step.options) if not option.exclusive]
+        first, second = numbers[n % len(numbers)], numbers[(n + 2) % len(numbers)]
+        return f"{first}, {second}" if first != second else str(first)
     if isinstance(step, ChoiceStep):
         return str(n % len(step.options) + 1)
     if isinstance(step, ScaleStep):

@@ -65,16 +65,6 @@ async def test_flood_gets_one_polite_notice(
 
 
 @pytest.mark.skipif(not PG_URL, reason=PG_SKIP_REASON)
-@pytest.mark.xfail(
-    strict=True,
-    raises=TimeoutError,
-    reason=(
-        "bot/telegram/throttle.py: PerUserUpdateProcessor waits for the user's lock INSIDE "
-        "PTB's concurrency semaphore, so the flooder's queued updates take every slot while "
-        "its first reply hangs, and no other user is served (fix: take the per-user lock "
-        "before the semaphore, i.e. override process_update)"
-    ),
-)
 async def test_other_users_are_answered_while_the_flood_is_stuck(
     api: LocalBotApi, tmp_path: Path, flows_dir: Path
 ) -> None:
