@@ -67,9 +67,13 @@ class Runtime:
         # Without a taxonomy every answer is "overig", so the summary still counts it.
         return matcher.tag(text) if matcher is not None else frozenset({"overig"})
 
-    def subject(self, telegram_user_id: int) -> str:
-        """The keyed pseudonym under which everything about a chat user is stored."""
-        return pseudonymize(self.pepper, telegram_user_id)
+    def subject(self, principal: int | str) -> str:
+        """The keyed pseudonym under which everything about a chat user is stored.
+
+        ``principal`` is a Telegram user id (as int or decimal string: same pseudonym) or a
+        channel-qualified identity such as ``web:<session id>``.
+        """
+        return pseudonymize(self.pepper, principal)
 
     async def close(self) -> None:
         await self.database.dispose()

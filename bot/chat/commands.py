@@ -37,7 +37,8 @@ async def start(turn: Turn) -> None:
         await start_campaign(turn, campaign)
         return
     invite = await repo.find_invite(turn.session, token)
-    if invite is not None and invite.revoked_at is None:
+    # Werkgroep membership is tied to a Telegram account; the web edge never sends invites here.
+    if invite is not None and invite.revoked_at is None and turn.incoming.user_id is not None:
         member = await repo.join_werkgroep(
             turn.session, invite.werkgroep_id, turn.incoming.user_id, invite.role
         )
@@ -347,7 +348,7 @@ async def choose_step(turn: Turn) -> None:
 
 
 async def choose_werkgroep(turn: Turn) -> None:
-    memberships = await repo.memberships(turn.session, turn.incoming.user_id)
+    memberships = await _memberships(turn)
     argument = (turn.incoming.button or "").partition(":")[2]
     index = index_in(argument, len(memberships))
     if index is None:
@@ -359,8 +360,13 @@ async def choose_werkgroep(turn: Turn) -> None:
     await welcome_member(turn, memberships[index])
 
 
+async def _memberships(turn: Turn) -> list[Member]:
+    user_id = turn.incoming.user_id
+    return [] if user_id is None else list(await repo.memberships(turn.session, user_id))
+
+
 async def werkgroep_command(turn: Turn) -> None:
-    memberships = await repo.memberships(turn.session, turn.incoming.user_id)
+    memberships = await _memberships(turn)
     if not memberships:
         await steps_command(turn)
         return

@@ -24,7 +24,7 @@ async def coordinator_of(turn: Turn) -> Member | None:
     """The user's coordinator membership of the werkgroep they work on, or a refusal sent."""
     member = await turn.member()
     try:
-        if member is None:
+        if member is None or turn.incoming.user_id is None:
             raise PermissionDenied(service.DENIED)
         return await service.require_coordinator(
             turn.session, turn.incoming.user_id, member.werkgroep_id

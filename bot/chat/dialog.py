@@ -79,7 +79,7 @@ class Dialog:
         async with self.runtime.sessions.begin() as session:
             if not await repo.claim_update(session, incoming.update_id):
                 return []
-            chat = await repo.chat_session(session, self.runtime.subject(incoming.user_id))
+            chat = await repo.chat_session(session, self.runtime.subject(incoming.principal))
             locale = chat.locale or negotiate(
                 incoming.language_code, self.runtime.settings.default_locale
             )

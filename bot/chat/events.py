@@ -7,8 +7,15 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Incoming:
+    """One user event from any channel.
+
+    ``principal`` is the opaque, channel-qualified identity the chat session is keyed on: the
+    decimal Telegram user id, or ``web:<session id>`` for the browser. ``user_id`` is the
+    Telegram user id, None on the web (werkgroep and coordinator features need Telegram).
+    """
+
     update_id: int
-    user_id: int
+    user_id: int | None
     language_code: str | None = None
     private: bool = True
     text: str | None = None
@@ -17,6 +24,13 @@ class Incoming:
     button: str | None = None
     button_message_id: int | None = None
     media: str | None = None
+    principal: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.principal:
+            if self.user_id is None:
+                raise ValueError("an Incoming needs a principal or a Telegram user id")
+            object.__setattr__(self, "principal", str(self.user_id))
 
 
 @dataclass(frozen=True)

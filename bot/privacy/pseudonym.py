@@ -34,7 +34,7 @@ MIN_PEPPER_CHARS = 32
 _GENERATED_BYTES = 32
 
 
-def pseudonymize(pepper: bytes, user_id: int) -> str:
+def pseudonymize(pepper: bytes, user_id: int | str) -> str:
     """Return the hex HMAC-SHA256 of ``str(user_id)`` keyed with ``pepper``."""
     if not pepper:
         raise PepperError(f"{ENV_NAME}: the pepper is empty; the bot cannot make pseudonyms")

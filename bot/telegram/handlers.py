@@ -61,6 +61,7 @@ def register_handlers(
     async def reply(update: Update, context: Context, incoming: Incoming) -> None:
         chat = update.effective_chat
         assert chat is not None and context.chat_data is not None
+        assert incoming.user_id is not None  # every Telegram update here has a user
         allowed, notify = throttle.check(incoming.user_id)
         if not allowed:
             if notify:
