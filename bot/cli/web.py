@@ -1,0 +1,51 @@
+"""``samenspraak web``: the consultation in the browser, for everyone without Telegram."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from typing import Annotated
+
+import typer
+
+from bot.config import load_settings
+from bot.errors import ConfigError
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("web")
+    def web(
+        host: Annotated[
+            str, typer.Option(help="Address to listen on; 0.0.0.0 in a container.")
+        ] = "127.0.0.1",
+        port: Annotated[int, typer.Option(help="Port to listen on.")] = 8081,
+        behind_proxy: Annotated[
+            bool,
+            typer.Option(
+                "--behind-proxy",
+                help="Take the client address for rate limits from X-Forwarded-For "
+                "(only behind your own reverse proxy).",
+            ),
+        ] = False,
+    ) -> None:
+        """Serve campaign links in the browser (SAMENSPRAAK_PUBLIC_URL is where it is reached)."""
+        from bot.logging import configure_logging
+        from bot.web.serve import serve
+
+        settings = load_settings()
+        configure_logging(settings.log_level)
+
+        async def main() -> None:
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                with contextlib.suppress(NotImplementedError):
+                    loop.add_signal_handler(sig, stop.set)
+            try:
+                await serve(settings, host=host, port=port, behind_proxy=behind_proxy, stop=stop)
+            except OSError as exc:
+                raise ConfigError(f"kan niet luisteren op {host}:{port} ({exc.strerror})") from None
+
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(main())

@@ -1,0 +1,66 @@
+"""Run the web channel as its own process: ``samenspraak web``.
+
+Like the bot it keeps no state of its own (sessions are cookies, answers are in the database),
+so several replicas can serve one PostgreSQL behind a load balancer. aiohttp's access log is
+off: it would write every visitor's address and user agent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from aiohttp import web
+
+from bot.config import Settings
+from bot.runtime import Runtime
+from bot.web.app import create_app
+
+log = logging.getLogger(__name__)
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8081
+
+
+@asynccontextmanager
+async def running(
+    runtime: Runtime,
+    *,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    behind_proxy: bool = False,
+) -> AsyncIterator[str]:
+    """Serve ``runtime`` until the block ends; yields the base URL (port 0: a free port)."""
+    runner = web.AppRunner(create_app(runtime, behind_proxy=behind_proxy), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    try:
+        await site.start()
+        bound = runner.addresses[0][1] if runner.addresses else port
+        yield f"http://{host}:{bound}"
+    finally:
+        await runner.cleanup()
+
+
+async def serve(
+    settings: Settings,
+    *,
+    host: str,
+    port: int,
+    behind_proxy: bool,
+    stop: asyncio.Event,
+) -> None:
+    from bot.admin.links import resolve_bot_username
+
+    runtime = Runtime.build(settings)
+    try:
+        await runtime.prepare()
+        # For the landing page's "Open in Telegram" link; without it only the browser is offered.
+        runtime.bot_username = await resolve_bot_username(settings)
+        async with running(runtime, host=host, port=port, behind_proxy=behind_proxy) as url:
+            log.info("web channel listening on %s (public address %s)", url, settings.public_url)
+            print(f"Samenspraak web: {url} (publiek: {settings.public_url})", flush=True)
+            await stop.wait()
+    finally:
+        await runtime.close()
