@@ -368,7 +368,7 @@ async def handle_start(request: web.Request) -> web.Response:
             outs = await _handle(
                 state, posted, language, fresh=True, command="start", args=(token,)
             )
-        return await _render(state, posted.session_id, language, outs)
+        return await _render(state, posted.session_id, language, outs, link_token=token)
     except DB_ERRORS:
         log.warning("database unreachable while starting a consultation")
         return _plain_page(state, request, TROUBLE, 503)
@@ -402,7 +402,16 @@ async def handle_post(request: web.Request) -> web.Response:
         if not outs:
             echo = None
             outs = await _current(state, posted.session_id, language)
-        return await _render(state, posted.session_id, language, outs, echo, crisis=_crisis(text))
+        link = form.get("j", "")
+        return await _render(
+            state,
+            posted.session_id,
+            language,
+            outs,
+            echo,
+            crisis=_crisis(text),
+            link_token=link if _TOKEN.fullmatch(link) else "",
+        )
     except DB_ERRORS:
         log.warning("database unreachable while handling a post")
         return _trouble(state, request, text)
@@ -480,6 +489,22 @@ async def _current(state: WebState, session_id: str, language: str | None) -> li
     return [out for out in outs if isinstance(out, Send) and out.question]
 
 
+async def _again(
+    state: WebState, session_id: str, language: str | None, link_token: str
+) -> list[Out]:
+    """The privacy notice of the campaign again (``/start <token>`` is idempotent there)."""
+    return await state.dialog.handle(
+        Incoming(
+            update_id=-_new_nonce(),
+            user_id=None,
+            principal=principal(session_id),
+            language_code=language,
+            command="start",
+            args=(link_token,),
+        )
+    )
+
+
 async def _render(
     state: WebState,
     session_id: str,
@@ -488,10 +513,15 @@ async def _render(
     echo: str | None = None,
     *,
     crisis: bool = False,
+    link_token: str = "",
 ) -> web.Response:
     subject = state.runtime.subject(principal(session_id))
     async with state.runtime.sessions() as session:
         view = await store.session_view(session, subject)
+    consenting = view.mode == "consent" and bool(link_token)
+    if consenting and not any(isinstance(out, Send) and out.buttons for out in outs):
+        # The notice's buttons must stay on the page (Telegram keeps the old message).
+        outs = [*outs, *await _again(state, session_id, language, link_token)]
     if view.conversation_id is not None and not any(
         isinstance(out, Send) and out.question for out in outs
     ):
@@ -505,6 +535,7 @@ async def _render(
         _token(view),
         active=view.conversation_id is not None,
         paused=view.paused,
+        link_token=link_token if consenting else "",
     )
     main = page.conversation(chrome, outs, echo=echo, echo_at=1 if crisis else 0)
     if not main:

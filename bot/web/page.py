@@ -37,6 +37,9 @@ class Chrome:
     question_token: str = ""
     active: bool = False  # a question is open: show Stoppen
     paused: bool = False  # stopped earlier: show Verder
+    # The campaign token while the privacy notice waits for "Ik doe mee": it lets the page
+    # show the notice again after a language change or a stray post.
+    link_token: str = ""
 
     @property
     def locale(self) -> str:
@@ -71,9 +74,14 @@ def document(chrome: Chrome, main: str, *, title: str = "Samenspraak") -> str:
 
 
 def _hidden(chrome: Chrome) -> str:
+    link = (
+        f'<input type="hidden" name="j" value="{escape(chrome.link_token)}">'
+        if chrome.link_token
+        else ""
+    )
     return (
         f'<input type="hidden" name="csrf" value="{escape(chrome.csrf)}">'
-        f'<input type="hidden" name="n" value="{escape(chrome.nonce)}">'
+        f'<input type="hidden" name="n" value="{escape(chrome.nonce)}">{link}'
     )
 
 

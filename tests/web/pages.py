@@ -129,8 +129,8 @@ class Visitor:
         Klaar, or ``text`` in the answer box."""
         options = page.options()
         if options:
-            if options[0].pressed is not None:  # multiple choice
-                if any(option.pressed == "true" for option in options):
-                    return await self.press(page, "Klaar")
+            multiple = options[0].pressed is not None
+            if multiple and any(option.pressed == "true" for option in options):
+                return await self.press(page, "Klaar")
             return await self.press(page, options[0].text)
         return await self.type(page, text)

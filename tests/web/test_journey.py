@@ -43,7 +43,7 @@ async def test_notice_then_first_question_only_after_ik_doe_mee(
     runtime: Runtime, visitor: Visitor
 ) -> None:
     """The B1 privacy notice comes first; nothing is stored before the explicit 'Ik doe mee'."""
-    token, campaign_id, _ = await create_campaign(runtime)
+    token, _, _ = await create_campaign(runtime)
     landing = await visitor.get(f"/j/{token}")
     notice = await visitor.press(landing, "Beantwoord hier in je browser")
     assert "Je doet anoniem mee" in notice.text
@@ -92,7 +92,7 @@ async def test_a_second_browser_is_a_different_participant(
     runtime: Runtime, visitor_factory: Callable[[], Awaitable[Visitor]]
 ) -> None:
     """Two cookie jars are two participants with their own place in the questions."""
-    token, campaign_id, _ = await create_campaign(runtime)
+    token, _, _ = await create_campaign(runtime)
     one, two = await visitor_factory(), await visitor_factory()
     ahead = await one.step(await consent(one, token))
     assert "Vraag 2 van" in ahead.text
