@@ -120,11 +120,11 @@ async def _headers(
     request: web.Request,
     handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
 ) -> web.StreamResponse:
-    response: web.StreamResponse
     try:
         response = await handler(request)
-    except web.HTTPException as exc:
-        response = exc
+    except web.HTTPException as exc:  # 404 and 405 from the router
+        exc.headers.update(SECURITY_HEADERS)
+        raise
     response.headers.update(SECURITY_HEADERS)
     if not request.path.startswith("/static/"):
         response.headers["Cache-Control"] = "no-store"
@@ -385,7 +385,7 @@ async def handle_post(request: web.Request) -> web.Response:
     echo: str | None = None
     try:
         if "b" in form:
-            data, _, label = form["b"].partition("\n")
+            data, _, label = form["b"].partition(page.LABEL_SEPARATOR)
             outs = await _handle(state, posted, language, button=data[:64])
             refused = any(isinstance(out, Toast) and out.text for out in outs)
             # An option that was taken (not a toggle, not a refused press) is shown back.

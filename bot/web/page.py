@@ -23,6 +23,7 @@ COMMAND_RESUME = "verder"
 COMMAND_ERASE = "vergeet"
 COMMAND_HELPLINES = "hulp"
 COMMANDS = frozenset({COMMAND_STOP, COMMAND_RESUME, COMMAND_ERASE, COMMAND_HELPLINES})
+LABEL_SEPARATOR = "|"
 CHECKED = "☑ "
 UNCHECKED = "☐ "
 
@@ -185,8 +186,9 @@ def _buttons(chrome: Chrome, keyboard: Keyboard) -> str:
                 pressed, label = ' aria-pressed="true"', label[len(CHECKED) :]
             elif label.startswith(UNCHECKED):
                 pressed, label = ' aria-pressed="false"', label[len(UNCHECKED) :]
-            # The label travels along (after a newline) so the chosen answer can be shown back.
-            value = f"{button.data}\n{button.text}"
+            # The label travels along (after a bar, which button data never holds) so the
+            # chosen answer can be shown back. Not a newline: browsers send those as CR LF.
+            value = f"{button.data}{LABEL_SEPARATOR}{button.text}"
             items.append(
                 f'<button type="submit" name="b" value="{escape(value)}"{pressed}>'
                 f"{escape(label)}</button>"
