@@ -143,6 +143,7 @@ async def campaign_button(turn: Turn) -> None:
             label=turn.chat.context.get("label"),
             actor=actor(member),
             bot_username=turn.runtime.bot_username,
+            public_url=turn.runtime.settings.public_url,
         )
     except AdminError as error:
         turn.replies.send(escape(str(error)))
@@ -162,8 +163,9 @@ async def campaign_button(turn: Turn) -> None:
             }
         )
     )
-    if created.link:
-        turn.replies.add(SendPhoto(qr_png(created.link), escape(created.link)))
+    # The QR code opens the browser link (works for everyone, also under 16 and without Telegram).
+    if created.web_link:
+        turn.replies.add(SendPhoto(qr_png(created.web_link), escape(created.web_link)))
 
 
 # --- /campagnes -------------------------------------------------------------------------------
