@@ -28,11 +28,21 @@ def register(app: typer.Typer) -> None:
                 "(only behind your own reverse proxy).",
             ),
         ] = False,
+        address_limit: Annotated[
+            float,
+            typer.Option(
+                help="Requests per second one address may make (a school shares one address); "
+                "0 turns the limit off.",
+                min=0,
+            ),
+        ] = 30.0,
     ) -> None:
         """Serve campaign links in the browser (SAMENSPRAAK_PUBLIC_URL is where it is reached)."""
         from bot.logging import configure_logging
+        from bot.web.limits import Rate, unlimited
         from bot.web.serve import serve
 
+        rate = Rate(address_limit, int(address_limit * 10)) if address_limit else unlimited()
         settings = load_settings()
         configure_logging(settings.log_level)
 
@@ -43,7 +53,14 @@ def register(app: typer.Typer) -> None:
                 with contextlib.suppress(NotImplementedError):
                     loop.add_signal_handler(sig, stop.set)
             try:
-                await serve(settings, host=host, port=port, behind_proxy=behind_proxy, stop=stop)
+                await serve(
+                    settings,
+                    host=host,
+                    port=port,
+                    behind_proxy=behind_proxy,
+                    stop=stop,
+                    address_rate=rate,
+                )
             except OSError as exc:
                 raise ConfigError(f"kan niet luisteren op {host}:{port} ({exc.strerror})") from None
 

@@ -17,6 +17,7 @@ from aiohttp import web
 from bot.config import Settings
 from bot.runtime import Runtime
 from bot.web.app import create_app
+from bot.web.limits import ADDRESS_RATE, Rate
 
 log = logging.getLogger(__name__)
 DEFAULT_HOST = "127.0.0.1"
@@ -30,9 +31,11 @@ async def running(
     host: str = DEFAULT_HOST,
     port: int = DEFAULT_PORT,
     behind_proxy: bool = False,
+    address_rate: Rate = ADDRESS_RATE,
 ) -> AsyncIterator[str]:
     """Serve ``runtime`` until the block ends; yields the base URL (port 0: a free port)."""
-    runner = web.AppRunner(create_app(runtime, behind_proxy=behind_proxy), access_log=None)
+    app = create_app(runtime, behind_proxy=behind_proxy, address_rate=address_rate)
+    runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     try:
@@ -50,6 +53,7 @@ async def serve(
     port: int,
     behind_proxy: bool,
     stop: asyncio.Event,
+    address_rate: Rate = ADDRESS_RATE,
 ) -> None:
     from bot.admin.links import resolve_bot_username
 
@@ -58,7 +62,9 @@ async def serve(
         await runtime.prepare()
         # For the landing page's "Open in Telegram" link; without it only the browser is offered.
         runtime.bot_username = await resolve_bot_username(settings)
-        async with running(runtime, host=host, port=port, behind_proxy=behind_proxy) as url:
+        async with running(
+            runtime, host=host, port=port, behind_proxy=behind_proxy, address_rate=address_rate
+        ) as url:
             log.info("web channel listening on %s (public address %s)", url, settings.public_url)
             print(f"Samenspraak web: {url} (publiek: {settings.public_url})", flush=True)
             await stop.wait()
