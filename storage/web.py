@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Campaign, ChatSession, ConversationRow, Invite
@@ -57,7 +57,3 @@ async def link_target(session: AsyncSession, token: str) -> Campaign | Invite | 
         return campaign
     invite: Invite | None = await session.scalar(select(Invite).where(Invite.token_hash == hashed))
     return invite
-
-
-async def ping(session: AsyncSession) -> None:
-    await session.execute(text("SELECT 1"))

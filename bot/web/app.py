@@ -234,13 +234,11 @@ async def handle_home(request: web.Request) -> web.Response:
 
 
 async def handle_health(request: web.Request) -> web.Response:
-    state = request.config_dict[STATE]
-    try:
-        async with state.runtime.sessions() as session:
-            await store.ping(session)
-    except DB_ERRORS:
-        return web.Response(text="database unreachable\n", status=503)
-    return web.Response(text="ok\n")
+    """The bot's own health check: the database answers and its schema is this code's."""
+    from bot.ops.server import check_health
+
+    healthy, body = await check_health(request.config_dict[STATE].runtime.database)
+    return web.json_response(body, status=200 if healthy else 503)
 
 
 async def handle_static(request: web.Request) -> web.Response:

@@ -330,9 +330,18 @@ async def test_no_address_or_user_agent_is_logged(
 
 
 async def test_healthz(runtime: Runtime, visitor: Visitor) -> None:
-    """/healthz answers ok while the database is reachable."""
+    """/healthz answers 200 on a reachable, migrated database, 503 when it is unreachable."""
     response = await visitor.client.get("/healthz")
-    assert response.status == 200 and (await response.text()).strip() == "ok"
+    assert response.status == 200
+    assert await response.json() == {"database": "ok", "migrations": "current"}
+    working = runtime.database
+    runtime.database = make_engine("sqlite+aiosqlite:////nonexistent/dir/x.db")
+    try:
+        down = await visitor.client.get("/healthz")
+    finally:
+        await runtime.database.dispose()
+        runtime.database = working
+    assert down.status == 503
 
 
 async def test_two_replicas_serve_one_participant(runtime: Runtime, tmp_path: Path) -> None:
