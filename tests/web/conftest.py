@@ -42,16 +42,9 @@ async def make_runtime(url: str, tmp_path: Path, **overrides: object) -> Runtime
     return Runtime.build(settings)
 
 
-@pytest.fixture
-async def runtime(tmp_path: Path) -> AsyncIterator[Runtime]:
-    url = await prepared_database("sqlite", tmp_path)
-    built = await make_runtime(url, tmp_path)
-    yield built
-    await built.close()
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
-async def any_runtime(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Runtime]:
+async def runtime(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Runtime]:
+    """On SQLite always, and on PostgreSQL when SAMENSPRAAK_TEST_DATABASE_URL is set."""
     url = await prepared_database(request.param, tmp_path)
     built = await make_runtime(url, tmp_path)
     yield built
