@@ -50,6 +50,8 @@ class Chrome:
 def document(chrome: Chrome, main: str, *, title: str = "Samenspraak") -> str:
     t = chrome.t
     direction = "rtl" if chrome.locale in RTL else "ltr"
+    # Translated outside the f-strings: the catalog extractor does not look inside them.
+    skip = escape(t.gettext("Naar de vraag"))
     return (
         "<!doctype html>\n"
         f'<html lang="{escape(chrome.locale)}" dir="{direction}">\n'
@@ -62,7 +64,7 @@ def document(chrome: Chrome, main: str, *, title: str = "Samenspraak") -> str:
         '<script src="/static/app.js" defer></script>\n'
         "</head>\n"
         "<body>\n"
-        f'<a class="skip" href="#main">{escape(t.gettext("Naar de vraag"))}</a>\n'
+        f'<a class="skip" href="#main">{skip}</a>\n'
         "<header>\n"
         '<p class="brand">Samenspraak</p>\n'
         f"{_language_menu(chrome)}"
@@ -201,14 +203,16 @@ def _buttons(chrome: Chrome, keyboard: Keyboard) -> str:
 
 def _text_form(chrome: Chrome) -> str:
     t = chrome.t
+    label = escape(t.gettext("Typ hier je antwoord"))
+    send = escape(t.gettext("Versturen"))
     return (
         '<form method="post" action="/s" class="answer">'
         f"{_hidden(chrome)}"
         f'<input type="hidden" name="q" value="{escape(chrome.question_token)}">'
-        f'<label for="antwoord">{escape(t.gettext("Typ hier je antwoord"))}</label>'
+        f'<label for="antwoord">{label}</label>'
         '<textarea id="antwoord" name="t" rows="4" maxlength="4000" required autofocus>'
         "</textarea>"
-        f'<button type="submit" class="primary">{escape(t.gettext("Versturen"))}</button>'
+        f'<button type="submit" class="primary">{send}</button>'
         "</form>"
     )
 
@@ -244,11 +248,13 @@ def landing(
             "niet je naam."
         )
     ) % {"werkgroep": werkgroep}
+    answer_here = escape(t.gettext("Beantwoord hier in je browser"))
+    open_telegram = escape(t.gettext("Open in Telegram (16 jaar of ouder)"))
     telegram = ""
     if telegram_link:
         telegram = (
             f'<p><a class="button secondary" href="{escape(telegram_link, quote=True)}" '
-            f'rel="noopener noreferrer">{escape(t.gettext("Open in Telegram (16 jaar of ouder)"))}'
+            f'rel="noopener noreferrer">{open_telegram}'
             "</a></p>\n"
         )
     return (
@@ -256,7 +262,7 @@ def landing(
         f'<p class="msg">{escape(intro)}</p>\n'
         f'<form method="post" action="/j/{escape(token, quote=True)}" class="start">'
         f"{_hidden(chrome)}"
-        f'<button type="submit" class="primary">{escape(t.gettext("Beantwoord hier in je browser"))}'
+        f'<button type="submit" class="primary">{answer_here}'
         "</button></form>\n"
         f"{telegram}"
     )
