@@ -100,3 +100,40 @@ async def test_a_second_browser_is_a_different_participant(
     assert "Vraag 1 van" in fresh.text
     assert "Vraag 2 van" in (await one.get("/s")).text
     assert (await counts(runtime))["participants"] == 2
+
+
+async def test_stoppen_then_verder_returns_to_the_same_question(
+    runtime: Runtime, visitor: Visitor
+) -> None:
+    """'Stoppen' keeps the answers and offers 'Verder', which shows the open question again."""
+    token, campaign_id, _ = await create_campaign(runtime)
+    page = await visitor.step(await consent(visitor, token))
+    assert "Vraag 2 van" in page.text
+    stopped = await visitor.press(page, "Stoppen")
+    assert "Je bent gestopt" in stopped.text
+    assert "Verder" in stopped.labels() and "Stoppen" not in stopped.labels()
+    assert "Vraag 2 van" not in stopped.text
+    assert "Verder" in (await visitor.get("/s")).labels()
+    resumed = await visitor.press(stopped, "Verder")
+    assert "Vraag 2 van" in resumed.text
+    assert list(await answers_of(runtime, campaign_id)) == ["leeftijd"]
+
+
+async def test_a_multiple_choice_toggle_shows_the_pressed_state(
+    runtime: Runtime, visitor: Visitor
+) -> None:
+    """Tapping an option of a multiple choice marks it pressed; nothing is stored until Klaar."""
+    token, campaign_id, _ = await create_campaign(runtime)
+    page = await consent(visitor, token)
+    while not (page.options() and page.options()[0].pressed is not None):
+        page = await visitor.step(page)
+    stored = await answers_of(runtime, campaign_id)
+    first = page.options()[0]
+    assert first.pressed == "false"
+    toggled = await visitor.press(page, first.text)
+    assert toggled.options()[0].pressed == "true"
+    assert "Jouw antwoord" not in toggled.text
+    assert await answers_of(runtime, campaign_id) == stored
+    done = await visitor.press(toggled, "Klaar")
+    assert len(await answers_of(runtime, campaign_id)) == len(stored) + 1
+    assert "Vraag" in done.text
