@@ -393,8 +393,8 @@ async def handle_post(request: web.Request) -> web.Response:
         elif form.get("c") in page.COMMANDS:
             outs = await _handle(state, posted, language, command=form["c"])
         elif text is not None:
-            outs = await _answer(state, posted, language, text)
-            echo = text.strip() if outs and text.strip() else None
+            outs, taken = await _answer(state, posted, language, text)
+            echo = text.strip() if taken and outs and text.strip() else None
         else:
             outs = []
         if not outs:
@@ -415,9 +415,11 @@ async def handle_post(request: web.Request) -> web.Response:
         return _trouble(state, request, text)
 
 
-async def _answer(state: WebState, posted: Posted, language: str | None, text: str) -> list[Out]:
+async def _answer(
+    state: WebState, posted: Posted, language: str | None, text: str
+) -> tuple[list[Out], bool]:
     """A typed answer, only for the question the page showed (an old page's text is not moved
-    on to whatever question is open now)."""
+    on to whatever question is open now); the bool says whether the dialog got it."""
     subject = state.runtime.subject(principal(posted.session_id))
     async with state.runtime.sessions() as session:
         view = await store.session_view(session, subject)
@@ -425,8 +427,8 @@ async def _answer(state: WebState, posted: Posted, language: str | None, text: s
         outs = await _current(state, posted.session_id, language)
         if text and detect_crisis(text):
             outs = [Send(_helplines(state, view.locale, language)), *outs]
-        return outs
-    return await _handle(state, posted, language, text=text)
+        return outs, False
+    return await _handle(state, posted, language, text=text), True
 
 
 def _crisis(text: str | None) -> bool:
