@@ -163,11 +163,19 @@ def conversation(
 
 def _echo(t: Translator, answer: str) -> str:
     text = t.gettext("Jouw antwoord: %(answer)s") % {"answer": answer[:MAX_LABEL]}
-    return f'<p class="msg mine">{escape(text)}</p>\n'
+    return f'<p class="msg mine" dir="auto">{escape(text)}</p>\n'
+
+
+def _lines(text_html: str) -> str:
+    """One block per line, each with its own direction: a Dutch flow text on an Arabic page
+    (or an Arabic answer on a Dutch one) is laid out in its own direction, not mirrored."""
+    return "".join(
+        f'<span class="line" dir="auto">{line}</span>\n' for line in text_html.split("\n")
+    )
 
 
 def _message(chrome: Chrome, out: Send, *, current: bool) -> str:
-    body = out.text.replace("\n", "<br>\n")
+    body = _lines(out.text)
     if not current:
         return f'<div class="msg">{body}{_buttons(chrome, out.buttons)}</div>\n'
     label = escape(chrome.t.gettext("Huidige vraag"))
@@ -199,7 +207,7 @@ def _buttons(chrome: Chrome, keyboard: Keyboard) -> str:
             # chosen answer can be shown back. Not a newline: browsers send those as CR LF.
             value = f"{button.data}{LABEL_SEPARATOR}{button.text}"
             items.append(
-                f'<button type="submit" name="b" value="{escape(value)}"{pressed}>'
+                f'<button type="submit" name="b" value="{escape(value)}" dir="auto"{pressed}>'
                 f"{escape(label)}</button>"
             )
         rows.append(f'<div class="row">{"".join(items)}</div>')
@@ -231,7 +239,7 @@ def notice(text: str, *, heading: str | None = None) -> str:
 
 
 def help_lines(text_html: str) -> str:
-    return f'<div class="msg crisis" role="alert">{text_html.replace(chr(10), "<br>" + chr(10))}</div>\n'
+    return f'<div class="msg crisis" role="alert">{_lines(text_html)}</div>\n'
 
 
 def landing(
