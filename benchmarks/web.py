@@ -39,7 +39,8 @@ from sqlalchemy import func, select
 PEPPER = "benchmark-web-pepper-" + "x" * 32
 TEXT = "Meer plekken om gratis te sporten"
 _HIDDEN = re.compile(r'<input type="hidden" name="(\w+)" value="([^"]*)">')
-_OPTION = re.compile(r'<button type="submit" name="b" value="(o:[^"]*)"( aria-pressed="(\w+)")?>')
+_OPTION = re.compile(r'<button type="submit" name="b" value="(o:[^"]*)"([^>]*)>')
+_PRESSED = re.compile(r'aria-pressed="(\w+)"')
 _DONE_BUTTON = re.compile(r'<button type="submit" name="b" value="(d:[^"]*)"')
 _CONSENT = re.compile(r'<button type="submit" name="b" value="(j:ja[^"]*)"')
 _QUESTION = re.compile(r"Vraag \d+ van \d+")
@@ -98,7 +99,9 @@ class Participant:
         fields = hidden(self.page)
         options = _OPTION.findall(self.page)
         if options:
-            value, _, pressed = options[0]
+            value, attributes = options[0]
+            found = _PRESSED.search(attributes)
+            pressed = found.group(1) if found else ""
             if pressed == "true":
                 done = _DONE_BUTTON.search(self.page)
                 assert done
@@ -119,7 +122,7 @@ class Participant:
         if not ok:
             stats.errors += 1
             if os.environ.get("BENCH_DEBUG"):
-                print("error", response.status, page[-600:], file=sys.stderr)
+                print("error", response.status, data, self.page[-2500:], file=sys.stderr)
             return
 
         # Confirmed only when the page moved on: a post repeated after an error is answered
