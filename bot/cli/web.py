@@ -38,13 +38,11 @@ def register(app: typer.Typer) -> None:
         ] = 30.0,
     ) -> None:
         """Serve campaign links in the browser (SAMENSPRAAK_PUBLIC_URL is where it is reached)."""
-        from bot.logging import configure_logging
         from bot.web.limits import Rate, unlimited
         from bot.web.serve import serve
 
         rate = Rate(address_limit, int(address_limit * 10)) if address_limit else unlimited()
         settings = load_settings()
-        configure_logging(settings.log_level)
 
         async def main() -> None:
             stop = asyncio.Event()

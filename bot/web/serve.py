@@ -56,7 +56,9 @@ async def serve(
     address_rate: Rate = ADDRESS_RATE,
 ) -> None:
     from bot.admin.links import resolve_bot_username
+    from bot.logging import configure_logging
 
+    configure_logging(settings.log_level)
     runtime = Runtime.build(settings)
     try:
         await runtime.prepare()
