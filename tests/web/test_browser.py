@@ -290,3 +290,18 @@ async def test_posts_without_csrf_or_with_a_forged_session_write_nothing(
         await journey.page.locator('#vraag button[value^="o:"]').first.click()
     assert "Deze pagina is verlopen" in await journey.main_text()
     assert await count(runtime, Answer, campaign_id) == 0
+
+
+async def test_reduced_motion_turns_transitions_off(
+    runtime: Runtime, base: str, browser: Browser
+) -> None:
+    """With prefers-reduced-motion the buttons do not animate; without it they fade briefly."""
+    token, _, _ = await create_campaign(runtime)
+    durations = {}
+    for motion in ("reduce", "no-preference"):
+        journey = await Journey.open(browser, base, reduced_motion=motion)
+        await journey.goto(f"/j/{token}")
+        button = journey.page.get_by_role("button", name="Beantwoord hier in je browser")
+        durations[motion] = await button.evaluate("b => getComputedStyle(b).transitionDuration")
+        await journey.page.context.close()
+    assert durations == {"reduce": "0s", "no-preference": "0.15s"}
