@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import signal
 from typing import Annotated
 
 import typer
@@ -39,28 +36,11 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Serve campaign links in the browser (SAMENSPRAAK_PUBLIC_URL is where it is reached)."""
         from bot.web.limits import Rate, unlimited
-        from bot.web.serve import serve
+        from bot.web.serve import run_web
 
         rate = Rate(address_limit, int(address_limit * 10)) if address_limit else unlimited()
         settings = load_settings()
-
-        async def main() -> None:
-            stop = asyncio.Event()
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                with contextlib.suppress(NotImplementedError):
-                    loop.add_signal_handler(sig, stop.set)
-            try:
-                await serve(
-                    settings,
-                    host=host,
-                    port=port,
-                    behind_proxy=behind_proxy,
-                    stop=stop,
-                    address_rate=rate,
-                )
-            except OSError as exc:
-                raise ConfigError(f"kan niet luisteren op {host}:{port} ({exc.strerror})") from None
-
-        with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(main())
+        try:
+            run_web(settings, host=host, port=port, behind_proxy=behind_proxy, address_rate=rate)
+        except OSError as exc:
+            raise ConfigError(f"kan niet luisteren op {host}:{port} ({exc.strerror})") from None

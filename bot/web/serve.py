@@ -8,7 +8,9 @@ off: it would write every visitor's address and user agent.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -72,3 +74,32 @@ async def serve(
             await stop.wait()
     finally:
         await runtime.close()
+
+
+def run_web(
+    settings: Settings,
+    *,
+    host: str,
+    port: int,
+    behind_proxy: bool = False,
+    address_rate: Rate = ADDRESS_RATE,
+) -> None:
+    """Serve until SIGINT or SIGTERM (``samenspraak web``)."""
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(sig, stop.set)
+        await serve(
+            settings,
+            host=host,
+            port=port,
+            behind_proxy=behind_proxy,
+            stop=stop,
+            address_rate=address_rate,
+        )
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(main())

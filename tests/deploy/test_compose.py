@@ -144,11 +144,13 @@ def test_compose_commands_parse_with_their_options(
         bot.telegram.app, "run_bot", lambda settings, **kwargs: calls.append(("run", kwargs))
     )
     monkeypatch.setattr(bot.cli.db, "apply_migrations", lambda url: calls.append(("db", {})))
-
-    async def serve_web(settings: Any, **kwargs: Any) -> None:
-        calls.append(("web", {k: v for k, v in kwargs.items() if k in WEB_OPTIONS}))
-
-    monkeypatch.setattr(bot.web.serve, "serve", serve_web)
+    monkeypatch.setattr(
+        bot.web.serve,
+        "run_web",
+        lambda settings, **kwargs: calls.append(
+            ("web", {k: v for k, v in kwargs.items() if k in WEB_OPTIONS})
+        ),
+    )
     by_service = {}
     for service, args in samenspraak_commands():
         before = len(calls)
