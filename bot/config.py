@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     # Telegram's overall limit for a bot is about 30 messages per second; a bot raised above it
     # by Telegram may set more. 0: no pacing, only 429 retries.
     max_messages_per_second: int = Field(default=30, ge=0)
+    # Where `samenspraak web` is reachable for participants (campaign web links, QR codes);
+    # https:// here also marks the session cookie Secure.
+    public_url: str = "http://127.0.0.1:8081"
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -62,6 +65,13 @@ class Settings(BaseSettings):
         if value not in SUPPORTED_LOCALES:
             raise ValueError(f"must be one of {', '.join(SUPPORTED_LOCALES)}")
         return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
 
     @cached_property
     def resolved_database_url(self) -> str:

@@ -136,6 +136,13 @@ class NewCampaign:
     sluit_op: date | None
     token: str
     link: str | None
+    # The browser link (`samenspraak web`), for everyone without Telegram; the QR code's target.
+    web_link: str | None = None
+
+
+def web_link(public_url: str | None, token: str) -> str | None:
+    """``<SAMENSPRAAK_PUBLIC_URL>/j/<token>``: the campaign in the browser."""
+    return f"{public_url.rstrip('/')}/j/{token}" if public_url else None
 
 
 @dataclass(frozen=True)
@@ -361,6 +368,7 @@ async def create_campaign(
     sluit_op: date | None = None,
     actor: str,
     bot_username: str | None = None,
+    public_url: str | None = None,
 ) -> NewCampaign:
     """A campaign inviting ``doelgroep`` to answer the consultation flow of step ``stap``.
 
@@ -421,6 +429,7 @@ async def create_campaign(
         sluit_op=sluit_op,
         token=token,
         link=link_or_none(bot_username, token),
+        web_link=web_link(public_url, token),
     )
 
 

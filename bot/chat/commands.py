@@ -322,8 +322,7 @@ async def choose_step(turn: Turn) -> None:
 
 
 async def choose_werkgroep(turn: Turn) -> None:
-    user_id = turn.incoming.user_id
-    memberships = await repo.memberships(turn.session, user_id) if user_id is not None else []
+    memberships = await _memberships(turn)
     index = turn.pressed(WerkgroepChoice).index
     if index >= len(memberships):
         turn.stale()
@@ -332,9 +331,13 @@ async def choose_werkgroep(turn: Turn) -> None:
     await welcome_member(turn, memberships[index])
 
 
-async def werkgroep_command(turn: Turn) -> None:
+async def _memberships(turn: Turn) -> list[Member]:
     user_id = turn.incoming.user_id
-    memberships = await repo.memberships(turn.session, user_id) if user_id is not None else []
+    return [] if user_id is None else list(await repo.memberships(turn.session, user_id))
+
+
+async def werkgroep_command(turn: Turn) -> None:
+    memberships = await _memberships(turn)
     if not memberships:
         await steps_command(turn)
         return

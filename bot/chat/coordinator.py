@@ -138,6 +138,7 @@ async def campaign_step(turn: Turn) -> None:
             label=label,
             actor=actor(member),
             bot_username=turn.runtime.bot_username,
+            public_url=turn.runtime.settings.public_url,
         ),
     )
     if created is None:
@@ -152,8 +153,9 @@ async def campaign_step(turn: Turn) -> None:
             link=created.link or created.token,
         )
     )
-    if created.link:
-        turn.replies.add(SendPhoto(qr_png(created.link), escape(created.link)))
+    # The QR code opens the browser link (works for everyone, also under 16 and without Telegram).
+    if created.web_link:
+        turn.replies.add(SendPhoto(qr_png(created.web_link), escape(created.web_link)))
 
 
 async def _steps_for(turn: Turn, member: Member, audience: str) -> list[service.StepProgress]:

@@ -7,6 +7,7 @@ import sys
 import typer
 
 from bot.cli import campagne, db, flows, playground, privacy, run, summary, werkgroep
+from bot.cli import web as web_command
 from bot.errors import ConfigError, FlowError
 
 app = typer.Typer(
@@ -23,6 +24,7 @@ app.add_typer(privacy.app, name="privacy")
 run.register(app)
 playground.register(app)
 summary.register(app)
+web_command.register(app)
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from bot.admin import service
-from bot.admin.links import NO_USERNAME, shown
+from bot.admin.links import shown
 from bot.admin.qr import qr_png
 from bot.admin.runner import bot_username, cli_actor
 from bot.cli.werkgroep import (
@@ -57,9 +57,6 @@ def create(
     settings = load_settings()
     catalog = catalog_of(settings)
     username = bot_username(settings)
-    if qr is not None and username is None:
-        # Checked before the campaign exists: its token is shown once and cannot be re-made.
-        raise fail(f"zonder botnaam kan er geen QR-code gemaakt worden {NO_USERNAME}.")
     made = run_service(
         settings,
         lambda s: service.create_campaign(
@@ -72,14 +69,17 @@ def create(
             sluit_op=closes_on,
             actor=cli_actor(),
             bot_username=username,
+            public_url=settings.public_url,
         ),
     )
-    if qr is not None and made.link is not None:
+    # The QR code opens the browser link: it works for everyone, also without Telegram (and
+    # under 16, Telegram's minimum age in the EU); the landing page offers Telegram second.
+    if qr is not None and made.web_link is not None:
         try:
-            qr.write_bytes(qr_png(made.link))
+            qr.write_bytes(qr_png(made.web_link))
         except OSError as exc:
             # The campaign exists already: say so, and give the link so it is not lost.
-            typer.echo(f"Campagne {made.id} is gemaakt; link: {made.link}", err=True)
+            typer.echo(f"Campagne {made.id} is gemaakt; link: {made.web_link}", err=True)
             raise fail(f"kan {qr} niet schrijven ({exc.strerror}).") from None
     if as_json:
         typer.echo(to_json({**dataclasses.asdict(made), "qr": str(qr) if qr else None}))
@@ -89,6 +89,7 @@ def create(
         f"id:    {made.id}",
         f"label: {made.label or '-'}",
         f"sluit: {day(made.sluit_op) if made.sluit_op else 'met `samenspraak campagne close`'}",
+        f"web:   {made.web_link}",
         f"link:  {shown(made.link)}",
         f"token: {made.token}",
     ]

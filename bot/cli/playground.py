@@ -43,6 +43,10 @@ def start_playground(
         ensure_port_free(host, port)  # before anything starts, so nothing is left half-open
     except OSError as exc:
         raise ConfigError(bind_error(host, port, exc)) from None
+    try:
+        ensure_port_free(host, port + 1)  # the web channel, beside the page
+    except OSError as exc:
+        raise ConfigError(bind_error(host, port + 1, exc)) from None
     settings = load_settings()
     configure_logging(settings.log_level)
     directory = data_dir if data_dir is not None else default_data_dir(settings)

@@ -13,6 +13,10 @@ application, so the browser talks to a single origin:
 - ``/_sim/...``: the play-user API of :mod:`tgstub.http_sim` (send, press, messages, files)
 - ``/bot<token>/...``: the Bot API the bot itself polls
 
+Beside it, on its own port (default 8081), the web channel (``samenspraak web``) serves the
+same demo campaigns in the browser, so both channels can be tried on one machine; the page
+links to them.
+
 Nothing leaves the machine: the bot never talks to Telegram, and the token below is no real one.
 """
 
@@ -116,6 +120,7 @@ class PageState:
     """What the page routes need; filled in after start-up (the app is frozen by then)."""
 
     demo: DemoWerkgroep | None = None
+    web_url: str | None = None
 
 
 PAGE_KEY = web.AppKey("playground_page", PageState)
@@ -127,6 +132,7 @@ class Playground:
     runtime: Runtime
     demo: DemoWerkgroep
     url: str  # the page, e.g. http://127.0.0.1:8080/
+    web_url: str = ""  # the web channel, e.g. http://127.0.0.1:8081
 
 
 @asynccontextmanager
@@ -137,14 +143,23 @@ async def run_playground(
     port: int = DEFAULT_PORT,
     sample_answers: bool = True,
     settings_overrides: dict[str, Any] | None = None,
+    web_port: int | None = None,
 ) -> AsyncIterator[Playground]:
     """Start everything (port 0 picks a free port); stop it all on exit.
 
-    Raises OSError when the port is taken, before anything else has started.
+    ``web_port`` is the web channel's port: by default ``port + 1`` (8081 beside 8080), or a
+    free one when ``port`` is 0.
+    Raises OSError when a port is taken, before anything else has started.
     """
+    from bot.web.serve import running
+
     data_dir.mkdir(parents=True, exist_ok=True)
+    if web_port is None:
+        web_port = port + 1 if port else 0
     if port:
         ensure_port_free(host, port)
+    if web_port:
+        ensure_port_free(host, web_port)
     api = LocalBotApi(
         token=PLAYGROUND_TOKEN, bot_username=BOT_USERNAME, bot_name=BOT_NAME, host=host, port=port
     )
@@ -166,7 +181,11 @@ async def run_playground(
             runtime, data_dir, sample_answers=sample_answers, bot_username=BOT_USERNAME
         )
         await stack.enter_async_context(polling(build_application(runtime)))
-        yield Playground(api, runtime, page.demo, f"{local}/")
+        web_url = await stack.enter_async_context(running(runtime, host=host, port=web_port))
+        if host in WILDCARD_HOSTS:
+            web_url = web_url.replace(f"//{host}:", "//127.0.0.1:", 1)
+        page.web_url = web_url
+        yield Playground(api, runtime, page.demo, f"{local}/", web_url)
 
 
 def ensure_port_free(host: str, port: int) -> None:
@@ -263,9 +282,25 @@ async def handle_config(request: web.Request) -> web.Response:
                 {"command": item.get("command"), "description": item.get("description")}
                 for item in commands
             ],
+            # The same campaigns in the browser (the web channel), as a participant without
+            # Telegram would open them.
+            "web": _web_links(request.config_dict[PAGE_KEY].web_url, demo),
         },
         headers={"Cache-Control": "no-store"},
     )
+
+
+def _web_links(web_url: str | None, demo: DemoWerkgroep) -> list[dict[str, str]]:
+    if not web_url:
+        return []
+    return [
+        {
+            "label": f"{role.label} in de browser",
+            "url": f"{web_url}/j/{getattr(demo, role.token_field)}",
+        }
+        for role in ROLES
+        if role.key in ("jongere", "ouder")
+    ]
 
 
 async def handle_toast(request: web.Request) -> web.Response:
@@ -314,6 +349,13 @@ async def serve(
             "meer mensen tegelijk te spelen. Stoppen: Ctrl+C.",
             flush=True,
         )
+        if playground.web_url:
+            print(
+                f"Webkanaal (zonder Telegram): {playground.web_url}/j/"
+                f"{playground.demo.jongeren} (jongeren), {playground.web_url}/j/"
+                f"{playground.demo.ouders} (ouders).",
+                flush=True,
+            )
         print(f"Gegevens: {data_dir} (wissen = opnieuw beginnen).", flush=True)
         if host not in ("127.0.0.1", "localhost", "::1"):
             print(

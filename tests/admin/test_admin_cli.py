@@ -111,12 +111,14 @@ def test_werkgroep_and_campaign_lifecycle(
            "--qr", str(qr_file), "--json")
     )  # fmt: skip
     assert campaign["link"] == f"https://t.me/{BOT}?start={campaign['token']}"
+    # The QR code opens the browser link (issue 16): it works without Telegram and under 16.
+    assert campaign["web_link"] == f"http://127.0.0.1:8081/j/{campaign['token']}"
     assert (campaign["flow_id"], campaign["sluit_op"], campaign["round"]) == (
         "proef.stap-2.jongeren",
         closes,
         1,
     )
-    expected = segno.make(campaign["link"], error="m", micro=False).matrix
+    expected = segno.make(campaign["web_link"], error="m", micro=False).matrix
     assert qr_matrix(qr_file.read_bytes(), len(expected)) == [list(row) for row in expected]
 
     async def answer(session: AsyncSession) -> None:
@@ -199,16 +201,18 @@ def test_bad_input_is_one_line_and_exit_code_1(
     assert "campagne" not in args or "Campagne geopend" not in result.stdout
 
 
-def test_without_username_links_give_a_hint_and_no_qr(
+def test_without_username_links_give_a_hint_and_a_web_qr(
     cli_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Without a bot username the tokens are printed with the hint; --qr is refused up front."""
+    """Without a bot username the Telegram links are a hint; the QR code (of the web link)
+    is still made."""
     monkeypatch.delenv("SAMENSPRAAK_BOT_USERNAME")
     out = ok("werkgroep", "create", "--naam", "W", "--plan", "proef")
     assert "link:  (zet SAMENSPRAAK_BOT_USERNAME)" in out and "token: " in out
     werkgroep_id = next(line.split()[1] for line in out.splitlines() if line.startswith("id: "))
     result = invoke("campagne", "create", "--werkgroep", werkgroep_id, "--doelgroep", "jongeren",
                     "--stap", "2", "--qr", str(cli_env / "x.png"))  # fmt: skip
-    assert result.exit_code == 1 and "geen QR-code" in result.stderr
-    assert not (cli_env / "x.png").exists()
-    assert "Geen campagnes." in ok("campagne", "list")
+    assert result.exit_code == 0, result.stderr
+    assert "link:  (zet SAMENSPRAAK_BOT_USERNAME)" in result.stdout
+    assert "web:   http://127.0.0.1:8081/j/" in result.stdout
+    assert (cli_env / "x.png").read_bytes().startswith(b"\x89PNG")

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 import bot.cli.db
 import bot.telegram.app
+import bot.web.serve
 from bot.cli import app as cli
 from bot.config import Settings
 
@@ -33,6 +34,7 @@ SECRET_WORDS = ("TOKEN", "PEPPER", "SECRET", "PASSWORD", "PASSWD", "KEY")
 # Read by docker compose itself, not by the bot.
 COMPOSE_ONLY = {"SAMENSPRAAK_WEBHOOK_URL"}
 WEBHOOK_PORT = "8443"
+WEB_OPTIONS = ("host", "port", "behind_proxy")
 
 
 def compose() -> dict[str, Any]:
@@ -142,6 +144,13 @@ def test_compose_commands_parse_with_their_options(
         bot.telegram.app, "run_bot", lambda settings, **kwargs: calls.append(("run", kwargs))
     )
     monkeypatch.setattr(bot.cli.db, "apply_migrations", lambda url: calls.append(("db", {})))
+    monkeypatch.setattr(
+        bot.web.serve,
+        "run_web",
+        lambda settings, **kwargs: calls.append(
+            ("web", {k: v for k, v in kwargs.items() if k in WEB_OPTIONS})
+        ),
+    )
     by_service = {}
     for service, args in samenspraak_commands():
         before = len(calls)
@@ -158,6 +167,7 @@ def test_compose_commands_parse_with_their_options(
         "run",
         {"webhook": False, "listen": "0.0.0.0", "port": 8443, "url": None},
     )
+    assert by_service["web"] == ("web", {"host": "0.0.0.0", "port": 8081, "behind_proxy": True})
 
 
 def test_start_order_waits_for_healthy_database_and_finished_migrations() -> None:

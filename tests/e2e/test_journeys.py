@@ -233,6 +233,8 @@ async def test_coordinator_creates_campaign_with_link_and_qr(harness: BotHarness
     link_message, photo = await tap(user, steps, step3, replies=2)
     assert "https://t.me/samenspraak_test_bot?start=" in (link_message.text or "")
     assert photo.photo is not None and photo.photo.startswith(b"\x89PNG")
+    # The QR code is the browser link (issue 16), shown as its caption.
+    assert (photo.caption or "").startswith("http://127.0.0.1:8081/j/")
     (listing,) = await say(user, "/campagnes")
     assert "Zaanstad-Oost" in (listing.text or "") and "open" in (listing.text or "")
 

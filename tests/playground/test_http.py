@@ -106,6 +106,21 @@ async def test_page_config_lists_four_roles_with_start_links(
     assert "help" in [command["command"] for command in config["commands"]]
 
 
+async def test_playground_serves_the_web_channel_too(
+    playground: Playground, http: aiohttp.ClientSession
+) -> None:
+    """The page links the demo campaigns in the browser; the links open their landing page."""
+    config = await PageUser(http, playground.url, "x").config()
+    links = {link["label"]: link["url"] for link in config["web"]}
+    assert links == {
+        "Jongere in de browser": f"{playground.web_url}/j/{playground.demo.jongeren}",
+        "Ouder in de browser": f"{playground.web_url}/j/{playground.demo.ouders}",
+    }
+    async with http.get(links["Jongere in de browser"]) as response:
+        assert response.status == 200
+        assert "Beantwoord hier in je browser" in await response.text()
+
+
 async def test_stale_button_answer_reaches_the_page_as_a_toast(
     playground: Playground, http: aiohttp.ClientSession
 ) -> None:

@@ -153,6 +153,25 @@
     }
   }
 
+  // The web channel: the same campaigns as a participant without Telegram opens them.
+  function renderWebLinks() {
+    const list = document.getElementById("web-links");
+    const links = config.web || [];
+    list.replaceChildren();
+    for (const link of links) {
+      const item = document.createElement("li");
+      const anchor = document.createElement("a");
+      anchor.href = link.url;
+      anchor.target = "_blank";
+      anchor.rel = "noopener";
+      anchor.textContent = link.label;
+      item.append(anchor);
+      list.append(item);
+    }
+    list.hidden = links.length === 0;
+    document.getElementById("web-title").hidden = links.length === 0;
+  }
+
   function markRole(key) {
     for (const button of el.roles.querySelectorAll("button.role")) {
       button.setAttribute("aria-pressed", String(button.dataset.role === key));
@@ -933,6 +952,7 @@
     el.werkgroep.textContent = config.werkgroep;
     setStatus("kies een rol", false);
     renderRoles();
+    renderWebLinks();
     renderCommands();
     const params = new URLSearchParams(location.search);
     const wanted = params.get("rol") || store.role;
