@@ -30,7 +30,8 @@ async def session_view(session: AsyncSession, subject: str) -> SessionView:
     chat = await session.get(ChatSession, subject)
     if chat is None:
         return SessionView()
-    paused = bool(chat.context.get("paused")) if isinstance(chat.context, dict) else False
+    # The typed chat state (bot/chat/state.py) stores a pause as mode "paused".
+    paused = chat.mode == "paused"
     view = SessionView(chat.locale, chat.mode, paused)
     if chat.conversation_id is None:
         return view

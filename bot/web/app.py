@@ -27,7 +27,6 @@ from html import escape
 from pathlib import Path
 
 from aiohttp import web
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.chat.dialog import Dialog
 from bot.chat.events import Incoming, Out, Send, Toast
@@ -41,6 +40,7 @@ from bot.web import page
 from bot.web.limits import ADDRESS_RATE, SESSION_RATE, Buckets, Rate
 from bot.web.session import COOKIE_NAME, SessionKeys, principal
 from storage import web as store
+from storage.handles import DatabaseError
 from storage.models import Campaign, Invite
 from storage.repo import campaign_is_open
 
@@ -54,7 +54,7 @@ MAX_BODY = 16 * 1024
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _NONCE = re.compile(r"^[1-9][0-9]{0,18}$")
 _NONCE_BITS = 62
-DB_ERRORS = (SQLAlchemyError, OSError, asyncio.TimeoutError)
+DB_ERRORS = (DatabaseError, OSError, asyncio.TimeoutError)
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "

@@ -122,6 +122,13 @@ class Journey:
     async def main_text(self) -> str:
         return await self.page.locator("main").inner_text()
 
+    async def tick(self, option: Any) -> None:
+        """Tick a multiple-choice option: the page comes back with it pressed."""
+        async with self.page.expect_navigation():
+            await option.click()
+        await self.audit()
+        assert await option.get_attribute("aria-pressed") == "true"
+
     async def answer(self, text: str = "Meer plekken om gratis te sporten") -> None:
         """Answer like a person: tap the first option (and Klaar), or type with the keyboard."""
         question = self.page.locator("#vraag")
@@ -135,10 +142,7 @@ class Journey:
                 await self.page.keyboard.press("Enter")
             await self.audit()
         elif await options.first.get_attribute("aria-pressed") is not None:
-            async with self.page.expect_navigation():
-                await options.first.click()
-            await self.audit()
-            assert await options.first.get_attribute("aria-pressed") == "true"
+            await self.tick(options.first)
             await self.tap("Klaar")
         else:
             async with self.page.expect_navigation():

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
 from datetime import timedelta
 from pathlib import Path
@@ -12,12 +10,13 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
+from bot.privacy.pseudonym import chat_key, participant_pseudonym
 from bot.runtime import Runtime
 from bot.web.app import create_app
 from bot.web.limits import Rate
 from bot.web.session import COOKIE_NAME
 from storage.db import make_engine, make_sessionmaker
-from storage.models import ChatSession, Member, Participant, today, utcnow
+from storage.models import Campaign, ChatSession, Member, Participant, today, utcnow
 from tests.web.conftest import GENEROUS, PEPPER, answers_of, counts, create_campaign
 from tests.web.pages import Page, Visitor, parse
 from tests.web.test_journey import consent
@@ -95,16 +94,23 @@ async def test_cookie_is_httponly_samesite_strict_and_secure_only_on_https(
 async def test_pseudonym_is_derived_from_the_session_with_the_pepper(
     runtime: Runtime, visitor: Visitor
 ) -> None:
-    """The database holds HMAC(pepper, 'web:<session id>'), never the session id itself."""
+    """The database holds keys derived with the pepper from 'web:<session id>' (the chat key,
+    and the participant pseudonym scoped to the campaign's werkgroep, step and round), never
+    the session id itself."""
     token, _, _ = await create_campaign(runtime)
     await consent(visitor, token)
     session_id = cookie_of(visitor).partition(".")[0]
-    expected = hmac.new(PEPPER.encode(), f"web:{session_id}".encode(), hashlib.sha256).hexdigest()
+    principal = f"web:{session_id}"
     async with runtime.sessions() as session:
         participant = await session.scalar(select(Participant))
         chat = await session.scalar(select(ChatSession))
+        campaign = await session.scalar(select(Campaign))
+    assert campaign is not None
+    expected = participant_pseudonym(
+        PEPPER.encode(), principal, campaign.werkgroep_id, campaign.step_key, campaign.round
+    )
     assert participant is not None and participant.pseudonym == expected
-    assert chat is not None and chat.subject == expected
+    assert chat is not None and chat.subject == chat_key(PEPPER.encode(), principal)
     assert session_id not in repr(chat.context)
 
 
