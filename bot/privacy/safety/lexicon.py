@@ -185,3 +185,19 @@ def _token(token: str, phrase: str, macros: Mapping[str, Sequence[str]], depth: 
             ("\\S*" if prefix else "") + re.escape(literal) + ("\\S*" if suffix else "")
         )
     return "(?:" + "|".join(alternatives) + ")"
+
+
+def literal_words(data: Any) -> set[str]:
+    """Every whole word (no ``*``) the lexicon's phrases and macros use, normalised."""
+    phrases: list[str] = []
+    for group in ("macros", "categories"):
+        for value in (data.get(group) or {}).values():
+            phrases.extend(v for v in value if isinstance(v, str))
+    found = set()
+    for phrase in phrases:
+        for token in phrase.split():
+            for alternative in token.removesuffix("?").split("|"):
+                if "*" in alternative or alternative.startswith("{") or alternative == "...":
+                    continue
+                found.update(normalize(alternative).split())
+    return found
