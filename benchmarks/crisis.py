@@ -84,7 +84,9 @@ def score(corpus: list[dict[str, Any]]) -> dict[str, Any]:
             negatives += 1
             if signal is not None:
                 false_alarms += 1
-                print(f"false alarm [{case['lang']}] {case['text']!r} -> {sorted(signal.categories)}")
+                print(
+                    f"false alarm [{case['lang']}] {case['text']!r} -> {sorted(signal.categories)}"
+                )
     for text in HOSTILE:
         started = time.perf_counter()
         detect_crisis(text, ("ar",))
@@ -119,7 +121,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     args = parser.parse_args(argv)
     corpus = yaml.safe_load(args.corpus.read_text(encoding="utf-8"))
-    result = {"corpus": str(args.corpus.relative_to(ROOT) if args.corpus.is_relative_to(ROOT) else args.corpus), **score(corpus)}
+    result = {
+        "corpus": str(
+            args.corpus.relative_to(ROOT) if args.corpus.is_relative_to(ROOT) else args.corpus
+        ),
+        **score(corpus),
+    }
     print(json.dumps(result, ensure_ascii=False), flush=True)
 
 

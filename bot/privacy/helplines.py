@@ -119,8 +119,6 @@ _REQUIRED = ("id", "name", "source", "verified_on")
 _OPTIONAL = ("number", "alt_number", "number_unverified", "url", "first_for")
 
 
-
-
 @dataclass(frozen=True, slots=True)
 class Helpline:
     id: str

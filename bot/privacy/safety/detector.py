@@ -18,7 +18,7 @@ import yaml
 from bot.privacy.safety.categories import CrisisCategory, CrisisSignal
 from bot.privacy.safety.language import LANGUAGES, guess_languages, load_language_detector
 from bot.privacy.safety.lexicon import Lexicon, LexiconError, compile_lexicon
-from bot.privacy.safety.normalize import normalize
+from bot.privacy.safety.normalize import load_normalizer, normalize
 
 __all__ = ["Detector", "load_detector"]
 
@@ -61,9 +61,10 @@ def load_detector() -> Detector:
             raise LexiconError(f"data/crisis/{code}.yaml says language {lexicon.language!r}")
         lexicons[code] = lexicon
     load_language_detector()
+    load_normalizer()
     return Detector(lexicons)
 
 
 def _read_yaml(path: str) -> Any:
     text = resources.files(_DATA).joinpath(path).read_text("utf-8")
-    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader, in C where available
+    return yaml.load(text, Loader=_Loader)  # a safe loader, in C where available

@@ -63,6 +63,7 @@ def normalize(text: str) -> str:
     squeezed = _LONG_WORD.sub(r"\1", _REPEATS.sub(r"\1", joined))
     return _LEET_DIGIT.sub(lambda m: m.group(0).translate(_LEET), squeezed).strip()
 
+
 def load_normalizer() -> None:
     """Build the table of dropped characters (a tenth of a second) at start-up."""
     _drop_table()
