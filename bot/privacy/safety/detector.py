@@ -18,7 +18,7 @@ import yaml
 from bot.privacy.safety.categories import CrisisCategory, CrisisSignal
 from bot.privacy.safety.language import LANGUAGES, guess_languages, load_language_detector
 from bot.privacy.safety.lexicon import Lexicon, LexiconError, compile_lexicon
-from bot.privacy.safety.normalize import load_normalizer, normalize
+from bot.privacy.safety.normalize import MAX_CHARS, load_normalizer, normalize
 
 __all__ = ["Detector", "load_detector"]
 
@@ -31,6 +31,8 @@ class Detector:
     lexicons: Mapping[str, Lexicon]
 
     def detect(self, text: str, languages: Sequence[str] = ()) -> CrisisSignal | None:
+        # Lone surrogates (possible in a Python str, not in UTF-8) would stop lingua.
+        text = text[:MAX_CHARS].encode("utf-8", "replace").decode("utf-8")
         normalized = normalize(text)
         if not normalized:
             return None
