@@ -4,7 +4,7 @@
 they were verified. :func:`help_reply` builds the plain-text reply (the chat layer escapes it)
 in the user's language: a sentence fitting the signal, 112 for direct danger, the lines that
 fit the signal first, then the others, and that the bot cannot call for help itself because it
-does not know who the participant is. Numbers and websites are wrapped in Unicode isolates
+does not know who the participant is. Numbers, names and websites are wrapped in Unicode isolates
 (U+2066 … U+2069), so an Arabic reply shows "0800-2000" and not "2000-0800".
 
 Every sentence is its own translatable message, numbers are placeholders: a translator can
@@ -14,7 +14,7 @@ neither mistype a number nor leave one out.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -178,7 +178,8 @@ def render_help(t: Any, signal: CrisisSignal | None = None) -> str:
 
 def _line(t: Any, line: Helpline) -> str:
     website = isolate(line.website) if line.website else ""
-    values = {"name": line.name, "website": website, "note": t.gettext(line.note)}
+    # The name too: "113 Zelfmoordpreventie" is a left-to-right island in an Arabic line.
+    values = {"name": isolate(line.name), "website": website, "note": t.gettext(line.note)}
     if not line.numbers:
         return str(t.gettext(LINE_WEBSITE_ONLY) % values)
     numbers = [isolate(n) for n in line.numbers]
@@ -196,9 +197,10 @@ def helpline_message(locale: str = "nl") -> str:
     return HELPLINE_MESSAGE
 
 
-def helplines_verified_on() -> date:
-    """The oldest ``verified_on`` of all lines: when the list as a whole was last checked."""
-    return min(line.verified_on for line in load_helplines())
+def helplines_verified_on(lines: Iterable[Helpline] | None = None) -> date:
+    """The oldest ``verified_on`` of the lines (default: the data file): when the list as a
+    whole was last checked. ``flows check`` and the release check compare it with today."""
+    return min(line.verified_on for line in (load_helplines() if lines is None else lines))
 
 
 @cache
