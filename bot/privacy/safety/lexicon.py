@@ -176,6 +176,8 @@ def _token(token: str, phrase: str, macros: Mapping[str, Sequence[str]], depth: 
             bodies = [_phrase(p, macros, depth + 1) for p in macros[name]]
             alternatives.append("(?:" + "|".join(bodies) + ")")
             continue
+        if set(alternative) & set('"{}'):
+            raise LexiconError(f"{phrase!r}: {alternative!r} has a stray quote or brace")
         prefix = alternative.startswith("*")
         suffix = alternative.endswith("*")
         literal = normalize(alternative.strip("*"))
