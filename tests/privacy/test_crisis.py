@@ -3,9 +3,11 @@ words and everyday speech stay quiet; no input crashes it."""
 
 from __future__ import annotations
 
+from importlib import resources
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +20,7 @@ from bot.privacy.crisis import (
     load_lexicon,
     normalize,
 )
+from bot.privacy.safety.lexicon import literal_words
 
 FAST = settings(max_examples=200, deadline=None)
 
@@ -252,3 +255,14 @@ def test_malformed_lexicon_is_refused(data: Any, message: str) -> None:
     """Lexicon mistakes are reported with the offending phrase, not silently ignored."""
     with pytest.raises(LexiconError, match=message):
         compile_lexicon(data)
+
+
+def test_lemma_table_maps_only_to_words_the_lexicons_use() -> None:
+    """The generated table is not stale: every lemma in it is a word of its language's lexicon."""
+    data = resources.files("bot.privacy").joinpath("data")
+    table = yaml.safe_load(data.joinpath("crisis_lemmas.yaml").read_text("utf-8"))
+    assert set(table) == {"nl", "en", "tr", "pl"}
+    for code, pairs in table.items():
+        lexicon = yaml.safe_load(data.joinpath(f"crisis/{code}.yaml").read_text("utf-8"))
+        assert set(pairs.values()) <= literal_words(lexicon), code
+        assert len(pairs) > 100

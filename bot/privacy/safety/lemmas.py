@@ -8,7 +8,8 @@ form → lemma pairs come from simplemma's dictionaries, but simplemma itself is
 the bot: its dictionaries cost 30 MB (English) to 400 MB (Polish) of memory and up to three
 seconds. This script keeps only the forms whose lemma a lexicon uses (a few thousand pairs),
 so the bot reads a small YAML file instead. simplemma is therefore a development dependency;
-run this script after adding words to a lexicon (a test fails when the file is stale).
+run this script after adding words to a lexicon (a test fails when the file maps to a word no
+lexicon uses any more; it cannot see that a new word lacks its forms).
 """
 
 from __future__ import annotations
