@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, cast
 
 from rapidfuzz import fuzz, process
@@ -132,6 +133,10 @@ def compile_lexicon(data: Any, lemmas: Mapping[str, str] | None = None) -> Lexic
     )
 
 
+# Macros repeat the same words in hundreds of phrases; normalise each word once.
+_normalize_word = cache(normalize)
+
+
 def _union(bodies: Sequence[str]) -> re.Pattern[str]:
     return re.compile(r"(?<!\S)(?:" + "|".join(bodies) + r")(?!\S)")
 
@@ -180,7 +185,7 @@ def _token(token: str, phrase: str, macros: Mapping[str, Sequence[str]], depth: 
             raise LexiconError(f"{phrase!r}: {alternative!r} has a stray quote or brace")
         prefix = alternative.startswith("*")
         suffix = alternative.endswith("*")
-        literal = normalize(alternative.strip("*"))
+        literal = _normalize_word(alternative.strip("*"))
         if not literal or " " in literal:
             raise LexiconError(f"{phrase!r}: {alternative!r} is not a single word")
         alternatives.append(
