@@ -119,6 +119,8 @@ def test_jokes_topic_words_and_everyday_speech_stay_quiet(text: str) -> None:
         ("mijn vader slaat mij", "tr"),  # Dutch from a user who chose Turkish
         ("mijn vader slaat mij", "ar"),
         ("ik wil dood", "pl"),
+        # Switching language mid-message: the Turkish run is found in a Dutch text.
+        ("babam beni dövüyor en ik weet niet wat ik moet doen", "nl"),
     ],
 )
 def test_language_of_the_message_and_dutch_are_checked_besides_the_users(
