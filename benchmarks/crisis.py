@@ -20,7 +20,10 @@ Printed, as ONE JSON line last:
   and per language), with the counts behind them;
 * ``us_per_message_mean`` and ``us_per_message_p99``: wall-clock microseconds per call over all
   corpus texts plus a few huge and hostile inputs (100 kB of text, control and zero-width
-  characters, mixed scripts, right-to-left marks), after one warm-up call, on this machine.
+  characters, mixed scripts, right-to-left marks), after one warm-up call, on this machine;
+  ``us_corpus_mean`` / ``us_corpus_median`` / ``us_corpus_p99`` over the corpus texts alone
+  (on a busy shared machine the mean and p99 carry scheduling noise; the median does not), ``us_hostile_max`` the
+  slowest hostile input (only the first 4096 characters of any text are read).
 
 Misses and false alarms are listed above the JSON line, so a lexicon change can be checked.
 """
@@ -56,6 +59,10 @@ def _rate(hits: int, total: int) -> float | None:
     return round(hits / total, 4) if total else None
 
 
+def _p99(sorted_timings: list[float]) -> float:
+    return round(sorted_timings[min(len(sorted_timings) - 1, int(len(sorted_timings) * 0.99))], 1)
+
+
 def score(corpus: list[dict[str, Any]]) -> dict[str, Any]:
     from bot.privacy.crisis import detect_crisis, load_lexicon
 
@@ -87,11 +94,13 @@ def score(corpus: list[dict[str, Any]]) -> dict[str, Any]:
                 print(
                     f"false alarm [{case['lang']}] {case['text']!r} -> {sorted(signal.categories)}"
                 )
+    corpus_timings = sorted(timings)
+    hostile_timings = []
     for text in HOSTILE:
         started = time.perf_counter()
         detect_crisis(text, ("ar",))
-        timings.append((time.perf_counter() - started) * 1e6)
-    timings.sort()
+        hostile_timings.append((time.perf_counter() - started) * 1e6)
+    timings = sorted(timings + hostile_timings)
 
     def per(prefix: str) -> dict[str, Any]:
         return {
@@ -111,7 +120,11 @@ def score(corpus: list[dict[str, Any]]) -> dict[str, Any]:
         "recall_per_category": per("category:"),
         "recall_per_language": per("lang:"),
         "us_per_message_mean": round(statistics.fmean(timings), 1),
-        "us_per_message_p99": round(timings[min(len(timings) - 1, int(len(timings) * 0.99))], 1),
+        "us_per_message_p99": _p99(timings),
+        "us_corpus_mean": round(statistics.fmean(corpus_timings), 1),
+        "us_corpus_median": round(statistics.median(corpus_timings), 1),
+        "us_corpus_p99": _p99(corpus_timings),
+        "us_hostile_max": round(max(hostile_timings), 1),
         "timed_calls": len(timings),
     }
 
