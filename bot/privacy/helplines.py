@@ -25,6 +25,7 @@ import yaml
 
 from bot.i18n import N_, SUPPORTED_LOCALES
 from bot.privacy.safety.categories import CATEGORIES, CrisisCategory, CrisisSignal
+from bot.translate import Translator, translator
 
 __all__ = [
     "DANGER_NUMBER",
@@ -153,15 +154,13 @@ def isolate(text: str) -> str:
 
 def help_reply(locale: str, signal: CrisisSignal | None = None) -> str:
     """The help-line reply in ``locale`` for ``signal`` (None: the general ``/hulp`` reply)."""
-    from bot.translate import translator
-
     if locale not in SUPPORTED_LOCALES:
         raise ValueError(f"unsupported locale {locale!r}")
     return render_help(translator(locale), signal)
 
 
-def render_help(t: Any, signal: CrisisSignal | None = None) -> str:
-    """The reply with translator ``t`` (anything with ``gettext``); plain text, no markup."""
+def render_help(t: Translator, signal: CrisisSignal | None = None) -> str:
+    """The reply with translator ``t``; plain text, no markup."""
     lines = [line for line in load_helplines() if line.id != "alarmnummer"]
     first = [line for line in lines if signal and signal.primary in line.first_for]
     rest = [line for line in lines if line not in first]
@@ -176,7 +175,7 @@ def render_help(t: Any, signal: CrisisSignal | None = None) -> str:
     return "\n\n".join(parts)
 
 
-def _line(t: Any, line: Helpline) -> str:
+def _line(t: Translator, line: Helpline) -> str:
     website = isolate(line.website) if line.website else ""
     # The name too: "113 Zelfmoordpreventie" is a left-to-right island in an Arabic line.
     values = {"name": isolate(line.name), "website": website, "note": t.gettext(line.note)}
