@@ -180,13 +180,13 @@ def _line(t: Translator, line: Helpline) -> str:
     # The name too: "113 Zelfmoordpreventie" is a left-to-right island in an Arabic line.
     values = {"name": isolate(line.name), "website": website, "note": t.gettext(line.note)}
     if not line.numbers:
-        return str(t.gettext(LINE_WEBSITE_ONLY) % values)
+        return t.gettext(LINE_WEBSITE_ONLY) % values
     numbers = [isolate(n) for n in line.numbers]
     if len(numbers) == 2:
         joined = t.gettext(TWO_NUMBERS) % {"first": numbers[0], "second": numbers[1]}
     else:
         joined = numbers[0]
-    return str(t.gettext(LINE_WITH_NUMBER) % {**values, "numbers": joined})
+    return t.gettext(LINE_WITH_NUMBER) % {**values, "numbers": joined}
 
 
 def helpline_message(locale: str = "nl") -> str:
