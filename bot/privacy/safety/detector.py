@@ -1,8 +1,9 @@
 """The crisis detector: normalise once, then check the lexicons of the likely languages.
 
-Languages checked, in this order: the message's own language (and a close runner-up), the
-languages the caller passes (the user's locale), and always Dutch, because parents and young
-people mix Dutch into other languages.
+Languages checked, in this order: the message's own language (a close runner-up, Arabic
+whenever Arabic script appears, and for longer messages every language a run of it is in; see
+:mod:`~bot.privacy.safety.language`), the languages the caller passes (the user's locale), and
+always Dutch, because parents and young people mix Dutch into other languages.
 """
 
 from __future__ import annotations
