@@ -1,0 +1,147 @@
+"""Quality and speed of the crisis detector on a labelled corpus.
+
+    python -m benchmarks.crisis [--corpus PATH]
+
+Corpus format (YAML): a list of mappings ``{text: str, lang: nl|en|tr|ar|pl, crisis: bool,
+category: str | null}``; ``category`` is the expected primary kind of danger (suicide,
+self_harm, abuse, sexual, online_sexual, unsafe_home) and null when ``crisis`` is false. The
+default corpus is the HELD-OUT part ``tests/privacy/crisis_corpus_heldout.yaml``, which the
+lexicons were never tuned on; ``--corpus`` scores any other file of the same format.
+
+Each text is checked as the bot checks it: ``detect_crisis(text, languages=(lang,))``, the
+author's language standing in for the user's chosen language.
+
+Printed, as ONE JSON line last:
+
+* ``recall``: share of crisis texts that give a signal; ``category_recall``: share of crisis
+  texts whose signal contains the expected category (the right help line is in the reply);
+* ``false_alarm_rate``: share of ordinary texts that give a signal;
+* ``recall_per_category`` and ``recall_per_language`` (signal given, per expected category
+  and per language), with the counts behind them;
+* ``us_per_message_mean`` and ``us_per_message_p99``: wall-clock microseconds per call over all
+  corpus texts plus a few huge and hostile inputs (100 kB of text, control and zero-width
+  characters, mixed scripts, right-to-left marks), after one warm-up call, on this machine;
+  ``us_corpus_mean`` / ``us_corpus_median`` / ``us_corpus_p99`` over the corpus texts alone
+  (on a busy shared machine the mean and p99 carry scheduling noise; the median does not), ``us_hostile_max`` the
+  slowest hostile input (only the first 4096 characters of any text are read).
+
+Misses and false alarms are listed above the JSON line, so a lexicon change can be checked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = ROOT / "tests" / "privacy" / "crisis_corpus_heldout.yaml"
+
+HOSTILE = [
+    "ik wil dood " * 9_000,
+    "a" * 100_000,
+    "\u200b".join("zelfmoord") + " \u202e\u2066\u2069\u200f" * 200,
+    "".join(chr(c) for c in range(0, 0x3000, 7)),
+    "مرحبا hallo привет 你好 🙂 " * 500,
+    "\x00\x01\x02\x1b[31m" * 2_000,
+    " ".join("z e l f m o o r d" for _ in range(500)),
+]
+
+
+def _rate(hits: int, total: int) -> float | None:
+    return round(hits / total, 4) if total else None
+
+
+def _p99(sorted_timings: list[float]) -> float:
+    return round(sorted_timings[min(len(sorted_timings) - 1, int(len(sorted_timings) * 0.99))], 1)
+
+
+def score(corpus: list[dict[str, Any]]) -> dict[str, Any]:
+    from bot.privacy.crisis import detect_crisis, load_lexicon
+
+    load_lexicon()
+    detect_crisis("warm-up")
+    hits: Counter[str] = Counter()
+    totals: Counter[str] = Counter()
+    timings: list[float] = []
+    right_category = false_alarms = negatives = positives = detected = 0
+    for case in corpus:
+        started = time.perf_counter()
+        signal = detect_crisis(case["text"], (case["lang"],))
+        timings.append((time.perf_counter() - started) * 1e6)
+        if case["crisis"]:
+            positives += 1
+            found = signal is not None
+            detected += found
+            right_category += bool(signal and case["category"] in signal.categories)
+            for key in (f"category:{case['category']}", f"lang:{case['lang']}"):
+                totals[key] += 1
+                hits[key] += found
+            if not found or case["category"] not in signal.categories:  # type: ignore[union-attr]
+                got = sorted(signal.categories) if signal else None
+                print(f"miss [{case['lang']} {case['category']}] {case['text']!r} -> {got}")
+        else:
+            negatives += 1
+            if signal is not None:
+                false_alarms += 1
+                print(
+                    f"false alarm [{case['lang']}] {case['text']!r} -> {sorted(signal.categories)}"
+                )
+    corpus_timings = sorted(timings)
+    hostile_timings = []
+    for text in HOSTILE:
+        started = time.perf_counter()
+        detect_crisis(text, ("ar",))
+        hostile_timings.append((time.perf_counter() - started) * 1e6)
+    timings = sorted(timings + hostile_timings)
+
+    def per(prefix: str) -> dict[str, Any]:
+        return {
+            key.split(":", 1)[1]: {"recall": _rate(hits[key], totals[key]), "n": totals[key]}
+            for key in sorted(totals)
+            if key.startswith(prefix)
+        }
+
+    return {
+        "benchmark": "crisis",
+        "texts": len(corpus),
+        "crisis_texts": positives,
+        "ordinary_texts": negatives,
+        "recall": _rate(detected, positives),
+        "category_recall": _rate(right_category, positives),
+        "false_alarm_rate": _rate(false_alarms, negatives),
+        "recall_per_category": per("category:"),
+        "recall_per_language": per("lang:"),
+        "us_per_message_mean": round(statistics.fmean(timings), 1),
+        "us_per_message_p99": _p99(timings),
+        "us_corpus_mean": round(statistics.fmean(corpus_timings), 1),
+        "us_corpus_median": round(statistics.median(corpus_timings), 1),
+        "us_corpus_p99": _p99(corpus_timings),
+        "us_hostile_max": round(max(hostile_timings), 1),
+        "timed_calls": len(timings),
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    args = parser.parse_args(argv)
+    corpus = yaml.safe_load(args.corpus.read_text(encoding="utf-8"))
+    result = {
+        "corpus": str(
+            args.corpus.relative_to(ROOT) if args.corpus.is_relative_to(ROOT) else args.corpus
+        ),
+        **score(corpus),
+    }
+    print(json.dumps(result, ensure_ascii=False), flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,210 @@
+"""One language's crisis lexicon: data in ``data/crisis/<lang>.yaml``, compiled once.
+
+File format (every word in it goes through :func:`~bot.privacy.safety.normalize.normalize`,
+so write ordinary spelling: "dood" also matches "DOOOOD", "mn" is written "mn")::
+
+    language: nl
+    slang: {mn: mijn, gwn: gewoon}   # chat spellings, one word each, replaced before matching
+    macros: {ME: [me, mij]}          # named lists of phrases, used as {ME} in a phrase
+    keywords:                        # single words; a misspelling one edit away also matches
+      suicide: [zelfmoord]
+    categories:                      # phrases per category (see the pattern language below)
+      suicide: ["ik wil dood"]
+    exclude: ["dood van het lachen"] # jokes and topic words, blanked out before matching
+
+Pattern language, one phrase per entry, matched on whole words of the normalised text and,
+separately, of the same text with every word replaced by its lemma (``data/crisis_lemmas.yaml``,
+so "sloeg" and "geslagen" match a phrase written with "slaan"):
+
+* ``ik wil dood``: these words in this order, next to each other;
+* ``slaat|sloeg``: either word; ``zelfmoord*``: a word starting with "zelfmoord";
+  ``*moord``: a word ending with "moord";
+* ``er?``: an optional word; ``...``: zero to three other words;
+* ``{ME}``: one of the phrases of the macro ``ME``.
+
+All phrases of a category are one regular expression, so matching costs one search per
+category and text, whatever the size of the lexicon.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, cast
+
+from rapidfuzz import fuzz, process
+
+from bot.privacy.safety.categories import CATEGORIES, CrisisCategory
+from bot.privacy.safety.normalize import normalize
+
+__all__ = ["Lexicon", "LexiconError", "compile_lexicon"]
+
+_GAP_WORDS = 3
+# A misspelt keyword must keep about nine in ten of its letters ("zelfmrd", "verkragt");
+# shorter words are too easily another word.
+_FUZZY_CUTOFF = 85.0
+_FUZZY_MIN_LENGTH = 6
+
+
+class LexiconError(ValueError):
+    """A lexicon file is malformed; the message names the phrase."""
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    language: str
+    slang: Mapping[str, str]
+    patterns: Mapping[CrisisCategory, re.Pattern[str]]
+    exclude: re.Pattern[str] | None
+    keywords: Mapping[str, CrisisCategory]
+    lemmas: Mapping[str, str]
+
+    def blank(self, normalized: str) -> str:
+        """``normalized`` with this language's jokes and topic words blanked out."""
+        return self.exclude.sub(" _ ", normalized) if self.exclude is not None else normalized
+
+    def match(self, normalized: str) -> set[CrisisCategory]:
+        """The categories whose phrases or keywords occur in ``normalized`` text."""
+        surface = self.blank(" ".join(self.slang.get(word, word) for word in normalized.split()))
+        lemma = " ".join(self.lemmas.get(word, word) for word in surface.split())
+        texts = (surface,) if lemma == surface else (surface, lemma)
+        found = {
+            category
+            for category, pattern in self.patterns.items()
+            if any(pattern.search(text) for text in texts)
+        }
+        found.update(self._fuzzy(surface))
+        return found
+
+    def _fuzzy(self, text: str) -> set[CrisisCategory]:
+        found: set[CrisisCategory] = set()
+        if not self.keywords:
+            return found
+        for word in set(text.split()):
+            if len(word) < _FUZZY_MIN_LENGTH:
+                continue
+            best = process.extractOne(
+                word, self.keywords.keys(), scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
+            )
+            if best is not None:
+                found.add(self.keywords[best[0]])
+        return found
+
+
+def compile_lexicon(data: Any, lemmas: Mapping[str, str] | None = None) -> Lexicon:
+    """Compile one language's lexicon data (the parsed YAML)."""
+    if not isinstance(data, dict) or not isinstance(data.get("language"), str):
+        raise LexiconError("a crisis lexicon must be a mapping with a 'language'")
+    language = data["language"]
+    macros = {
+        name: _as_phrases(phrases, f"{language}: macro {name}")
+        for name, phrases in (data.get("macros") or {}).items()
+    }
+    categories = data.get("categories") or {}
+    keywords = data.get("keywords") or {}
+    unknown = sorted((set(categories) | set(keywords)) - set(CATEGORIES))
+    if unknown:
+        raise LexiconError(f"{language}: unknown crisis categories: {', '.join(unknown)}")
+    patterns = {
+        cast(CrisisCategory, category): _union(
+            [_phrase(p, macros) for p in _as_phrases(phrases, f"{language}: {category}")]
+        )
+        for category, phrases in categories.items()
+    }
+    excludes = _as_phrases(data.get("exclude") or [], f"{language}: exclude", allow_empty=True)
+    slang = {}
+    for key, value in (data.get("slang") or {}).items():
+        if not isinstance(value, str) or not normalize(str(key)) or not normalize(value):
+            raise LexiconError(f"{language}: slang {key!r} needs a replacement text")
+        slang[normalize(str(key))] = normalize(value)
+    fuzzy: dict[str, CrisisCategory] = {}
+    for category, words in keywords.items():
+        for word in _as_phrases(words, f"{language}: keywords {category}"):
+            fuzzy[normalize(word)] = cast(CrisisCategory, category)
+    return Lexicon(
+        language=language,
+        slang=slang,
+        patterns=patterns,
+        exclude=_union([_phrase(p, macros) for p in excludes]) if excludes else None,
+        keywords=fuzzy,
+        lemmas=dict(lemmas or {}),
+    )
+
+
+# Macros repeat the same words in hundreds of phrases; normalise each word once.
+_normalize_word = cache(normalize)
+
+
+def _union(bodies: Sequence[str]) -> re.Pattern[str]:
+    return re.compile(r"(?<!\S)(?:" + "|".join(bodies) + r")(?!\S)")
+
+
+def _as_phrases(value: Any, where: str, allow_empty: bool = False) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise LexiconError(f"{where}: expected a list of non-empty phrases")
+    if not value and not allow_empty:
+        raise LexiconError(f"{where}: expected at least one phrase")
+    return value
+
+
+def _phrase(phrase: str, macros: Mapping[str, Sequence[str]], depth: int = 0) -> str:
+    tokens = phrase.split()
+    if not tokens or tokens[0] == "..." or tokens[-1] == "...":
+        raise LexiconError(f"{phrase!r}: a phrase cannot start or end with '...'")
+    if tokens[0].endswith("?") or tokens[-1].endswith("?"):
+        raise LexiconError(f"{phrase!r}: the first and last word cannot be optional")
+    parts: list[str] = []
+    for index, token in enumerate(tokens):
+        if token == "...":
+            parts.append(rf"(?: \S+){{0,{_GAP_WORDS}}}")
+            continue
+        optional = token.endswith("?")
+        word = _token(token.removesuffix("?"), phrase, macros, depth)
+        if index == 0:
+            parts.append(word)
+        elif optional:
+            parts.append(f"(?: {word})?")
+        else:
+            parts.append(f" {word}")
+    return "".join(parts)
+
+
+def _token(token: str, phrase: str, macros: Mapping[str, Sequence[str]], depth: int) -> str:
+    alternatives = []
+    for alternative in token.split("|"):
+        if alternative.startswith("{") and alternative.endswith("}"):
+            name = alternative[1:-1]
+            if name not in macros or depth > 0:
+                raise LexiconError(f"{phrase!r}: unknown or nested macro {alternative}")
+            bodies = [_phrase(p, macros, depth + 1) for p in macros[name]]
+            alternatives.append("(?:" + "|".join(bodies) + ")")
+            continue
+        if set(alternative) & set('"{}'):
+            raise LexiconError(f"{phrase!r}: {alternative!r} has a stray quote or brace")
+        prefix = alternative.startswith("*")
+        suffix = alternative.endswith("*")
+        literal = _normalize_word(alternative.strip("*"))
+        if not literal or " " in literal:
+            raise LexiconError(f"{phrase!r}: {alternative!r} is not a single word")
+        alternatives.append(
+            ("\\S*" if prefix else "") + re.escape(literal) + ("\\S*" if suffix else "")
+        )
+    return "(?:" + "|".join(alternatives) + ")"
+
+
+def literal_words(data: Any) -> set[str]:
+    """Every whole word (no ``*``) the lexicon's phrases and macros use, normalised."""
+    phrases: list[str] = []
+    for group in ("macros", "categories"):
+        for value in (data.get(group) or {}).values():
+            phrases.extend(v for v in value if isinstance(v, str))
+    found = set()
+    for phrase in phrases:
+        for token in phrase.split():
+            for alternative in token.removesuffix("?").split("|"):
+                if "*" in alternative or alternative.startswith("{") or alternative == "...":
+                    continue
+                found.update(normalize(alternative).split())
+    return found

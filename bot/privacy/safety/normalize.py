@@ -1,0 +1,88 @@
+"""Reduce free text to the plain words the crisis lexicons are written in.
+
+Young people write "IK WIL DOOOOD", "z3lfm00rd", "z e l f m o o r d", "m'n", "zelfmoooord";
+Arabic arrives with or without vowel marks and hamza; Polish and Turkish with or without their
+letters (ł, ı, ş). All of it, and the lexicon phrases themselves, go through :func:`normalize`:
+
+* case folded, accents and Arabic vowel marks dropped (NFKD), ``ł``→``l``, ``ı``→``i``,
+  ``ة``→``ه``, ``ى``→``ي``, tatweel removed;
+* zero-width characters, direction marks and other control or format characters removed;
+* apostrophes dropped ("m'n" → "mn"), every other non-word character a space;
+* digits inside a word that has letters read as letters ("d00d" → "dood"); plain numbers stay;
+* every run of a repeated character squeezed to one ("dooood" and "dood" both become "dod");
+* a run of three or more single letters joined ("z e l f m o o r d" → "zelfmord");
+* a word cut after 40 characters.
+
+Chat spellings ("mn", "gwn", "kms") are per language and belong to the lexicon files; see
+:mod:`bot.privacy.safety.lexicon`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from functools import cache
+
+__all__ = ["MAX_CHARS", "load_normalizer", "normalize", "words"]
+
+# A Telegram message holds at most 4096 characters (a caption 1024): only that much of any
+# text is read, so that hostile input costs bounded time.
+MAX_CHARS = 4_096
+
+_FOLD = str.maketrans(
+    {
+        "ł": "l",
+        "ı": "i",
+        "ø": "o",
+        "đ": "d",
+        "ß": "ss",
+        "ة": "ه",
+        "ى": "ي",
+        "ـ": None,  # tatweel: stretches Arabic letters, like "heeeel"
+        "_": " ",
+    }
+)
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a"})
+_APOSTROPHES = re.compile(r"['’‘`´]")
+_NON_WORD = re.compile(r"[^\w@]+")
+_REPEATS = re.compile(r"(.)\1+")
+# A digit or "@" touching a letter is a letter in disguise ("z3lfm0rd"); "113" stays a number.
+# No word is longer than this; a longer run is cut, so it cannot make matching quadratic.
+_LONG_WORD = re.compile(r"(\S{40})\S+")
+_LEET_DIGIT = re.compile(r"(?<=[^\W\d_])[013457@]|[013457@](?=[^\W\d_])")
+_SPELLED_OUT = re.compile(r"(?<!\S)(?:[^\W\d_] +){2,}[^\W\d_](?!\S)")
+
+
+def normalize(text: str) -> str:
+    """``text`` as squeezed lower-case words separated by single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text[:MAX_CHARS].casefold())
+    kept = decomposed.translate(_drop_table()).translate(_FOLD)
+    kept = _NON_WORD.sub(" ", _APOSTROPHES.sub("", kept))
+    joined = _SPELLED_OUT.sub(lambda m: m.group(0).replace(" ", "") + " ", kept)
+    squeezed = _LONG_WORD.sub(r"\1", _REPEATS.sub(r"\1", joined))
+    return _LEET_DIGIT.sub(lambda m: m.group(0).translate(_LEET), squeezed).strip()
+
+
+def load_normalizer() -> None:
+    """Build the table of dropped characters (a tenth of a second) at start-up."""
+    _drop_table()
+
+
+def words(text: str) -> list[str]:
+    return normalize(text).split()
+
+
+@cache
+def _drop_table() -> dict[int, None]:
+    """Characters that carry no letters: combining marks (accents, Arabic harakat and hamza)
+    and format and control characters (zero-width joiners, bidi marks and isolates)."""
+    # Planes 0 and 1 hold every script people chat in; plane 14 holds tag characters and
+    # variation selectors, used to hide text. The other planes have no marks or controls.
+    codes = itertools.chain(range(0x20000), range(0xE0000, 0xE1000))
+    return {
+        code: None
+        for code in codes
+        if (category := unicodedata.category(chr(code)))[0] == "M"
+        or (category in {"Cf", "Cc"} and chr(code) not in "\n\t")
+    }

@@ -1,0 +1,60 @@
+"""The labelled crisis corpus: the tuning part is matched exactly, the held-out part (never
+tuned on) meets the targets of issue 14. ``python -m benchmarks.crisis`` prints the figures."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bot.privacy.crisis import CATEGORIES, detect_crisis
+
+HERE = Path(__file__).parent
+TUNING: list[dict[str, Any]] = yaml.safe_load(
+    (HERE / "crisis_corpus_tuning.yaml").read_text(encoding="utf-8")
+)
+HELDOUT: list[dict[str, Any]] = yaml.safe_load(
+    (HERE / "crisis_corpus_heldout.yaml").read_text(encoding="utf-8")
+)
+
+
+def test_corpus_is_large_balanced_and_covers_languages_and_categories() -> None:
+    corpus = TUNING + HELDOUT
+    kinds = Counter(case["crisis"] for case in corpus)
+    assert kinds[True] >= 150 and kinds[False] >= 150
+    assert {case["lang"] for case in corpus} == {"nl", "en", "tr", "ar", "pl"}
+    assert {case["category"] for case in corpus if case["crisis"]} == set(CATEGORIES)
+    assert all(case["category"] is None for case in corpus if not case["crisis"])
+    assert not {case["text"] for case in TUNING} & {case["text"] for case in HELDOUT}
+
+
+TUNING_CRISIS = [case for case in TUNING if case["crisis"]]
+TUNING_ORDINARY = [case for case in TUNING if not case["crisis"]]
+
+
+@pytest.mark.parametrize("case", TUNING_CRISIS, ids=[c["text"][:40] for c in TUNING_CRISIS])
+def test_tuning_disclosure_fires_with_its_category(case: dict[str, Any]) -> None:
+    signal = detect_crisis(case["text"], (case["lang"],))
+    assert signal is not None
+    assert case["category"] in signal.categories
+
+
+@pytest.mark.parametrize("case", TUNING_ORDINARY, ids=[c["text"][:40] for c in TUNING_ORDINARY])
+def test_tuning_ordinary_text_stays_quiet(case: dict[str, Any]) -> None:
+    assert detect_crisis(case["text"], (case["lang"],)) is None
+
+
+def test_heldout_part_meets_the_targets() -> None:
+    """Recall at least 95 % (with the right category), false alarms at most 5 %."""
+    crisis = [case for case in HELDOUT if case["crisis"]]
+    ordinary = [case for case in HELDOUT if not case["crisis"]]
+    found = 0
+    for case in crisis:
+        signal = detect_crisis(case["text"], (case["lang"],))
+        found += bool(signal and case["category"] in signal.categories)
+    alarms = sum(detect_crisis(case["text"], (case["lang"],)) is not None for case in ordinary)
+    assert found / len(crisis) >= 0.95
+    assert alarms / len(ordinary) <= 0.05
