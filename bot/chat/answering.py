@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from bot.chat.events import EditButtons, Toast
 from bot.chat.render import info_message, question_message, question_token
+from bot.chat.state import Consent as ConsentPending
+from bot.chat.state import Paused
 from bot.chat.turn import Turn
 from bot.chat.view import Voice
 from bot.engine import Back, Conversation, Done, Finished, Input, Invalid, NextQuestion, Pick, Skip
@@ -16,7 +18,7 @@ from bot.engine.schema import MultiChoiceStep, Question, TextStep
 from bot.privacy.crisis import detect_crisis
 from bot.privacy.redact import redact
 from storage import repo
-from storage.models import ConversationRow, Member, Participant
+from storage.models import Campaign, ConversationRow, Member, Participant
 
 
 async def active_row(turn: Turn) -> ConversationRow | None:
@@ -245,6 +247,24 @@ async def is_formal(turn: Turn, row: ConversationRow | None) -> bool:
     if row is None:
         return False
     return turn.runtime.engine.flow(row.flow_id).audience == "ouders"
+
+
+async def formal_now(turn: Turn) -> bool:
+    """Whether this user is addressed with *u* right now: an ouder at the privacy notice, in a
+    conversation, or paused in one."""
+    current = turn.state
+    if isinstance(current, ConsentPending):
+        campaign = await turn.session.get(Campaign, current.campaign_id)
+        return campaign is not None and campaign.audience == "ouders"
+    conversation_id = turn.chat.conversation_id
+    if conversation_id is None and isinstance(current, Paused):
+        conversation_id = current.conversation_id
+    if conversation_id is None:
+        return False
+    row = await repo.load_conversation(turn.session, conversation_id)
+    if row is None or row.flow_id not in turn.runtime.engine.machines:
+        return False
+    return await is_formal(turn, row)
 
 
 def invalid_hint(voice: Voice, invalid: Invalid) -> str:

@@ -62,6 +62,11 @@ async def start(turn: Turn) -> None:
 
 
 async def resume_or_explain(turn: Turn) -> None:
+    campaign = await pending_campaign(turn)
+    if campaign is not None:
+        # /start (or /taal) before 'Ik doe mee': the notice again, the campaign kept.
+        await start_campaign(turn, campaign)
+        return
     if isinstance(turn.state, Paused):
         if turn.chat.conversation_id is None:
             turn.chat.conversation_id = turn.state.conversation_id
@@ -120,15 +125,27 @@ async def start_campaign(turn: Turn, campaign: Campaign) -> None:
                 )
             )
             return
+    await show_notice(turn, campaign)
+
+
+async def show_notice(turn: Turn, campaign: Campaign) -> None:
+    """The privacy notice with its two buttons; the campaign waits in the chat state."""
     werkgroep = await turn.session.get(Werkgroep, campaign.werkgroep_id)
     turn.state = ConsentPending(campaign_id=campaign.id)
     turn.replies.send(
-        privacy_notice(turn, werkgroep.naam if werkgroep else "", formal),
+        privacy_notice(turn, werkgroep.naam if werkgroep else "", campaign.audience == "ouders"),
         (
             (button(turn.t.gettext("Ik doe mee"), Consent("ja")),),
             (button(turn.t.gettext("Nee, liever niet"), Consent("nee")),),
         ),
     )
+
+
+async def pending_campaign(turn: Turn) -> Campaign | None:
+    """The campaign whose privacy notice waits for 'Ik doe mee', if any."""
+    if not isinstance(turn.state, ConsentPending):
+        return None
+    return await turn.session.get(Campaign, turn.state.campaign_id)
 
 
 def privacy_notice(turn: Turn, werkgroep_naam: str, formal: bool) -> str:
@@ -155,12 +172,7 @@ def privacy_notice(turn: Turn, werkgroep_naam: str, formal: bool) -> str:
 
 
 async def consent(turn: Turn) -> None:
-    pending = turn.state
-    campaign = (
-        await turn.session.get(Campaign, pending.campaign_id)
-        if isinstance(pending, ConsentPending)
-        else None
-    )
+    campaign = await pending_campaign(turn)
     if campaign is None:
         turn.stale()
         return
@@ -356,14 +368,21 @@ async def werkgroep_command(turn: Turn) -> None:
 
 async def help_command(turn: Turn) -> None:
     say = turn.say
+    voice = turn.voice(await answering.formal_now(turn))
     lines = [
-        say("Dit kun je hier doen:"),
+        voice("Dit kun je hier doen:", "Dit kunt u hier doen:"),
         say("/terug – terug naar de vorige vraag"),
         say("/overslaan – een vraag overslaan"),
-        say("/stop – stoppen; later ga je verder met /start"),
+        voice(
+            "/stop – stoppen; later ga je verder met /start",
+            "/stop – stoppen; later gaat u verder met /start",
+        ),
         say("/taal – een andere taal kiezen"),
-        say("/hulp – hulplijnen als het niet goed met je gaat"),
-        say("/vergeet – je antwoorden wissen"),
+        voice(
+            "/hulp – hulplijnen als het niet goed met je gaat",
+            "/hulp – hulplijnen als het niet goed met u gaat",
+        ),
+        voice("/vergeet – je antwoorden wissen", "/vergeet – uw antwoorden wissen"),
     ]
     member = await turn.member()
     if member is not None:
@@ -391,33 +410,52 @@ async def helpline_command(turn: Turn) -> None:
 
 
 async def stop_command(turn: Turn) -> None:
+    voice = turn.voice(await answering.formal_now(turn))
     if turn.chat.conversation_id is not None:
         turn.state = Paused(conversation_id=turn.chat.conversation_id)
     elif not isinstance(turn.state, Paused):
         turn.state = Idle()
     turn.chat.conversation_id = None
     turn.replies.send(
-        turn.say(
+        voice(
             "Je bent gestopt. Wat je al hebt beantwoord, is bewaard. Verder gaan? Tik op /start. "
-            "Alles wissen? Tik op /vergeet."
+            "Alles wissen? Tik op /vergeet.",
+            "U bent gestopt. Wat u al hebt beantwoord, is bewaard. Verder gaan? Tik op /start. "
+            "Alles wissen? Tik op /vergeet.",
         )
     )
 
 
 async def language_command(turn: Turn) -> None:
-    turn.replies.send(turn.say("Kies je taal:"), language_buttons())
+    voice = turn.voice(await answering.formal_now(turn))
+    turn.replies.send(voice("Kies je taal:", "Kies uw taal:"), language_buttons())
 
 
 async def choose_language(turn: Turn) -> None:
+    """The new language, then the message the user was at, again in that language: the privacy
+    notice, a question with its buttons, or the member's name or organisation prompt."""
     code = turn.pressed(Language).code
     if code not in SUPPORTED_LOCALES:
         return
+    turn.edit_pressed()
     turn.chat.locale = code
     member = await turn.member()
     if member is not None:
         member.locale = code
     turn.t = translator(code)
     turn.replies.send(turn.say("De taal is nu Nederlands."))
+    campaign = await pending_campaign(turn)
+    if campaign is not None:
+        await show_notice(turn, campaign)
+        return
+    if isinstance(turn.state, MemberName):
+        turn.replies.send(turn.say("Typ je naam (hoogstens %(max)s tekens).", max=MAX_NAME))
+        return
+    if isinstance(turn.state, MemberOrg):
+        turn.replies.send(
+            turn.say("Typ de naam van je organisatie (hoogstens %(max)s tekens).", max=MAX_NAME)
+        )
+        return
     row = await answering.active_row(turn)
     if row is not None and not row.finished:
         await answering.show_current(turn, row)

@@ -34,9 +34,13 @@ async def deliver(
     chat_data: dict[Any, Any],
     query: CallbackQuery | None = None,
 ) -> None:
-    """Send in order. A user who blocked the bot is given up on, as Telegram's rules say."""
+    """Send in order, the answer to a button press first (so its spinner stops at once, before
+    any message is sent or edited). A user who blocked the bot is given up on, as Telegram's
+    rules say."""
+    toasts = [out for out in outs if isinstance(out, Toast)]
+    ordered = toasts[:1] + [out for out in outs if not isinstance(out, Toast)]
     try:
-        for out in outs:
+        for out in ordered:
             await _deliver_one(bot, chat_id, out, chat_data, query)
     except Forbidden:
         log.info("chat unreachable (blocked or deleted); replies dropped")

@@ -1,0 +1,118 @@
+"""Issue 18 (languages, participants, the "/" menu) through the real bot and the local Bot API."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from storage.models import Answer, Participant
+from tests.e2e.conftest import BotHarness, answer_current, press, question_of, say, tap
+
+
+async def count(harness: BotHarness, model: type) -> int:
+    assert harness.runtime is not None
+    async with harness.runtime.sessions() as session:
+        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+# --- 1. /taal keeps the campaign and re-sends the current message ------------------------------
+
+
+async def test_taal_before_consent_keeps_the_campaign(harness: BotHarness) -> None:
+    """/taal at the privacy notice: the notice comes again in English, /start shows it again
+    instead of asking for a link, and 'I'll take part' starts the questions in English."""
+    token = await harness.campaign("jongeren")
+    user = harness.api.user(6810001)
+    await say(user, f"/start {token}")
+    (choose,) = await say(user, "/taal")
+    done, english_notice = await tap(user, choose, "English", replies=2)
+    assert done.text == "The language is now English."
+    assert "anonymous" in (english_notice.text or "").lower()
+    assert english_notice.buttons[0][0][0] == "I'll take part"
+    assert not user.message(choose.message_id).buttons  # the language buttons are gone
+    (again,) = await say(user, "/start")
+    assert "link" not in (again.text or "").lower() and again.buttons == english_notice.buttons
+    mark = user.mark()
+    await user.click(again, "I'll take part")
+    (first,) = await user.wait_new(mark, 1)
+    assert "Question 1 of" in (first.text or "")
+    assert await count(harness, Participant) == 1
+
+
+async def test_taal_mid_flow_resends_the_question_with_its_buttons(harness: BotHarness) -> None:
+    """/taal at question 2: the same question comes again, in Turkish, with its buttons."""
+    token = await harness.campaign("jongeren")
+    user = harness.api.user(6810002)
+    (notice,) = await say(user, f"/start {token}")
+    messages = await press(user, notice, "Ik doe mee")
+    messages = await answer_current(user, question_of(messages))
+    dutch = question_of(messages)
+    (choose,) = await say(user, "/taal")
+    done, turkish = await tap(user, choose, "Türkçe", replies=2)
+    assert done.text == "Dil artık Türkçe."
+    assert "Soru 2 /" in (turkish.text or "")
+    assert len(turkish.buttons) == len(dutch.buttons)
+    assert not user.message(dutch.message_id).buttons  # the Dutch copy cannot be answered
+    assert await count(harness, Answer) == 1
+
+
+# --- 3. ouders get u ----------------------------------------------------------------------------
+
+
+async def test_ouder_gets_u_in_stop_help_and_taal(harness: BotHarness) -> None:
+    """At the notice and mid-flow an ouder's /taal, /help and /stop say u, never je."""
+    token = await harness.campaign("ouders")
+    user = harness.api.user(6810003)
+    (notice,) = await say(user, f"/start {token}")
+    (choose,) = await say(user, "/taal")
+    assert choose.text == "Kies uw taal:"
+    await press(user, notice, "Ik doe mee")
+    (help_text,) = await say(user, "/help")
+    assert "Dit kunt u hier doen:" in (help_text.text or "")
+    assert "later gaat u verder" in (help_text.text or "")
+    assert "/vergeet – uw antwoorden wissen" in (help_text.text or "")
+    (stopped,) = await say(user, "/stop")
+    assert (stopped.text or "").startswith("U bent gestopt. Wat u al hebt beantwoord")
+    (help_paused,) = await say(user, "/help")
+    assert "Dit kunt u hier doen:" in (help_paused.text or "")
+
+
+async def test_jongere_keeps_je(harness: BotHarness) -> None:
+    """A jongere's /taal, /help and /stop keep je."""
+    token = await harness.campaign("jongeren")
+    user = harness.api.user(6810004)
+    (notice,) = await say(user, f"/start {token}")
+    await press(user, notice, "Ik doe mee")
+    (choose,) = await say(user, "/taal")
+    assert choose.text == "Kies je taal:"
+    (help_text,) = await say(user, "/help")
+    assert "Dit kun je hier doen:" in (help_text.text or "")
+    (stopped,) = await say(user, "/stop")
+    assert (stopped.text or "").startswith("Je bent gestopt.")
+
+
+# --- 11. the button press is answered first ----------------------------------------------------
+
+
+async def test_press_is_answered_before_any_other_call(harness: BotHarness) -> None:
+    """A tap on an answer: answerCallbackQuery is the first Bot API call after the press, before
+    the question's message is edited and the next question is sent."""
+    token = await harness.campaign("jongeren")
+    user = harness.api.user(6810005)
+    (notice,) = await say(user, f"/start {token}")
+    start = len(harness.api.call_log)
+    await press(user, notice, "Ik doe mee")
+    calls = [name for name, _ in harness.api.call_log[start:] if name != "getupdates"]
+    assert calls[0] == "answercallbackquery"
+    assert {"editmessagereplymarkup", "sendmessage"} <= set(calls[1:])
+
+
+async def test_throttled_presses_are_all_answered(harness: BotHarness) -> None:
+    """A flood of presses: every press gets its answer (the spinner stops), also the dropped."""
+    user = harness.api.user(6810006)
+    (choose,) = await say(user, "/taal")
+    data = choose.buttons[0][0][1]
+    presses = [await user.press(choose.message_id, data) for _ in range(30)]
+    answers = [await user.wait_answer(update) for update in presses]
+    assert len(answers) == 30
+    notices = [m for m in user.messages() if "Rustig aan" in (m.text or "")]
+    assert len(notices) == 1
