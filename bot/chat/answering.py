@@ -7,7 +7,7 @@ member's answer is stored as an attributed contribution.
 from __future__ import annotations
 
 from bot.chat.events import EditButtons, Toast
-from bot.chat.render import info_message, question_message, question_token
+from bot.chat.render import answered_message, info_message, question_message, question_token
 from bot.chat.state import Consent as ConsentPending
 from bot.chat.state import Paused
 from bot.chat.turn import Turn
@@ -52,6 +52,8 @@ async def advance(
 ) -> None:
     engine = turn.runtime.engine
     conversation = Conversation.from_data(row.flow_id, row.state, row.data)
+    # The question as it stands before this input: a tapped answer is shown under it.
+    before = engine.current(Conversation.from_data(row.flow_id, row.state, row.data))
     # Typed option text is matched against the labels the participant sees, too.
     outcome = engine.advance(conversation, given, lambda text: turn.t.pgettext(row.flow_id, text))
     formal = await is_formal(turn, row)
@@ -91,8 +93,23 @@ async def advance(
         data = {}  # nothing of a finished participant's answers stays outside the answers table
     repo.save_state(row, conversation.state, data, finished=isinstance(outcome, Finished))
     if pressed is not None:
-        turn.replies.add(EditButtons(pressed, ()))
+        turn.replies.add(_answered(turn, row, before, outcome, pressed))
     await show_outcome(turn, row, outcome, formal)
+
+
+def _answered(
+    turn: Turn,
+    row: ConversationRow,
+    before: NextQuestion | Finished,
+    outcome: NextQuestion | Finished,
+    pressed: int,
+) -> EditButtons:
+    """The tapped question without its buttons; with "✔ <answer>" when an answer was given."""
+    recorded = outcome.recorded
+    if not isinstance(before, NextQuestion) or recorded is None or recorded.value is None:
+        return EditButtons(pressed, ())
+    text = answered_message(before, recorded.value, turn.t, row.flow_id)
+    return EditButtons(pressed, (), text=text)
 
 
 async def persist(

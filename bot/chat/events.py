@@ -57,8 +57,11 @@ class Send:
 
 @dataclass(frozen=True)
 class EditButtons:
+    """New buttons for a sent message; with ``text`` (HTML) its text is replaced as well."""
+
     message_id: int
     buttons: Keyboard = ()
+    text: str | None = None
 
 
 @dataclass(frozen=True)

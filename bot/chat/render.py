@@ -95,6 +95,15 @@ def question_message(
     return Send("\n".join(lines), _keyboard(asked, t, voice, flow_id, token), question=True)
 
 
+def answered_message(asked: NextQuestion, value: object, t: Translator, flow_id: str) -> str:
+    """A question as it reads once answered with a button: no buttons, "✔ <answer>" below."""
+    say = Say(t)
+    counter = say("Vraag %(n)s van %(total)s", n=asked.position, total=asked.total)
+    answer = escape(_answer_text(asked.question, value, t, flow_id))
+    question = flow_html(t, flow_id, asked.question.text)
+    return f"<i>{counter}</i>\n<b>{question}</b>\n✔ {answer}"
+
+
 def _how_to_answer(question: Question, voice: Voice) -> str:
     if isinstance(question, TextStep):
         return voice("Typ je antwoord.", "Typt u uw antwoord.")

@@ -65,7 +65,10 @@ async def _deliver_one(
     elif isinstance(out, EditButtons):
         if chat_data.get(LAST_QUESTION) == out.message_id and not out.buttons:
             chat_data.pop(LAST_QUESTION, None)
-        await _edit_markup(bot, chat_id, out.message_id, out.buttons)
+        if out.text is not None:
+            await _edit_text(bot, chat_id, out.message_id, out.text, out.buttons)
+        else:
+            await _edit_markup(bot, chat_id, out.message_id, out.buttons)
     elif isinstance(out, SendPhoto):
         await bot.send_photo(chat_id, photo=out.data, caption=out.caption or None)
     elif isinstance(out, SendDocument):
@@ -92,3 +95,12 @@ async def _edit_markup(bot: Bot, chat_id: int, message_id: int, buttons: Keyboar
     except BadRequest as error:
         # "message is not modified" or a message that is gone: nothing to retire.
         log.debug("keyboard not edited: %s", error.message)
+
+
+async def _edit_text(bot: Bot, chat_id: int, message_id: int, text: str, buttons: Keyboard) -> None:
+    try:
+        await bot.edit_message_text(
+            split_message(text)[0], chat_id, message_id, reply_markup=markup(buttons)
+        )
+    except BadRequest as error:
+        log.debug("message not edited: %s", error.message)

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from storage.models import Answer, Participant
 from tests.e2e.conftest import BotHarness, answer_current, press, question_of, say, tap
+from tgstub import BotMessage
 
 
 async def count(harness: BotHarness, model: type) -> int:
@@ -116,3 +117,41 @@ async def test_throttled_presses_are_all_answered(harness: BotHarness) -> None:
     assert len(answers) == 30
     notices = [m for m in user.messages() if "Rustig aan" in (m.text or "")]
     assert len(notices) == 1
+
+
+# --- 6. the chosen answer stays visible; /terug ticks the earlier choices again ----------------
+
+
+async def test_tapped_answer_is_shown_and_back_ticks_choices_again(harness: BotHarness) -> None:
+    """After a tap the question reads "✔ <answer>" without buttons; a multiple choice shows the
+    ticked options after Klaar, and ⬅ Terug from the next question ticks them again."""
+    token = await harness.campaign("jongeren")
+    user = harness.api.user(6810007)
+    (notice,) = await say(user, f"/start {token}")
+    messages = await press(user, notice, "Ik doe mee")
+    age = question_of(messages)
+    messages = await press(user, age, "16 tot en met 18 jaar")
+    answered = user.message(age.message_id)
+    assert (answered.text or "").endswith("\nHoe oud ben je?\n✔ 16 tot en met 18 jaar")
+    assert (answered.text or "").startswith("Vraag 1 van ")
+    assert not answered.buttons
+    messages = await press(user, question_of(messages), "Soms")
+    multi = question_of(messages)
+    for label, ticked in (
+        ("☐ Sport of een club", "☑ Sport of een club"),
+        ("☐ Muziek, dans of toneel", "☑ Muziek, dans of toneel"),
+    ):
+        await user.click(user.message(multi.message_id), label)
+        await user.wait_until(lambda u, t=ticked: t in labels_of(u.message(multi.message_id)))
+    messages = await press(user, user.message(multi.message_id), "Klaar ✔")
+    done = user.message(multi.message_id)
+    assert (done.text or "").endswith("✔ Sport of een club, Muziek, dans of toneel")
+    assert not done.buttons
+    messages = await press(user, question_of(messages), "⬅ Terug")
+    labels = labels_of(question_of(messages))
+    assert "☑ Sport of een club" in labels and "☑ Muziek, dans of toneel" in labels
+    assert "☐ Uitjes met vrienden" in labels
+
+
+def labels_of(message: BotMessage) -> list[str]:
+    return [text for row in message.buttons for text, _ in row]
