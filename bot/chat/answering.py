@@ -179,32 +179,45 @@ def _question(turn: Turn, flow_id: str, question_id: str) -> Question:
 async def show_outcome(
     turn: Turn, row: ConversationRow, outcome: NextQuestion | Finished, formal: bool
 ) -> None:
-    for step in outcome.preamble:
-        turn.replies.add(info_message(step, turn.t, row.flow_id))
+    infos = [info_message(step, turn.t, row.flow_id) for step in outcome.preamble]
     if isinstance(outcome, NextQuestion):
+        turn.replies.add(*infos)
         await before_question(turn, row, outcome)
         turn.replies.add(
             question_message(outcome, turn.t, turn.voice(formal), row.flow_id, current_token(row))
         )
         return
     turn.chat.conversation_id = None
+    # One closing message: the flow's own closing words, then what the bot must add.
+    closing = infos.pop().text if infos else None
+    turn.replies.add(*infos)
+    turn.replies.send(closing_message(turn, row, formal, closing))
+
+
+def closing_message(turn: Turn, row: ConversationRow, formal: bool, closing: str | None) -> str:
+    """The thanks at the end of a flow; ``closing`` is the flow's last info text (HTML), which
+    already thanks the user (and tells a member their answers are in the plan)."""
+    voice = turn.voice(formal)
     if row.participant_id is not None:
-        voice = turn.voice(formal)
-        turn.replies.send(
-            voice(
+        if closing is None:
+            return voice(
                 "Klaar! Dank je wel voor je antwoorden. De werkgroep ziet alleen wat veel mensen "
                 "samen zeggen, nooit wie wat zei. Wil je alles wissen? Tik op /vergeet.",
                 "Klaar! Dank u wel voor uw antwoorden. De werkgroep ziet alleen wat veel mensen "
                 "samen zeggen, nooit wie wat zei. Wilt u alles wissen? Tik op /vergeet.",
             )
+        erase = voice(
+            "Wil je alles wissen? Tik op /vergeet.", "Wilt u alles wissen? Tik op /vergeet."
         )
-    else:
-        turn.replies.send(
-            turn.say(
-                "Je hebt deze stap afgerond. Je antwoorden staan in het plan van de werkgroep. "
-                "Kies een volgende stap met /stap."
-            )
+        return f"{turn.say('Klaar!')} {closing}\n\n{erase}"
+    if closing is None:
+        return turn.say(
+            "Je hebt deze stap afgerond. Je antwoorden staan in het plan van de werkgroep. "
+            "Kies een volgende stap met /stap."
         )
+    return (
+        closing + "\n\n" + turn.say("Je hebt deze stap afgerond. Kies een volgende stap met /stap.")
+    )
 
 
 async def before_question(turn: Turn, row: ConversationRow, asked: NextQuestion) -> None:

@@ -78,7 +78,11 @@ async def _deliver_one(
             caption=out.caption or None,
         )
     elif isinstance(out, Toast) and query is not None:
-        await query.answer(out.text or None, show_alert=len(out.text) > 60)
+        try:
+            await query.answer(out.text or None, show_alert=len(out.text) > 60)
+        except BadRequest as error:
+            # "query is too old" (over 15 s) or unknown: the replies still go out.
+            log.debug("button press not answered: %s", error.message)
 
 
 async def _retire_previous_question(bot: Bot, chat_id: int, chat_data: dict[Any, Any]) -> None:

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from storage.models import Answer, Participant
 from tests.e2e.conftest import BotHarness, answer_current, press, question_of, say, tap
-from tgstub import BotMessage
+from tgstub import BotMessage, SimUser
 
 
 async def count(harness: BotHarness, model: type) -> int:
@@ -155,3 +155,44 @@ async def test_tapped_answer_is_shown_and_back_ticks_choices_again(harness: BotH
 
 def labels_of(message: BotMessage) -> list[str]:
     return [text for row in message.buttons for text, _ in row]
+
+
+# --- 9. one closing message ---------------------------------------------------------------------
+
+
+async def finish(user: SimUser, messages: list[BotMessage], end: str) -> list[BotMessage]:
+    """Answer every question; the messages that came after the last answer."""
+    for _ in range(40):
+        messages = await answer_current(user, question_of(messages))
+        if any(end in (m.text or "") for m in messages):
+            return messages
+    raise AssertionError("the flow did not end")
+
+
+async def test_jongere_gets_one_closing_message(harness: BotHarness) -> None:
+    """The end of a flow is one message: the flow's thanks, then how to erase."""
+    token = await harness.campaign("jongeren")
+    user = harness.api.user(6810008)
+    (notice,) = await say(user, f"/start {token}")
+    messages = await finish(user, await press(user, notice, "Ik doe mee"), "Klaar!")
+    (closing,) = messages
+    text = closing.text or ""
+    assert text.startswith("Klaar! Dank je wel! De werkgroep leest de antwoorden")
+    assert text.endswith("\n\nWil je alles wissen? Tik op /vergeet.")
+    assert text.count("Dank je wel") == 1
+
+
+async def test_member_reads_answers_are_in_the_plan_once(harness: BotHarness) -> None:
+    """A member finishing a step gets one message saying the answers are in the plan, once."""
+    _, _, member_token = await harness.werkgroep("voorbeeld")
+    user = harness.api.user(6810009)
+    await say(user, f"/start {member_token}")
+    await say(user, "Lid Een")
+    (steps,) = await say(user, "Jongerenwerk")
+    messages = await finish(user, await press(user, steps, steps.buttons[0][0][0]), "afgerond")
+    (closing,) = messages
+    assert (closing.text or "").endswith(
+        "\n\nJe hebt deze stap afgerond. Kies een volgende stap met /stap."
+    )
+    everything = " ".join(m.text or "" for m in user.messages())
+    assert everything.count("Je antwoorden staan in het plan") == 1
