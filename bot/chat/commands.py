@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from bot.chat import answering
+from bot.chat import answering, menu
 from bot.chat.callbacks import (
     CallbackData,
     Consent,
@@ -212,6 +212,8 @@ async def consent_pending(turn: Turn) -> None:
 
 async def welcome_member(turn: Turn, member: Member) -> None:
     turn.chat.member_ref = turn.runtime.member_ref(member.id)
+    if turn.incoming.user_id is not None:  # the "/" menu of this role
+        turn.replies.add(menu.menu(turn.incoming.user_id, member.role, turn.t))
     if member.locale is None and turn.chat.locale is not None:
         member.locale = turn.chat.locale
     werkgroep = await turn.session.get(Werkgroep, member.werkgroep_id)
@@ -443,6 +445,8 @@ async def choose_language(turn: Turn) -> None:
     if member is not None:
         member.locale = code
     turn.t = translator(code)
+    if member is not None and turn.incoming.user_id is not None:
+        turn.replies.add(menu.menu(turn.incoming.user_id, member.role, turn.t))
     turn.replies.send(turn.say("De taal is nu Nederlands."))
     campaign = await pending_campaign(turn)
     if campaign is not None:

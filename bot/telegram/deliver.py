@@ -6,10 +6,27 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeChat,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+)
 from telegram.error import BadRequest, Forbidden
 
-from bot.chat.events import EditButtons, Keyboard, Out, Send, SendDocument, SendPhoto, Toast
+from bot.chat.events import (
+    EditButtons,
+    Keyboard,
+    Out,
+    Send,
+    SendDocument,
+    SendPhoto,
+    SetMenu,
+    Toast,
+)
 from bot.split import split_message
 
 log = logging.getLogger(__name__)
@@ -77,6 +94,8 @@ async def _deliver_one(
             document=InputFile(out.data, filename=out.filename),
             caption=out.caption or None,
         )
+    elif isinstance(out, SetMenu):
+        await _set_menu(bot, out)
     elif isinstance(out, Toast) and query is not None:
         try:
             await query.answer(out.text or None, show_alert=len(out.text) > 60)
@@ -108,3 +127,15 @@ async def _edit_text(bot: Bot, chat_id: int, message_id: int, text: str, buttons
         )
     except BadRequest as error:
         log.debug("message not edited: %s", error.message)
+
+
+async def _set_menu(bot: Bot, menu: SetMenu) -> None:
+    scope = BotCommandScopeChat(menu.chat_id)
+    try:
+        if menu.commands:
+            commands = [BotCommand(name, description) for name, description in menu.commands]
+            await bot.set_my_commands(commands, scope=scope)
+        else:
+            await bot.delete_my_commands(scope=scope)
+    except BadRequest as error:  # e.g. a chat that no longer exists: the menu does not matter
+        log.debug("menu not set: %s", error.message)

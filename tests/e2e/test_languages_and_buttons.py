@@ -5,7 +5,15 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from storage.models import Answer, Participant
-from tests.e2e.conftest import BotHarness, answer_current, press, question_of, say, tap
+from tests.e2e.conftest import (
+    BotHarness,
+    answer_current,
+    join_as_coordinator,
+    press,
+    question_of,
+    say,
+    tap,
+)
 from tgstub import BotMessage, SimUser
 
 
@@ -196,3 +204,53 @@ async def test_member_reads_answers_are_in_the_plan_once(harness: BotHarness) ->
     )
     everything = " ".join(m.text or "" for m in user.messages())
     assert everything.count("Je antwoorden staan in het plan") == 1
+
+
+# --- 12. the "/" menu per role ------------------------------------------------------------------
+
+
+def menu_of(harness: BotHarness, user: SimUser, language: str = "") -> list[str]:
+    scope = {"type": "chat", "chat_id": user.chat_id}
+    return [c["command"] for c in harness.api.commands(scope, language)]
+
+
+async def test_menu_per_role(harness: BotHarness) -> None:
+    """The default menu has only participant commands; a member's chat gets /stap and
+    /werkgroep, a coordinator's also the coordinator commands; removing the member deletes
+    their chat's menu (back to the default); /taal sets the member's menu in the new language."""
+    default = [c["command"] for c in harness.api.commands()]
+    assert default == ["start", "help", "terug", "overslaan", "stop", "taal", "hulp", "vergeet"]
+    assert [c["command"] for c in harness.api.commands(language_code="ar")] == default
+    _, coordinator = await join_as_coordinator(harness, 6810010)
+    assert {"samenvatting", "campagne", "leden", "stap"} <= set(menu_of(harness, coordinator))
+    assert menu_of(harness, coordinator)[0] == "start"
+    (invite,) = await say(coordinator, "/uitnodigen")
+    token = next(
+        word.split("start=")[1] for word in (invite.text or "").split() if "start=" in word
+    )
+    member = harness.api.user(6810011)
+    await say(member, f"/start {token}")
+    await say(member, "Lid Twee")
+    await say(member, "Bibliotheek")
+    assert menu_of(harness, member) == [
+        "start",
+        "stap",
+        "werkgroep",
+        "help",
+        "terug",
+        "overslaan",
+        "stop",
+        "taal",
+        "hulp",
+        "vergeet",
+    ]
+    (choose,) = await say(member, "/taal")
+    await tap(member, choose, "English", replies=1)
+    await harness.api.until_no_pending_updates()
+    english = harness.api.commands({"type": "chat", "chat_id": member.chat_id})
+    assert english[0] == {"command": "start", "description": "Start or continue"}
+    assert [c["command"] for c in english] == menu_of(harness, member)
+    (members,) = await say(coordinator, "/leden")
+    remove = next(t for row in members.buttons for t, _ in row if "Lid Twee" in t)
+    await tap(coordinator, members, remove)
+    assert menu_of(harness, member) == []
