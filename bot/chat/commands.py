@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from html import escape
 
 from bot.chat import answering, menu
 from bot.chat.callbacks import (
@@ -20,13 +21,13 @@ from bot.chat.turn import (
     Handler,
     Routes,
     Turn,
-    helpline_message,
     language_buttons,
     telegram_user,
 )
 from bot.engine.runner import clean_text
 from bot.i18n import SUPPORTED_LOCALES
 from bot.privacy.erasure import erase_participant
+from bot.privacy.helplines import render_help
 from bot.translate import translator
 from storage import chat as chat_repo
 from storage import invites, participants, repo
@@ -408,7 +409,9 @@ async def help_command(turn: Turn) -> None:
 
 
 async def helpline_command(turn: Turn) -> None:
-    turn.replies.send(helpline_message(turn))
+    # Numbers and names are Unicode isolates, so they read right in Arabic too.
+    help_text = render_help(turn.t, formal=await answering.formal_now(turn))
+    turn.replies.send(escape(help_text))
 
 
 async def stop_command(turn: Turn) -> None:

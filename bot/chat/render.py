@@ -23,7 +23,8 @@ from bot.engine.schema import (
     TextStep,
     options_of,
 )
-from bot.translate import Translator
+from bot.privacy.helplines import isolate
+from bot.translate import RTL, Translator
 
 SHORT_LABEL = 14
 
@@ -66,10 +67,7 @@ def question_message(
     lines = []
     if note:
         lines.append(note)
-    say = Say(t)
-    lines.append(
-        "<i>" + say("Vraag %(n)s van %(total)s", n=asked.position, total=asked.total) + "</i>"
-    )
+    lines.append(f"<i>{counter(asked, t)}</i>")
     lines.append(f"<b>{flow_html(t, flow_id, question.text)}</b>")
     options = options_of(question)
     if any(option.short for option in options):
@@ -97,11 +95,18 @@ def question_message(
 
 def answered_message(asked: NextQuestion, value: object, t: Translator, flow_id: str) -> str:
     """A question as it reads once answered with a button: no buttons, "✔ <answer>" below."""
-    say = Say(t)
-    counter = say("Vraag %(n)s van %(total)s", n=asked.position, total=asked.total)
     answer = escape(_answer_text(asked.question, value, t, flow_id))
     question = flow_html(t, flow_id, asked.question.text)
-    return f"<i>{counter}</i>\n<b>{question}</b>\n✔ {answer}"
+    return f"<i>{counter(asked, t)}</i>\n<b>{question}</b>\n✔ {answer}"
+
+
+def counter(asked: NextQuestion, t: Translator) -> str:
+    """ "Vraag n van m"; in a right-to-left language the numbers are left-to-right isolates,
+    so "السؤال 2 من 12" cannot be reordered into "12 من 2"."""
+    n, total = str(asked.position), str(asked.total)
+    if t.locale in RTL:
+        n, total = isolate(n), isolate(total)
+    return Say(t)("Vraag %(n)s van %(total)s", n=n, total=total)
 
 
 def _how_to_answer(question: Question, voice: Voice) -> str:

@@ -254,3 +254,38 @@ async def test_menu_per_role(harness: BotHarness) -> None:
     remove = next(t for row in members.buttons for t, _ in row if "Lid Twee" in t)
     await tap(coordinator, members, remove)
     assert menu_of(harness, member) == []
+
+
+# --- 3 and 4. /hulp for ouders; right-to-left numbers -------------------------------------------
+
+LRI, PDI = "\u2066", "\u2069"
+
+
+async def test_arabic_counter_and_help_numbers_are_isolated(harness: BotHarness) -> None:
+    """In Arabic "Vraag n van m" and the help-line numbers are left-to-right isolates."""
+    token = await harness.campaign("jongeren")
+    user = harness.api.user(6810012, language_code="ar")
+    (notice,) = await say(user, f"/start {token}")
+    mark = user.mark()
+    await user.click(notice, "أشارك")
+    (first,) = await user.wait_new(mark, 1)
+    assert (first.text or "").startswith(f"السؤال {LRI}1{PDI} من {LRI}")
+    (help_lines,) = await say(user, "/hulp")
+    text = help_lines.text or ""
+    assert f"{LRI}0800-2000{PDI}" in text and f"{LRI}112{PDI}" in text
+    assert "0800-2000" not in text.replace(f"{LRI}0800-2000{PDI}", "")
+
+
+async def test_ouder_hulp_says_u(harness: BotHarness) -> None:
+    """/hulp of an ouder at the privacy notice says u; a jongere's says je."""
+    token = await harness.campaign("ouders")
+    user = harness.api.user(6810013)
+    await say(user, f"/start {token}")
+    (at_notice,) = await say(user, "/hulp")
+    assert (at_notice.text or "").startswith("Zit u ergens mee, of voelt u zich niet veilig?")
+    assert "Hier kunt u terecht:" in (at_notice.text or "")
+    assert "want de bot weet niet wie u bent" in (at_notice.text or "")
+    assert " je " not in (at_notice.text or "")
+    jongere = harness.api.user(6810014)
+    (jongere_help,) = await say(jongere, "/hulp")
+    assert (jongere_help.text or "").startswith("Zit je ergens mee")
