@@ -35,8 +35,8 @@ async def attempt(turn: Turn, call: Awaitable[T]) -> T | None:
     try:
         return await call
     except AdminError as error:
-        # The service's refusals are single Dutch sentences meant to be shown (see bot.admin).
-        turn.replies.send(escape(str(error)))
+        # The service's refusals are codes with parameters, said in the user's language.
+        turn.replies.send(escape(error.message(turn.t.gettext)))
         return None
 
 

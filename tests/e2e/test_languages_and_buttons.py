@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
 from sqlalchemy import func, select
 
+from bot.admin.errors import InvalidRequest
+from bot.translate import translator
 from storage.models import Answer, Participant
 from tests.e2e.conftest import (
     BotHarness,
@@ -289,3 +296,37 @@ async def test_ouder_hulp_says_u(harness: BotHarness) -> None:
     jongere = harness.api.user(6810014)
     (jongere_help,) = await say(jongere, "/hulp")
     assert (jongere_help.text or "").startswith("Zit je ergens mee")
+
+
+# --- 5. admin refusals are codes, said in the user's language -----------------------------------
+
+PENDING = Path(__file__).parents[2] / "i18n-pending-ux.json"
+
+
+@pytest.fixture
+def english_with_pending() -> Iterator[None]:
+    """The English catalog as it will be once this branch's pending translations are merged."""
+    english = translator("en")
+    added = {(None, msgid): entry["en"] for msgid, entry in json.loads(PENDING.read_text()).items()}
+    english.messages.update(added)
+    yield
+    for key in added:
+        english.messages.pop(key, None)
+
+
+async def test_admin_refusal_in_the_users_language(
+    harness: BotHarness, english_with_pending: None
+) -> None:
+    """A beheerder's /nieuwewerkgroep with an unknown plan: the refusal comes in English for an
+    English user and in Dutch (the same sentence the CLI prints) for a Dutch one."""
+    assert harness.runtime is not None
+    harness.runtime.settings = harness.settings.model_copy(update={"admin_ids": [6810015, 6810016]})
+    english = harness.api.user(6810015, language_code="en")
+    (refused,) = await say(english, "/nieuwewerkgroep geenplan Velsen")
+    assert (refused.text or "").startswith("Unknown plan 'geenplan'; choose from: ")
+    dutch = harness.api.user(6810016, language_code="nl")
+    (geweigerd,) = await say(dutch, "/nieuwewerkgroep geenplan Velsen")
+    error = InvalidRequest("unknown_plan", plan="geenplan", known="x")
+    assert (geweigerd.text or "").startswith("Onbekend plan 'geenplan'; kies uit: ")
+    assert str(error) == "Onbekend plan 'geenplan'; kies uit: x."
+    assert error.message(translator("en").gettext) == "Unknown plan 'geenplan'; choose from: x."
