@@ -74,7 +74,13 @@ async def resume_or_explain(turn: Turn) -> None:
         turn.state = Idle()
     row = await answering.active_row(turn)
     if row is not None and not row.finished:
-        turn.replies.send(turn.say("Welkom terug! We gaan verder waar je was."))
+        voice = turn.voice(await answering.is_formal(turn, row))
+        turn.replies.send(
+            voice(
+                "Welkom terug! We gaan verder waar je was.",
+                "Welkom terug! We gaan verder waar u was.",
+            )
+        )
         await answering.show_current(turn, row)
         return
     member = await turn.member()
@@ -471,11 +477,14 @@ async def choose_language(turn: Turn) -> None:
 async def forget_command(turn: Turn) -> None:
     # The confirmation buttons carry a fresh nonce: only a tap on this prompt erases.
     nonce = secrets.token_hex(4)
+    voice = turn.voice(await answering.formal_now(turn))
     turn.state = Erasing(nonce=nonce)
     turn.replies.send(
-        turn.say(
+        voice(
             "Wil je alle antwoorden wissen die je gaf in rondes die nog open zijn? Dit kan niet "
-            "ongedaan worden."
+            "ongedaan worden.",
+            "Wilt u alle antwoorden wissen die u gaf in rondes die nog open zijn? Dit kan niet "
+            "ongedaan worden.",
         ),
         (
             (
@@ -496,12 +505,15 @@ async def forget_confirm(turn: Turn) -> None:
     if pressed.answer != "ja":
         turn.replies.send(turn.say("Oké, er is niets gewist."))
         return
+    voice = turn.voice(await answering.formal_now(turn))
     erased = await erase_participant(turn.session, turn.runtime.pepper, turn.incoming.principal)
     turn.chat.conversation_id = None
     turn.replies.send(
-        turn.say(
+        voice(
             "Gewist: je antwoorden uit %(count)s ronde(s). Antwoorden uit rondes die al gesloten "
             "zijn, kunnen we niet meer vinden: die zijn niet meer aan jou te koppelen.",
+            "Gewist: uw antwoorden uit %(count)s ronde(s). Antwoorden uit rondes die al gesloten "
+            "zijn, kunnen we niet meer vinden: die zijn niet meer aan u te koppelen.",
             count=erased,
         )
     )

@@ -330,3 +330,21 @@ async def test_admin_refusal_in_the_users_language(
     assert (geweigerd.text or "").startswith("Onbekend plan 'geenplan'; kies uit: ")
     assert str(error) == "Onbekend plan 'geenplan'; kies uit: x."
     assert error.message(translator("en").gettext) == "Unknown plan 'geenplan'; choose from: x."
+
+
+async def test_ouder_vergeet_and_welcome_back_say_u(harness: BotHarness) -> None:
+    """An ouder mid-flow: /vergeet asks and confirms with u; after /stop, /start welcomes back
+    with u."""
+    token = await harness.campaign("ouders")
+    user = harness.api.user(6810017)
+    (notice,) = await say(user, f"/start {token}")
+    messages = await press(user, notice, "Ik doe mee")
+    await answer_current(user, question_of(messages))
+    await say(user, "/stop")
+    (welcome, _question) = await say(user, "/start", replies=2)
+    assert welcome.text == "Welkom terug! We gaan verder waar u was."
+    (confirm,) = await say(user, "/vergeet")
+    assert (confirm.text or "").startswith("Wilt u alle antwoorden wissen die u gaf")
+    (erased,) = await tap(user, confirm, "Ja, wis alles")
+    assert (erased.text or "").startswith("Gewist: uw antwoorden uit 1 ronde(s).")
+    assert await count(harness, Answer) == 0
