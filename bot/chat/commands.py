@@ -454,8 +454,9 @@ async def choose_language(turn: Turn) -> None:
     if member is not None:
         member.locale = code
     turn.t = translator(code)
-    if member is not None and turn.incoming.user_id is not None:
-        turn.replies.add(menu.menu(turn.incoming.user_id, member.role, turn.t))
+    if turn.incoming.user_id is not None:  # the "/" menu in the new language
+        role = member.role if member is not None else None
+        turn.replies.add(menu.menu(turn.incoming.user_id, role, turn.t))
     turn.replies.send(turn.say("De taal is nu Nederlands."))
     campaign = await pending_campaign(turn)
     if campaign is not None:

@@ -2,9 +2,9 @@
 
 The default menu (every chat, per language; set at start-up) holds only the participant
 commands. A werkgroep member's or coordinator's private chat gets its own menu, in the user's
-language, when the role is granted (the invite link, a werkgroep chosen with /werkgroep) or the
-language changes; when the last role is removed the chat's own menu is deleted, so the default
-applies again.
+language, when the role is granted (the invite link, a werkgroep chosen with /werkgroep); a
+language chosen with /taal sets the chat's menu of its role in that language, a participant's
+too. When the last role is removed the chat's own menu is deleted, so the default applies again.
 """
 
 from __future__ import annotations
@@ -61,8 +61,8 @@ def translated(commands: Commands, t: Translator) -> Commands:
 
 
 def menu(chat_id: int, role: str | None, t: Translator) -> SetMenu:
-    """The chat's own menu for ``role`` in ``t``'s language; no role: back to the default."""
-    return SetMenu(chat_id, translated(commands_for(role), t) if role else ())
+    """The chat's own menu for ``role`` (``None``: a participant) in ``t``'s language."""
+    return SetMenu(chat_id, translated(commands_for(role), t))
 
 
 def highest(roles: Iterable[str]) -> str | None:
@@ -76,5 +76,7 @@ async def menu_after_removal(session: Session, telegram_user_id: int) -> SetMenu
     """The menu of someone who lost a membership: their highest remaining role, if any."""
     remaining = list(await repo.memberships(session, telegram_user_id))
     role = highest(member.role for member in remaining)
+    if role is None:
+        return SetMenu(telegram_user_id)  # no own menu: the default applies again
     locale = next((member.locale for member in remaining if member.locale), None)
     return menu(telegram_user_id, role, translator(locale or "nl"))

@@ -45,6 +45,9 @@ async def test_taal_before_consent_keeps_the_campaign(harness: BotHarness) -> No
     assert "anonymous" in (english_notice.text or "").lower()
     assert english_notice.buttons[0][0][0] == "I'll take part"
     assert not user.message(choose.message_id).buttons  # the language buttons are gone
+    menu = harness.api.commands({"type": "chat", "chat_id": user.chat_id})
+    assert menu[0] == {"command": "start", "description": "Start or continue"}
+    assert [c["command"] for c in menu] == [c["command"] for c in harness.api.commands()]
     (again,) = await say(user, "/start")
     assert "link" not in (again.text or "").lower() and again.buttons == english_notice.buttons
     mark = user.mark()
