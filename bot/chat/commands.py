@@ -87,6 +87,10 @@ async def resume_or_explain(turn: Turn) -> None:
     if member is not None:
         await welcome_member(turn, member)
         return
+    if turn.chat.member_ref is not None and turn.incoming.user_id is not None:
+        # Removed outside the chat (the CLI): the "/" menu follows what is left of the roles.
+        turn.chat.member_ref = None
+        turn.replies.add(await menu.menu_after_removal(turn.session, turn.incoming.user_id))
     turn.replies.send(
         turn.say(
             "Hallo! Met deze bot geef je je mening aan je gemeente, of werk je mee aan een plan. "

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from bot.admin import service
 from bot.admin.errors import InvalidRequest
 from bot.translate import translator
 from storage.models import Answer, Participant
@@ -351,3 +352,23 @@ async def test_ouder_vergeet_and_welcome_back_say_u(harness: BotHarness) -> None
     (erased,) = await tap(user, confirm, "Ja, wis alles")
     assert (erased.text or "").startswith("Gewist: uw antwoorden uit 1 ronde(s).")
     assert await count(harness, Answer) == 0
+
+
+async def test_menu_of_a_member_removed_by_the_cli_goes_at_next_start(
+    harness: BotHarness,
+) -> None:
+    """Removed with `samenspraak werkgroep remove-member` (no chat involved): at their next /start
+    the chat's own menu is deleted, so the default participant menu applies again."""
+    werkgroep_id, _, member_token = await harness.werkgroep("armoede")
+    user = harness.api.user(6810018)
+    await say(user, f"/start {member_token}")
+    await say(user, "Lid Drie")
+    await say(user, "Sportclub")
+    assert "stap" in menu_of(harness, user)
+    assert harness.runtime is not None
+    async with harness.runtime.sessions.begin() as session:
+        (member,) = await service.list_members(session, werkgroep_id)
+        await service.remove_member(session, werkgroep_id, member.id, actor="cli")
+    (hello,) = await say(user, "/start")
+    assert "link" in (hello.text or "")
+    assert menu_of(harness, user) == []
