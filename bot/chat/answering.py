@@ -209,7 +209,8 @@ def closing_message(turn: Turn, row: ConversationRow, formal: bool, closing: str
         erase = voice(
             "Wil je alles wissen? Tik op /vergeet.", "Wilt u alles wissen? Tik op /vergeet."
         )
-        return f"{turn.say('Klaar!')} {closing}\n\n{erase}"
+        done = turn.say("Klaar!")
+        return f"{done} {closing}\n\n{erase}"
     if closing is None:
         return turn.say(
             "Je hebt deze stap afgerond. Je antwoorden staan in het plan van de werkgroep. "

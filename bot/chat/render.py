@@ -106,7 +106,8 @@ def counter(asked: NextQuestion, t: Translator) -> str:
     n, total = str(asked.position), str(asked.total)
     if t.locale in RTL:
         n, total = isolate(n), isolate(total)
-    return Say(t)("Vraag %(n)s van %(total)s", n=n, total=total)
+    say = Say(t)
+    return say("Vraag %(n)s van %(total)s", n=n, total=total)
 
 
 def _how_to_answer(question: Question, voice: Voice) -> str:
