@@ -104,9 +104,10 @@ def _answered(
     outcome: NextQuestion | Finished,
     pressed: int,
 ) -> EditButtons:
-    """The tapped question without its buttons; with "✔ <answer>" when an answer was given."""
+    """The tapped question without its buttons; with "✔ <answer>" (or "➡ Overgeslagen") when
+    it was answered (or skipped)."""
     recorded = outcome.recorded
-    if not isinstance(before, NextQuestion) or recorded is None or recorded.value is None:
+    if not isinstance(before, NextQuestion) or recorded is None:
         return EditButtons(pressed, ())
     text = answered_message(before, recorded.value, turn.t, row.flow_id)
     return EditButtons(pressed, (), text=text)

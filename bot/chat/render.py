@@ -94,10 +94,15 @@ def question_message(
 
 
 def answered_message(asked: NextQuestion, value: object, t: Translator, flow_id: str) -> str:
-    """A question as it reads once answered with a button: no buttons, "✔ <answer>" below."""
-    answer = escape(_answer_text(asked.question, value, t, flow_id))
+    """A question as it reads once answered with a button: no buttons, "✔ <answer>" below
+    ("➡ Overgeslagen" when ``value`` is None: skipped)."""
     question = flow_html(t, flow_id, asked.question.text)
-    return f"<i>{counter(asked, t)}</i>\n<b>{question}</b>\n✔ {answer}"
+    if value is None:
+        say = Say(t)
+        outcome = "➡ " + say("Overgeslagen")
+    else:
+        outcome = "✔ " + escape(_answer_text(asked.question, value, t, flow_id))
+    return f"<i>{counter(asked, t)}</i>\n<b>{question}</b>\n{outcome}"
 
 
 def counter(asked: NextQuestion, t: Translator) -> str:

@@ -167,9 +167,14 @@ async def test_tapped_answer_is_shown_and_back_ticks_choices_again(harness: BotH
     assert (done.text or "").endswith("✔ Sport of een club, Muziek, dans of toneel")
     assert not done.buttons
     messages = await press(user, question_of(messages), "⬅ Terug")
-    labels = labels_of(question_of(messages))
+    back = question_of(messages)
+    labels = labels_of(back)
     assert "☑ Sport of een club" in labels and "☑ Muziek, dans of toneel" in labels
     assert "☐ Uitjes met vrienden" in labels
+    messages = await press(user, back, "Klaar ✔")
+    scale = question_of(messages)
+    await press(user, scale, "Overslaan ➡")
+    assert (user.message(scale.message_id).text or "").endswith("\n➡ Overgeslagen")
 
 
 def labels_of(message: BotMessage) -> list[str]:
