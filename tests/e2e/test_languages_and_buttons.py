@@ -316,11 +316,12 @@ PENDING = Path(__file__).parents[2] / "i18n-pending-ux.json"
 def english_with_pending() -> Iterator[None]:
     """The English catalog as it will be once this branch's pending translations are merged."""
     english = translator("en")
-    added = {(None, msgid): entry["en"] for msgid, entry in json.loads(PENDING.read_text()).items()}
-    english.messages.update(added)
+    before = dict(english.messages)
+    pending = json.loads(PENDING.read_text())
+    english.messages.update({(None, msgid): entry["en"] for msgid, entry in pending.items()})
     yield
-    for key in added:
-        english.messages.pop(key, None)
+    english.messages.clear()
+    english.messages.update(before)
 
 
 async def test_admin_refusal_in_the_users_language(
