@@ -52,8 +52,12 @@ async def advance(
 ) -> None:
     engine = turn.runtime.engine
     conversation = Conversation.from_data(row.flow_id, row.state, row.data)
-    # The question as it stands before this input: a tapped answer is shown under it.
-    before = engine.current(Conversation.from_data(row.flow_id, row.state, row.data))
+    # The question as it stands before a tap: the tapped answer is shown under it.
+    before = (
+        engine.current(Conversation.from_data(row.flow_id, row.state, row.data))
+        if pressed is not None
+        else None
+    )
     # Typed option text is matched against the labels the participant sees, too.
     outcome = engine.advance(conversation, given, lambda text: turn.t.pgettext(row.flow_id, text))
     formal = await is_formal(turn, row)
@@ -100,7 +104,7 @@ async def advance(
 def _answered(
     turn: Turn,
     row: ConversationRow,
-    before: NextQuestion | Finished,
+    before: NextQuestion | Finished | None,
     outcome: NextQuestion | Finished,
     pressed: int,
 ) -> EditButtons:
