@@ -15,12 +15,11 @@ from bot.chat.callbacks import (
     button,
 )
 from bot.chat.state import Consent as ConsentPending
-from bot.chat.state import Erasing, Idle, MemberName, MemberOrg, Paused, State
+from bot.chat.state import CrisisPause, Erasing, Idle, MemberName, MemberOrg, Paused, State
 from bot.chat.turn import (
     Handler,
     Routes,
     Turn,
-    helpline_message,
     language_buttons,
     telegram_user,
 )
@@ -62,7 +61,7 @@ async def start(turn: Turn) -> None:
 
 
 async def resume_or_explain(turn: Turn) -> None:
-    if isinstance(turn.state, Paused):
+    if isinstance(turn.state, Paused | CrisisPause):
         if turn.chat.conversation_id is None:
             turn.chat.conversation_id = turn.state.conversation_id
         turn.state = Idle()
@@ -386,22 +385,11 @@ async def help_command(turn: Turn) -> None:
     turn.replies.send("\n".join(lines))
 
 
-async def helpline_command(turn: Turn) -> None:
-    turn.replies.send(helpline_message(turn))
+# /hulp is answered before the database, by the first aid of every edge (bot.chat.safety).
 
 
 async def stop_command(turn: Turn) -> None:
-    if turn.chat.conversation_id is not None:
-        turn.state = Paused(conversation_id=turn.chat.conversation_id)
-    elif not isinstance(turn.state, Paused):
-        turn.state = Idle()
-    turn.chat.conversation_id = None
-    turn.replies.send(
-        turn.say(
-            "Je bent gestopt. Wat je al hebt beantwoord, is bewaard. Verder gaan? Tik op /start. "
-            "Alles wissen? Tik op /vergeet."
-        )
-    )
+    answering.stop(turn)
 
 
 async def language_command(turn: Turn) -> None:
@@ -465,7 +453,6 @@ async def forget_confirm(turn: Turn) -> None:
 COMMANDS: dict[str, Handler] = {
     "start": start,
     "help": help_command,
-    "hulp": helpline_command,
     "stop": stop_command,
     "verder": resume_or_explain,
     "taal": language_command,

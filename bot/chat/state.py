@@ -68,8 +68,24 @@ class CampaignLabel(State):
     label: str | None = None
 
 
+class CrisisPause(State):
+    """A typed answer signalled a crisis: the help lines were sent and the next question waits
+    for "Verder met de vragen" (or "Stoppen", which is /stop)."""
+
+    mode: Literal["crisis_pause"] = "crisis_pause"
+    conversation_id: str
+
+
 ChatState = Annotated[
-    Idle | Consent | MemberName | MemberOrg | Agreeing | Erasing | Paused | CampaignLabel,
+    Idle
+    | Consent
+    | MemberName
+    | MemberOrg
+    | Agreeing
+    | Erasing
+    | Paused
+    | CampaignLabel
+    | CrisisPause,
     Field(discriminator="mode"),
 ]
 _ADAPTER: TypeAdapter[ChatState] = TypeAdapter(ChatState)

@@ -22,6 +22,8 @@ from tests.web.pages import Page, Visitor, parse
 from tests.web.test_journey import consent
 
 CRISIS = "ik wil dood, ik wil niet meer leven"
+# The help reply for a suicide signal leads with this (bot/privacy/helplines.py INTROS).
+HELP_LEAD = "Fijn dat je dit vertelt. Denk je aan zelfmoord?"
 
 
 def cookie_of(visitor: Visitor) -> str:
@@ -216,10 +218,10 @@ async def test_a_crisis_text_shows_the_help_lines_first(runtime: Runtime, visito
     notice = await visitor.press(landing, "Beantwoord hier in je browser")
     form, _ = notice.button("Ik doe mee")
     at_notice = await visitor.post(form.action, {**form.fields, "q": "", "t": CRISIS})
-    assert at_notice.text.lstrip().startswith("Zit je ergens mee")
+    assert at_notice.text.lstrip().startswith(HELP_LEAD)
     question = await first_text_question(visitor, await visitor.press(at_notice, "Ik doe mee"))
     at_question = await visitor.type(question, CRISIS)
-    assert at_question.text.lstrip().startswith("Zit je ergens mee")
+    assert at_question.text.lstrip().startswith(HELP_LEAD)
     assert "113" in at_question.text
 
 
@@ -239,9 +241,9 @@ async def test_help_lines_still_show_when_the_database_is_down(
         runtime.sessions = working
         await broken.dispose()
     assert crisis.status == 503
-    assert crisis.text.lstrip().startswith("Zit je ergens mee")
+    assert crisis.text.lstrip().startswith(HELP_LEAD)
     assert "niet bewaard" in crisis.text
-    assert plain.status == 503 and "Zit je ergens mee" not in plain.text
+    assert plain.status == 503 and HELP_LEAD not in plain.text
 
 
 async def test_wis_mijn_antwoorden_asks_then_erases_everything(

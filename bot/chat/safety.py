@@ -1,0 +1,57 @@
+"""First aid: the help lines, before the database and independent of it.
+
+Every edge calls :func:`first_aid` on an incoming event *before* the dialog's transaction and
+sends what it returns first, so a crisis message gets the help lines even when the database is
+down or the flood throttle drops the message. It checks everything a user typed: the text, a
+photo, video or document caption, and a command's arguments (the ``/start`` payload), against
+the lexicons of the message's own language, the user's language and Dutch.
+
+``/hulp`` is answered here alone: the dialog does not touch the database for it
+(:func:`answered_here`). Pure: no database, no Telegram.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from bot.chat.events import Incoming, Out, Send
+from bot.i18n import SUPPORTED_LOCALES
+from bot.privacy.crisis import CrisisSignal, detect_crisis
+from bot.privacy.helplines import help_reply
+
+HELP_COMMAND = "hulp"
+
+
+def typed_text(incoming: Incoming) -> str:
+    """Everything the user typed in this event (text, caption, command arguments)."""
+    parts = (incoming.text, incoming.caption, " ".join(incoming.args))
+    return "\n".join(part for part in parts if part)
+
+
+def crisis_signal(incoming: Incoming, locale: str) -> CrisisSignal | None:
+    """The crisis signal in what the user typed, checked in the message's own language,
+    ``locale`` (the user's language) and Dutch; None when there is none."""
+    text = typed_text(incoming)
+    return detect_crisis(text, (locale,)) if text else None
+
+
+def answered_here(incoming: Incoming) -> bool:
+    """Whether :func:`first_aid` is the whole answer (``/hulp``): the dialog then does nothing."""
+    return incoming.command is not None and incoming.command.lower() == HELP_COMMAND
+
+
+def first_aid(incoming: Incoming, locale: str) -> list[Out]:
+    """The help lines to send before anything else, in ``locale``: for ``/hulp`` the general
+    reply, for a crisis signal the reply with the most fitting line first; else nothing."""
+    if not incoming.private:
+        return []
+    if answered_here(incoming):
+        return [help_message(locale)]
+    signal = crisis_signal(incoming, locale)
+    return [help_message(locale, signal)] if signal is not None else []
+
+
+def help_message(locale: str, signal: CrisisSignal | None = None) -> Send:
+    """The help-line reply as a message (escaped HTML)."""
+    locale = locale if locale in SUPPORTED_LOCALES else "nl"
+    return Send(escape(help_reply(locale, signal), quote=False))
