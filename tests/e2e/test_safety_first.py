@@ -223,6 +223,7 @@ async def test_crisis_answer_pauses_then_continues(harness: BotHarness) -> None:
     follows = question_of(messages).text or ""
     assert follows.startswith("Vraag ") and not follows.startswith(number)
     assert not user.message(offer.message_id).buttons  # the offer's buttons are gone
+    assert sum(is_help(m) for m in user.messages()) == 1  # not again from the transaction
 
 
 async def test_crisis_answer_pause_stop_is_like_stop(harness: BotHarness) -> None:
