@@ -225,6 +225,23 @@ async def test_a_crisis_text_shows_the_help_lines_first(runtime: Runtime, visito
     assert "113" in at_question.text
 
 
+async def test_a_crisis_answer_pauses_in_the_browser_too(
+    runtime: Runtime, visitor: Visitor
+) -> None:
+    """After a crisis answer the page shows the help lines, that the answer is saved and the
+    two buttons, without the next question; "Verder met de vragen" brings it."""
+    token, campaign_id, _ = await create_campaign(runtime)
+    question = await first_text_question(visitor, await consent(visitor, token))
+    paused = await visitor.type(question, CRISIS)
+    assert paused.text.lstrip().startswith(HELP_LEAD)
+    assert "Je antwoord is bewaard." in paused.text
+    assert {"Verder met de vragen", "Stoppen"} <= set(paused.labels())
+    assert paused.answer_form() is None and "Vraag " not in paused.text
+    assert CRISIS in (await answers_of(runtime, campaign_id)).values()  # saved, flagged
+    going_on = await visitor.press(paused, "Verder met de vragen")
+    assert "Vraag " in going_on.text and HELP_LEAD not in going_on.text
+
+
 async def test_help_lines_still_show_when_the_database_is_down(
     runtime: Runtime, visitor: Visitor, tmp_path: Path
 ) -> None:
