@@ -58,11 +58,13 @@ class Dialog:
     def first_aid(self, incoming: Incoming) -> list[Out]:
         """The help lines to send before :meth:`handle`, without the database: in the user's
         stored language when this process has seen it, else their Telegram language."""
-        return safety.first_aid(incoming, self.locale_of(incoming))
+        return safety.first_aid(incoming, self.locale_of(incoming), self._telegram_locale(incoming))
 
     def locale_of(self, incoming: Incoming) -> str:
-        remembered = self._locales.get(incoming.principal)
-        return remembered or negotiate(incoming.language_code, self.runtime.settings.default_locale)
+        return self._locales.get(incoming.principal) or self._telegram_locale(incoming)
+
+    def _telegram_locale(self, incoming: Incoming) -> str:
+        return negotiate(incoming.language_code, self.runtime.settings.default_locale)
 
     def _remember(self, principal: str, locale: str) -> None:
         self._locales[principal] = locale
@@ -90,7 +92,7 @@ class Dialog:
                 translator(locale),
                 state=current,
                 discussion=self.discussion,
-                crisis=safety.crisis_signal(incoming, locale),
+                crisis=safety.crisis_signal(incoming, locale, self._telegram_locale(incoming)),
             )
             if unreadable:
                 turn.replies.send(

@@ -28,11 +28,12 @@ def typed_text(incoming: Incoming) -> str:
     return "\n".join(part for part in parts if part)
 
 
-def crisis_signal(incoming: Incoming, locale: str) -> CrisisSignal | None:
+def crisis_signal(incoming: Incoming, *locales: str) -> CrisisSignal | None:
     """The crisis signal in what the user typed, checked in the message's own language,
-    ``locale`` (the user's language) and Dutch; None when there is none."""
+    ``locales`` (the user's languages: stored choice, Telegram's) and Dutch; None when there
+    is none."""
     text = typed_text(incoming)
-    return detect_crisis(text, (locale,)) if text else None
+    return detect_crisis(text, tuple(dict.fromkeys(locales))) if text else None
 
 
 def answered_here(incoming: Incoming) -> bool:
@@ -40,14 +41,15 @@ def answered_here(incoming: Incoming) -> bool:
     return incoming.command is not None and incoming.command.lower() == HELP_COMMAND
 
 
-def first_aid(incoming: Incoming, locale: str) -> list[Out]:
+def first_aid(incoming: Incoming, locale: str, *also: str) -> list[Out]:
     """The help lines to send before anything else, in ``locale``: for ``/hulp`` the general
-    reply, for a crisis signal the reply with the most fitting line first; else nothing."""
+    reply, for a crisis signal the reply with the most fitting line first; else nothing.
+    ``also``: more languages to check the text in (the reply stays in ``locale``)."""
     if not incoming.private:
         return []
     if answered_here(incoming):
         return [help_message(locale)]
-    signal = crisis_signal(incoming, locale)
+    signal = crisis_signal(incoming, locale, *also)
     return [help_message(locale, signal)] if signal is not None else []
 
 

@@ -3,10 +3,15 @@ that the dialog's transaction does not send the help lines a second time."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import pytest
+
+from bot.chat import safety
 from bot.chat.dialog import Dialog
 from bot.chat.events import Incoming, Send
 from bot.chat.safety import first_aid, help_message
-from bot.privacy.crisis import CrisisSignal
+from bot.privacy.crisis import CrisisSignal, detect_crisis
 from bot.privacy.helplines import help_reply
 from tests.chat.conftest import Talk
 
@@ -58,4 +63,25 @@ async def test_first_aid_remembers_the_stored_language(dialog: Dialog, talk: Tal
     await talk(command="taal")
     await talk(button="l:en")
     aid = dialog.first_aid(Incoming(update_id=99, user_id=4242, text="I want to die"))
+    assert aid == [help_message("en", SUICIDE)]
+
+
+async def test_both_the_stored_and_the_telegram_language_are_checked(
+    dialog: Dialog, talk: Talk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stored choice English, Telegram Turkish: the text is checked in both (and the detector
+    adds the message's own language and Dutch); the reply is in the stored language."""
+    await talk(command="taal")
+    await talk(button="l:en")
+    asked: list[Sequence[str]] = []
+
+    def spy(text: str, languages: Sequence[str] = ()) -> CrisisSignal | None:
+        asked.append(tuple(languages))
+        return detect_crisis(text, languages)
+
+    monkeypatch.setattr(safety, "detect_crisis", spy)
+    aid = dialog.first_aid(
+        Incoming(update_id=98, user_id=4242, language_code="tr", text="ölmek istiyorum")
+    )
+    assert asked == [("en", "tr")]
     assert aid == [help_message("en", SUICIDE)]
