@@ -108,8 +108,8 @@ async def test_help_lines_come_first_in_every_participant_state(harness: BotHarn
 
 
 async def test_help_lines_come_first_in_coordinator_modes(harness: BotHarness) -> None:
-    """While giving a name as a new coordinator, idle as coordinator, and while /campagne waits
-    for its buttons: the help lines come first."""
+    """While giving a name as a new coordinator, idle as coordinator, while /campagne waits
+    for its buttons and while /vastleggen waits for the agreed answer: help lines first."""
     werkgroep_id, coordinator_token, _ = await harness.werkgroep("armoede")
     user = harness.api.user(7710002)
     await say(user, f"/start {coordinator_token}")  # asks for the name
@@ -118,9 +118,14 @@ async def test_help_lines_come_first_in_coordinator_modes(harness: BotHarness) -
     idle = await first_after(user, CRISIS)
     await say(user, "/campagne")
     labelling = await first_after(user, CRISIS)
+    (steps,) = await say(user, "/vastleggen")
+    (questions,) = await tap(user, steps, steps.buttons[0][0][0])
+    await tap(user, questions, questions.buttons[0][0][0])  # asks for the agreed answer
+    agreeing = await first_after(user, CRISIS)
     assert [is_help(m) for m in naming] == [True, False]
     assert [is_help(m) for m in idle] == [True, False]
     assert [is_help(m) for m in labelling] == [True, False]
+    assert [is_help(m) for m in agreeing] == [True, False]
     assert werkgroep_id
 
 
