@@ -6,6 +6,8 @@ member's answer is stored as an attributed contribution.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.chat.callbacks import PauseContinue, PauseStop, button
 from bot.chat.events import Button, EditButtons, Toast
 from bot.chat.render import info_message, question_message, question_token
@@ -25,7 +27,7 @@ from bot.engine import (
     Skip,
 )
 from bot.engine.machine import AnswerValue
-from bot.engine.schema import MultiChoiceStep, Question, TextStep
+from bot.engine.schema import InfoStep, MultiChoiceStep, Question, TextStep
 from bot.privacy.crisis import detect_crisis
 from bot.privacy.redact import redact
 from storage import repo
@@ -108,18 +110,28 @@ async def advance(
     if pressed is not None:
         turn.replies.add(EditButtons(pressed, ()))
     if turn.crisis is not None and isinstance(outcome, NextQuestion):
-        pause(turn, row, formal, saved=outcome.recorded is not None)
+        pause(turn, row, formal, saved=outcome.recorded is not None, info=outcome.preamble)
         return
     await show_outcome(turn, row, outcome, formal)
 
 
-def pause(turn: Turn, row: ConversationRow, formal: bool, *, saved: bool) -> None:
+def pause(
+    turn: Turn,
+    row: ConversationRow,
+    formal: bool,
+    *,
+    saved: bool,
+    info: Sequence[InfoStep] = (),
+) -> None:
     """After the help lines for a crisis signal: no next question yet. Say what was saved and
-    offer "Verder met de vragen" and "Stoppen" (see bot.chat.pause)."""
+    offer "Verder met de vragen" and "Stoppen" (see bot.chat.pause); ``info``, the texts
+    before the waiting question, are shown when the user goes on."""
     voice = turn.voice(formal)
+    steps = turn.runtime.engine.flow(row.flow_id).steps
+    positions = tuple(i for step in info for i, known in enumerate(steps) if known is step)
     # The conversation stays open: the shown question's buttons, /terug and /overslaan still
     # work (the user's own choice); only typed text waits for a tap (bot.chat.pause).
-    turn.state = CrisisPause(conversation_id=row.id)
+    turn.state = CrisisPause(conversation_id=row.id, info=positions)
     parts = [voice("Je antwoord is bewaard.", "Uw antwoord is bewaard.")] if saved else []
     parts.append(
         voice(
@@ -267,7 +279,11 @@ def unpause(turn: Turn) -> None:
         turn.state = Idle()
 
 
-async def show_current(turn: Turn, row: ConversationRow, note: str | None = None) -> None:
+async def show_current(
+    turn: Turn, row: ConversationRow, note: str | None = None, *, discuss: bool = False
+) -> None:
+    """The open question again; ``discuss``: with what jongeren and ouders said, where the
+    werkgroep discusses it (as when the question is first asked)."""
     unpause(turn)
     conversation = Conversation.from_data(row.flow_id, row.state, row.data)
     asked = turn.runtime.engine.current(conversation)
@@ -279,6 +295,8 @@ async def show_current(turn: Turn, row: ConversationRow, note: str | None = None
     if isinstance(asked, Finished):
         await show_outcome(turn, row, asked, formal)
         return
+    if discuss:
+        await before_question(turn, row, asked)
     turn.replies.add(
         question_message(
             asked, turn.t, turn.voice(formal), row.flow_id, current_token(row), note=note

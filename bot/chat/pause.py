@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from bot.chat import answering
 from bot.chat.callbacks import CallbackData, PauseContinue, PauseStop
+from bot.chat.render import info_message
 from bot.chat.state import CrisisPause, Idle
 from bot.chat.turn import Handler, Routes, Turn
+from bot.engine.schema import InfoStep
 
 
 async def go_on(turn: Turn) -> None:
@@ -27,7 +29,13 @@ async def go_on(turn: Turn) -> None:
     if row is None or row.finished:
         turn.replies.send(turn.say("Er is nu geen vraag. Tik op /help."))
         return
-    await answering.show_current(turn, row)
+    # What would have come with the question: the info texts before it, the voices to discuss.
+    steps = turn.runtime.engine.flow(row.flow_id).steps
+    for position in paused.info:
+        step = steps[position] if position < len(steps) else None
+        if isinstance(step, InfoStep):
+            turn.replies.add(info_message(step, turn.t, row.flow_id))
+    await answering.show_current(turn, row, discuss=True)
 
 
 async def stop(turn: Turn) -> None:

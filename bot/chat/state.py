@@ -74,6 +74,8 @@ class CrisisPause(State):
 
     mode: Literal["crisis_pause"] = "crisis_pause"
     conversation_id: str
+    # Positions (in the flow's steps) of the info texts that come before the waiting question.
+    info: tuple[int, ...] = ()
 
 
 ChatState = Annotated[

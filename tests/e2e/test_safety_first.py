@@ -245,3 +245,24 @@ async def test_crisis_answer_pause_stop_is_like_stop(harness: BotHarness) -> Non
     welcome = user.messages()[mark:]
     assert "Welkom terug" in (welcome[0].text or "")
     assert await crisis_answers(harness) == [False, False, False, False, True]
+
+
+async def test_member_crisis_answer_pauses_and_continues_with_the_info_text(
+    harness: BotHarness,
+) -> None:
+    """A werkgroep member's crisis answer pauses step 1 too; going on shows the info text that
+    came before the next question, then that question."""
+    _, _, member_token = await harness.werkgroep("armoede")
+    user = harness.api.user(7710010)
+    await say(user, f"/start {member_token}")
+    await say(user, "Mo Lid")
+    (steps,) = await say(user, "Jongerenwerk")
+    step1 = next(text for row in steps.buttons for text, _ in row if text.startswith("1."))
+    question = question_of(await press(user, steps, step1))
+    assert option_labels(question) == []  # the first question of step 1 asks for text
+    help_lines, offer = await crisis_answer(user)
+    assert is_help(help_lines) and (offer.text or "").startswith("Je antwoord is bewaard.")
+    messages = await press(user, offer, "Verder met de vragen")
+    texts = [m.text or "" for m in messages]
+    assert any("Gaandeweg bepalen van de opgave" in text for text in texts[:-1])
+    assert texts[-1].startswith("Vraag 2 van")
