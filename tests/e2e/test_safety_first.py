@@ -24,6 +24,7 @@ from tests.e2e.conftest import (
     say,
     tap,
 )
+from tests.e2e.test_voices import _seed_voices as seed_voices
 from tgstub import BotMessage, SimUser
 
 CRISIS = "ik wil niet meer leven"
@@ -266,3 +267,28 @@ async def test_member_crisis_answer_pauses_and_continues_with_the_info_text(
     texts = [m.text or "" for m in messages]
     assert any("Gaandeweg bepalen van de opgave" in text for text in texts[:-1])
     assert texts[-1].startswith("Vraag 2 van")
+
+
+async def test_member_going_on_at_a_discussion_question_sees_the_voices(
+    harness: BotHarness,
+) -> None:
+    """A crisis answer just before the question where the werkgroep discusses what jongeren
+    said: going on shows that input, then the question (as without the pause)."""
+    werkgroep_id, _, member_token = await harness.werkgroep("armoede")
+    await seed_voices(harness, werkgroep_id)
+    user = harness.api.user(7710011)
+    await say(user, f"/start {member_token}")
+    await say(user, "Mo Lid")
+    (steps,) = await say(user, "Jongerenwerk")
+    step3 = next(text for row in steps.buttons for text, _ in row if text.startswith("3."))
+    question = question_of(await press(user, steps, step3))
+    for _ in range(40):
+        if "Wat vinden we ervan?" in (question.text or ""):
+            break
+        question = question_of(await answer_current(user, question, text="Ons antwoord."))
+    help_lines, offer = await crisis_answer(user)
+    assert is_help(help_lines) and PAUSE in (offer.text or "")
+    messages = await press(user, offer, "Verder met de vragen")
+    texts = [m.text or "" for m in messages]
+    assert any("dit zeiden jongeren en ouders" in text for text in texts[:-1])
+    assert "Vraag " in texts[-1]
