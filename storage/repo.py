@@ -245,7 +245,8 @@ async def store_participant_answer(
 ) -> None:
     """Replace a participant's answer to a question (a multiple choice is one row per option).
 
-    ``free_text`` says a str is typed text (stored redacted, theme-tagged) rather than an option.
+    ``free_text`` says a str is typed text (stored redacted, theme-tagged) rather than an option;
+    a ``crisis`` one gets no theme.
 
     ``value`` None (skipped) removes a previous answer and stores nothing.
     """
@@ -269,7 +270,9 @@ async def store_participant_answer(
     else:
         rows = [Answer(id=new_id(), value_option=str(value), **base)]
     session.add_all(rows)
-    if rows and rows[0].value_text is not None:
+    # A crisis disclosure is counted only as an answer with a worry signal: no theme, no
+    # "overig" (theme_counts leaves such answers out as well).
+    if rows and rows[0].value_text is not None and not crisis:
         session.add_all(
             AnswerTheme(
                 answer_id=rows[0].id,

@@ -210,11 +210,15 @@ async def question_respondents(
 async def theme_counts(
     session: AsyncSession, campaign_ids: Collection[str], question_ids: Collection[str]
 ) -> list[QuestionCount]:
-    """Respondents per campaign, free-text question and theme; untagged answers are "overig"."""
+    """Respondents per campaign, free-text question and theme; untagged answers are "overig".
+
+    Answers with a crisis signal are left out: they count only as answers with a worry
+    signal (:func:`value_counts`), never under a theme or "overig"."""
     if not campaign_ids or not question_ids:
         return []
-    # Every stored free-text answer has at least one theme row ("overig" when none matched),
-    # and a respondent has one text answer per question: a row count is a respondent count.
+    # Every stored free-text answer without a crisis signal has at least one theme row
+    # ("overig" when none matched), and a respondent has one text answer per question: a row
+    # count is a respondent count.
     result = await session.execute(
         select(
             AnswerTheme.campaign_id,
@@ -222,9 +226,11 @@ async def theme_counts(
             AnswerTheme.theme,
             func.count(),
         )
+        .join(Answer, Answer.id == AnswerTheme.answer_id)
         .where(
             AnswerTheme.campaign_id.in_(list(campaign_ids)),
             AnswerTheme.question_id.in_(list(question_ids)),
+            Answer.crisis == false(),
         )
         .group_by(AnswerTheme.campaign_id, AnswerTheme.question_id, AnswerTheme.theme)
     )

@@ -46,6 +46,7 @@ HANDLER_MODULES = (
     "bot.chat.commands",
     "bot.chat.conversation",
     "bot.chat.coordinator",
+    "bot.chat.pause",
     "bot.chat.voices",
 )
 

@@ -6,15 +6,29 @@ member's answer is stored as an attributed contribution.
 
 from __future__ import annotations
 
-from bot.chat.events import EditButtons, Toast
+from collections.abc import Sequence
+
+from bot.chat.callbacks import PauseContinue, PauseStop, button
+from bot.chat.events import Button, EditButtons, Toast
 from bot.chat.render import answered_message, info_message, question_message, question_token
 from bot.chat.state import Consent as ConsentPending
-from bot.chat.state import Paused
+from bot.chat.state import CrisisPause, Idle, Paused
 from bot.chat.turn import Turn
 from bot.chat.view import Voice
-from bot.engine import Back, Conversation, Done, Finished, Input, Invalid, NextQuestion, Pick, Skip
+from bot.engine import (
+    Back,
+    Conversation,
+    Done,
+    Finished,
+    Input,
+    Invalid,
+    NextQuestion,
+    Pick,
+    Reply,
+    Skip,
+)
 from bot.engine.machine import AnswerValue
-from bot.engine.schema import MultiChoiceStep, Question, TextStep
+from bot.engine.schema import InfoStep, MultiChoiceStep, Question, TextStep
 from bot.privacy.crisis import detect_crisis
 from bot.privacy.redact import redact
 from storage import repo
@@ -51,6 +65,7 @@ async def advance(
     turn: Turn, row: ConversationRow, given: Input, pressed: int | None = None
 ) -> None:
     engine = turn.runtime.engine
+    unpause(turn)
     conversation = Conversation.from_data(row.flow_id, row.state, row.data)
     # The question as it stands before a tap: the tapped answer is shown under it.
     before = (
@@ -60,13 +75,16 @@ async def advance(
     )
     # Typed option text is matched against the labels the participant sees, too.
     outcome = engine.advance(conversation, given, lambda text: turn.t.pgettext(row.flow_id, text))
-    formal = await is_formal(turn, row)
+    formal = turn.formal = await is_formal(turn, row)
     if isinstance(outcome, Invalid):
         if outcome.reason == "exclusive":
             label = turn.t.pgettext(row.flow_id, str(outcome.params["option"]))
             outcome = Invalid(outcome.question, outcome.reason, {"option": label})
         if isinstance(given, Pick | Done) and isinstance(outcome.question, MultiChoiceStep):
             turn.replies.toast = Toast(invalid_hint(turn.voice(formal, html=False), outcome))
+            return
+        if turn.crisis is not None and isinstance(given, Reply):
+            pause(turn, row, formal, saved=False)
             return
         asked = engine.current(conversation)
         assert isinstance(asked, NextQuestion)
@@ -98,6 +116,9 @@ async def advance(
     repo.save_state(row, conversation.state, data, finished=isinstance(outcome, Finished))
     if pressed is not None:
         turn.replies.add(_answered(turn, row, before, outcome, pressed))
+    if turn.crisis is not None and isinstance(outcome, NextQuestion):
+        pause(turn, row, formal, saved=outcome.recorded is not None, info=outcome.preamble)
+        return
     await show_outcome(turn, row, outcome, formal)
 
 
@@ -115,6 +136,61 @@ def _answered(
         return EditButtons(pressed, ())
     text = answered_message(before, recorded.value, turn.t, row.flow_id)
     return EditButtons(pressed, (), text=text)
+
+
+def pause(
+    turn: Turn,
+    row: ConversationRow,
+    formal: bool,
+    *,
+    saved: bool,
+    info: Sequence[InfoStep] = (),
+) -> None:
+    """After the help lines for a crisis signal: no next question yet. Say what was saved and
+    offer "Verder met de vragen" and "Stoppen" (see bot.chat.pause); ``info``, the texts
+    before the waiting question, are shown when the user goes on."""
+    voice = turn.voice(formal)
+    steps = turn.runtime.engine.flow(row.flow_id).steps
+    positions = tuple(i for step in info for i, known in enumerate(steps) if known is step)
+    # The conversation stays open: the shown question's buttons, /terug and /overslaan still
+    # work (the user's own choice); only typed text waits for a tap (bot.chat.pause).
+    turn.state = CrisisPause(conversation_id=row.id, info=positions)
+    parts = [voice("Je antwoord is bewaard.", "Uw antwoord is bewaard.")] if saved else []
+    parts.append(
+        voice(
+            "Neem gerust even de tijd. Wil je verder met de vragen, of wil je nu stoppen?",
+            "Neem gerust even de tijd. Wilt u verder met de vragen, of wilt u nu stoppen?",
+        )
+    )
+    turn.replies.send("\n\n".join(parts), pause_buttons(turn))
+
+
+def pause_buttons(turn: Turn) -> tuple[tuple[Button, ...], ...]:
+    return (
+        (button(turn.t.gettext("Verder met de vragen"), PauseContinue()),),
+        (button(turn.t.gettext("Stoppen"), PauseStop()),),
+    )
+
+
+async def stop(turn: Turn) -> None:
+    """/stop: pause the conversation; /start resumes it."""
+    voice = turn.voice(await formal_now(turn))
+    paused = turn.state
+    if turn.chat.conversation_id is not None:
+        turn.state = Paused(conversation_id=turn.chat.conversation_id)
+    elif isinstance(paused, CrisisPause):
+        turn.state = Paused(conversation_id=paused.conversation_id)
+    elif not isinstance(paused, Paused):
+        turn.state = Idle()
+    turn.chat.conversation_id = None
+    turn.replies.send(
+        voice(
+            "Je bent gestopt. Wat je al hebt beantwoord, is bewaard. Verder gaan? Tik op /start. "
+            "Alles wissen? Tik op /vergeet.",
+            "U bent gestopt. Wat u al hebt beantwoord, is bewaard. Verder gaan? Tik op /start. "
+            "Alles wissen? Tik op /vergeet.",
+        )
+    )
 
 
 async def persist(
@@ -158,7 +234,7 @@ async def store_for_participant(
     crisis = False
     themes: frozenset[str] = frozenset()
     if free_text and isinstance(value, str):
-        crisis = detect_crisis(value) is not None
+        crisis = detect_crisis(value, (turn.locale,)) is not None
         value = redact(value).text
         if isinstance(question, TextStep) and question.themes:
             themes = turn.runtime.themes(template_id, value)
@@ -237,17 +313,30 @@ async def before_question(turn: Turn, row: ConversationRow, asked: NextQuestion)
     turn.replies.add(*await turn.discussion(turn, member.werkgroep_id, flow))
 
 
-async def show_current(turn: Turn, row: ConversationRow, note: str | None = None) -> None:
+def unpause(turn: Turn) -> None:
+    """The flow goes on (a question is shown or answered): the pause after a crisis is over."""
+    if isinstance(turn.state, CrisisPause):
+        turn.state = Idle()
+
+
+async def show_current(
+    turn: Turn, row: ConversationRow, note: str | None = None, *, discuss: bool = False
+) -> None:
+    """The open question again; ``discuss``: with what jongeren and ouders said, where the
+    werkgroep discusses it (as when the question is first asked)."""
+    unpause(turn)
     conversation = Conversation.from_data(row.flow_id, row.state, row.data)
     asked = turn.runtime.engine.current(conversation)
     if conversation.state != row.state or conversation.to_data() != row.data:
         repo.save_state(
             row, conversation.state, conversation.to_data(), finished=isinstance(asked, Finished)
         )
-    formal = await is_formal(turn, row)
+    formal = turn.formal = await is_formal(turn, row)
     if isinstance(asked, Finished):
         await show_outcome(turn, row, asked, formal)
         return
+    if discuss:
+        await before_question(turn, row, asked)
     turn.replies.add(
         question_message(
             asked, turn.t, turn.voice(formal), row.flow_id, current_token(row), note=note
@@ -293,7 +382,7 @@ async def formal_now(turn: Turn) -> bool:
         campaign = await turn.session.get(Campaign, current.campaign_id)
         return campaign is not None and campaign.audience == "ouders"
     conversation_id = turn.chat.conversation_id
-    if conversation_id is None and isinstance(current, Paused):
+    if conversation_id is None and isinstance(current, Paused | CrisisPause):
         conversation_id = current.conversation_id
     if conversation_id is None:
         return False

@@ -197,5 +197,15 @@ class AgreeQuestion(CallbackData, prefix="q"):
     question: int
 
 
+@dataclasses.dataclass(frozen=True)
+class PauseContinue(CallbackData, prefix="hv"):
+    """After a crisis reply: "Verder met de vragen"."""
+
+
+@dataclasses.dataclass(frozen=True)
+class PauseStop(CallbackData, prefix="hs"):
+    """After a crisis reply: "Stoppen" (as /stop)."""
+
+
 # The buttons of a question message: each carries the question's token.
 QuestionButton = Option | Done | Skip | Back | Tip | Example

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from html import escape
 
 from bot.chat import answering, menu
 from bot.chat.callbacks import (
@@ -16,7 +15,7 @@ from bot.chat.callbacks import (
     button,
 )
 from bot.chat.state import Consent as ConsentPending
-from bot.chat.state import Erasing, Idle, MemberName, MemberOrg, Paused, State
+from bot.chat.state import CrisisPause, Erasing, Idle, MemberName, MemberOrg, Paused, State
 from bot.chat.turn import (
     Handler,
     Routes,
@@ -27,7 +26,6 @@ from bot.chat.turn import (
 from bot.engine.runner import clean_text
 from bot.i18n import SUPPORTED_LOCALES
 from bot.privacy.erasure import erase_participant
-from bot.privacy.helplines import render_help
 from bot.translate import translator
 from storage import chat as chat_repo
 from storage import invites, participants, repo
@@ -68,7 +66,7 @@ async def resume_or_explain(turn: Turn) -> None:
         # /start (or /taal) before 'Ik doe mee': the notice again, the campaign kept.
         await start_campaign(turn, campaign)
         return
-    if isinstance(turn.state, Paused):
+    if isinstance(turn.state, Paused | CrisisPause):
         if turn.chat.conversation_id is None:
             turn.chat.conversation_id = turn.state.conversation_id
         turn.state = Idle()
@@ -104,7 +102,7 @@ async def resume_or_explain(turn: Turn) -> None:
 
 
 async def start_campaign(turn: Turn, campaign: Campaign) -> None:
-    formal = campaign.audience == "ouders"
+    formal = turn.formal = campaign.audience == "ouders"
     voice = turn.voice(formal)
     if not repo.campaign_is_open(campaign):
         turn.replies.send(
@@ -418,27 +416,11 @@ async def help_command(turn: Turn) -> None:
     turn.replies.send("\n".join(lines))
 
 
-async def helpline_command(turn: Turn) -> None:
-    # Numbers and names are Unicode isolates, so they read right in Arabic too.
-    help_text = render_help(turn.t, formal=await answering.formal_now(turn))
-    turn.replies.send(escape(help_text))
+# /hulp is answered before the database, by the first aid of every edge (bot.chat.safety).
 
 
 async def stop_command(turn: Turn) -> None:
-    voice = turn.voice(await answering.formal_now(turn))
-    if turn.chat.conversation_id is not None:
-        turn.state = Paused(conversation_id=turn.chat.conversation_id)
-    elif not isinstance(turn.state, Paused):
-        turn.state = Idle()
-    turn.chat.conversation_id = None
-    turn.replies.send(
-        voice(
-            "Je bent gestopt. Wat je al hebt beantwoord, is bewaard. Verder gaan? Tik op /start. "
-            "Alles wissen? Tik op /vergeet.",
-            "U bent gestopt. Wat u al hebt beantwoord, is bewaard. Verder gaan? Tik op /start. "
-            "Alles wissen? Tik op /vergeet.",
-        )
-    )
+    await answering.stop(turn)
 
 
 async def language_command(turn: Turn) -> None:
@@ -527,7 +509,6 @@ async def forget_confirm(turn: Turn) -> None:
 COMMANDS: dict[str, Handler] = {
     "start": start,
     "help": help_command,
-    "hulp": helpline_command,
     "stop": stop_command,
     "verder": resume_or_explain,
     "taal": language_command,

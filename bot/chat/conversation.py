@@ -32,7 +32,11 @@ async def answer_text(turn: Turn) -> None:
 async def media(turn: Turn) -> None:
     """Stickers, photos, voice notes: nothing is stored; the question is asked again."""
     row = await answering.active_row(turn)
-    voice = turn.voice(await answering.is_formal(turn, row))
+    formal = await answering.is_formal(turn, row)
+    if row is not None and turn.crisis is not None:  # a caption: help was sent, now pause
+        answering.pause(turn, row, formal, saved=False)
+        return
+    voice = turn.voice(formal)
     turn.replies.send(
         voice(
             "Ik kan alleen tekst lezen. Typ je antwoord of tik op een knop.",

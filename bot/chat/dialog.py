@@ -1,5 +1,10 @@
 """Route one user event to the right journey, inside one database transaction.
 
+Before that, and without the database, the edge sends :meth:`Dialog.first_aid` (the help
+lines for a crisis signal or ``/hulp``, see :mod:`bot.chat.safety`); inside the transaction the
+signal is on the turn (``turn.crisis``) so a flow pauses instead of pushing on, and no help
+line is sent a second time.
+
 Per event: claim the update id (a redelivery is ignored), load the user's chat session (by
 pseudonym, locked) and its typed state, decide and store, commit; the caller sends the replies
 only after that, so a user never sees a question whose previous answer was not saved.
@@ -10,20 +15,24 @@ dialog refuses, at construction, two handlers for one command, button kind or ch
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from typing import TypeVar
 
-from bot.chat import commands, conversation, coordinator, state, voices
+from bot.chat import commands, conversation, coordinator, pause, safety, state, voices
 from bot.chat.callbacks import CallbackData, Codec
 from bot.chat.events import Incoming, Out, Toast
-from bot.chat.turn import DiscussionInput, Handler, Routes, Turn, crisis_reply
+from bot.chat.turn import DiscussionInput, Handler, Routes, Turn
 from bot.runtime import Runtime
 from bot.translate import negotiate, translator
 from storage import repo
 
 K = TypeVar("K")
-HANDLER_MODULES = (commands, conversation, coordinator, voices)
-ROUTES = (commands.ROUTES, conversation.ROUTES, coordinator.ROUTES, voices.ROUTES)
+HANDLER_MODULES = (commands, conversation, coordinator, pause, voices)
+ROUTES = (commands.ROUTES, conversation.ROUTES, coordinator.ROUTES, pause.ROUTES, voices.ROUTES)
+# Stored languages and registers (u for ouders) remembered in memory for first aid without the
+# database (least recent out).
+REMEMBERED_LOCALES = 10_000
 
 
 class Dialog:
@@ -39,6 +48,7 @@ class Dialog:
         self.buttons: dict[type[CallbackData], Handler] = {}
         self.modes: dict[type[state.State], Handler] = {}
         self.codec = Codec()
+        self._locales: OrderedDict[str, tuple[str, bool]] = OrderedDict()
         for route in routes:
             _merge(self.commands, route.commands, "command")
             _merge(self.modes, route.modes, "chat state")
@@ -46,8 +56,36 @@ class Dialog:
                 self.codec.register(kind)  # refuses a kind (or prefix) registered twice
             _merge(self.buttons, route.buttons, "button kind")
 
+    def first_aid(self, incoming: Incoming) -> list[Out]:
+        """The help lines to send before :meth:`handle`, without the database: in the user's
+        stored language and register when this process has seen them, else in their Telegram
+        language with *je*."""
+        locale, formal = self._locales.get(incoming.principal, (None, False))
+        return safety.first_aid(
+            incoming,
+            locale or self._telegram_locale(incoming),
+            self._telegram_locale(incoming),
+            formal=formal,
+        )
+
+    def locale_of(self, incoming: Incoming) -> str:
+        remembered = self._locales.get(incoming.principal)
+        return remembered[0] if remembered else self._telegram_locale(incoming)
+
+    def _telegram_locale(self, incoming: Incoming) -> str:
+        return negotiate(incoming.language_code, self.runtime.settings.default_locale)
+
+    def _remember(self, principal: str, locale: str, formal: bool | None) -> None:
+        if formal is None:  # this event did not show the register: keep what was seen
+            formal = self._locales.get(principal, (locale, False))[1]
+        self._locales[principal] = (locale, formal)
+        self._locales.move_to_end(principal)
+        while len(self._locales) > REMEMBERED_LOCALES:
+            self._locales.popitem(last=False)
+
     async def handle(self, incoming: Incoming) -> list[Out]:
-        if not incoming.private:
+        """Everything but the first aid (the caller sends that first)."""
+        if not incoming.private or safety.answered_here(incoming):
             return []
         async with self.runtime.sessions.begin() as session:
             if not await repo.claim_update(session, incoming.update_id):
@@ -65,6 +103,7 @@ class Dialog:
                 translator(locale),
                 state=current,
                 discussion=self.discussion,
+                crisis=safety.crisis_signal(incoming, locale, self._telegram_locale(incoming)),
             )
             if unreadable:
                 turn.replies.send(
@@ -74,6 +113,7 @@ class Dialog:
                 )
             await self._route(turn)
             chat.mode, chat.context = state.dump(turn.state)
+        self._remember(incoming.principal, turn.locale, turn.formal)
         items = list(turn.replies.items)
         if incoming.button is not None:
             items.append(turn.replies.toast or Toast())
@@ -81,10 +121,6 @@ class Dialog:
 
     async def _route(self, turn: Turn) -> None:
         incoming = turn.incoming
-        # Safety first: help lines come before anything else, in every state.
-        helpline = crisis_reply(turn)
-        if helpline is not None:
-            turn.replies.send(helpline)
         if incoming.command is not None:
             handler = self.commands.get(incoming.command.lower())
             if handler is None:

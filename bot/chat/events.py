@@ -25,6 +25,8 @@ class Incoming:
     button: str | None = None
     button_message_id: int | None = None
     media: str | None = None
+    # The caption of a photo, video or document: never stored, only checked for a crisis.
+    caption: str | None = None
     principal: str = ""
 
     def __post_init__(self) -> None:

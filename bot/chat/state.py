@@ -68,8 +68,26 @@ class CampaignLabel(State):
     label: str | None = None
 
 
+class CrisisPause(State):
+    """A typed answer signalled a crisis: the help lines were sent and the next question waits
+    for "Verder met de vragen" (or "Stoppen", which is /stop)."""
+
+    mode: Literal["crisis_pause"] = "crisis_pause"
+    conversation_id: str
+    # Positions (in the flow's steps) of the info texts that come before the waiting question.
+    info: tuple[int, ...] = ()
+
+
 ChatState = Annotated[
-    Idle | Consent | MemberName | MemberOrg | Agreeing | Erasing | Paused | CampaignLabel,
+    Idle
+    | Consent
+    | MemberName
+    | MemberOrg
+    | Agreeing
+    | Erasing
+    | Paused
+    | CampaignLabel
+    | CrisisPause,
     Field(discriminator="mode"),
 ]
 _ADAPTER: TypeAdapter[ChatState] = TypeAdapter(ChatState)

@@ -15,8 +15,7 @@ from bot.chat.callbacks import CallbackData, Language, button
 from bot.chat.events import EditButtons, Incoming, Keyboard, Out, Replies, Toast
 from bot.chat.view import Say, Voice
 from bot.engine.schema import Flow
-from bot.privacy.crisis import detect_crisis
-from bot.privacy.helplines import HELPLINE_MESSAGE
+from bot.privacy.crisis import CrisisSignal
 from bot.runtime import Runtime
 from bot.translate import Translator, language_names
 from storage import Session, members
@@ -44,6 +43,12 @@ class Turn:
     # The decoded button of this event (set by the router).
     button: CallbackData | None = None
     replies: Replies = field(default_factory=Replies)
+    # What the user typed signals a crisis: the edge already sent the help lines (first aid);
+    # a flow pauses instead of asking the next question.
+    # Whether this event addressed the user with *u* (None: it did not say); remembered by the
+    # dialog so first aid speaks the same register without the database.
+    formal: bool | None = None
+    crisis: CrisisSignal | None = None
 
     @property
     def locale(self) -> str:
@@ -93,16 +98,6 @@ class Routes:
 
 def stale_button(t: Translator) -> str:
     return t.gettext("Deze knop hoort bij een oude vraag. Kijk naar het laatste bericht.")
-
-
-def crisis_reply(turn: Turn) -> str | None:
-    """The help-line reply when the typed text signals a crisis (the one place that decides)."""
-    text = turn.incoming.text
-    return helpline_message(turn) if text and detect_crisis(text) else None
-
-
-def helpline_message(turn: Turn) -> str:
-    return turn.say(HELPLINE_MESSAGE)
 
 
 def language_buttons() -> Keyboard:

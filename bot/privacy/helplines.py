@@ -174,11 +174,12 @@ def isolate(text: str) -> str:
     return f"{LRI}{text}{PDI}"
 
 
-def help_reply(locale: str, signal: CrisisSignal | None = None) -> str:
-    """The help-line reply in ``locale`` for ``signal`` (None: the general ``/hulp`` reply)."""
+def help_reply(locale: str, signal: CrisisSignal | None = None, *, formal: bool = False) -> str:
+    """The help-line reply in ``locale`` for ``signal`` (None: the general ``/hulp`` reply);
+    ``formal``: *u*, for ouders."""
     if locale not in SUPPORTED_LOCALES:
         raise ValueError(f"unsupported locale {locale!r}")
-    return render_help(translator(locale), signal)
+    return render_help(translator(locale), signal, formal=formal)
 
 
 def render_help(t: Translator, signal: CrisisSignal | None = None, *, formal: bool = False) -> str:

@@ -1,4 +1,5 @@
-"""PTB handlers: each reads the update into an ``Incoming``, lets the dialog decide and store
+"""PTB handlers: each reads the update into an ``Incoming``, sends the dialog's first aid (help
+lines, without the database and before the flood throttle), lets the dialog decide and store
 (one transaction, committed), then delivers the replies."""
 
 from __future__ import annotations
@@ -63,6 +64,10 @@ def register_handlers(
         chat = update.effective_chat
         assert chat is not None and context.chat_data is not None
         assert update.effective_user is not None
+        # Help first: before the throttle and the database, so neither can hold it back.
+        aid = dialog.first_aid(incoming)
+        if aid:
+            await deliver(context.bot, chat.id, aid, {})
         allowed, notify = throttle.check(update.effective_user.id)
         if not allowed:
             # A throttled press is still answered (first), so its spinner stops.
@@ -101,7 +106,8 @@ def register_handlers(
         kind = next(
             (k for k in MEDIA_KINDS if message is not None and getattr(message, k)), "other"
         )
-        await reply(update, context, incoming_from(update, media=kind))
+        caption = message.caption if message is not None else None
+        await reply(update, context, incoming_from(update, media=kind, caption=caption))
 
     private = filters.ChatType.PRIVATE
     application.add_handler(MessageHandler(private & filters.COMMAND, on_command))

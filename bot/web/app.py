@@ -23,7 +23,6 @@ import re
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from html import escape
 from pathlib import Path
 
 from aiohttp import web
@@ -32,8 +31,6 @@ from bot.chat.dialog import Dialog
 from bot.chat.events import Incoming, Out, Send, Toast
 from bot.chat.render import question_token
 from bot.i18n import N_
-from bot.privacy.crisis import detect_crisis
-from bot.privacy.helplines import HELPLINE_MESSAGE
 from bot.runtime import Runtime
 from bot.translate import negotiate, translator
 from bot.web import page
@@ -407,12 +404,15 @@ async def handle_post(request: web.Request) -> web.Response:
             language,
             outs,
             echo,
-            crisis=_crisis(text),
+            crisis=_crisis(state, language, text),
             link_token=link if _TOKEN.fullmatch(link) else "",
         )
     except DB_ERRORS:
         log.warning("database unreachable while handling a post")
-        return _trouble(state, request, text)
+        command = form.get("c", "")
+        return _trouble(
+            state, request, posted.session_id, text, command if command in page.COMMANDS else ""
+        )
 
 
 async def _answer(
@@ -425,28 +425,43 @@ async def _answer(
         view = await store.session_view(session, subject)
     if posted.form.get("q", "") != _token(view):
         outs = await _current(state, posted.session_id, language)
-        if text and detect_crisis(text):
-            outs = [Send(_helplines(state, view.locale, language)), *outs]
-        return outs, False
+        return [*_first_aid(state, posted.session_id, language, text=text), *outs], False
     return await _handle(state, posted, language, text=text), True
 
 
-def _crisis(text: str | None) -> bool:
-    return bool(text) and detect_crisis(text or "") is not None
+def _incoming(session_id: str, language: str | None, **fields: object) -> Incoming:
+    return Incoming(
+        update_id=-_new_nonce(),
+        user_id=None,
+        principal=principal(session_id),
+        language_code=language,
+        **fields,  # type: ignore[arg-type]
+    )
 
 
-def _helplines(state: WebState, locale: str | None, language: str | None) -> str:
-    t = translator(locale or negotiate(language, state.runtime.settings.default_locale))
-    return escape(t.gettext(HELPLINE_MESSAGE))
+def _first_aid(
+    state: WebState, session_id: str, language: str | None, **fields: object
+) -> list[Out]:
+    """The dialog's first aid (help lines), without the database: as in Telegram."""
+    return state.dialog.first_aid(_incoming(session_id, language, **fields))
 
 
-def _trouble(state: WebState, request: web.Request, text: str | None) -> web.Response:
-    """The database is down: nothing was stored. A crisis text still gets the help lines."""
+def _crisis(state: WebState, language: str | None, text: str | None) -> bool:
+    return bool(text) and bool(_first_aid(state, "", language, text=text))
+
+
+def _trouble(
+    state: WebState, request: web.Request, session_id: str, text: str | None, command: str
+) -> web.Response:
+    """The database is down: nothing was stored. A crisis text (and the Hulplijnen button)
+    still gets the help lines: they need no database."""
     language = _language_code(request)
     t = translator(negotiate(language, state.runtime.settings.default_locale))
     body = ""
-    if _crisis(text):
-        body += page.help_lines(_helplines(state, None, language))
+    fields = {"command": command} if command else {"text": text}
+    for out in _first_aid(state, session_id, language, **fields):
+        assert isinstance(out, Send)
+        body += page.help_lines(out.text)
     body += page.notice(t.gettext(TROUBLE))
     return _html(page.document(page.Chrome(t, "", ""), body), 503)
 
@@ -467,7 +482,9 @@ async def _handle(
         language_code=language,
         **fields,  # type: ignore[arg-type]
     )
-    return await state.dialog.handle(incoming)
+    # Help first, as in Telegram; the dialog does not send it again.
+    aid = state.dialog.first_aid(incoming)
+    return [*aid, *await state.dialog.handle(incoming)]
 
 
 async def _current(state: WebState, session_id: str, language: str | None) -> list[Out]:
@@ -522,8 +539,11 @@ async def _render(
     if consenting and not any(isinstance(out, Send) and out.buttons for out in outs):
         # The notice's buttons must stay on the page (Telegram keeps the old message).
         outs = [*outs, *await _again(state, session_id, language, link_token)]
-    if view.conversation_id is not None and not any(
-        isinstance(out, Send) and out.question for out in outs
+    pausing = view.mode == "crisis_pause"  # after a crisis answer: the next question waits
+    if (
+        view.conversation_id is not None
+        and not pausing
+        and not any(isinstance(out, Send) and out.question for out in outs)
     ):
         # A tip, a notice or a refused press: the open question stays on the page.
         outs = [*outs, *await _current(state, session_id, language)]

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from sqlalchemy import func, select
 
 from bot.admin import service
@@ -309,24 +304,8 @@ async def test_ouder_hulp_says_u(harness: BotHarness) -> None:
 
 # --- 5. admin refusals are codes, said in the user's language -----------------------------------
 
-PENDING = Path(__file__).parents[2] / "i18n-pending-ux.json"
 
-
-@pytest.fixture
-def english_with_pending() -> Iterator[None]:
-    """The English catalog as it will be once this branch's pending translations are merged."""
-    english = translator("en")
-    before = dict(english.messages)
-    pending = json.loads(PENDING.read_text())
-    english.messages.update({(None, msgid): entry["en"] for msgid, entry in pending.items()})
-    yield
-    english.messages.clear()
-    english.messages.update(before)
-
-
-async def test_admin_refusal_in_the_users_language(
-    harness: BotHarness, english_with_pending: None
-) -> None:
+async def test_admin_refusal_in_the_users_language(harness: BotHarness) -> None:
     """A beheerder's /nieuwewerkgroep with an unknown plan: the refusal comes in English for an
     English user and in Dutch (the same sentence the CLI prints) for a Dutch one."""
     assert harness.runtime is not None

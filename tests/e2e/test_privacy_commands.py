@@ -5,7 +5,34 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from storage.models import Answer, Participant
-from tests.e2e.conftest import BotHarness, answer_current, press, question_of, say, tap
+from tests.e2e.conftest import (
+    BotHarness,
+    answer_current,
+    option_labels,
+    press,
+    question_of,
+    say,
+    tap,
+)
+from tgstub import BotMessage, SimUser
+
+PAUSE = "Neem gerust even de tijd"
+
+
+async def answer_or_pause(user: SimUser, question: BotMessage, text: str) -> list[BotMessage]:
+    """Answer the question (typing ``text`` where text is asked); return what came until the
+    next question, the thanks, or the pause offered after a crisis answer."""
+    if option_labels(question):
+        return await answer_current(user, question)
+    mark = user.mark()
+    await user.send(text)
+    await user.wait_until(
+        lambda u: any(
+            "Vraag " in (m.text or "") or "Klaar!" in (m.text or "") or PAUSE in (m.text or "")
+            for m in u.messages()[mark:]
+        )
+    )
+    return user.messages()[mark:]
 
 
 async def _answers(harness: BotHarness) -> int:
@@ -62,11 +89,19 @@ async def test_crisis_text_gets_help_lines_first_in_every_state(harness: BotHarn
     await first_reply_has_help_lines()  # at the privacy notice
     messages = await press(user, notice, "Ik doe mee")
     await first_reply_has_help_lines()  # at a button question
+    helped_first: list[bool] = []
     for _ in range(40):
-        question = question_of(messages)
-        messages = await answer_current(user, question, text=crisis)
+        # The crisis text at the first text question only: the flood throttle allows 20
+        # updates per 10 s, and every pause costs a tap.
+        typed = "Meer plekken om te sporten in de buurt" if helped_first else crisis
+        messages = await answer_or_pause(user, question_of(messages), typed)
+        for offer in [m for m in messages if PAUSE in (m.text or "")]:
+            # A crisis answer pauses the flow: the help lines came first, then this offer.
+            helped_first.append("0800-0432" in (messages[0].text or ""))
+            messages = await press(user, offer, "Verder met de vragen")
         if any("Klaar!" in (m.text or "") for m in messages):
             break
+    assert helped_first and all(helped_first)
     await first_reply_has_help_lines()  # after finishing
     assert harness.runtime is not None
     async with harness.runtime.sessions() as session:

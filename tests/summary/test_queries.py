@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.engine import Catalog
+from storage import repo
 from storage import summary as queries
-from storage.models import SummaryRelease
+from storage.models import AnswerTheme, Participant, SummaryRelease
 from tests.summary.factory import Seeder
 
 
@@ -48,7 +50,9 @@ async def test_counts_are_distinct_respondents_per_campaign(
         themes = await queries.theme_counts(session, ids, ["zorgen"])
         school_themes = {c.key: c.respondents for c in themes if c.campaign_id == school.id}
         assert school_themes["mentaal"] >= 3
-        assert school_themes[queries.OVERIG] == 3  # "De bus rijdt niet in de avond."
+        # "De bus rijdt niet in de avond." three times, one of them flagged as a crisis: a
+        # crisis answer counts only as an answer with a worry signal, never under a theme.
+        assert school_themes[queries.OVERIG] == 2
 
         # Crisis answers form their own group: respondents 0, 4 and 8 flagged "zorgen".
         crisis = [r for r in rows if r.crisis]
@@ -56,6 +60,40 @@ async def test_counts_are_distinct_respondents_per_campaign(
         worries = await queries.value_counts(session, ids, ["zorgen"])
         assert [(r.campaign_id, r.respondents) for r in worries if r.crisis] == [(school.id, 3)]
         assert sum(r.respondents for r in worries if r.campaign_id == school.id) == 15
+
+
+async def test_crisis_answers_are_in_no_theme_and_not_in_overig(
+    sessions: async_sessionmaker[AsyncSession], catalog: Catalog
+) -> None:
+    """A crisis-flagged answer is counted only as an answer with a worry signal: no theme
+    count and no "overig" count includes it, and storing one writes no theme row."""
+    async with sessions.begin() as session:
+        seed = Seeder(session, catalog)
+        werkgroep = await seed.werkgroep()
+        campaign = await seed.campaign(werkgroep, "jongeren")
+        # Half of them flagged, every one tagged (the seeder writes theme rows regardless).
+        await seed.respondents(campaign, 4, crisis_every=2, answers={"zorgen": "Xyzzy qwerty"})
+        counts = await queries.theme_counts(session, [campaign.id], ["zorgen"])
+        worries = await queries.value_counts(session, [campaign.id], ["zorgen"])
+        participant = Participant(
+            id=uuid.uuid4().hex, campaign_id=campaign.id, pseudonym=uuid.uuid4().hex
+        )
+        session.add(participant)
+        await session.flush()
+        await repo.store_participant_answer(
+            session,
+            participant,
+            "zorgen",
+            "iets ergs",
+            free_text=True,
+            crisis=True,
+            themes={"mentaal", queries.OVERIG},
+        )
+        await session.flush()
+        theme_rows = await session.scalar(select(func.count()).select_from(AnswerTheme))
+    assert [(c.key, c.respondents) for c in counts] == [(queries.OVERIG, 2)]
+    assert sorted((r.crisis, r.respondents) for r in worries) == [(False, 2), (True, 2)]
+    assert theme_rows == 4  # the seeder's four; none for the stored crisis answer
 
 
 async def test_untagged_free_text_counts_as_overig(

@@ -42,6 +42,8 @@ TIMEOUT_MS = 20_000  # an upper bound for a page to load, not a measured duratio
 PHONE = {"width": 320, "height": 640}
 DONE = "Klaar! Dank je wel"
 CRISIS = "ik wil dood, ik wil niet meer leven"
+# The help reply for a suicide signal leads with this (bot/privacy/helplines.py INTROS).
+HELP_LEAD = "Fijn dat je dit vertelt. Denk je aan zelfmoord?"
 
 pytestmark = [
     pytest.mark.skipif(
@@ -250,9 +252,9 @@ async def test_a_crisis_text_shows_the_help_lines_first(
         await journey.answer()
     await journey.answer(CRISIS)
     first = (await journey.page.locator("main > *").first.inner_text()).lstrip()
-    assert first.startswith("Zit je ergens mee")
+    assert first.startswith(HELP_LEAD)
     text = (await journey.main_text()).lstrip()
-    assert text.startswith("Zit je ergens mee")
+    assert text.startswith(HELP_LEAD)
     assert "113" in text
     assert journey.violations == []
 

@@ -22,6 +22,8 @@ from tests.web.pages import Page, Visitor, parse
 from tests.web.test_journey import consent
 
 CRISIS = "ik wil dood, ik wil niet meer leven"
+# The help reply for a suicide signal leads with this (bot/privacy/helplines.py INTROS).
+HELP_LEAD = "Fijn dat je dit vertelt. Denk je aan zelfmoord?"
 
 
 def cookie_of(visitor: Visitor) -> str:
@@ -216,11 +218,28 @@ async def test_a_crisis_text_shows_the_help_lines_first(runtime: Runtime, visito
     notice = await visitor.press(landing, "Beantwoord hier in je browser")
     form, _ = notice.button("Ik doe mee")
     at_notice = await visitor.post(form.action, {**form.fields, "q": "", "t": CRISIS})
-    assert at_notice.text.lstrip().startswith("Zit je ergens mee")
+    assert at_notice.text.lstrip().startswith(HELP_LEAD)
     question = await first_text_question(visitor, await visitor.press(at_notice, "Ik doe mee"))
     at_question = await visitor.type(question, CRISIS)
-    assert at_question.text.lstrip().startswith("Zit je ergens mee")
+    assert at_question.text.lstrip().startswith(HELP_LEAD)
     assert "113" in at_question.text
+
+
+async def test_a_crisis_answer_pauses_in_the_browser_too(
+    runtime: Runtime, visitor: Visitor
+) -> None:
+    """After a crisis answer the page shows the help lines, that the answer is saved and the
+    two buttons, without the next question; "Verder met de vragen" brings it."""
+    token, campaign_id, _ = await create_campaign(runtime)
+    question = await first_text_question(visitor, await consent(visitor, token))
+    paused = await visitor.type(question, CRISIS)
+    assert paused.text.lstrip().startswith(HELP_LEAD)
+    assert "Je antwoord is bewaard." in paused.text
+    assert {"Verder met de vragen", "Stoppen"} <= set(paused.labels())
+    assert paused.answer_form() is None and "Vraag " not in paused.text
+    assert CRISIS in (await answers_of(runtime, campaign_id)).values()  # saved, flagged
+    going_on = await visitor.press(paused, "Verder met de vragen")
+    assert "Vraag " in going_on.text and HELP_LEAD not in going_on.text
 
 
 async def test_help_lines_still_show_when_the_database_is_down(
@@ -239,9 +258,9 @@ async def test_help_lines_still_show_when_the_database_is_down(
         runtime.sessions = working
         await broken.dispose()
     assert crisis.status == 503
-    assert crisis.text.lstrip().startswith("Zit je ergens mee")
+    assert crisis.text.lstrip().startswith(HELP_LEAD)
     assert "niet bewaard" in crisis.text
-    assert plain.status == 503 and "Zit je ergens mee" not in plain.text
+    assert plain.status == 503 and HELP_LEAD not in plain.text
 
 
 async def test_wis_mijn_antwoorden_asks_then_erases_everything(

@@ -1,0 +1,60 @@
+"""First aid: the help lines, before the database and independent of it.
+
+Every edge calls :func:`first_aid` on an incoming event *before* the dialog's transaction and
+sends what it returns first, so a crisis message gets the help lines even when the database is
+down or the flood throttle drops the message. It checks everything a user typed: the text, a
+photo, video or document caption, and a command's arguments (the ``/start`` payload), against
+the lexicons of the message's own language, the user's language and Dutch.
+
+``/hulp`` is answered here alone: the dialog does not touch the database for it
+(:func:`answered_here`). Pure: no database, no Telegram.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from bot.chat.events import Incoming, Out, Send
+from bot.i18n import SUPPORTED_LOCALES
+from bot.privacy.crisis import CrisisSignal, detect_crisis
+from bot.privacy.helplines import help_reply
+
+HELP_COMMAND = "hulp"
+
+
+def typed_text(incoming: Incoming) -> str:
+    """Everything the user typed in this event (text, caption, command arguments)."""
+    parts = (incoming.text, incoming.caption, " ".join(incoming.args))
+    return "\n".join(part for part in parts if part)
+
+
+def crisis_signal(incoming: Incoming, *locales: str) -> CrisisSignal | None:
+    """The crisis signal in what the user typed, checked in the message's own language,
+    ``locales`` (the user's languages: stored choice, Telegram's) and Dutch; None when there
+    is none."""
+    text = typed_text(incoming)
+    return detect_crisis(text, tuple(dict.fromkeys(locales))) if text else None
+
+
+def answered_here(incoming: Incoming) -> bool:
+    """Whether :func:`first_aid` is the whole answer (``/hulp``): the dialog then does nothing."""
+    return incoming.command is not None and incoming.command.lower() == HELP_COMMAND
+
+
+def first_aid(incoming: Incoming, locale: str, *also: str, formal: bool = False) -> list[Out]:
+    """The help lines to send before anything else, in ``locale``: for ``/hulp`` the general
+    reply, for a crisis signal the reply with the most fitting line first; else nothing.
+    ``also``: more languages to check the text in (the reply stays in ``locale``); ``formal``:
+    *u* (ouders)."""
+    if not incoming.private:
+        return []
+    if answered_here(incoming):
+        return [help_message(locale, formal=formal)]
+    signal = crisis_signal(incoming, locale, *also)
+    return [help_message(locale, signal, formal=formal)] if signal is not None else []
+
+
+def help_message(locale: str, signal: CrisisSignal | None = None, *, formal: bool = False) -> Send:
+    """The help-line reply as a message (escaped HTML)."""
+    locale = locale if locale in SUPPORTED_LOCALES else "nl"
+    return Send(escape(help_reply(locale, signal, formal=formal), quote=False))
