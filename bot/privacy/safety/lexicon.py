@@ -33,7 +33,9 @@ Words of a phrase go through the lexicon's ``slang`` like the text does ("wilde"
 means what "wilde" in a message becomes). The text is matched in up to four forms: as
 written, with lemmas, and (when the lexicon has ``separable``) with particle + marker + verb
 joined into one word and the marker dropped, and that with lemmas. A word the lexicon does not
-know that splits entirely into words it does know ("ikwilgewoondood") is split first.
+know that splits entirely into words it does know ("ikwilgewoondood") is split first. With
+``separable``, a clause that ends in a particle whose verb is further back ("ik hang me op")
+is also matched with the verb joined to the particle at the end ("ik me ophang").
 
 All phrases of a category are one regular expression, so matching costs one search per
 category and text, whatever the size of the lexicon.
@@ -82,6 +84,7 @@ class Lexicon:
     vocabulary: frozenset[str] = frozenset()
     separable: re.Pattern[str] | None = None
     marker: str = ""
+    particles: frozenset[str] = frozenset()
     # The exclusions with their words as written, for text in another lexicon's slang.
     exclude_unmapped: re.Pattern[str] | None = None
 
@@ -99,9 +102,13 @@ class Lexicon:
             words = [self._split_glued(word) for word in words]
         surface = self.blank(" ".join(words))
         forms = [surface]
-        if self.separable is not None:
+        if self.separable is not None and f" {self.marker} " in f" {surface} ":
             joined = self.separable.sub(r"\1\2", surface)
             forms.append(re.sub(rf"(?<!\S){re.escape(self.marker)} (?=[^\s|])", "", joined))
+        if self.particles:
+            moved = self._join_split_verbs(surface)
+            if moved != surface:
+                forms.append(moved)
         for form in list(forms):
             forms.append(" ".join(self.lemmas.get(word, word) for word in form.split()))
         texts = tuple(dict.fromkeys(forms))
@@ -112,6 +119,22 @@ class Lexicon:
         }
         found.update(self._fuzzy(surface))
         return found
+
+    def _join_split_verbs(self, text: str) -> str:
+        """A separable verb split in a main clause ("ik hang me op") in the order of a
+        subordinate one ("ik me ophang"), when particle + verb is a word the lexicon knows."""
+        words = text.split()
+        for end, particle in enumerate(words):
+            if particle not in self.particles or end + 1 >= len(words) or words[end + 1] != CLAUSE:
+                continue
+            for start in range(end - 1, max(-1, end - 6), -1):
+                if words[start] == CLAUSE:
+                    break
+                joined = particle + words[start]
+                if joined in self.vocabulary or joined in self.lemmas:
+                    words[start : end + 1] = [*words[start + 1 : end], joined]
+                    break
+        return " ".join(words)
 
     def _split_glued(self, word: str) -> str:
         if len(word) < _GLUED_MIN_LENGTH or word in self.vocabulary or word in self.lemmas:
@@ -159,7 +182,7 @@ def compile_lexicon(data: Any, lemmas: Mapping[str, str] | None = None) -> Lexic
         for category, phrases in categories.items()
     }
     excludes = _as_phrases(data.get("exclude") or [], f"{language}: exclude", allow_empty=True)
-    separable, marker = _separable(data.get("separable"), language)
+    separable, marker, particles = _separable(data.get("separable"), language)
     fuzzy: dict[str, CrisisCategory] = {}
     for category, words in keywords.items():
         for word in _as_phrases(words, f"{language}: keywords {category}"):
@@ -181,12 +204,13 @@ def compile_lexicon(data: Any, lemmas: Mapping[str, str] | None = None) -> Lexic
         else frozenset(),
         separable=separable,
         marker=marker,
+        particles=frozenset(particles),
     )
 
 
-def _separable(value: Any, language: str) -> tuple[re.Pattern[str] | None, str]:
+def _separable(value: Any, language: str) -> tuple[re.Pattern[str] | None, str, list[str]]:
     if value is None:
-        return None, ""
+        return None, "", []
     if not isinstance(value, dict) or not isinstance(value.get("marker"), str):
         raise LexiconError(f"{language}: separable needs 'particles' and a 'marker'")
     particles = [normalize(p) for p in _as_phrases(value.get("particles"), f"{language}: sep")]
@@ -194,7 +218,8 @@ def _separable(value: Any, language: str) -> tuple[re.Pattern[str] | None, str]:
     if not marker or " " in marker:
         raise LexiconError(f"{language}: separable marker must be one word")
     alternatives = "|".join(re.escape(p) for p in particles)
-    return re.compile(rf"(?<!\S)({alternatives}) {re.escape(marker)} ([^\s|]+)"), marker
+    pattern = re.compile(rf"(?<!\S)({alternatives}) {re.escape(marker)} ([^\s|]+)")
+    return pattern, marker, particles
 
 
 @cache
@@ -205,7 +230,12 @@ def _segment_cached(word: str, vocabulary: frozenset[str]) -> str | None:
         for start in range(max(0, end - 20), end - 1):
             head = best[start]
             piece = word[start:end]
-            if head is None or piece not in vocabulary or len(head) >= _GLUED_MAX_WORDS:
+            if head is None or len(head) >= _GLUED_MAX_WORDS:
+                continue
+            if piece not in vocabulary and start > 0:
+                # Squeezing may have eaten the first letter ("ik" + "kras" -> "ikras").
+                piece = word[start - 1] + piece
+            if piece not in vocabulary:
                 continue
             current = best[end]
             if current is None or len(head) + 1 < len(current):
