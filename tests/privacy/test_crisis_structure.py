@@ -22,7 +22,6 @@ INDIRECT = [
     ("ik denk er steeds aan om mezelf van het leven te beroven", "nl", "suicide"),
     # "I can't any more" as a whole clause
     ("ik kan niet meer. echt niet.", "nl", "suicide"),
-    ("ik wil niet meer!!!!!", "nl", "suicide"),
     # goodbye, giving things away, nobody would miss me, a burden
     ("doei iedereen, dit is mijn laatste bericht", "nl", "suicide"),
     ("dit was het dan, doei allemaal", "nl", "suicide"),
@@ -68,6 +67,8 @@ INDIRECT = [
 QUIET = [
     ("ik kan niet meer wachten op de zomer", "nl"),
     ("ik kan niet meer stoppen met lachen", "nl"),
+    # Left quiet on purpose: in a consultation it is how someone says they want to stop.
+    ("ik wil niet meer!!!!!", "nl"),
     ("ik hang de was op", "nl"),
     ("ik hang mijn jas op", "nl"),
     ("ik heb hem gekilld in fortnite", "nl"),
