@@ -40,6 +40,10 @@ INDIRECT = [
     ("mijn vader zegt dat hij me vermoordt als ik het aan iemand vertel", "nl", "abuse"),
     ("ik krijg van mijn vader een klap als ik iets fout doe", "nl", "abuse"),
     ("my brother threatened to stab me", "en", "abuse"),
+    ("vader boos, hij slaan mijn zoon", "nl", "abuse"),  # a parent with little Dutch
+    ("morgen ben ik er niet meer", "nl", "suicide"),
+    ("ik heb alles geregeld, brief ligt klaar", "nl", "suicide"),
+    ("het leven is zinloos", "nl", "suicide"),
     ("mąż mnie pobił", "pl", "abuse"),
     # no consent, secrecy, being made to do things
     ("hij zoende me ook al zei ik nee", "nl", "sexual"),
@@ -71,6 +75,11 @@ QUIET = [
     ("ik wil niet meer!!!!!", "nl"),
     ("ik hang de was op", "nl"),
     ("ik hang mijn jas op", "nl"),
+    ("ik heb pillen geslikt tegen de hoofdpijn", "nl"),
+    ("mijn oom doet leuke dingen met mij", "nl"),
+    ("de film ging over een vader die zijn kinderen sloeg", "nl"),
+    ("morgen ben ik er niet, ik ben ziek", "nl"),
+    ("ik heb alles geregeld voor het feest", "nl"),
     ("ik heb hem gekilld in fortnite", "nl"),
     ("mijn moeder schopt me uit bed elke ochtend haha", "nl"),
     ("mijn laatste bericht was over de speeltuin", "nl"),
