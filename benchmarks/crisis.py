@@ -11,6 +11,8 @@ By default two HELD-OUT sets are scored, neither of which the lexicons were tune
 * ``fresh_heldout`` (``tests/privacy/crisis_corpus_fresh_heldout.yaml``, the headline figures):
   40% of a second corpus written on 2026-12-03 before the detector was changed for it, in the
   manner of an independent tester (indirect phrasing, slang, glued words, mixed languages);
+* ``fresh2_heldout`` (``tests/privacy/crisis_corpus_fresh2_heldout.yaml``): half of a third
+  corpus, mostly indirect Dutch, written after the first round of structural work;
 * ``heldout`` (``tests/privacy/crisis_corpus_heldout.yaml``): the first corpus's held-out third.
 
 ``--corpus`` scores one other file of the same format instead.
@@ -57,6 +59,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT / "tests" / "privacy"
 HELDOUT_SETS = {
     "fresh_heldout": CORPORA / "crisis_corpus_fresh_heldout.yaml",
+    "fresh2_heldout": CORPORA / "crisis_corpus_fresh2_heldout.yaml",
     "heldout": CORPORA / "crisis_corpus_heldout.yaml",
 }
 

@@ -27,6 +27,12 @@ FRESH_TUNING: list[dict[str, Any]] = yaml.safe_load(
 FRESH_HELDOUT: list[dict[str, Any]] = yaml.safe_load(
     (HERE / "crisis_corpus_fresh_heldout.yaml").read_text(encoding="utf-8")
 )
+FRESH2_TUNING: list[dict[str, Any]] = yaml.safe_load(
+    (HERE / "crisis_corpus_fresh2_tuning.yaml").read_text(encoding="utf-8")
+)
+FRESH2_HELDOUT: list[dict[str, Any]] = yaml.safe_load(
+    (HERE / "crisis_corpus_fresh2_heldout.yaml").read_text(encoding="utf-8")
+)
 
 
 def test_corpus_is_large_balanced_and_covers_languages_and_categories() -> None:
@@ -57,8 +63,19 @@ def test_fresh_corpus_is_large_new_and_split_sixty_forty() -> None:
     assert "HELD-OUT" in header and "NEVER tune" in header
 
 
-TUNING_CRISIS = [case for case in TUNING + FRESH_TUNING if case["crisis"]]
-TUNING_ORDINARY = [case for case in TUNING + FRESH_TUNING if not case["crisis"]]
+def test_second_fresh_corpus_is_new_and_split_in_halves() -> None:
+    fresh2 = FRESH2_TUNING + FRESH2_HELDOUT
+    texts = [case["text"].lower() for case in fresh2]
+    assert len(texts) >= 150 and len(set(texts)) == len(texts)
+    older = TUNING + HELDOUT + FRESH_TUNING + FRESH_HELDOUT
+    assert not set(texts) & {case["text"].lower() for case in older}
+    assert 0.45 <= len(FRESH2_HELDOUT) / len(fresh2) <= 0.55
+    assert {case["category"] for case in fresh2 if case["crisis"]} == set(CATEGORIES)
+
+
+ALL_TUNING = TUNING + FRESH_TUNING + FRESH2_TUNING
+TUNING_CRISIS = [case for case in ALL_TUNING if case["crisis"]]
+TUNING_ORDINARY = [case for case in ALL_TUNING if not case["crisis"]]
 
 
 @pytest.mark.parametrize("case", TUNING_CRISIS, ids=[c["text"][:40] for c in TUNING_CRISIS])
@@ -97,4 +114,19 @@ def test_fresh_heldout_part_holds_the_measured_floor() -> None:
         found += bool(signal and case["category"] in signal.categories)
     alarms = sum(detect_crisis(case["text"], (case["lang"],)) is not None for case in ordinary)
     assert found / len(crisis) >= 0.88
+    assert alarms / len(ordinary) <= 0.05
+
+
+def test_second_fresh_heldout_part_holds_the_measured_floor() -> None:
+    """Measured on 2026-12-03 (docs/privacy.md, Safety): recall 77 % (mostly indirect Dutch;
+    suicidal hints without a death word are the weak spot), no false alarms. Far below the
+    95 % target; this floor catches regressions."""
+    crisis = [case for case in FRESH2_HELDOUT if case["crisis"]]
+    ordinary = [case for case in FRESH2_HELDOUT if not case["crisis"]]
+    found = 0
+    for case in crisis:
+        signal = detect_crisis(case["text"], (case["lang"],))
+        found += bool(signal and case["category"] in signal.categories)
+    alarms = sum(detect_crisis(case["text"], (case["lang"],)) is not None for case in ordinary)
+    assert found / len(crisis) >= 0.77
     assert alarms / len(ordinary) <= 0.05
