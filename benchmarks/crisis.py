@@ -1,12 +1,21 @@
 """Quality and speed of the crisis detector on a labelled corpus.
 
-    python -m benchmarks.crisis [--corpus PATH]
+    python -m benchmarks.crisis [--corpus PATH] [--show-misses]
 
 Corpus format (YAML): a list of mappings ``{text: str, lang: nl|en|tr|ar|pl, crisis: bool,
 category: str | null}``; ``category`` is the expected primary kind of danger (suicide,
-self_harm, abuse, sexual, online_sexual, unsafe_home) and null when ``crisis`` is false. The
-default corpus is the HELD-OUT part ``tests/privacy/crisis_corpus_heldout.yaml``, which the
-lexicons were never tuned on; ``--corpus`` scores any other file of the same format.
+self_harm, abuse, sexual, online_sexual, unsafe_home) and null when ``crisis`` is false.
+
+By default two HELD-OUT sets are scored, neither of which the lexicons were tuned on:
+
+* ``fresh_heldout`` (``tests/privacy/crisis_corpus_fresh_heldout.yaml``, the headline figures):
+  40% of a second corpus written on 2026-12-03 before the detector was changed for it, in the
+  manner of an independent tester (indirect phrasing, slang, glued words, mixed languages);
+* ``fresh2_heldout`` (``tests/privacy/crisis_corpus_fresh2_heldout.yaml``): half of a third
+  corpus, mostly indirect Dutch, written after the first round of structural work;
+* ``heldout`` (``tests/privacy/crisis_corpus_heldout.yaml``): the first corpus's held-out third.
+
+``--corpus`` scores one other file of the same format instead.
 
 Each text is checked as the bot checks it: ``detect_crisis(text, languages=(lang,))``, the
 author's language standing in for the user's chosen language.
@@ -25,7 +34,12 @@ Printed, as ONE JSON line last:
   (on a busy shared machine the mean and p99 carry scheduling noise; the median does not), ``us_hostile_max`` the
   slowest hostile input (only the first 4096 characters of any text are read).
 
-Misses and false alarms are listed above the JSON line, so a lexicon change can be checked.
+``us_corpus_best_of_3_mean`` is the mean over corpus texts of each text's fastest of three
+calls: the detector's own cost, without the scheduling noise of a shared machine.
+
+Misses and false alarms are listed above the JSON line only with ``--show-misses``. Never read
+them for a held-out set while tuning (that would make it a tuning set); use ``--corpus`` with
+``tests/privacy/crisis_corpus_fresh_tuning.yaml`` or ``crisis_corpus_tuning.yaml`` instead.
 """
 
 from __future__ import annotations
@@ -42,7 +56,12 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CORPUS = ROOT / "tests" / "privacy" / "crisis_corpus_heldout.yaml"
+CORPORA = ROOT / "tests" / "privacy"
+HELDOUT_SETS = {
+    "fresh_heldout": CORPORA / "crisis_corpus_fresh_heldout.yaml",
+    "fresh2_heldout": CORPORA / "crisis_corpus_fresh2_heldout.yaml",
+    "heldout": CORPORA / "crisis_corpus_heldout.yaml",
+}
 
 HOSTILE = [
     "ik wil dood " * 9_000,
@@ -63,7 +82,7 @@ def _p99(sorted_timings: list[float]) -> float:
     return round(sorted_timings[min(len(sorted_timings) - 1, int(len(sorted_timings) * 0.99))], 1)
 
 
-def score(corpus: list[dict[str, Any]]) -> dict[str, Any]:
+def score(corpus: list[dict[str, Any]], show_misses: bool = False) -> dict[str, Any]:
     from bot.privacy.crisis import detect_crisis, load_lexicon
 
     load_lexicon()
@@ -71,11 +90,18 @@ def score(corpus: list[dict[str, Any]]) -> dict[str, Any]:
     hits: Counter[str] = Counter()
     totals: Counter[str] = Counter()
     timings: list[float] = []
+    best_of_3: list[float] = []
     right_category = false_alarms = negatives = positives = detected = 0
     for case in corpus:
         started = time.perf_counter()
         signal = detect_crisis(case["text"], (case["lang"],))
         timings.append((time.perf_counter() - started) * 1e6)
+        repeats = []
+        for _ in range(2):
+            started = time.perf_counter()
+            detect_crisis(case["text"], (case["lang"],))
+            repeats.append((time.perf_counter() - started) * 1e6)
+        best_of_3.append(min(timings[-1], *repeats))
         if case["crisis"]:
             positives += 1
             found = signal is not None
@@ -84,13 +110,15 @@ def score(corpus: list[dict[str, Any]]) -> dict[str, Any]:
             for key in (f"category:{case['category']}", f"lang:{case['lang']}"):
                 totals[key] += 1
                 hits[key] += found
-            if not found or case["category"] not in signal.categories:  # type: ignore[union-attr]
+            missed = not found or case["category"] not in signal.categories  # type: ignore[union-attr]
+            if missed and show_misses:
                 got = sorted(signal.categories) if signal else None
                 print(f"miss [{case['lang']} {case['category']}] {case['text']!r} -> {got}")
         else:
             negatives += 1
             if signal is not None:
                 false_alarms += 1
+            if signal is not None and show_misses:
                 print(
                     f"false alarm [{case['lang']}] {case['text']!r} -> {sorted(signal.categories)}"
                 )
@@ -124,22 +152,40 @@ def score(corpus: list[dict[str, Any]]) -> dict[str, Any]:
         "us_corpus_mean": round(statistics.fmean(corpus_timings), 1),
         "us_corpus_median": round(statistics.median(corpus_timings), 1),
         "us_corpus_p99": _p99(corpus_timings),
+        "us_corpus_best_of_3_mean": round(statistics.fmean(best_of_3), 1),
         "us_hostile_max": round(max(hostile_timings), 1),
         "timed_calls": len(timings),
     }
 
 
+def _relative(path: Path) -> str:
+    return str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+
+
+def _load(path: Path) -> list[dict[str, Any]]:
+    corpus: list[dict[str, Any]] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return corpus
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--corpus", type=Path, help="score this file instead of the held-out sets")
+    parser.add_argument("--show-misses", action="store_true", help="list misses and false alarms")
     args = parser.parse_args(argv)
-    corpus = yaml.safe_load(args.corpus.read_text(encoding="utf-8"))
-    result = {
-        "corpus": str(
-            args.corpus.relative_to(ROOT) if args.corpus.is_relative_to(ROOT) else args.corpus
-        ),
-        **score(corpus),
-    }
+    if args.corpus is not None:
+        result = {"corpus": _relative(args.corpus), **score(_load(args.corpus), args.show_misses)}
+    else:
+        sets = {name: score(_load(path), args.show_misses) for name, path in HELDOUT_SETS.items()}
+        headline = sets["fresh_heldout"]
+        result = {
+            "benchmark": "crisis",
+            "corpus": _relative(HELDOUT_SETS["fresh_heldout"]),
+            **{key: value for key, value in headline.items() if key != "benchmark"},
+            "sets": {
+                name: {"corpus": _relative(HELDOUT_SETS[name]), **figures}
+                for name, figures in sets.items()
+            },
+        }
     print(json.dumps(result, ensure_ascii=False), flush=True)
 
 

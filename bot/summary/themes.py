@@ -7,6 +7,10 @@ A Dutch taxonomy word matches its inflected forms (lemma and stem: "schuld" find
 misspelling ("wachtlijts"). A phrase of several words matches those words next to each other.
 ``school*`` matches every word starting with "school", ``*school`` every word ending with it.
 Words in other languages (``words_by_language``) match as written, with ``*`` for inflections.
+A word written ``~moeder`` is *weak*: it tags the answer but weighs half when the main theme is
+chosen (family words are the subject of answers about anything). A short compound head ("baan"
+in "skatebaan", "club" in "sportclub") also weighs half: after a modifier of its own it is
+often another thing (a track, not a job).
 
 Guard: a Dutch function word ("dat", "als", "maar") only matches a taxonomy word that is
 literally that word, never through a stem, lemma, compound or misspelling ("date" stems to
@@ -56,6 +60,12 @@ _SEPARABLE_WINDOW = 6
 # A compound head or modifier must be this long to count: "les" in "ongeluksles" would not.
 _COMPOUND_MIN = 4
 _MIN_STEM = 4
+# A compound head this short is often a different thing after its modifier ("skatebaan").
+_SHORT_HEAD = 4
+_WEAK = 0.5
+# Contrast words: what follows is the point ("...maar er is geen geld").
+_CONTRAST = frozenset({"maar", "toch", "but", "yet", "ama", "fakat", "ale", "lecz", "لكن", "بس"})
+_AFTER_CONTRAST = 1.5
 _CLAUSE = re.compile(r"[.,;:!?()\n]+")
 
 
@@ -94,6 +104,7 @@ class _Keyword:
     theme: str
     shown: str  # the taxonomy entry as coordinators see it, without wildcards
     parts: tuple[_Part, ...]
+    weight: float = 1.0  # _WEAK for "~word"
 
 
 @dataclass(frozen=True)
@@ -174,6 +185,9 @@ class ThemeMatcher:
 
     def _add(self, entry: str, theme: str, *, dutch: bool) -> None:
         folded = fold(entry.strip())
+        weight = 1.0
+        if folded.startswith("~"):
+            folded, weight = folded[1:], _WEAK
         shown = folded.strip("*")
         raw = folded.split()
         if not raw:
@@ -190,7 +204,7 @@ class ThemeMatcher:
                     parts.append(_Part(forms=forms, dutch=dutch))
         if not parts:
             return
-        keyword = _Keyword(theme=theme, shown=shown, parts=tuple(parts))
+        keyword = _Keyword(theme=theme, shown=shown, parts=tuple(parts), weight=weight)
         first = parts[0]
         if first.prefix:
             self._prefixes[len(first.prefix)][first.prefix].append(keyword)
@@ -210,6 +224,10 @@ class ThemeMatcher:
         word = shown
         if len(word) >= _COMPOUND_MIN and word not in stop_words():
             self._modifiers[word].append(keyword)
+            # "dansen" is also the modifier "dans" of "dansles".
+            for form in first.forms - {word}:
+                if len(form) >= _COMPOUND_MIN and form not in stop_words():
+                    self._modifiers[form].append(keyword)
             for form in first.forms:
                 if len(form) >= _COMPOUND_MIN:
                     self._compound[form].append(keyword)
@@ -247,13 +265,14 @@ class ThemeMatcher:
                         and bool(first.prefix)
                         and _is_head(word[len(first.prefix) :])
                     )
-                    hits.append(_Hit(keyword, tuple(range(index, end)), 0.5 if modifier else 1))
+                    weight = keyword.weight * (0.5 if modifier else 1)
+                    hits.append(_Hit(keyword, tuple(range(index, end)), weight))
             for form in keys[index]:
                 for particle, keyword in self._separable.get(form, ()):
                     low = max(0, index - _SEPARABLE_WINDOW)
                     high = min(len(words), index + _SEPARABLE_WINDOW + 1)
                     hits.extend(
-                        _Hit(keyword, (index, at))
+                        _Hit(keyword, (index, at), keyword.weight)
                         for at in range(low, high)
                         if words[at] == particle and clause[at] == clause[index]
                     )
@@ -264,7 +283,9 @@ class ThemeMatcher:
             inside = self._inside_compound(word)
             if not inside and not any(index in hit.at for hit in hits):
                 inside = [(keyword, 1.0) for keyword in self._misspelled(word)]
-            hits.extend(_Hit(keyword, (index,), weight) for keyword, weight in inside)
+            hits.extend(
+                _Hit(keyword, (index,), weight * keyword.weight) for keyword, weight in inside
+            )
         return words, hits
 
     def _starting(self, word: str, keys: frozenset[str]) -> list[_Keyword]:
@@ -291,7 +312,8 @@ class ThemeMatcher:
                 # "hangen"; compound heads are nouns.
                 found = [kw for key in {head, stem(head)} for kw in self._compound.get(key, ())]
                 if found:
-                    return [(keyword, 1.0) for keyword in dict.fromkeys(found)]
+                    weight = _WEAK if len(head) <= _SHORT_HEAD else 1.0
+                    return [(keyword, weight) for keyword in dict.fromkeys(found)]
         for modifier, head in reversed(splits):
             if len(head) >= _COMPOUND_MIN:
                 found = self._modifiers.get(modifier, [])
@@ -315,15 +337,20 @@ class ThemeMatcher:
         return frozenset(found) if found else frozenset({OVERIG})
 
     def ranked(self, text: str) -> list[str]:
-        """The matched theme keys, main theme first: most words matched, then the theme
-        mentioned first, then taxonomy order. ``["overig"]`` when nothing matches."""
-        _, hits = self._hits(text)
+        """The matched theme keys, main theme first: most words matched (weak words and short
+        compound heads half, words after the first contrast word half as much again), then
+        the theme mentioned first, then taxonomy order. ``["overig"]`` when nothing matches."""
+        words, hits = self._hits(text)
+        # After "maar", "toch" or "but" comes what the answer is about ("mijn moeder werkt twee
+        # banen en toch is er geen geld"): those words weigh more.
+        turn = next((at for at, word in enumerate(words) if word in _CONTRAST), len(words))
         # Per theme and word the best weight, so a word counts once per theme.
         weights: dict[str, dict[int, float]] = defaultdict(dict)
         for hit in hits:
             found = weights[hit.keyword.theme]
             for at in hit.at:
-                found[at] = max(found.get(at, 0.0), hit.weight)
+                weight = hit.weight * (_AFTER_CONTRAST if at > turn else 1.0)
+                found[at] = max(found.get(at, 0.0), weight)
         if not weights:
             return [OVERIG]
         return sorted(

@@ -1,5 +1,7 @@
-"""The labelled crisis corpus: the tuning part is matched exactly, the held-out part (never
-tuned on) meets the targets of issue 14. ``python -m benchmarks.crisis`` prints the figures."""
+"""The labelled crisis corpora: the tuning parts are matched exactly; the held-out parts (never
+tuned on) are scored: the first meets the targets of issue 14, the fresh one (written later in
+the manner of an independent tester) holds the floor measured when it was scored.
+``python -m benchmarks.crisis`` prints the figures."""
 
 from __future__ import annotations
 
@@ -19,6 +21,18 @@ TUNING: list[dict[str, Any]] = yaml.safe_load(
 HELDOUT: list[dict[str, Any]] = yaml.safe_load(
     (HERE / "crisis_corpus_heldout.yaml").read_text(encoding="utf-8")
 )
+FRESH_TUNING: list[dict[str, Any]] = yaml.safe_load(
+    (HERE / "crisis_corpus_fresh_tuning.yaml").read_text(encoding="utf-8")
+)
+FRESH_HELDOUT: list[dict[str, Any]] = yaml.safe_load(
+    (HERE / "crisis_corpus_fresh_heldout.yaml").read_text(encoding="utf-8")
+)
+FRESH2_TUNING: list[dict[str, Any]] = yaml.safe_load(
+    (HERE / "crisis_corpus_fresh2_tuning.yaml").read_text(encoding="utf-8")
+)
+FRESH2_HELDOUT: list[dict[str, Any]] = yaml.safe_load(
+    (HERE / "crisis_corpus_fresh2_heldout.yaml").read_text(encoding="utf-8")
+)
 
 
 def test_corpus_is_large_balanced_and_covers_languages_and_categories() -> None:
@@ -31,8 +45,37 @@ def test_corpus_is_large_balanced_and_covers_languages_and_categories() -> None:
     assert not {case["text"] for case in TUNING} & {case["text"] for case in HELDOUT}
 
 
-TUNING_CRISIS = [case for case in TUNING if case["crisis"]]
-TUNING_ORDINARY = [case for case in TUNING if not case["crisis"]]
+def test_fresh_corpus_is_large_new_and_split_sixty_forty() -> None:
+    fresh = FRESH_TUNING + FRESH_HELDOUT
+    kinds = Counter(case["crisis"] for case in fresh)
+    assert kinds[True] >= 200 and kinds[False] >= 200
+    assert {case["lang"] for case in fresh} == {"nl", "en", "tr", "ar", "pl"}
+    for language in ("nl", "en", "tr", "ar", "pl"):
+        assert {c["category"] for c in fresh if c["crisis"] and c["lang"] == language} == set(
+            CATEGORIES
+        )
+    assert all(case["category"] is None for case in fresh if not case["crisis"])
+    fresh_texts = [case["text"].lower() for case in fresh]
+    assert len(set(fresh_texts)) == len(fresh_texts)
+    assert not set(fresh_texts) & {case["text"].lower() for case in TUNING + HELDOUT}
+    assert 0.38 <= len(FRESH_HELDOUT) / len(fresh) <= 0.42
+    header = (HERE / "crisis_corpus_fresh_heldout.yaml").read_text(encoding="utf-8")[:800]
+    assert "HELD-OUT" in header and "NEVER tune" in header
+
+
+def test_second_fresh_corpus_is_new_and_split_in_halves() -> None:
+    fresh2 = FRESH2_TUNING + FRESH2_HELDOUT
+    texts = [case["text"].lower() for case in fresh2]
+    assert len(texts) >= 150 and len(set(texts)) == len(texts)
+    older = TUNING + HELDOUT + FRESH_TUNING + FRESH_HELDOUT
+    assert not set(texts) & {case["text"].lower() for case in older}
+    assert 0.45 <= len(FRESH2_HELDOUT) / len(fresh2) <= 0.55
+    assert {case["category"] for case in fresh2 if case["crisis"]} == set(CATEGORIES)
+
+
+ALL_TUNING = TUNING + FRESH_TUNING + FRESH2_TUNING
+TUNING_CRISIS = [case for case in ALL_TUNING if case["crisis"]]
+TUNING_ORDINARY = [case for case in ALL_TUNING if not case["crisis"]]
 
 
 @pytest.mark.parametrize("case", TUNING_CRISIS, ids=[c["text"][:40] for c in TUNING_CRISIS])
@@ -57,4 +100,33 @@ def test_heldout_part_meets_the_targets() -> None:
         found += bool(signal and case["category"] in signal.categories)
     alarms = sum(detect_crisis(case["text"], (case["lang"],)) is not None for case in ordinary)
     assert found / len(crisis) >= 0.95
+    assert alarms / len(ordinary) <= 0.05
+
+
+def test_fresh_heldout_part_holds_the_measured_floor() -> None:
+    """Measured on 2026-12-03 after tuning (docs/privacy.md, Safety): recall 88 %, false alarms
+    3 %. The target of 95 % recall is NOT met on this set; this floor catches regressions."""
+    crisis = [case for case in FRESH_HELDOUT if case["crisis"]]
+    ordinary = [case for case in FRESH_HELDOUT if not case["crisis"]]
+    found = 0
+    for case in crisis:
+        signal = detect_crisis(case["text"], (case["lang"],))
+        found += bool(signal and case["category"] in signal.categories)
+    alarms = sum(detect_crisis(case["text"], (case["lang"],)) is not None for case in ordinary)
+    assert found / len(crisis) >= 0.88
+    assert alarms / len(ordinary) <= 0.05
+
+
+def test_second_fresh_heldout_part_holds_the_measured_floor() -> None:
+    """Measured on 2026-12-03 (docs/privacy.md, Safety): recall 77 % (mostly indirect Dutch;
+    suicidal hints without a death word are the weak spot), no false alarms. Far below the
+    95 % target; this floor catches regressions."""
+    crisis = [case for case in FRESH2_HELDOUT if case["crisis"]]
+    ordinary = [case for case in FRESH2_HELDOUT if not case["crisis"]]
+    found = 0
+    for case in crisis:
+        signal = detect_crisis(case["text"], (case["lang"],))
+        found += bool(signal and case["category"] in signal.categories)
+    alarms = sum(detect_crisis(case["text"], (case["lang"],)) is not None for case in ordinary)
+    assert found / len(crisis) >= 0.77
     assert alarms / len(ordinary) <= 0.05

@@ -34,7 +34,7 @@ class Detector:
     def detect(self, text: str, languages: Sequence[str] = ()) -> CrisisSignal | None:
         # Lone surrogates (possible in a Python str, not in UTF-8) would stop lingua.
         text = text[:MAX_CHARS].encode("utf-8", "replace").decode("utf-8")
-        normalized = normalize(text)
+        normalized = normalize(text, clauses=True)
         if not normalized:
             return None
         checked = [self.lexicons[code] for code in self.languages_for(text, languages)]

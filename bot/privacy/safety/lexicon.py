@@ -11,6 +11,10 @@ so write ordinary spelling: "dood" also matches "DOOOOD", "mn" is written "mn"):
     categories:                      # phrases per category (see the pattern language below)
       suicide: ["ik wil dood"]
     exclude: ["dood van het lachen"] # jokes and topic words, blanked out before matching
+    split_glued: true                # split unknown words made of known ones ("ikwilgewoondood")
+    separable:                       # Dutch "op te hangen" -> "ophangen", "te leven" -> "leven"
+      particles: [op, aan, uit]
+      marker: te
 
 Pattern language, one phrase per entry, matched on whole words of the normalised text and,
 separately, of the same text with every word replaced by its lemma (``data/crisis_lemmas.yaml``,
@@ -19,8 +23,19 @@ so "sloeg" and "geslagen" match a phrase written with "slaan"):
 * ``ik wil dood``: these words in this order, next to each other;
 * ``slaat|sloeg``: either word; ``zelfmoord*``: a word starting with "zelfmoord";
   ``*moord``: a word ending with "moord";
-* ``er?``: an optional word; ``...``: zero to three other words;
+* ``er?``: an optional word; ``...``: zero to three other words (a clause end counts as
+  one); ``~``: zero to six other words of the same clause;
+* ``$``: the end of a clause (punctuation, a line break or the end of the message), so
+  "ik kan niet meer $" does not match "ik kan niet meer lopen";
 * ``{ME}``: one of the phrases of the macro ``ME``.
+
+Words of a phrase go through the lexicon's ``slang`` like the text does ("wilde" in a phrase
+means what "wilde" in a message becomes). The text is matched in up to four forms: as
+written, with lemmas, and (when the lexicon has ``separable``) with particle + marker + verb
+joined into one word and the marker dropped, and that with lemmas. A word the lexicon does not
+know that splits entirely into words it does know ("ikwilgewoondood") is split first. With
+``separable``, a clause that ends in a particle whose verb is further back ("ik hang me op")
+is also matched with the verb joined to the particle at the end ("ik me ophang").
 
 All phrases of a category are one regular expression, so matching costs one search per
 category and text, whatever the size of the lexicon.
@@ -37,11 +52,17 @@ from typing import Any, cast
 from rapidfuzz import fuzz, process
 
 from bot.privacy.safety.categories import CATEGORIES, CrisisCategory
-from bot.privacy.safety.normalize import normalize
+from bot.privacy.safety.normalize import CLAUSE, normalize
 
 __all__ = ["Lexicon", "LexiconError", "compile_lexicon"]
 
 _GAP_WORDS = 3
+_WIDE_GAP_WORDS = 6
+# A word of the text, never the clause token.
+_WORD = r"[^\s|]"
+# Glued words ("ikwilgewoondood") are split only when this long, into at most this many words.
+_GLUED_MIN_LENGTH = 8
+_GLUED_MAX_WORDS = 6
 # A misspelt keyword must keep about nine in ten of its letters ("zelfmrd", "verkragt");
 # shorter words are too easily another word.
 _FUZZY_CUTOFF = 85.0
@@ -60,16 +81,37 @@ class Lexicon:
     exclude: re.Pattern[str] | None
     keywords: Mapping[str, CrisisCategory]
     lemmas: Mapping[str, str]
+    vocabulary: frozenset[str] = frozenset()
+    separable: re.Pattern[str] | None = None
+    marker: str = ""
+    particles: frozenset[str] = frozenset()
+    # The exclusions with their words as written, for text in another lexicon's slang.
+    exclude_unmapped: re.Pattern[str] | None = None
 
     def blank(self, normalized: str) -> str:
         """``normalized`` with this language's jokes and topic words blanked out."""
-        return self.exclude.sub(" _ ", normalized) if self.exclude is not None else normalized
+        for exclude in (self.exclude, self.exclude_unmapped):
+            if exclude is not None:
+                normalized = exclude.sub(" _ ", normalized)
+        return normalized
 
     def match(self, normalized: str) -> set[CrisisCategory]:
         """The categories whose phrases or keywords occur in ``normalized`` text."""
-        surface = self.blank(" ".join(self.slang.get(word, word) for word in normalized.split()))
-        lemma = " ".join(self.lemmas.get(word, word) for word in surface.split())
-        texts = (surface,) if lemma == surface else (surface, lemma)
+        words = [self.slang.get(word, word) for word in normalized.split()]
+        if self.vocabulary:
+            words = [self._split_glued(word) for word in words]
+        surface = self.blank(" ".join(words))
+        forms = [surface]
+        if self.separable is not None and f" {self.marker} " in f" {surface} ":
+            joined = self.separable.sub(r"\1\2", surface)
+            forms.append(re.sub(rf"(?<!\S){re.escape(self.marker)} (?=[^\s|])", "", joined))
+        if self.particles:
+            moved = self._join_split_verbs(surface)
+            if moved != surface:
+                forms.append(moved)
+        for form in list(forms):
+            forms.append(" ".join(self.lemmas.get(word, word) for word in form.split()))
+        texts = tuple(dict.fromkeys(forms))
         found = {
             category
             for category, pattern in self.patterns.items()
@@ -78,12 +120,33 @@ class Lexicon:
         found.update(self._fuzzy(surface))
         return found
 
+    def _join_split_verbs(self, text: str) -> str:
+        """A separable verb split in a main clause ("ik hang me op") in the order of a
+        subordinate one ("ik me ophang"), when particle + verb is a word the lexicon knows."""
+        words = text.split()
+        for end, particle in enumerate(words):
+            if particle not in self.particles or end + 1 >= len(words) or words[end + 1] != CLAUSE:
+                continue
+            for start in range(end - 1, max(-1, end - 6), -1):
+                if words[start] == CLAUSE:
+                    break
+                joined = particle + words[start]
+                if joined in self.vocabulary or joined in self.lemmas:
+                    words[start : end + 1] = [*words[start + 1 : end], joined]
+                    break
+        return " ".join(words)
+
+    def _split_glued(self, word: str) -> str:
+        if len(word) < _GLUED_MIN_LENGTH or word in self.vocabulary or word in self.lemmas:
+            return word
+        return _segment(word, self.vocabulary) or word
+
     def _fuzzy(self, text: str) -> set[CrisisCategory]:
         found: set[CrisisCategory] = set()
         if not self.keywords:
             return found
         for word in set(text.split()):
-            if len(word) < _FUZZY_MIN_LENGTH:
+            if len(word) < _FUZZY_MIN_LENGTH or word == CLAUSE:
                 continue
             best = process.extractOne(
                 word, self.keywords.keys(), scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
@@ -107,18 +170,19 @@ def compile_lexicon(data: Any, lemmas: Mapping[str, str] | None = None) -> Lexic
     unknown = sorted((set(categories) | set(keywords)) - set(CATEGORIES))
     if unknown:
         raise LexiconError(f"{language}: unknown crisis categories: {', '.join(unknown)}")
-    patterns = {
-        cast(CrisisCategory, category): _union(
-            [_phrase(p, macros) for p in _as_phrases(phrases, f"{language}: {category}")]
-        )
-        for category, phrases in categories.items()
-    }
-    excludes = _as_phrases(data.get("exclude") or [], f"{language}: exclude", allow_empty=True)
     slang = {}
     for key, value in (data.get("slang") or {}).items():
         if not isinstance(value, str) or not normalize(str(key)) or not normalize(value):
             raise LexiconError(f"{language}: slang {key!r} needs a replacement text")
         slang[normalize(str(key))] = normalize(value)
+    patterns = {
+        cast(CrisisCategory, category): _union(
+            [_phrase(p, macros, slang) for p in _as_phrases(phrases, f"{language}: {category}")]
+        )
+        for category, phrases in categories.items()
+    }
+    excludes = _as_phrases(data.get("exclude") or [], f"{language}: exclude", allow_empty=True)
+    separable, marker, particles = _separable(data.get("separable"), language)
     fuzzy: dict[str, CrisisCategory] = {}
     for category, words in keywords.items():
         for word in _as_phrases(words, f"{language}: keywords {category}"):
@@ -127,10 +191,62 @@ def compile_lexicon(data: Any, lemmas: Mapping[str, str] | None = None) -> Lexic
         language=language,
         slang=slang,
         patterns=patterns,
-        exclude=_union([_phrase(p, macros) for p in excludes]) if excludes else None,
+        exclude=_union([_phrase(p, macros, slang) for p in excludes]) if excludes else None,
+        exclude_unmapped=_union([_phrase(p, macros, {}) for p in excludes]) if excludes else None,
         keywords=fuzzy,
         lemmas=dict(lemmas or {}),
+        vocabulary=frozenset(
+            word
+            for word in literal_words(data) | set(slang) | set(slang.values())
+            if " " not in word
+        )
+        if data.get("split_glued")
+        else frozenset(),
+        separable=separable,
+        marker=marker,
+        particles=frozenset(particles),
     )
+
+
+def _separable(value: Any, language: str) -> tuple[re.Pattern[str] | None, str, list[str]]:
+    if value is None:
+        return None, "", []
+    if not isinstance(value, dict) or not isinstance(value.get("marker"), str):
+        raise LexiconError(f"{language}: separable needs 'particles' and a 'marker'")
+    particles = [normalize(p) for p in _as_phrases(value.get("particles"), f"{language}: sep")]
+    marker = normalize(value["marker"])
+    if not marker or " " in marker:
+        raise LexiconError(f"{language}: separable marker must be one word")
+    alternatives = "|".join(re.escape(p) for p in particles)
+    pattern = re.compile(rf"(?<!\S)({alternatives}) {re.escape(marker)} ([^\s|]+)")
+    return pattern, marker, particles
+
+
+@cache
+def _segment_cached(word: str, vocabulary: frozenset[str]) -> str | None:
+    # best[i]: the fewest known words that make up word[:i], as a list (None: impossible).
+    best: list[list[str] | None] = [[]] + [None] * len(word)
+    for end in range(2, len(word) + 1):
+        for start in range(max(0, end - 20), end - 1):
+            head = best[start]
+            piece = word[start:end]
+            if head is None or len(head) >= _GLUED_MAX_WORDS:
+                continue
+            if piece not in vocabulary and start > 0:
+                # Squeezing may have eaten the first letter ("ik" + "kras" -> "ikras").
+                piece = word[start - 1] + piece
+            if piece not in vocabulary:
+                continue
+            current = best[end]
+            if current is None or len(head) + 1 < len(current):
+                best[end] = [*head, piece]
+    found = best[-1]
+    return " ".join(found) if found is not None and len(found) > 1 else None
+
+
+def _segment(word: str, vocabulary: frozenset[str]) -> str | None:
+    """``word`` as known words separated by spaces, or None if it does not split entirely."""
+    return _segment_cached(word, vocabulary)
 
 
 # Macros repeat the same words in hundreds of phrases; normalise each word once.
@@ -149,19 +265,32 @@ def _as_phrases(value: Any, where: str, allow_empty: bool = False) -> list[str]:
     return value
 
 
-def _phrase(phrase: str, macros: Mapping[str, Sequence[str]], depth: int = 0) -> str:
+def _phrase(
+    phrase: str,
+    macros: Mapping[str, Sequence[str]],
+    slang: Mapping[str, str],
+    depth: int = 0,
+) -> str:
     tokens = phrase.split()
-    if not tokens or tokens[0] == "..." or tokens[-1] == "...":
-        raise LexiconError(f"{phrase!r}: a phrase cannot start or end with '...'")
+    if not tokens or tokens[0] in {"...", "~", "$"} or tokens[-1] in {"...", "~"}:
+        raise LexiconError(
+            f"{phrase!r}: a phrase cannot start or end with a gap ('...', '~') nor start with '$'"
+        )
     if tokens[0].endswith("?") or tokens[-1].endswith("?"):
         raise LexiconError(f"{phrase!r}: the first and last word cannot be optional")
     parts: list[str] = []
     for index, token in enumerate(tokens):
-        if token == "...":
-            parts.append(rf"(?: \S+){{0,{_GAP_WORDS}}}")
+        if token in {"...", "~"}:
+            if token == "...":
+                parts.append(rf"(?: \S+){{0,{_GAP_WORDS}}}")
+            else:
+                parts.append(rf"(?: {_WORD}+){{0,{_WIDE_GAP_WORDS}}}")
+            continue
+        if token == "$":
+            parts.append(" " + re.escape(CLAUSE))
             continue
         optional = token.endswith("?")
-        word = _token(token.removesuffix("?"), phrase, macros, depth)
+        word = _token(token.removesuffix("?"), phrase, macros, slang, depth)
         if index == 0:
             parts.append(word)
         elif optional:
@@ -171,14 +300,20 @@ def _phrase(phrase: str, macros: Mapping[str, Sequence[str]], depth: int = 0) ->
     return "".join(parts)
 
 
-def _token(token: str, phrase: str, macros: Mapping[str, Sequence[str]], depth: int) -> str:
+def _token(
+    token: str,
+    phrase: str,
+    macros: Mapping[str, Sequence[str]],
+    slang: Mapping[str, str],
+    depth: int,
+) -> str:
     alternatives = []
     for alternative in token.split("|"):
         if alternative.startswith("{") and alternative.endswith("}"):
             name = alternative[1:-1]
             if name not in macros or depth > 0:
                 raise LexiconError(f"{phrase!r}: unknown or nested macro {alternative}")
-            bodies = [_phrase(p, macros, depth + 1) for p in macros[name]]
+            bodies = [_phrase(p, macros, slang, depth + 1) for p in macros[name]]
             alternatives.append("(?:" + "|".join(bodies) + ")")
             continue
         if set(alternative) & set('"{}'):
@@ -188,10 +323,15 @@ def _token(token: str, phrase: str, macros: Mapping[str, Sequence[str]], depth: 
         literal = _normalize_word(alternative.strip("*"))
         if not literal or " " in literal:
             raise LexiconError(f"{phrase!r}: {alternative!r} is not a single word")
+        if not prefix and not suffix:
+            literal = slang.get(literal, literal)
         alternatives.append(
-            ("\\S*" if prefix else "") + re.escape(literal) + ("\\S*" if suffix else "")
+            (_WORD + "*" if prefix else "") + re.escape(literal) + (_WORD + "*" if suffix else "")
         )
     return "(?:" + "|".join(alternatives) + ")"
+
+
+GAPS = frozenset({"...", "~", "$"})
 
 
 def literal_words(data: Any) -> set[str]:
@@ -204,7 +344,7 @@ def literal_words(data: Any) -> set[str]:
     for phrase in phrases:
         for token in phrase.split():
             for alternative in token.removesuffix("?").split("|"):
-                if "*" in alternative or alternative.startswith("{") or alternative == "...":
+                if "*" in alternative or alternative.startswith("{") or alternative in GAPS:
                     continue
                 found.update(normalize(alternative).split())
     return found

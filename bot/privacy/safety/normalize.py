@@ -11,7 +11,10 @@ letters (ł, ı, ş). All of it, and the lexicon phrases themselves, go through 
 * digits inside a word that has letters read as letters ("d00d" → "dood"); plain numbers stay;
 * every run of a repeated character squeezed to one ("dooood" and "dood" both become "dod");
 * a run of three or more single letters joined ("z e l f m o o r d" → "zelfmord");
-* a word cut after 40 characters.
+* a word cut after 40 characters;
+* with ``clauses=True`` (the detector's view), the end of every clause (``.``, ``!``, ``?``,
+  ``,``, ``;``, ``:`` before a space, a line break) becomes the token ``|``, and the text ends
+  with one, so that phrases can ask for words in the same clause or at its end.
 
 Chat spellings ("mn", "gwn", "kms") are per language and belong to the lexicon files; see
 :mod:`bot.privacy.safety.lexicon`.
@@ -24,7 +27,7 @@ import re
 import unicodedata
 from functools import cache
 
-__all__ = ["MAX_CHARS", "load_normalizer", "normalize", "words"]
+__all__ = ["CLAUSE", "MAX_CHARS", "load_normalizer", "normalize", "words"]
 
 # A Telegram message holds at most 4096 characters (a caption 1024): only that much of any
 # text is read, so that hostile input costs bounded time.
@@ -52,10 +55,24 @@ _REPEATS = re.compile(r"(.)\1+")
 _LONG_WORD = re.compile(r"(\S{40})\S+")
 _LEET_DIGIT = re.compile(r"(?<=[^\W\d_])[013457@]|[013457@](?=[^\W\d_])")
 _SPELLED_OUT = re.compile(r"(?<!\S)(?:[^\W\d_] +){2,}[^\W\d_](?!\S)")
+# Punctuation that ends a clause: only before white space or the end ("z.e.l.f" stays a word).
+_CLAUSE_END = re.compile(r"(?:[.!?;:,\u2026\u061f\u060c\u061b]+(?=\s|$)|\n)+")
+CLAUSE = "|"
 
 
-def normalize(text: str) -> str:
-    """``text`` as squeezed lower-case words separated by single spaces."""
+def normalize(text: str, clauses: bool = False) -> str:
+    """``text`` as squeezed lower-case words separated by single spaces.
+
+    With ``clauses``, clauses are separated by the token ``|`` and the text ends with one.
+    """
+    if clauses:
+        pieces = (_normalize(piece) for piece in _CLAUSE_END.split(text[:MAX_CHARS]))
+        kept = [piece for piece in pieces if piece]
+        return f" {CLAUSE} ".join(kept) + f" {CLAUSE}" if kept else ""
+    return _normalize(text)
+
+
+def _normalize(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text[:MAX_CHARS].casefold())
     kept = decomposed.translate(_drop_table()).translate(_FOLD)
     kept = _NON_WORD.sub(" ", _APOSTROPHES.sub("", kept))

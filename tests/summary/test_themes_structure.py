@@ -1,0 +1,77 @@
+"""Theme matching that generalises: weak words (family members) weigh half, a short compound
+head after a modifier of its own weighs half ("skatebaan" is not a job), and what follows a
+contrast word ("maar", "toch", "but") is the point of the answer. The fresh corpus is scored by
+``python -m benchmarks.themes`` (``fresh_heldout``)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from benchmarks import themes as benchmark
+from bot.engine.schema import Taxonomy
+from bot.summary.themes import ThemeMatcher
+
+CORPORA = Path(__file__).resolve().parent / "corpora"
+
+
+def matcher(*themes: tuple[str, list[str]]) -> ThemeMatcher:
+    return ThemeMatcher(
+        Taxonomy(
+            kind="taxonomy",
+            id="test",
+            themes=[{"key": key, "label": key.title(), "words": words} for key, words in themes],
+        )
+    )
+
+
+def test_a_weak_word_tags_but_loses_the_main_theme_to_a_full_word() -> None:
+    themes = matcher(("thuis", ["~broertje"]), ("wachtlijsten", ["wachtlijst"]))
+    text = "mijn broertje staat al maanden op een wachtlijst"
+    assert themes.main(text) == "wachtlijsten"
+    assert themes.tag(text) == {"thuis", "wachtlijsten"}
+    assert themes.main("mijn broertje is lief") == "thuis"
+    assert themes.keywords("mijn broertje is lief") == {"thuis": frozenset({"broertje"})}
+
+
+def test_a_short_compound_head_weighs_half() -> None:
+    themes = matcher(("werk", ["baan"]), ("vrije-tijd", ["park"]))
+    assert themes.main("we willen een skatebaan in het park") == "vrije-tijd"
+    assert themes.main("ik zoek een bijbaan") == "werk"  # a short modifier: still a job
+    assert themes.main("ik zoek een vakantiebaan") == "werk"  # the only theme it has
+
+
+def test_what_follows_a_contrast_word_is_the_point() -> None:
+    themes = matcher(("werk", ["werken", "banen"]), ("geld", ["geld", "geen geld"]))
+    assert themes.main("mijn moeder werkt twee banen en toch is er geen geld") == "geld"
+    assert themes.main("mijn moeder werkt twee banen en er is geen geld") == "werk"
+
+
+def test_fresh_corpus_is_new_multilingual_and_split() -> None:
+    tuning = yaml.safe_load((CORPORA / "themes_fresh_tuning.yaml").read_text("utf-8"))
+    heldout = yaml.safe_load((CORPORA / "themes_fresh_heldout.yaml").read_text("utf-8"))
+    older = {
+        item["text"].lower()
+        for name in ("themes_tuning.yaml", "themes_heldout.yaml")
+        for item in yaml.safe_load((CORPORA / name).read_text("utf-8"))
+    }
+    texts = [item["text"].lower() for item in tuning + heldout]
+    assert len(texts) >= 150 and len(set(texts)) == len(texts)
+    assert not set(texts) & older
+    assert 0.38 <= len(heldout) / len(texts) <= 0.42
+    assert {item["lang"] for item in heldout} == {"nl", "en", "tr", "ar", "pl"}
+    assert "HELD-OUT" in (CORPORA / "themes_fresh_heldout.yaml").read_text("utf-8")[:600]
+
+
+def test_benchmark_reports_the_fresh_held_out_set(capsys: pytest.CaptureFixture[str]) -> None:
+    """Measured on 2026-12-03 (docs/summary.md): 64.6 % before, 67.7 % after; the 85 % target
+    is NOT met on this set. The floor catches regressions."""
+    benchmark.main([])
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    fresh = result["fresh_heldout"]
+    assert fresh["corpus"].endswith("themes_fresh_heldout.yaml")
+    assert fresh["answers"] == 65
+    assert fresh["main_theme_accuracy"] >= 0.67
