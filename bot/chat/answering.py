@@ -174,9 +174,11 @@ async def show_outcome(
         turn.replies.send(
             voice(
                 "Klaar! Dank je wel voor je antwoorden. De werkgroep ziet alleen wat veel mensen "
-                "samen zeggen, nooit wie wat zei. Wil je alles wissen? Tik op /vergeet.",
+                "samen zeggen, nooit wie wat zei. Soms lezen ze een korte zin uit een antwoord, "
+                "zonder naam. Wil je alles wissen? Tik op /vergeet.",
                 "Klaar! Dank u wel voor uw antwoorden. De werkgroep ziet alleen wat veel mensen "
-                "samen zeggen, nooit wie wat zei. Wilt u alles wissen? Tik op /vergeet.",
+                "samen zeggen, nooit wie wat zei. Soms lezen ze een korte zin uit een antwoord, "
+                "zonder naam. Wilt u alles wissen? Tik op /vergeet.",
             )
         )
     else:
