@@ -25,6 +25,7 @@ from bot.chat.turn import Handler, Routes, Turn, telegram_user
 from bot.chat.view import fill
 from bot.engine.runner import clean_text
 from bot.privacy.disclosure import coordinator_count
+from storage.db import compact
 from storage.models import Member
 
 T = TypeVar("T")
@@ -254,6 +255,8 @@ async def close_confirm(turn: Turn) -> None:
     )
     if closed is None:
         return
+    database = turn.runtime.database
+    turn.after_commit.append(lambda: compact(database))  # the cut's deleted rows leave SQLite
     turn.replies.send(
         turn.say(
             "De campagne is gesloten. %(completed)s mensen deden helemaal mee.",

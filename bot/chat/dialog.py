@@ -74,6 +74,8 @@ class Dialog:
                 )
             await self._route(turn)
             chat.mode, chat.context = state.dump(turn.state)
+        for job in turn.after_commit:
+            await job()
         items = list(turn.replies.items)
         if incoming.button is not None:
             items.append(turn.replies.toast or Toast())

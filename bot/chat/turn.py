@@ -44,6 +44,8 @@ class Turn:
     # The decoded button of this event (set by the router).
     button: CallbackData | None = None
     replies: Replies = field(default_factory=Replies)
+    # Work that must run after the transaction committed (e.g. compacting SQLite after a cut).
+    after_commit: list[Callable[[], Awaitable[object]]] = field(default_factory=list)
 
     @property
     def locale(self) -> str:

@@ -137,6 +137,7 @@ def close(
         lambda s: service.close_campaign(
             s, campaign_id, actor=cli_actor(), k=settings.min_group_size
         ),
+        compact_after=True,  # the cut's deleted rows leave the SQLite file
     )
     first = "was al gesloten" if closed.already_closed else "is gesloten"
     typer.echo(

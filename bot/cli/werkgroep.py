@@ -46,10 +46,12 @@ def fail(message: str) -> typer.Exit:
     return typer.Exit(1)
 
 
-def run_service(settings: Settings, work: Callable[[Session], Awaitable[T]]) -> T:
+def run_service(
+    settings: Settings, work: Callable[[Session], Awaitable[T]], *, compact_after: bool = False
+) -> T:
     """Run ``work`` in one transaction; refusals and database failures become exit code 1."""
     try:
-        return run_in_transaction(settings, work)
+        return run_in_transaction(settings, work, compact_after=compact_after)
     except AdminError as exc:
         raise fail(str(exc)) from None
     except (DatabaseError, OSError) as exc:
