@@ -127,3 +127,23 @@ async def current_revision(engine: AsyncEngine) -> str | None:
 
     async with engine.connect() as connection:
         return await connection.run_sync(read)
+
+
+async def compact(engine: AsyncEngine) -> bool:
+    """SQLite: rebuild the file (``VACUUM``) and empty the WAL; other databases: nothing.
+
+    Run after the cut of a campaign, outside any transaction: the rows the cut deleted (with
+    their pseudonyms, ids and storage order) otherwise stay readable in free pages of the file
+    and in the WAL until SQLite happens to reuse them. Returns whether anything was done.
+    """
+    if engine.dialect.name != "sqlite":
+        return False
+    async with engine.connect() as connection:
+        # The driver connection itself: SQLAlchemy would open a transaction (BEGIN IMMEDIATE,
+        # see _begin_immediate) and VACUUM cannot run inside one.
+        raw = await connection.get_raw_connection()
+        driver = raw.driver_connection
+        assert driver is not None
+        await driver.execute("VACUUM")
+        await driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return True

@@ -157,6 +157,35 @@ async def erase(session: Session, pseudonyms: Collection[str]) -> int:
     return len(ids)
 
 
+async def start_over(session: Session, participant: Participant) -> None:
+    """Clear a participation so the person can answer again ("Antwoorden veranderen").
+
+    The participant row stays (the person still counts once in the scope); its answers,
+    themes and conversations go, and quotes and listed words taken from its texts leave the
+    stored releases, as with an erasure.
+    """
+    werkgroep_id = await session.scalar(
+        select(Campaign.werkgroep_id).where(Campaign.id == participant.campaign_id)
+    )
+    texts = list(
+        await session.scalars(
+            select(Answer.value_text).where(
+                Answer.participant_id == participant.id, Answer.value_text.is_not(None)
+            )
+        )
+    )
+    answer_ids = select(Answer.id).where(Answer.participant_id == participant.id)
+    await session.execute(delete(AnswerTheme).where(AnswerTheme.answer_id.in_(answer_ids)))
+    await session.execute(delete(Answer).where(Answer.participant_id == participant.id))
+    await session.execute(
+        delete(ConversationRow).where(ConversationRow.participant_id == participant.id)
+    )
+    _forget_loaded(session, {Answer, AnswerTheme, ConversationRow})
+    participant.completed = False
+    if texts and werkgroep_id is not None:
+        await scrub_releases(session, {werkgroep_id}, [t for t in texts if t])
+
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 

@@ -15,25 +15,32 @@ from typing import TypeVar
 from bot.admin.links import resolve_bot_username
 from bot.config import Settings
 from storage import Session
-from storage.db import is_sqlite, make_engine, make_sessionmaker, upgrade
+from storage.db import compact, is_sqlite, make_engine, make_sessionmaker, upgrade
 
 T = TypeVar("T")
 
 
-def run_in_transaction(settings: Settings, work: Callable[[Session], Awaitable[T]]) -> T:
+def run_in_transaction(
+    settings: Settings, work: Callable[[Session], Awaitable[T]], *, compact_after: bool = False
+) -> T:
+    """``compact_after``: once committed, rebuild a SQLite file (after a cut, see
+    :func:`storage.db.compact`)."""
     url = settings.resolved_database_url
     # SQLite is one machine and one file: migrating here is safe and idempotent. PostgreSQL
     # serves several replicas, so there `samenspraak db upgrade` stays an explicit step.
     if is_sqlite(url):
         upgrade(url)
-    return asyncio.run(_run(url, work))
+    return asyncio.run(_run(url, work, compact_after))
 
 
-async def _run(url: str, work: Callable[[Session], Awaitable[T]]) -> T:
+async def _run(url: str, work: Callable[[Session], Awaitable[T]], compact_after: bool) -> T:
     engine = make_engine(url)
     try:
         async with make_sessionmaker(engine).begin() as session:
-            return await work(session)
+            result = await work(session)
+        if compact_after:
+            await compact(engine)
+        return result
     finally:
         await engine.dispose()
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from bot.admin.counts import Counts, ShownCounts, shown_counts
 from bot.admin.errors import MESSAGES, InvalidRequest, NotFound, PermissionDenied
 from bot.admin.links import link_or_none
 from bot.engine import Catalog
@@ -107,9 +108,12 @@ class CampaignInfo:
     sluit_op: date | None
     closed_at: datetime | None
     open: bool
+    # Released counts rounded down to a multiple of k, 0 below k (bot.admin.counts): show
+    # them with bot.privacy.disclosure.coordinator_count(n, k).
     participants: int
     completed: int
     links_cut: bool
+    k: int
 
 
 @dataclass(frozen=True)
@@ -149,8 +153,9 @@ def web_link(public_url: str | None, token: str) -> str | None:
 class ClosedCampaign:
     id: str
     already_closed: bool
-    participants: int
+    participants: int  # as in CampaignInfo: released, rounded down to a multiple of k
     completed: int
+    k: int
     pseudonyms_erased: int
     conversations_deleted: int
 
@@ -217,11 +222,12 @@ async def list_werkgroepen(session: Session) -> list[WerkgroepInfo]:
 
 
 async def show_werkgroep(
-    session: Session, catalog: Catalog, werkgroep_id: str, *, actor: str
+    session: Session, catalog: Catalog, werkgroep_id: str, *, actor: str, k: int = 10
 ) -> WerkgroepDetail:
     """Members and roles, progress per step of the plan, and campaigns with response counts.
 
-    Response counts are participant data: the read is audited under ``actor``.
+    Response counts are participant data: the read is audited under ``actor``, and they are
+    released and shown as :mod:`bot.admin.counts` says for minimum group size ``k``.
     """
     werkgroep = await _werkgroep(session, werkgroep_id)
     await repo.audit(session, actor, "werkgroep.read", werkgroep.id)
@@ -241,7 +247,7 @@ async def show_werkgroep(
         created_at=werkgroep.created_at,
         members=tuple(await list_members(session, werkgroep.id)),
         steps=steps,
-        campaigns=tuple(await _campaigns(session, werkgroep.id)),
+        campaigns=tuple(await _campaigns(session, werkgroep.id, k)),
     )
 
 
@@ -432,27 +438,47 @@ async def create_campaign(
 
 
 async def list_campaigns(
-    session: Session, werkgroep_id: str | None = None, *, actor: str
+    session: Session, werkgroep_id: str | None = None, *, actor: str, k: int = 10
 ) -> list[CampaignInfo]:
     """Campaigns of one werkgroep (or all), oldest first, with participants and completed.
 
     Every call is audited under ``actor``: response counts are participant data. (A chat
-    command or CLI run never shares its transaction with a participant's answer.)
+    command or CLI run never shares its transaction with a participant's answer.) The counts
+    are released and shown as :mod:`bot.admin.counts` says for minimum group size ``k``.
     """
     if werkgroep_id is not None:
         await _werkgroep(session, werkgroep_id)
-    campaigns = await _campaigns(session, werkgroep_id)
+    campaigns = await _campaigns(session, werkgroep_id, k)
     await repo.audit(session, actor, "campaigns.read", werkgroep_id, campaigns=len(campaigns))
     return campaigns
 
 
-async def _campaigns(session: Session, werkgroep_id: str | None) -> list[CampaignInfo]:
+async def _campaigns(session: Session, werkgroep_id: str | None, k: int) -> list[CampaignInfo]:
     rows = await queries.campaigns_with_counts(session, werkgroep_id=werkgroep_id)
-    return [_campaign_info(row) for row in rows]
+    shown = await _shown(session, rows, k)
+    return [_campaign_info(row, shown[row.campaign.id]) for row in rows]
+
+
+async def _shown(
+    session: Session, rows: list[queries.CampaignCounts], k: int
+) -> dict[str, ShownCounts]:
+    return await shown_counts(
+        session,
+        [
+            (row.campaign.id, row.campaign.werkgroep_id, Counts(row.participants, row.completed))
+            for row in rows
+        ],
+        k,
+    )
 
 
 async def close_campaign(
-    session: Session, campaign_id: str, *, actor: str, werkgroep_id: str | None = None
+    session: Session,
+    campaign_id: str,
+    *,
+    actor: str,
+    werkgroep_id: str | None = None,
+    k: int = 10,
 ) -> ClosedCampaign:
     """Stop a campaign and cut its participants' pseudonym links for good.
 
@@ -466,6 +492,7 @@ async def close_campaign(
     already_closed = campaign.closed_at is not None
     cut = await queries.close_campaign(session, campaign)
     [row] = await queries.campaigns_with_counts(session, campaign_id=campaign.id)
+    shown = (await _shown(session, [row], k))[campaign.id]
     await repo.audit(
         session,
         actor,
@@ -479,14 +506,15 @@ async def close_campaign(
     return ClosedCampaign(
         id=campaign.id,
         already_closed=already_closed,
-        participants=row.participants,
-        completed=row.completed,
+        participants=shown.participants,
+        completed=shown.completed,
+        k=k,
         pseudonyms_erased=cut.pseudonyms,
         conversations_deleted=cut.conversations,
     )
 
 
-def _campaign_info(row: queries.CampaignCounts) -> CampaignInfo:
+def _campaign_info(row: queries.CampaignCounts, shown: ShownCounts) -> CampaignInfo:
     campaign = row.campaign
     return CampaignInfo(
         id=campaign.id,
@@ -501,9 +529,10 @@ def _campaign_info(row: queries.CampaignCounts) -> CampaignInfo:
         sluit_op=campaign.closes_on,
         closed_at=campaign.closed_at,
         open=repo.campaign_is_open(campaign),
-        participants=row.participants,
-        completed=row.completed,
+        participants=shown.participants,
+        completed=shown.completed,
         links_cut=campaign.links_cut_at is not None,
+        k=shown.k,
     )
 
 

@@ -283,12 +283,18 @@ def closing_message(turn: Turn, row: ConversationRow, formal: bool, closing: str
         if closing is None:
             return voice(
                 "Klaar! Dank je wel voor je antwoorden. De werkgroep ziet alleen wat veel mensen "
-                "samen zeggen, nooit wie wat zei. Wil je alles wissen? Tik op /vergeet.",
+                "samen zeggen, nooit wie wat zei. Soms lezen ze een korte zin uit een antwoord, "
+                "zonder naam. Wil je alles wissen? Tik op /vergeet.",
                 "Klaar! Dank u wel voor uw antwoorden. De werkgroep ziet alleen wat veel mensen "
-                "samen zeggen, nooit wie wat zei. Wilt u alles wissen? Tik op /vergeet.",
+                "samen zeggen, nooit wie wat zei. Soms lezen ze een korte zin uit een antwoord, "
+                "zonder naam. Wilt u alles wissen? Tik op /vergeet.",
             )
+        # The flow's closing words thank; the bot adds what may be shown and how to erase.
         erase = voice(
-            "Wil je alles wissen? Tik op /vergeet.", "Wilt u alles wissen? Tik op /vergeet."
+            "Soms lezen ze een korte zin uit een antwoord, zonder naam. "
+            "Wil je alles wissen? Tik op /vergeet.",
+            "Soms lezen ze een korte zin uit een antwoord, zonder naam. "
+            "Wilt u alles wissen? Tik op /vergeet.",
         )
         done = turn.say("Klaar!")
         return f"{done} {closing}\n\n{erase}"

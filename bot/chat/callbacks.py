@@ -209,3 +209,12 @@ class PauseStop(CallbackData, prefix="hs"):
 
 # The buttons of a question message: each carries the question's token.
 QuestionButton = Option | Done | Skip | Back | Tip | Example
+
+
+@dataclasses.dataclass(frozen=True)
+class Rejoin(CallbackData, prefix="nr"):
+    """A participant who opened a link of a step and round they already took part in:
+    ``verder`` (continue where they were) or ``opnieuw`` (change their answers)."""
+
+    action: str
+    campaign_id: str

@@ -11,6 +11,7 @@ from bot.chat.callbacks import (
     Erase,
     Language,
     PlanStep,
+    Rejoin,
     WerkgroepChoice,
     button,
 )
@@ -30,6 +31,7 @@ from bot.translate import translator
 from storage import chat as chat_repo
 from storage import invites, participants, repo
 from storage.models import Campaign, Member, Werkgroep
+from storage.participants import Standing
 
 MAX_NAME = 120
 
@@ -113,27 +115,22 @@ async def start_campaign(turn: Turn, campaign: Campaign) -> None:
         )
         return
     pseudonym = turn.runtime.pseudonym(turn.incoming.principal, campaign)
-    participant = await participants.find(turn.session, campaign, pseudonym)
-    if participant is not None:
-        row = await repo.open_conversation_for(turn.session, participant_id=participant.id)
-        if row is not None:
-            turn.chat.conversation_id = row.id
-            turn.replies.send(
-                voice(
-                    "Welkom terug! We gaan verder waar je was.",
-                    "Welkom terug! We gaan verder waar u was.",
-                )
+    found = await participants.standing(turn.session, campaign, pseudonym)
+    if found.standing is Standing.IN_PROGRESS and found.conversation and not found.other_link:
+        # The same link again: carry on, as /start does.
+        row = found.conversation
+        turn.chat.conversation_id = row.id
+        turn.replies.send(
+            voice(
+                "Welkom terug! We gaan verder waar je was.",
+                "Welkom terug! We gaan verder waar u was.",
             )
-            await answering.show_current(turn, row)
-            return
-        if participant.completed:
-            turn.replies.send(
-                voice(
-                    "Je hebt al meegedaan. Dank je wel! Wil je je antwoorden wissen? Tik op /vergeet.",
-                    "U hebt al meegedaan. Dank u wel! Wilt u uw antwoorden wissen? Tik op /vergeet.",
-                )
-            )
-            return
+        )
+        await answering.show_current(turn, row)
+        return
+    if found.standing is not Standing.NEW:
+        await already_took_part(turn, campaign, found.standing)
+        return
     await show_notice(turn, campaign)
 
 
@@ -157,13 +154,100 @@ async def pending_campaign(turn: Turn) -> Campaign | None:
     return await turn.session.get(Campaign, turn.state.campaign_id)
 
 
+async def already_took_part(turn: Turn, campaign: Campaign, standing: Standing) -> None:
+    """A link of a step and round this person already answered (maybe through another link):
+    they count once; they may continue where they were or change their answers."""
+    voice = turn.voice(campaign.audience == "ouders")
+    change = button(turn.t.gettext("Antwoorden veranderen"), Rejoin("opnieuw", campaign.id))
+    if standing is Standing.COMPLETED:
+        turn.replies.send(
+            voice(
+                "Je hebt al meegedaan aan deze vragen. Dank je wel! Je telt één keer mee, ook als "
+                "je meer links opent. Wil je je antwoorden veranderen? Tik op de knop. Alles "
+                "wissen kan met /vergeet.",
+                "U hebt al meegedaan aan deze vragen. Dank u wel! U telt één keer mee, ook als u "
+                "meer links opent. Wilt u uw antwoorden veranderen? Tik op de knop. Alles wissen "
+                "kan met /vergeet.",
+            ),
+            ((change,),),
+        )
+        return
+    turn.replies.send(
+        voice(
+            "Je hebt al meegedaan aan deze vragen, maar je bent nog niet klaar. Je telt één keer "
+            "mee, ook als je meer links opent. Wil je verder gaan waar je was, of je antwoorden "
+            "veranderen?",
+            "U hebt al meegedaan aan deze vragen, maar u bent nog niet klaar. U telt één keer "
+            "mee, ook als u meer links opent. Wilt u verder gaan waar u was, of uw antwoorden "
+            "veranderen?",
+        ),
+        (
+            (button(turn.t.gettext("Verder gaan"), Rejoin("verder", campaign.id)),),
+            (change,),
+        ),
+    )
+
+
+async def rejoin(turn: Turn) -> None:
+    """'Verder gaan' or 'Antwoorden veranderen' after opening a link a second time."""
+    pressed = turn.pressed(Rejoin)
+    campaign = await turn.session.get(Campaign, pressed.campaign_id)
+    if campaign is None or pressed.action not in ("verder", "opnieuw"):
+        turn.stale()
+        return
+    voice = turn.voice(campaign.audience == "ouders")
+    if not repo.campaign_is_open(campaign):
+        turn.edit_pressed()
+        turn.replies.send(
+            voice(
+                "Deze ronde is gesloten. Je kunt niet meer meedoen. Dank je wel voor je interesse!",
+                "Deze ronde is gesloten. U kunt niet meer meedoen. Dank u wel voor uw interesse!",
+            )
+        )
+        return
+    pseudonym = turn.runtime.pseudonym(turn.incoming.principal, campaign)
+    found = await participants.standing(turn.session, campaign, pseudonym)
+    if found.participant is None:
+        turn.stale()
+        return
+    turn.edit_pressed()
+    if pressed.action == "verder" and found.standing is Standing.COMPLETED:
+        await already_took_part(turn, campaign, found.standing)  # an old button, since finished
+        return
+    # The answers live in the campaign of the first link: that flow is the one to continue.
+    first = await turn.session.get(Campaign, found.participant.campaign_id)
+    assert first is not None
+    turn.state = Idle()
+    if pressed.action == "verder" and found.conversation is not None:
+        turn.chat.conversation_id = found.conversation.id
+        turn.replies.send(
+            voice(
+                "Welkom terug! We gaan verder waar je was.",
+                "Welkom terug! We gaan verder waar u was.",
+            )
+        )
+        await answering.show_current(turn, found.conversation)
+        return
+    if pressed.action == "opnieuw":
+        turn.chat.conversation_id = None
+        await participants.start_over(turn.session, found.participant)
+        turn.replies.send(
+            voice(
+                "We beginnen opnieuw bij de eerste vraag. Je vorige antwoorden zijn gewist.",
+                "We beginnen opnieuw bij de eerste vraag. Uw vorige antwoorden zijn gewist.",
+            )
+        )
+    await answering.start_conversation(turn, first.flow_id, participant=found.participant)
+
+
 def privacy_notice(turn: Turn, werkgroep_naam: str, formal: bool) -> str:
     voice = turn.voice(formal)
     return voice(
         "Hallo! De werkgroep %(werkgroep)s van je gemeente wil weten wat jij merkt, waar je je "
         "zorgen over maakt en wat kan helpen.\n\n"
         "• Je doet anoniem mee. We vragen niet je naam of adres.\n"
-        "• De werkgroep ziet alleen wat veel mensen samen zeggen. Nooit wie wat zei.\n"
+        "• De werkgroep ziet alleen wat veel mensen samen zeggen, nooit wie wat zei. Soms lezen "
+        "ze een korte zin uit een antwoord, zonder naam.\n"
         "• Je kunt altijd stoppen met /stop. Met /vergeet wis je je antwoorden.\n"
         "• Dit is geen hulplijn. Heb je hulp nodig? Tik op /hulp. Wij kunnen zelf geen hulp "
         "sturen, want we weten niet wie je bent.\n\n"
@@ -171,7 +255,8 @@ def privacy_notice(turn: Turn, werkgroep_naam: str, formal: bool) -> str:
         "Hallo! De werkgroep %(werkgroep)s van uw gemeente wil weten wat u merkt, waar u zich "
         "zorgen over maakt en wat kan helpen.\n\n"
         "• U doet anoniem mee. We vragen niet uw naam of adres.\n"
-        "• De werkgroep ziet alleen wat veel mensen samen zeggen. Nooit wie wat zei.\n"
+        "• De werkgroep ziet alleen wat veel mensen samen zeggen, nooit wie wat zei. Soms lezen "
+        "ze een korte zin uit een antwoord, zonder naam.\n"
         "• U kunt altijd stoppen met /stop. Met /vergeet wist u uw antwoorden.\n"
         "• Dit is geen hulplijn. Hebt u hulp nodig? Tik op /hulp. Wij kunnen zelf geen hulp "
         "sturen, want we weten niet wie u bent.\n\n"
@@ -522,6 +607,7 @@ BUTTONS: dict[type[CallbackData], Handler] = {
     PlanStep: choose_step,
     WerkgroepChoice: choose_werkgroep,
     Erase: forget_confirm,
+    Rejoin: rejoin,
 }
 MODES: dict[type[State], Handler] = {
     ConsentPending: consent_pending,

@@ -25,6 +25,8 @@ from bot.chat.state import CampaignLabel
 from bot.chat.turn import Handler, Routes, Turn, telegram_user
 from bot.chat.view import fill
 from bot.engine.runner import clean_text
+from bot.privacy.disclosure import coordinator_count
+from storage.db import compact
 from storage.models import Member
 
 T = TypeVar("T")
@@ -162,7 +164,11 @@ async def campaign_step(turn: Turn) -> None:
 async def _steps_for(turn: Turn, member: Member, audience: str) -> list[service.StepProgress]:
     """The plan steps with a questionnaire for ``audience``; a toast when there are none."""
     werkgroep = await service.show_werkgroep(
-        turn.session, turn.runtime.catalog, member.werkgroep_id, actor=actor(member)
+        turn.session,
+        turn.runtime.catalog,
+        member.werkgroep_id,
+        actor=actor(member),
+        k=turn.runtime.settings.min_group_size,
     )
     steps = [step for step in werkgroep.steps if audience in step.consultations]
     if audience not in service.AUDIENCES or not steps:
@@ -178,7 +184,12 @@ async def campaigns_command(turn: Turn) -> None:
     member = await coordinator_of(turn)
     if member is None:
         return
-    campaigns = await service.list_campaigns(turn.session, member.werkgroep_id, actor=actor(member))
+    campaigns = await service.list_campaigns(
+        turn.session,
+        member.werkgroep_id,
+        actor=actor(member),
+        k=turn.runtime.settings.min_group_size,
+    )
     if not campaigns:
         turn.replies.send(turn.say("Er zijn nog geen campagnes. Maak er een met /campagne."))
         return
@@ -196,8 +207,8 @@ async def campaigns_command(turn: Turn) -> None:
                 label=label,
                 round=campaign.round,
                 state=state,
-                completed=campaign.completed,
-                participants=campaign.participants,
+                completed=coordinator_count(campaign.completed, campaign.k, turn.t.gettext),
+                participants=coordinator_count(campaign.participants, campaign.k, turn.t.gettext),
             )
         )
         if campaign.open:
@@ -240,14 +251,17 @@ async def close_confirm(turn: Turn) -> None:
             turn.pressed(CloseConfirm).campaign_id,
             actor=actor(member),
             werkgroep_id=member.werkgroep_id,
+            k=turn.runtime.settings.min_group_size,
         ),
     )
     if closed is None:
         return
+    database = turn.runtime.database
+    turn.after_commit.append(lambda: compact(database))  # the cut's deleted rows leave SQLite
     turn.replies.send(
         turn.say(
             "De campagne is gesloten. %(completed)s mensen deden helemaal mee.",
-            completed=closed.completed,
+            completed=coordinator_count(closed.completed, closed.k, turn.t.gettext),
         )
     )
 

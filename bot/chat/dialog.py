@@ -114,6 +114,8 @@ class Dialog:
             await self._route(turn)
             chat.mode, chat.context = state.dump(turn.state)
         self._remember(incoming.principal, turn.locale, turn.formal)
+        for job in turn.after_commit:
+            await job()
         items = list(turn.replies.items)
         if incoming.button is not None:
             items.append(turn.replies.toast or Toast())

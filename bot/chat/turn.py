@@ -43,12 +43,14 @@ class Turn:
     # The decoded button of this event (set by the router).
     button: CallbackData | None = None
     replies: Replies = field(default_factory=Replies)
-    # What the user typed signals a crisis: the edge already sent the help lines (first aid);
-    # a flow pauses instead of asking the next question.
     # Whether this event addressed the user with *u* (None: it did not say); remembered by the
     # dialog so first aid speaks the same register without the database.
     formal: bool | None = None
+    # What the user typed signals a crisis: the edge already sent the help lines (first aid);
+    # a flow pauses instead of asking the next question.
     crisis: CrisisSignal | None = None
+    # Work that must run after the transaction committed (e.g. compacting SQLite after a cut).
+    after_commit: list[Callable[[], Awaitable[object]]] = field(default_factory=list)
 
     @property
     def locale(self) -> str:

@@ -23,6 +23,7 @@ from bot.cli.werkgroep import (
     to_json,
 )
 from bot.config import load_settings
+from bot.privacy.disclosure import coordinator_count
 
 app = typer.Typer(
     help="Campaigns: links and QR codes for jongeren and ouders.", no_args_is_help=True
@@ -107,8 +108,12 @@ def list_campaigns(
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
     """List campaigns with the number of participants and completed answers."""
+    settings = load_settings()
     rows = run_service(
-        load_settings(), lambda s: service.list_campaigns(s, werkgroep, actor=cli_actor())
+        settings,
+        lambda s: service.list_campaigns(
+            s, werkgroep, actor=cli_actor(), k=settings.min_group_size
+        ),
     )
     if as_json:
         typer.echo(to_json(rows))
@@ -126,13 +131,19 @@ def close(
     campaign_id: Annotated[str, typer.Argument(metavar="ID", help="Campaign id.")],
 ) -> None:
     """Close a campaign: no new answers, and the pseudonym links are cut for good."""
+    settings = load_settings()
     closed = run_service(
-        load_settings(), lambda s: service.close_campaign(s, campaign_id, actor=cli_actor())
+        settings,
+        lambda s: service.close_campaign(
+            s, campaign_id, actor=cli_actor(), k=settings.min_group_size
+        ),
+        compact_after=True,  # the cut's deleted rows leave the SQLite file
     )
     first = "was al gesloten" if closed.already_closed else "is gesloten"
     typer.echo(
-        f"Campagne {closed.id} {first}. Deelnemers: {closed.participants}, "
-        f"afgerond: {closed.completed}.\n"
+        f"Campagne {closed.id} {first}. "
+        f"Deelnemers: {coordinator_count(closed.participants, closed.k)}, "
+        f"afgerond: {coordinator_count(closed.completed, closed.k)}.\n"
         "De koppeling tussen antwoorden en deelnemers is voorgoed verbroken: "
         "hervatten of wissen kan niet meer; de antwoorden blijven anoniem bewaard."
     )

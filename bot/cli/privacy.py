@@ -10,7 +10,7 @@ import typer
 
 from bot.config import load_settings
 from bot.privacy.retention import purge as run_purge
-from storage.db import make_engine, make_sessionmaker, upgrade
+from storage.db import compact, make_engine, make_sessionmaker, upgrade
 
 app = typer.Typer(help="Privacy: retention and link cutting.", no_args_is_help=True)
 
@@ -26,7 +26,10 @@ def purge() -> None:
         engine = make_engine(url)
         try:
             async with make_sessionmaker(engine).begin() as session:
-                return asdict(await run_purge(session, settings.retention_days))
+                report = await run_purge(session, settings.retention_days)
+            if report.campaigns_cut:
+                await compact(engine)  # the cut's deleted rows leave the SQLite file
+            return asdict(report)
         finally:
             await engine.dispose()
 

@@ -20,6 +20,7 @@ from bot.admin.links import shown
 from bot.admin.runner import bot_username, cli_actor, run_in_transaction
 from bot.config import Settings, load_settings
 from bot.engine import Catalog, load_catalog
+from bot.privacy.disclosure import coordinator_count
 from storage import Session
 from storage.handles import DatabaseError
 
@@ -45,10 +46,12 @@ def fail(message: str) -> typer.Exit:
     return typer.Exit(1)
 
 
-def run_service(settings: Settings, work: Callable[[Session], Awaitable[T]]) -> T:
+def run_service(
+    settings: Settings, work: Callable[[Session], Awaitable[T]], *, compact_after: bool = False
+) -> T:
     """Run ``work`` in one transaction; refusals and database failures become exit code 1."""
     try:
-        return run_in_transaction(settings, work)
+        return run_in_transaction(settings, work, compact_after=compact_after)
     except AdminError as exc:
         raise fail(str(exc)) from None
     except (DatabaseError, OSError) as exc:
@@ -164,7 +167,10 @@ def show(
     settings = load_settings()
     catalog = catalog_of(settings)
     detail = run_service(
-        settings, lambda s: service.show_werkgroep(s, catalog, werkgroep_id, actor=cli_actor())
+        settings,
+        lambda s: service.show_werkgroep(
+            s, catalog, werkgroep_id, actor=cli_actor(), k=settings.min_group_size
+        ),
     )
     if as_json:
         typer.echo(to_json(detail))
@@ -205,7 +211,8 @@ def campaign_line(c: service.CampaignInfo) -> str:
     label = f' "{c.label}"' if c.label else ""
     return (
         f"{c.id}  {c.doelgroep:<8} {c.stap}{label}  ronde {c.round}  {state}  "
-        f"deelnemers: {c.participants}, afgerond: {c.completed}"
+        f"deelnemers: {coordinator_count(c.participants, c.k)}, "
+        f"afgerond: {coordinator_count(c.completed, c.k)}"
     )
 
 

@@ -42,6 +42,7 @@ from bot.summary.model import (
     StepSummary,
     Summary,
 )
+from bot.summary.quotes import showable_quotes
 from bot.summary.themes import OVERIG, ThemeMatcher
 from storage import Session, repo
 from storage import summary as queries
@@ -277,7 +278,7 @@ def _questions(
                 rows=tuple(rows),
                 themes=isinstance(step, TextStep) and bool(rows),
                 segment=step.segment,
-                quotes=tuple(data.get("quotes", ())),
+                quotes=showable_quotes(data.get("quotes", ())),
                 unmatched_words=tuple(data.get("words", ())),
                 routing=isinstance(step, YesNoStep) and bool(step.branches),
             )

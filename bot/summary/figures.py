@@ -34,6 +34,7 @@ from bot.privacy.disclosure import (
     total_cell,
 )
 from bot.summary.model import AUDIENCES, NO_LABEL
+from bot.summary.quotes import quote_may_be_shown
 from bot.summary.themes import OVERIG, ThemeMatcher, top_unmatched_words
 from storage import Session
 from storage import summary as queries
@@ -442,7 +443,9 @@ async def _question(
     if spec.kind == "text" and base >= 2 * k:
         start = f"{rng.getrandbits(128):032x}"
         pool = await queries.sample_texts(session, campaign_ids, spec.id, QUOTE_POOL, start)
-        quotes = select_quotes(pool, base, k, rng, limit=QUOTE_LIMIT)
+        # The sample holds no crisis-flagged answer; the rule checks the text once more.
+        safe = [text for text in pool if quote_may_be_shown(text, crisis=False)]
+        quotes = select_quotes(safe, base, k, rng, limit=QUOTE_LIMIT)
         if spec.themes and unit.matcher is not None and distribution.get(OVERIG):
             texts = await queries.sample_texts(
                 session, campaign_ids, spec.id, WORD_SAMPLE, start, unthemed_only=True

@@ -32,7 +32,7 @@ from bot.telegram.handlers import register_handlers
 from bot.telegram.throttle import PerUserUpdateProcessor
 from bot.telegram.webhook import webhook_app
 from bot.translate import translator
-from storage.db import is_sqlite
+from storage.db import compact, is_sqlite
 
 log = logging.getLogger(__name__)
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
@@ -106,6 +106,8 @@ def schedule_jobs(application: AnyApplication, runtime: Runtime) -> None:
     async def retention(_: ContextTypes.DEFAULT_TYPE) -> None:
         async with runtime.sessions.begin() as session:
             report = await purge(session, runtime.settings.retention_days)
+        if report.campaigns_cut:
+            await compact(runtime.database)  # the cut's deleted rows leave the SQLite file
         log.info("retention: %s campaign(s) cut", report.campaigns_cut)
 
     async def reminders(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -383,20 +383,22 @@ async def test_campaigns_open_together_share_a_round(
 
 
 async def test_list_campaigns_counts_respondents(sessions: Sessions, mini_catalog: Catalog) -> None:
-    """Participants and completed are counted per campaign; other werkgroepen stay out."""
+    """Participants and completed are counted per campaign, shown rounded down to a multiple
+    of k (issue 15, item 6); other werkgroepen stay out."""
     a = await _werkgroep(sessions, mini_catalog, "A")
     b = await _werkgroep(sessions, mini_catalog, "B")
     busy = await _campaign(sessions, mini_catalog, a, label="School A")
     empty = await _campaign(sessions, mini_catalog, a, label="School B")
     elsewhere = await _campaign(sessions, mini_catalog, b)
     async with sessions.begin() as session:
-        for index, completed in enumerate((True, True, False)):
-            await _participant(session, busy, f"p{index}", completed=completed)
+        for index in range(12):
+            await _participant(session, busy, f"p{index}", completed=index < 7)
         await _participant(session, elsewhere, "q", completed=True)
     async with sessions.begin() as session:
-        mine = await service.list_campaigns(session, a, actor="cli:t")
-        everything = await service.list_campaigns(session, actor="cli:t")
-    assert [(c.id, c.participants, c.completed) for c in mine] == [(busy, 3, 2), (empty, 0, 0)]
+        mine = await service.list_campaigns(session, a, actor="cli:t", k=5)
+        everything = await service.list_campaigns(session, actor="cli:t", k=5)
+    shown = [(c.id, c.participants, c.completed, c.k) for c in mine]
+    assert shown == [(busy, 10, 5, 5), (empty, 0, 0, 5)]
     assert {c.id: c.werkgroep_naam for c in everything} == {busy: "A", empty: "A", elsewhere: "B"}
 
 
@@ -427,7 +429,8 @@ async def test_close_campaign_cuts_pseudonym_links_for_good(
         session.add(ChatSession(subject="s", context={}, conversation_id=conversation_ids[0]))
     async with sessions.begin() as session:
         closed = await service.close_campaign(session, closing, actor="cli")
-    assert (closed.already_closed, closed.participants, closed.pseudonyms_erased) == (False, 1, 1)
+    # One participant: fewer than k, shown as 0 ("minder dan 10").
+    assert (closed.already_closed, closed.participants, closed.pseudonyms_erased) == (False, 0, 1)
     assert closed.conversations_deleted == 1
     async with sessions.begin() as session:
         campaign = await session.get(Campaign, closing)

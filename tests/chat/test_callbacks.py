@@ -33,6 +33,7 @@ LONGEST = {
     "code": "nl",
     "audience": "jongeren",
     "step_key": "s" * 32,
+    "action": "opnieuw",
 }
 
 

@@ -197,7 +197,10 @@ async def test_jongere_gets_one_closing_message(harness: BotHarness) -> None:
     (closing,) = messages
     text = closing.text or ""
     assert text.startswith("Klaar! Dank je wel! De werkgroep leest de antwoorden")
-    assert text.endswith("\n\nWil je alles wissen? Tik op /vergeet.")
+    assert text.endswith(
+        "\n\nSoms lezen ze een korte zin uit een antwoord, zonder naam. "
+        "Wil je alles wissen? Tik op /vergeet."
+    )
     assert text.count("Dank je wel") == 1
 
 

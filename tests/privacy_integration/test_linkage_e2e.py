@@ -112,20 +112,54 @@ async def test_a_second_link_of_the_same_step_counts_the_person_once(harness: Bo
 
 
 async def test_a_second_link_resumes_an_unfinished_participation(harness: BotHarness) -> None:
-    """Half-way through one link, the other link of the step continues the same questions."""
+    """Half-way through one link, the other link says so and offers to continue or to change
+    the answers; 'Verder gaan' continues the same questions, still one participant."""
     werkgroep_id, _, _ = await harness.werkgroep()
     first, _ = await _campaign(harness, werkgroep_id, "stap-3")
     second, _ = await _campaign(harness, werkgroep_id, "stap-3")
     await _answer_two(harness, USER_ID, first)
     user = harness.api.user(USER_ID)
-    mark = user.mark()
-    await user.send(f"/start {second}")
-    messages = await user.wait_new(mark, 2)
+    (offer,) = await say(user, f"/start {second}")
+    assert "al meegedaan" in (offer.text or "") and "nog niet klaar" in (offer.text or "")
+    assert [row[0][0] for row in offer.buttons] == ["Verder gaan", "Antwoorden veranderen"]
+    messages = await press(user, offer, "Verder gaan")
     assert "Welkom terug" in (messages[0].text or "")
+    assert "Vraag 3 van" in (question_of(messages).text or "")
     assert harness.runtime is not None
     async with harness.runtime.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Participant)) == 1
         assert await session.scalar(select(func.count()).select_from(ChatSession)) == 1
+        assert await session.scalar(select(func.count()).select_from(Answer)) == 2
+
+
+async def test_a_second_link_offers_to_change_the_answers(harness: BotHarness) -> None:
+    """After finishing, a second link says 'al meegedaan' with 'Antwoorden veranderen'; that
+    starts again at question 1 with the old answers gone, and the person still counts once."""
+    werkgroep_id, _, _ = await harness.werkgroep()
+    first, _ = await _campaign(harness, werkgroep_id, "stap-3")
+    second, _ = await _campaign(harness, werkgroep_id, "stap-3")
+    user = harness.api.user(USER_ID)
+    (notice,) = await say(user, f"/start {first}")
+    messages = await press(user, notice, "Ik doe mee")
+    for _ in range(40):
+        messages = await answer_current(user, question_of(messages))
+        if any("Klaar!" in (m.text or "") for m in messages):
+            break
+    (offer,) = await say(user, f"/start {second}")
+    assert "Je hebt al meegedaan" in (offer.text or "")
+    assert [row[0][0] for row in offer.buttons] == ["Antwoorden veranderen"]
+    messages = await press(user, offer, "Antwoorden veranderen")
+    assert "Je vorige antwoorden zijn gewist" in (messages[0].text or "")
+    assert "Vraag 1 van" in (question_of(messages).text or "")
+    assert harness.runtime is not None
+    async with harness.runtime.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Participant)) == 1
+        assert await session.scalar(select(func.count()).select_from(Answer)) == 0
+        assert await session.scalar(select(Participant.completed)) is False
+    await answer_current(user, question_of(messages))
+    async with harness.runtime.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Participant)) == 1
+        assert await session.scalar(select(func.count()).select_from(Answer)) == 1
 
 
 async def test_a_forwarded_coordinator_link_makes_nobody_coordinator(harness: BotHarness) -> None:

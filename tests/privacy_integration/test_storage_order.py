@@ -114,16 +114,17 @@ async def test_storage_order_relinks_nobody_after_the_cut(
 async def test_the_service_close_and_a_second_cut_keep_every_answer(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
-    """Closing through the service reports the counts; closing again rewrites nothing more."""
+    """Closing through the service reports the counts (8 shown as "5 of meer" at k=5); closing
+    again rewrites nothing more."""
     campaign_id = await _setup(sessions)
     async with sessions.begin() as session:
-        closed = await service.close_campaign(session, campaign_id, actor="cli:test")
-    assert closed.participants == PEOPLE and closed.pseudonyms_erased == PEOPLE
+        closed = await service.close_campaign(session, campaign_id, actor="cli:test", k=5)
+    assert closed.participants == 5 and closed.pseudonyms_erased == PEOPLE
     async with sessions() as session:
         first = set(await session.scalars(select(Participant.id)))
     async with sessions.begin() as session:
-        again = await service.close_campaign(session, campaign_id, actor="cli:test")
-    assert again.already_closed and again.participants == PEOPLE
+        again = await service.close_campaign(session, campaign_id, actor="cli:test", k=5)
+    assert again.already_closed and again.participants == 5
     async with sessions() as session:
         assert set(await session.scalars(select(Participant.id))) == first
         assert len(list(await session.scalars(select(ChatSession.subject)))) == PEOPLE
