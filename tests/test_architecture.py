@@ -47,6 +47,7 @@ HANDLER_MODULES = (
     "bot.chat.conversation",
     "bot.chat.coordinator",
     "bot.chat.voices",
+    "bot.chat.feedback",
 )
 
 

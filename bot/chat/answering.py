@@ -6,6 +6,7 @@ member's answer is stored as an attributed contribution.
 
 from __future__ import annotations
 
+from bot.chat import optin
 from bot.chat.events import EditButtons, Toast
 from bot.chat.render import info_message, question_message, question_token
 from bot.chat.turn import Turn
@@ -171,6 +172,8 @@ async def show_outcome(
     turn.chat.conversation_id = None
     if row.participant_id is not None:
         voice = turn.voice(formal)
+        # Closing the loop (#17.5): the opt-in for feedback rides on the thanks.
+        offer, buttons = await optin.offer(turn, row.participant_id, formal)
         turn.replies.send(
             voice(
                 "Klaar! Dank je wel voor je antwoorden. De werkgroep ziet alleen wat veel mensen "
@@ -178,6 +181,8 @@ async def show_outcome(
                 "Klaar! Dank u wel voor uw antwoorden. De werkgroep ziet alleen wat veel mensen "
                 "samen zeggen, nooit wie wat zei. Wilt u alles wissen? Tik op /vergeet.",
             )
+            + offer,
+            buttons,
         )
     else:
         turn.replies.send(

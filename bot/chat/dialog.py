@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TypeVar
 
-from bot.chat import commands, conversation, coordinator, state, voices
+from bot.chat import commands, conversation, coordinator, feedback, state, voices
 from bot.chat.callbacks import CallbackData, Codec
 from bot.chat.events import Incoming, Out, Toast
 from bot.chat.turn import DiscussionInput, Handler, Routes, Turn, crisis_reply
@@ -22,8 +22,14 @@ from bot.translate import negotiate, translator
 from storage import repo
 
 K = TypeVar("K")
-HANDLER_MODULES = (commands, conversation, coordinator, voices)
-ROUTES = (commands.ROUTES, conversation.ROUTES, coordinator.ROUTES, voices.ROUTES)
+HANDLER_MODULES = (commands, conversation, coordinator, voices, feedback)
+ROUTES = (
+    commands.ROUTES,
+    conversation.ROUTES,
+    coordinator.ROUTES,
+    voices.ROUTES,
+    feedback.ROUTES,
+)
 
 
 class Dialog:

@@ -68,8 +68,23 @@ class CampaignLabel(State):
     label: str | None = None
 
 
+class FeedbackWriting(State):
+    """/terugkoppeling: a coordinator types the feedback for one campaign (#17.5)."""
+
+    mode: Literal["feedback"] = "feedback"
+    campaign_id: str
+
+
 ChatState = Annotated[
-    Idle | Consent | MemberName | MemberOrg | Agreeing | Erasing | Paused | CampaignLabel,
+    Idle
+    | Consent
+    | MemberName
+    | MemberOrg
+    | Agreeing
+    | Erasing
+    | Paused
+    | CampaignLabel
+    | FeedbackWriting,
     Field(discriminator="mode"),
 ]
 _ADAPTER: TypeAdapter[ChatState] = TypeAdapter(ChatState)

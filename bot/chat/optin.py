@@ -1,0 +1,71 @@
+"""Closing the loop (#17.5), the participant's side: the opt-in offered with the thanks at the
+end of a consultation, and the feedback message as participants receive it.
+
+Shared by answering (the offer), the /terugkoppeling handlers (the preview) and the Telegram
+sender (the message itself), so the preview is exactly what participants get.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from bot.chat.callbacks import FeedbackOptIn, button
+from bot.chat.events import Keyboard
+from bot.chat.turn import Turn
+from bot.chat.view import Voice
+from bot.privacy.optin import optin_lookup
+from bot.translate import Translator
+from storage import feedback as stored
+from storage import repo
+from storage.models import Campaign, Participant
+
+# Longer feedback would not fit one Telegram message (4096) with the frame around it.
+MAX_FEEDBACK_CHARS = 3000
+
+
+async def offer(turn: Turn, participant_id: str, formal: bool) -> tuple[str, Keyboard]:
+    """Text to add to the closing message and its buttons; nothing when the campaign is
+    closed, outside Telegram (the web page shows feedback instead) or already opted in."""
+    if turn.incoming.user_id is None:
+        return "", ()
+    participant = await turn.session.get(Participant, participant_id)
+    campaign = await turn.session.get(Campaign, participant.campaign_id) if participant else None
+    if campaign is None or campaign.links_cut_at is not None or not repo.campaign_is_open(campaign):
+        return "", ()
+    lookup = optin_lookup(turn.runtime.pepper, campaign.id, turn.incoming.principal)
+    if await stored.has_optin(turn.session, lookup):
+        return "", ()
+    voice = turn.voice(formal)
+    question = voice(
+        "Wil je later horen wat de werkgroep met de antwoorden doet?",
+        "Wilt u later horen wat de werkgroep met de antwoorden doet?",
+    )
+    plain = turn.voice(formal, html=False)
+    buttons = (
+        (
+            button(
+                plain("Ja, stuur me een bericht", "Ja, stuur mij een bericht"),
+                FeedbackOptIn("ja", campaign.id),
+            ),
+            button(plain("Nee, dank je", "Nee, dank u"), FeedbackOptIn("nee", campaign.id)),
+        ),
+    )
+    return "\n\n" + question, buttons
+
+
+def feedback_message(t: Translator, formal: bool, werkgroep: str, text: str) -> str:
+    """The feedback as a participant receives it (HTML): a frame in their language and
+    register around the coordinator's text."""
+    voice = Voice(t, formal)
+    head = voice(
+        "Je deed mee aan de vragen van werkgroep %(werkgroep)s en wilde horen wat de werkgroep "
+        "met de antwoorden doet. Dit is hun bericht:",
+        "U deed mee aan de vragen van werkgroep %(werkgroep)s en wilde horen wat de werkgroep "
+        "met de antwoorden doet. Dit is hun bericht:",
+        werkgroep=werkgroep,
+    )
+    foot = voice(
+        "Dit is het enige bericht hierover. Je staat nu niet meer op de lijst.",
+        "Dit is het enige bericht hierover. U staat nu niet meer op de lijst.",
+    )
+    return f"{head}\n\n{escape(text)}\n\n{foot}"
