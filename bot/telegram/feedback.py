@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from telegram import Bot
@@ -34,18 +36,22 @@ POLL_SECONDS = 3.0
 
 @dataclass
 class Pacer:
-    """At most ``rate`` starts per second: each send waits for its slot."""
+    """At most ``rate`` starts per second: each send waits for its slot (``clock`` and
+    ``sleep`` are replaceable so the spacing can be tested without waiting)."""
 
     rate: float
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     _next: float = 0.0
 
-    async def wait(self) -> None:
-        loop = asyncio.get_running_loop()
-        now = loop.time()
+    async def wait(self) -> float:
+        """Wait for the next slot; the time it starts."""
+        now = self.clock()
         if self._next > now:
-            await asyncio.sleep(self._next - now)
+            await self.sleep(self._next - now)
             now = self._next
         self._next = now + 1.0 / self.rate
+        return now
 
 
 async def send_pending(bot: Bot, runtime: Runtime, rate: float = MAX_RATE) -> int:
