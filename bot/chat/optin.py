@@ -40,17 +40,20 @@ async def offer(turn: Turn, participant_id: str, formal: bool) -> tuple[str, Key
         "Wil je later horen wat de werkgroep met de antwoorden doet?",
         "Wilt u later horen wat de werkgroep met de antwoorden doet?",
     )
-    plain = turn.voice(formal, html=False)
-    buttons = (
+    return "\n\n" + question, _buttons(turn.voice(formal, html=False), campaign.id)
+
+
+def _buttons(voice: Voice, campaign_id: str) -> Keyboard:
+    """The opt-in buttons (plain text: button labels are not HTML)."""
+    return (
         (
             button(
-                plain("Ja, stuur me een bericht", "Ja, stuur mij een bericht"),
-                FeedbackOptIn("ja", campaign.id),
+                voice("Ja, stuur me een bericht", "Ja, stuur mij een bericht"),
+                FeedbackOptIn("ja", campaign_id),
             ),
-            button(plain("Nee, dank je", "Nee, dank u"), FeedbackOptIn("nee", campaign.id)),
+            button(voice("Nee, dank je", "Nee, dank u"), FeedbackOptIn("nee", campaign_id)),
         ),
     )
-    return "\n\n" + question, buttons
 
 
 def feedback_message(t: Translator, formal: bool, werkgroep: str, text: str) -> str:
