@@ -11,7 +11,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from storage import Session
 from storage.models import (
@@ -19,6 +19,7 @@ from storage.models import (
     CampaignFeedback,
     ChatSession,
     FeedbackOptIn,
+    Member,
     Werkgroep,
     today,
 )
@@ -105,6 +106,7 @@ class Pending:
     text: str
     audience: str
     werkgroep: str
+    written_by: str
 
 
 async def new_draft(session: Session, campaign_id: str, text: str, written_by: str) -> str:
@@ -150,6 +152,7 @@ async def next_pending(session: Session) -> Pending | None:
                 CampaignFeedback.text,
                 Campaign.audience,
                 Werkgroep.naam,
+                CampaignFeedback.written_by,
             )
             .join(Campaign, Campaign.id == CampaignFeedback.campaign_id)
             .join(Werkgroep, Werkgroep.id == Campaign.werkgroep_id)
@@ -161,11 +164,14 @@ async def next_pending(session: Session) -> Pending | None:
     return Pending(*row) if row is not None else None
 
 
-async def mark_sent(session: Session, feedback_id: str, on: date | None = None) -> None:
-    feedback = await session.get(CampaignFeedback, feedback_id)
-    if feedback is not None and feedback.status == SENDING:
-        feedback.status = SENT
-        feedback.sent_on = on or today()
+async def mark_sent(session: Session, feedback_id: str, on: date | None = None) -> bool:
+    """Mark queued feedback as sent; ``False`` when another sender already did."""
+    result = await session.execute(
+        update(CampaignFeedback)
+        .where(CampaignFeedback.id == feedback_id, CampaignFeedback.status == SENDING)
+        .values(status=SENT, sent_on=on or today())
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined,no-any-return]
 
 
 async def published(session: Session, campaign_id: str) -> list[tuple[str, date]]:
@@ -176,6 +182,14 @@ async def published(session: Session, campaign_id: str) -> list[tuple[str, date]
         .order_by(CampaignFeedback.sent_on.desc(), CampaignFeedback.id)
     )
     return [(text, sent_on) for text, sent_on in rows.all() if sent_on is not None]
+
+
+async def writer_chat(session: Session, written_by: str) -> tuple[int, str | None] | None:
+    """The Telegram user id and language of the coordinator who wrote the feedback (an audit
+    actor ``member:<id>``); ``None`` for the command line."""
+    kind, _, member_id = written_by.partition(":")
+    member = await session.get(Member, member_id) if kind == "member" else None
+    return (member.telegram_user_id, member.locale) if member is not None else None
 
 
 async def locale_of(session: Session, subject: str) -> str | None:

@@ -22,6 +22,8 @@ from telegram import Bot
 from telegram.error import RetryAfter, TelegramError
 
 from bot.chat.optin import feedback_message
+from bot.chat.view import html
+from bot.i18n import N_
 from bot.privacy.optin import decrypt_chat
 from bot.runtime import Runtime
 from bot.translate import translator
@@ -32,6 +34,7 @@ log = logging.getLogger(__name__)
 MAX_RATE = 25.0  # messages per second, below Telegram's ~30 overall
 BATCH = 25
 POLL_SECONDS = 3.0
+DONE = N_("De terugkoppeling is verstuurd aan wie erom vroeg. Zij staan nu niet meer op de lijst.")
 
 
 @dataclass
@@ -81,12 +84,17 @@ async def _send_one(bot: Bot, runtime: Runtime, pending: stored.Pending, pacer: 
                 locale = await stored.locale_of(session, runtime.subject(str(chat_id)))
                 targets.append((chat_id, locale or default))
             if not chats:
-                await stored.mark_sent(session, pending.id)
-                return delivered
+                marked = await stored.mark_sent(session, pending.id)
+                writer = await stored.writer_chat(session, pending.written_by) if marked else None
+                break
         for chat_id, locale in targets:
             text = feedback_message(translator(locale), formal, pending.werkgroep, pending.text)
             if await _send(bot, chat_id, text, pacer):
                 delivered += 1
+    if writer is not None:  # the coordinator hears that it is done (no count: a figure)
+        user_id, locale = writer
+        await _send(bot, user_id, html(translator(locale or default), DONE, {}), pacer)
+    return delivered
 
 
 async def _send(bot: Bot, chat_id: int, text: str, pacer: Pacer) -> bool:

@@ -3,8 +3,6 @@ apart from the answers, /terugkoppeling sending to the opted-in chats only, eras
 
 from __future__ import annotations
 
-import asyncio
-
 from sqlalchemy import MetaData, func, inspect, select
 
 from bot.privacy.optin import decrypt_chat
@@ -15,6 +13,7 @@ from tgstub import BotMessage, SimUser
 
 YES = "Ja, stuur me een bericht"
 NO = "Nee, dank je"
+DONE = "De terugkoppeling is verstuurd aan wie erom vroeg. Zij staan nu niet meer op de lijst."
 FEEDBACK = "We openen de sporthal op vrijdagavond, gratis voor iedereen tot 18 jaar."
 
 
@@ -140,7 +139,8 @@ async def test_terugkoppeling_reaches_the_opted_in_chats_only_and_forgets_them(
 ) -> None:
     """Two participants tap Ja, one Nee; the coordinator chooses the campaign, types the text,
     sees the preview (recipients below k not counted) and sends: both opted-in chats get the
-    feedback in the je-form frame, the third gets nothing, and no opt-in is left."""
+    feedback in the je-form frame, the third gets nothing, no opt-in is left, and the
+    coordinator is told it is done."""
     werkgroep_id, coordinator_token, _ = await harness.werkgroep()
     token, _ = await _campaign(harness, werkgroep_id)
     yes_users = []
@@ -174,10 +174,8 @@ async def test_terugkoppeling_reaches_the_opted_in_chats_only_and_forgets_them(
         assert len(received) == 1
         assert received[0].startswith("Je deed mee aan de vragen van werkgroep Velsen")
         assert "Je staat nu niet meer op de lijst." in received[0]
-    for _ in range(100):
-        if await _feedback_status(harness) == ["sent"]:
-            break
-        await asyncio.sleep(0.1)
+    # The coordinator hears when it is done (after the last opt-in was taken).
+    await coordinator.wait_until(lambda u: any(DONE in (m.text or "") for m in u.messages()))
     assert await _feedback_status(harness) == ["sent"]
     assert not any(FEEDBACK in (m.text or "") for m in declined.messages())
     assert await _optins(harness) == []
@@ -262,3 +260,17 @@ async def _count(harness: BotHarness) -> int:
     assert harness.runtime is not None
     async with harness.runtime.sessions() as session:
         return int(await session.scalar(select(func.count()).select_from(FeedbackOptIn)) or 0)
+
+
+async def test_ouders_are_asked_in_the_u_form(harness: BotHarness) -> None:
+    """For ouders the offer and its buttons use u; Nee is answered in the u-form too."""
+    token = await harness.campaign("ouders")
+    user, thanks = await _finish(harness, 7390001, token)
+    assert "Wilt u later horen wat de werkgroep met de antwoorden doet?" in (thanks.text or "")
+    assert [text for row in thanks.buttons for text, _ in row] == [
+        "Ja, stuur mij een bericht",
+        "Nee, dank u",
+    ]
+    (reply,) = await tap(user, thanks, "Nee, dank u")
+    assert reply.text == "Oké, u krijgt geen bericht."
+    assert await _optins(harness) == []
