@@ -3,8 +3,13 @@ apart from the answers, /terugkoppeling sending to the opted-in chats only, eras
 
 from __future__ import annotations
 
-from sqlalchemy import MetaData, func, inspect, select
+import asyncio
+from pathlib import Path
 
+from sqlalchemy import MetaData, func, inspect, select
+from typer.testing import CliRunner
+
+from bot.cli import app
 from bot.privacy.optin import decrypt_chat
 from storage import repo
 from storage.models import Campaign, CampaignFeedback, FeedbackOptIn
@@ -273,4 +278,25 @@ async def test_ouders_are_asked_in_the_u_form(harness: BotHarness) -> None:
     ]
     (reply,) = await tap(user, thanks, "Nee, dank u")
     assert reply.text == "Oké, u krijgt geen bericht."
+    assert await _optins(harness) == []
+
+
+async def test_feedback_queued_from_the_command_line_reaches_the_opted_in_chat(
+    harness: BotHarness, tmp_path: Path
+) -> None:
+    """`samenspraak terugkoppeling --verstuur` on the bot's database: the running bot sends it
+    to the participant who tapped Ja (the CLI itself never sends)."""
+    werkgroep_id, _, _ = await harness.werkgroep()
+    token, campaign_id = await _campaign(harness, werkgroep_id)
+    user, thanks = await _finish(harness, 7391001, token)
+    await tap(user, thanks, YES)
+    env = {
+        "SAMENSPRAAK_DATABASE_URL": harness.settings.resolved_database_url,
+        "SAMENSPRAAK_DATA_DIR": str(tmp_path / "cli-data"),
+        "SAMENSPRAAK_TELEGRAM_TOKEN": "",
+    }
+    args = ["terugkoppeling", "--campagne", campaign_id, "--tekst", FEEDBACK, "--verstuur"]
+    result = await asyncio.to_thread(CliRunner().invoke, app, args, env=env)
+    assert result.exit_code == 0, result.output
+    await user.wait_until(lambda u: any(FEEDBACK in (m.text or "") for m in u.messages()))
     assert await _optins(harness) == []
