@@ -25,13 +25,19 @@ MAX_FEEDBACK_CHARS = 3000
 
 async def offer(turn: Turn, participant_id: str, formal: bool) -> tuple[str, Keyboard]:
     """Text to add to the closing message and its buttons; nothing when the campaign is
-    closed, outside Telegram (the web page shows feedback instead) or already opted in."""
-    if turn.incoming.user_id is None:
-        return "", ()
+    closed or already opted in. In the browser (no chat to write to) only a pointer to the
+    link's page, which shows the feedback."""
     participant = await turn.session.get(Participant, participant_id)
     campaign = await turn.session.get(Campaign, participant.campaign_id) if participant else None
     if campaign is None or campaign.links_cut_at is not None or not repo.campaign_is_open(campaign):
         return "", ()
+    if turn.incoming.user_id is None:
+        voice = turn.voice(formal)
+        web = voice(
+            "Wat de werkgroep met de antwoorden doet, lees je later op de pagina van je link.",
+            "Wat de werkgroep met de antwoorden doet, leest u later op de pagina van uw link.",
+        )
+        return "\n\n" + web, ()
     lookup = optin_lookup(turn.runtime.pepper, campaign.id, turn.incoming.principal)
     if await stored.has_optin(turn.session, lookup):
         return "", ()

@@ -68,9 +68,11 @@ async def test_a_closed_campaign_page_still_shows_the_feedback(
 async def test_the_browser_thanks_offers_no_telegram_opt_in(
     runtime: Runtime, visitor: Visitor
 ) -> None:
-    """A web participant has no chat to write to: the thanks carries no opt-in buttons."""
+    """A web participant has no chat to write to: the thanks carries no opt-in buttons but
+    points to the link's page, where the feedback will be."""
     token, _, _ = await create_campaign(runtime)
     done = await complete(visitor, await consent(visitor, token))
     assert DONE in done.text
     assert "Wil je later horen" not in done.text
     assert "Ja, stuur me een bericht" not in done.labels()
+    assert "lees je later op de pagina van je link" in done.text
