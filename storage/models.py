@@ -335,3 +335,45 @@ class WerkgroepRound(Base):
     step_key: Mapped[str] = mapped_column(String(32))
     round: Mapped[int] = mapped_column(Integer)
     started_on: Mapped[date] = mapped_column(Date, default=today)
+
+
+# --- closing the loop (#17.5, migration 0005_loop) ----------------------------------------------
+
+
+class FeedbackOptIn(Base):
+    """A participant asked to hear what the werkgroep does with the answers.
+
+    Stored apart from the answers with nothing that joins them (bot/privacy/optin.py): its own
+    random id, the campaign, the chat id encrypted under a key derived from the pepper, and a
+    keyed look-up in its own domain (for erasure and against duplicates). No pseudonym and no
+    date; deleted when the feedback was sent, on erasure, or after the retention period.
+    """
+
+    __tablename__ = "feedback_optins"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    campaign_id: Mapped[str] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), index=True
+    )
+    lookup: Mapped[str] = mapped_column(String(64), unique=True)
+    chat: Mapped[str] = mapped_column(String(120))
+
+
+class CampaignFeedback(Base):
+    """What the werkgroep did with a campaign's answers, written by a coordinator.
+
+    ``status``: ``draft`` (being previewed), ``sending`` (the bot sends it to the opt-ins),
+    ``sent`` (done; the campaign's web page shows it).
+    """
+
+    __tablename__ = "campaign_feedback"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    campaign_id: Mapped[str] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    written_by: Mapped[str] = mapped_column(String(120))
+    created_on: Mapped[date] = mapped_column(Date, default=today)
+    sent_on: Mapped[date | None] = mapped_column(Date, default=None)

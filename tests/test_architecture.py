@@ -48,6 +48,7 @@ HANDLER_MODULES = (
     "bot.chat.coordinator",
     "bot.chat.pause",
     "bot.chat.voices",
+    "bot.chat.feedback",
 )
 
 

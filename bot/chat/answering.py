@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.chat import optin
 from bot.chat.callbacks import PauseContinue, PauseStop, button
 from bot.chat.events import Button, EditButtons, Toast
 from bot.chat.render import answered_message, info_message, question_message, question_token
@@ -272,7 +273,12 @@ async def show_outcome(
     # One closing message: the flow's own closing words, then what the bot must add.
     closing = infos.pop().text if infos else None
     turn.replies.add(*infos)
-    turn.replies.send(closing_message(turn, row, formal, closing))
+    if row.participant_id is None:
+        turn.replies.send(closing_message(turn, row, formal, closing))
+        return
+    # Closing the loop (#17.5): the opt-in for feedback rides on the thanks.
+    offer, buttons = await optin.offer(turn, row.participant_id, formal)
+    turn.replies.send(closing_message(turn, row, formal, closing) + offer, buttons)
 
 
 def closing_message(turn: Turn, row: ConversationRow, formal: bool, closing: str | None) -> str:

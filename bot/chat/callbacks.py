@@ -207,6 +207,28 @@ class PauseStop(CallbackData, prefix="hs"):
     """After a crisis reply: "Stoppen" (as /stop)."""
 
 
+# Closing the loop (#17.5): the participant's opt-in, and /terugkoppeling of a coordinator.
+@dataclasses.dataclass(frozen=True)
+class FeedbackOptIn(CallbackData, prefix="fo"):
+    answer: str  # "ja" or "nee"
+    campaign_id: str
+
+
+@dataclasses.dataclass(frozen=True)
+class FeedbackCampaign(CallbackData, prefix="fc"):
+    campaign_id: str
+
+
+@dataclasses.dataclass(frozen=True)
+class FeedbackSend(CallbackData, prefix="fs"):
+    feedback_id: str
+
+
+@dataclasses.dataclass(frozen=True)
+class FeedbackCancel(CallbackData, prefix="fx"):
+    feedback_id: str
+
+
 # The buttons of a question message: each carries the question's token.
 QuestionButton = Option | Done | Skip | Back | Tip | Example
 

@@ -497,6 +497,9 @@ async def help_command(turn: Turn) -> None:
                 say("/leden – de leden van de werkgroep"),
                 say("/uitnodigen – een nieuwe uitnodiging voor leden"),
                 say("/herinnering – een herinnering instellen"),
+                say(
+                    "/terugkoppeling – deelnemers laten weten wat de werkgroep met de antwoorden doet"
+                ),
             ]
     turn.replies.send("\n".join(lines))
 

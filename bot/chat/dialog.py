@@ -19,7 +19,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from typing import TypeVar
 
-from bot.chat import commands, conversation, coordinator, pause, safety, state, voices
+from bot.chat import commands, conversation, coordinator, feedback, pause, safety, state, voices
 from bot.chat.callbacks import CallbackData, Codec
 from bot.chat.events import Incoming, Out, Toast
 from bot.chat.turn import DiscussionInput, Handler, Routes, Turn
@@ -28,8 +28,8 @@ from bot.translate import negotiate, translator
 from storage import repo
 
 K = TypeVar("K")
-HANDLER_MODULES = (commands, conversation, coordinator, pause, voices)
-ROUTES = (commands.ROUTES, conversation.ROUTES, coordinator.ROUTES, pause.ROUTES, voices.ROUTES)
+HANDLER_MODULES = (commands, conversation, coordinator, feedback, pause, voices)
+ROUTES = tuple(module.ROUTES for module in HANDLER_MODULES)
 # Stored languages and registers (u for ouders) remembered in memory for first aid without the
 # database (least recent out).
 REMEMBERED_LOCALES = 10_000

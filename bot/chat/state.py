@@ -78,6 +78,13 @@ class CrisisPause(State):
     info: tuple[int, ...] = ()
 
 
+class FeedbackWriting(State):
+    """/terugkoppeling: a coordinator types the feedback for one campaign (#17.5)."""
+
+    mode: Literal["feedback"] = "feedback"
+    campaign_id: str
+
+
 ChatState = Annotated[
     Idle
     | Consent
@@ -87,7 +94,8 @@ ChatState = Annotated[
     | Erasing
     | Paused
     | CampaignLabel
-    | CrisisPause,
+    | CrisisPause
+    | FeedbackWriting,
     Field(discriminator="mode"),
 ]
 _ADAPTER: TypeAdapter[ChatState] = TypeAdapter(ChatState)

@@ -7,6 +7,7 @@ import sys
 import typer
 
 from bot.cli import campagne, db, flows, playground, privacy, run, summary, werkgroep
+from bot.cli import feedback as feedback_command
 from bot.cli import web as web_command
 from bot.errors import ConfigError, FlowError
 
@@ -25,6 +26,7 @@ run.register(app)
 playground.register(app)
 summary.register(app)
 web_command.register(app)
+feedback_command.register(app)
 
 
 def main() -> None:

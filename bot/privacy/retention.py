@@ -18,6 +18,7 @@ from storage.admin import (
     cut_links,
     forget_chat_sessions_before,
 )
+from storage.feedback import forget_optins_before
 from storage.models import utcnow
 
 # Telegram redelivers an update for at most 24 hours; keep processed ids a little longer.
@@ -32,6 +33,8 @@ class PurgeReport:
     conversations_deleted: int
     sessions_deleted: int
     update_ids_deleted: int
+    # Feedback opt-ins (#17.5) of campaigns opened longer ago than the retention period.
+    optins_deleted: int = 0
 
 
 async def purge(session: Session, retention_days: int, now: datetime | None = None) -> PurgeReport:
@@ -49,6 +52,7 @@ async def purge(session: Session, retention_days: int, now: datetime | None = No
     # language preference; after the retention period it is not needed any more.
     sessions = await forget_chat_sessions_before(session, cutoff.date())
     updates = await repo.forget_updates_before(session, (now - UPDATE_IDS_KEPT).date())
+    optins = await forget_optins_before(session, cutoff)
     if to_cut or closed:
         await repo.audit(session, "retention", "privacy.purge", None, campaigns=len(to_cut))
     return PurgeReport(
@@ -58,4 +62,5 @@ async def purge(session: Session, retention_days: int, now: datetime | None = No
         conversations_deleted=deleted,
         sessions_deleted=sessions,
         update_ids_deleted=updates,
+        optins_deleted=optins,
     )

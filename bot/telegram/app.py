@@ -28,6 +28,7 @@ from bot.ops.instrument import InstrumentedApplication, instrumented_request
 from bot.ops.server import start_ops_server
 from bot.privacy.retention import purge
 from bot.runtime import Runtime, due_reminders
+from bot.telegram.feedback import POLL_SECONDS, send_pending
 from bot.telegram.handlers import register_handlers
 from bot.telegram.throttle import PerUserUpdateProcessor
 from bot.telegram.webhook import webhook_app
@@ -118,9 +119,23 @@ def schedule_jobs(application: AnyApplication, runtime: Runtime) -> None:
             except TelegramError:
                 log.info("reminder not delivered")
 
+    sending = asyncio.Lock()
+
+    async def feedback(context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Queued feedback (#17.5) to the participants who opted in; one run at a time."""
+        if sending.locked():
+            return
+        async with sending:
+            sent = await send_pending(context.bot, runtime)
+        if sent:
+            log.info("feedback: %s message(s) sent", sent)
+
     assert application.job_queue is not None
     application.job_queue.run_repeating(
         retention, interval=timedelta(days=1), first=60, name="retention"
+    )
+    application.job_queue.run_repeating(
+        feedback, interval=POLL_SECONDS, first=POLL_SECONDS, name="feedback"
     )
     application.job_queue.run_repeating(
         reminders, interval=timedelta(hours=1), first=30, name="reminders"

@@ -37,6 +37,7 @@ from bot.web import page
 from bot.web.limits import ADDRESS_RATE, SESSION_RATE, Buckets, Rate
 from bot.web.session import COOKIE_NAME, SessionKeys, principal
 from storage import web as store
+from storage.feedback import published
 from storage.handles import DatabaseError
 from storage.models import Campaign, Invite
 from storage.repo import campaign_is_open
@@ -263,6 +264,8 @@ async def handle_landing(request: web.Request) -> web.Response:
         async with state.runtime.sessions() as session:
             target = await store.link_target(session, token)
             view = await store.session_view(session, state.runtime.subject(principal(session_id)))
+            # What the werkgroep did with the answers (#17.5), open or closed.
+            sent = await published(session, target.id) if isinstance(target, Campaign) else []
     except DB_ERRORS:
         log.warning("database unreachable while showing a landing page")
         return _plain_page(state, request, TROUBLE, 503)
@@ -270,16 +273,20 @@ async def handle_landing(request: web.Request) -> web.Response:
         return _plain_page(state, request, TELEGRAM_ONLY, 200)
     if not isinstance(target, Campaign):
         return _plain_page(state, request, UNKNOWN_LINK, 404)
-    if not campaign_is_open(target):
+    if not campaign_is_open(target) and not sent:
         return _plain_page(state, request, CLOSED, 410)
     werkgroep = await _werkgroep_naam(state, target)
     t = translator(
         view.locale or negotiate(_language_code(request), state.runtime.settings.default_locale)
     )
     chrome = page.Chrome(t, state.keys.csrf_token(session_id), str(_new_nonce()))
+    if not campaign_is_open(target):
+        body = page.notice(t.gettext(CLOSED)) + page.feedback(t, sent)
+        return _html(page.document(chrome, body))
     username = state.runtime.bot_username
     telegram = f"https://t.me/{username}?start={token}" if username else None
     body = page.landing(chrome, token, werkgroep, telegram, formal=target.audience == "ouders")
+    body += page.feedback(t, sent)
     response = _html(page.document(chrome, body))
     if cookie is not None:
         _set_cookie(state, response, cookie)

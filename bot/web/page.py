@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from html import escape
+
+from babel.dates import format_date
 
 from bot.chat.events import Keyboard, Out, Send, SendDocument, SendPhoto, Toast
 from bot.translate import RTL, Translator, language_names
@@ -281,3 +284,17 @@ def landing(
         "</button></form>\n"
         f"{telegram}"
     )
+
+
+def feedback(t: Translator, items: list[tuple[str, date]]) -> str:
+    """What the werkgroep wrote back about the campaign's answers (#17.5), newest first."""
+    if not items:
+        return ""
+    heading = escape(t.gettext("Wat de werkgroep met de antwoorden doet"))
+    blocks = "".join(
+        f'<article class="msg feedback"><p><time datetime="{sent.isoformat()}">'
+        f"{escape(format_date(sent, format='long', locale=t.locale))}</time></p>"
+        f"{_lines(escape(text))}</article>\n"
+        for text, sent in items
+    )
+    return f'<section aria-labelledby="feedback"><h2 id="feedback">{heading}</h2>\n{blocks}</section>\n'

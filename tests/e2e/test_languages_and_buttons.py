@@ -197,9 +197,11 @@ async def test_jongere_gets_one_closing_message(harness: BotHarness) -> None:
     (closing,) = messages
     text = closing.text or ""
     assert text.startswith("Klaar! Dank je wel! De werkgroep leest de antwoorden")
+    # The thanks, then what may be shown and how to erase, then the opt-in for feedback.
     assert text.endswith(
         "\n\nSoms lezen ze een korte zin uit een antwoord, zonder naam. "
         "Wil je alles wissen? Tik op /vergeet."
+        "\n\nWil je later horen wat de werkgroep met de antwoorden doet?"
     )
     assert text.count("Dank je wel") == 1
 
