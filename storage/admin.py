@@ -212,6 +212,28 @@ async def next_round(session: AsyncSession, werkgroep_id: str, step_key: str, to
     return int(last or 0) + 1
 
 
+async def open_duplicates(
+    session: AsyncSession,
+    werkgroep_id: str,
+    audience: str,
+    step_key: str,
+    label: str | None,
+    today: date,
+) -> int:
+    """How many campaigns for the same step, audience and label still take answers."""
+    same_label = Campaign.label.is_(None) if label is None else Campaign.label == label
+    found = await session.scalar(
+        select(func.count(Campaign.id)).where(
+            Campaign.werkgroep_id == werkgroep_id,
+            Campaign.audience == audience,
+            Campaign.step_key == step_key,
+            same_label,
+            _open_on(today),
+        )
+    )
+    return int(found or 0)
+
+
 async def cut_links(
     session: AsyncSession,
     campaign_id: str,

@@ -20,6 +20,7 @@ from bot.admin.errors import InvalidRequest, NotFound, PermissionDenied
 from bot.admin.links import link_or_none
 from bot.engine import Catalog
 from bot.engine.schema import PlanTemplate, TemplateStep
+from bot.privacy.pseudonym import campaign_token
 from bot.privacy.quotes import label_problem
 from storage import Session, invites, repo
 from storage import admin as queries
@@ -369,12 +370,14 @@ async def create_campaign(
     actor: str,
     bot_username: str | None = None,
     public_url: str | None = None,
+    token_key: bytes | None = None,
 ) -> NewCampaign:
     """A campaign inviting ``doelgroep`` to answer the consultation flow of step ``stap``.
 
     ``stap`` is a step key (``stap-3``) or number (``3``). ``label`` is a coarse tag such as a
     school or a wijk (≤ 60 characters, no personal details). ``sluit_op`` is the last day on
-    which answers are taken; it cannot lie in the past.
+    which answers are taken; it cannot lie in the past. With ``token_key`` (the pepper) the
+    token is derived from it, so :func:`campaign_link` can show the link again later.
     """
     werkgroep = await _werkgroep(session, werkgroep_id)
     if doelgroep not in AUDIENCES:
@@ -392,9 +395,10 @@ async def create_campaign(
     if sluit_op is not None and sluit_op < today():
         raise InvalidRequest(f"De sluitdatum {sluit_op.isoformat()} ligt in het verleden.")
     round_ = await queries.next_round(session, werkgroep.id, step.key, today())
-    token = repo.new_token()
+    campaign_id = new_id()
+    token = campaign_token(token_key, campaign_id) if token_key else repo.new_token()
     campaign = Campaign(
-        id=new_id(),
+        id=campaign_id,
         werkgroep_id=werkgroep.id,
         audience=doelgroep,
         step_key=step.key,
@@ -427,6 +431,64 @@ async def create_campaign(
         label=label,
         round=round_,
         sluit_op=sluit_op,
+        token=token,
+        link=link_or_none(bot_username, token),
+        web_link=web_link(public_url, token),
+    )
+
+
+async def open_duplicates(
+    session: Session,
+    catalog: Catalog,
+    werkgroep_id: str,
+    doelgroep: str,
+    stap: str,
+    label: str | None = None,
+) -> int:
+    """How many open campaigns already invite ``doelgroep`` for this step with this label."""
+    werkgroep = await _werkgroep(session, werkgroep_id)
+    step = _step(_template(catalog, werkgroep.template_id), stap)
+    return await queries.open_duplicates(
+        session, werkgroep.id, doelgroep, step.key, _clean_label(label), today()
+    )
+
+
+async def campaign_link(
+    session: Session,
+    campaign_id: str,
+    *,
+    werkgroep_id: str,
+    token_key: bytes,
+    actor: str,
+    bot_username: str | None = None,
+    public_url: str | None = None,
+) -> NewCampaign:
+    """The link of an open campaign of this werkgroep, again (for a new QR code or message).
+
+    Only tokens derived from ``token_key`` can be shown again; a campaign made with a random
+    token (before links could be shown again) is refused with a hint.
+    """
+    campaign = await session.get(Campaign, campaign_id)
+    if campaign is None or campaign.werkgroep_id != werkgroep_id:
+        raise NotFound(f"Geen campagne met id {campaign_id}.")
+    if not repo.campaign_is_open(campaign):
+        raise InvalidRequest("Deze campagne is gesloten; de link werkt niet meer.")
+    token = campaign_token(token_key, campaign.id)
+    if repo.hash_token(token) != campaign.token_hash:
+        raise InvalidRequest(
+            "De link van deze oudere campagne kan niet opnieuw getoond worden. "
+            "Maak een nieuwe campagne met /campagne."
+        )
+    await repo.audit(session, actor, "campaign.link", werkgroep_id, campaign_id=campaign.id)
+    return NewCampaign(
+        id=campaign.id,
+        werkgroep_id=campaign.werkgroep_id,
+        doelgroep=campaign.audience,
+        stap=campaign.step_key,
+        flow_id=campaign.flow_id,
+        label=campaign.label,
+        round=campaign.round,
+        sluit_op=campaign.closes_on,
         token=token,
         link=link_or_none(bot_username, token),
         web_link=web_link(public_url, token),
@@ -566,6 +628,23 @@ def _clean_name(naam: str) -> str:
     return naam
 
 
+# What a label problem code (bot.privacy.quotes.LABEL_PROBLEMS) means, in the refusal's Dutch.
+LABEL_PROBLEM_NAMES: dict[str, str] = {
+    "label_person_name": "een naam van een persoon",
+    "label_phone": "een telefoonnummer",
+    "label_email": "een e-mailadres",
+    "label_handle": "een gebruikersnaam",
+    "label_link": "een link",
+    "label_bsn": "een BSN",
+    "label_iban": "een rekeningnummer",
+    "label_postcode": "een postcode",
+    "label_address": "een adres",
+    "label_street": "een straatnaam met huisnummer",
+    "label_date": "een datum",
+    "label_plate": "een kenteken",
+}
+
+
 def _clean_label(label: str | None) -> str | None:
     """A label names a coarse group (a school, a wijk): short, and never a person's details."""
     if label is None:
@@ -579,7 +658,7 @@ def _clean_label(label: str | None) -> str | None:
     problem = label_problem(label)
     if problem is not None:
         raise InvalidRequest(
-            "Het label lijkt persoonsgegevens te bevatten (" + problem + "). "
-            "Gebruik een grove groep, zoals een school of wijk."
+            f"Het label lijkt {LABEL_PROBLEM_NAMES.get(problem, 'persoonsgegevens')} te "
+            "bevatten. Gebruik een grove groep, zoals een school of wijk."
         )
     return label

@@ -197,5 +197,33 @@ class AgreeQuestion(CallbackData, prefix="q"):
     question: int
 
 
+@dataclasses.dataclass(frozen=True)
+class CampaignLink(CallbackData, prefix="wl"):
+    """/campagnes: show an open campaign's link and QR code again."""
+
+    campaign_id: str
+
+
+@dataclasses.dataclass(frozen=True)
+class CampaignAgain(CallbackData, prefix="wn"):
+    """Open another campaign although one for the same step, audience and label is open."""
+
+    audience: str
+    step_key: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Cancel(CallbackData, prefix="wc"):
+    """ "Annuleren" under a confirmation: nothing happens, the chat state is cleared."""
+
+
+@dataclasses.dataclass(frozen=True)
+class AgreeMore(CallbackData, prefix="wm"):
+    """/vastleggen: the whole input of jongeren and ouders, not only the question's figures."""
+
+    step: int
+    question: int
+
+
 # The buttons of a question message: each carries the question's token.
 QuestionButton = Option | Done | Skip | Back | Tip | Example

@@ -11,16 +11,19 @@ from bot.admin.errors import AdminError
 from bot.admin.qr import qr_png
 from bot.chat.callbacks import (
     CallbackData,
+    CampaignAgain,
     CampaignAudience,
+    CampaignLink,
     CampaignStep,
+    Cancel,
     CloseAsk,
     CloseConfirm,
     RemoveMember,
     button,
 )
-from bot.chat.events import SendPhoto, Toast
-from bot.chat.roles import actor, audience_name, coordinator_of
-from bot.chat.state import CampaignLabel
+from bot.chat.events import Button, SendPhoto, Toast
+from bot.chat.roles import actor, audience_name, coordinator_of, step_names
+from bot.chat.state import CampaignLabel, Idle
 from bot.chat.turn import Handler, Routes, Turn, telegram_user
 from bot.chat.view import fill
 from bot.engine.runner import clean_text
@@ -96,8 +99,20 @@ async def campaign_command(turn: Turn) -> None:
                 button(turn.t.gettext("Jongeren"), CampaignAudience("jongeren")),
                 button(turn.t.gettext("Ouders"), CampaignAudience("ouders")),
             ),
+            (cancel_button(turn),),
         ),
     )
+
+
+def cancel_button(turn: Turn) -> Button:
+    return button(turn.t.gettext("Annuleren"), Cancel())
+
+
+async def cancel(turn: Turn) -> None:
+    """ "Annuleren" under a question or confirmation: nothing happens, the state is cleared."""
+    turn.edit_pressed()
+    turn.state = Idle()
+    turn.replies.send(turn.say("Geannuleerd. Er is niets veranderd."))
 
 
 async def campaign_audience(turn: Turn) -> None:
@@ -111,14 +126,18 @@ async def campaign_audience(turn: Turn) -> None:
         return
     turn.replies.send(
         turn.say("Bij welke stap hoort de vragenlijst?"),
-        tuple(
-            (button(f"{step.number}. {step.title}"[:60], CampaignStep(audience, step.key)),)
-            for step in steps
+        (
+            *(
+                (button(f"{step.number}. {step.title}"[:60], CampaignStep(audience, step.key)),)
+                for step in steps
+            ),
+            (cancel_button(turn),),
         ),
     )
 
 
 async def campaign_step(turn: Turn) -> None:
+    """The step was chosen: open the campaign, or first warn about an open one like it."""
     member = await coordinator_of(turn)
     if member is None:
         return
@@ -127,35 +146,129 @@ async def campaign_step(turn: Turn) -> None:
         return
     turn.edit_pressed()
     label = turn.state.label if isinstance(turn.state, CampaignLabel) else None
+    duplicates = await attempt(
+        turn,
+        service.open_duplicates(
+            turn.session,
+            turn.runtime.catalog,
+            member.werkgroep_id,
+            pressed.audience,
+            pressed.step_key,
+            label,
+        ),
+    )
+    if duplicates is None:
+        return
+    if duplicates:
+        names = await step_names(turn, member.werkgroep_id)
+        turn.replies.send(
+            turn.say(
+                "Er is al een open campagne voor %(doelgroep)s bij %(stap)s%(label)s. "
+                "Met /campagnes kun je die link en QR-code opnieuw laten zien. "
+                "Toch een nieuwe link maken?",
+                doelgroep=audience_name(turn, pressed.audience).lower(),
+                stap=names.get(pressed.step_key, pressed.step_key),
+                label=f" ({label})" if label else "",
+            ),
+            (
+                (
+                    button(
+                        turn.t.gettext("Ja, nieuwe link"),
+                        CampaignAgain(pressed.audience, pressed.step_key),
+                    ),
+                ),
+                (cancel_button(turn),),
+            ),
+        )
+        return
+    await _open_campaign(turn, member, pressed.audience, pressed.step_key, label)
+
+
+async def campaign_again(turn: Turn) -> None:
+    """The coordinator confirmed a second open campaign for the same step and audience."""
+    member = await coordinator_of(turn)
+    if member is None:
+        return
+    pressed = turn.pressed(CampaignAgain)
+    if not await _steps_for(turn, member, pressed.audience):
+        return
+    turn.edit_pressed()
+    label = turn.state.label if isinstance(turn.state, CampaignLabel) else None
+    await _open_campaign(turn, member, pressed.audience, pressed.step_key, label)
+
+
+async def _open_campaign(
+    turn: Turn, member: Member, audience: str, step_key: str, label: str | None
+) -> None:
+    turn.state = Idle()
     created = await attempt(
         turn,
         service.create_campaign(
             turn.session,
             turn.runtime.catalog,
             member.werkgroep_id,
-            pressed.audience,
-            pressed.step_key,
+            audience,
+            step_key,
             label=label,
+            actor=actor(member),
+            bot_username=turn.runtime.bot_username,
+            public_url=turn.runtime.settings.public_url,
+            token_key=turn.runtime.pepper,
+        ),
+    )
+    if created is None:
+        return
+    names = await step_names(turn, member.werkgroep_id)
+    turn.replies.send(
+        turn.say(
+            "De link voor %(doelgroep)s (%(stap)s, ronde %(round)s) is klaar:\n%(link)s\n"
+            "Deel de link of de QR-code. Sluiten kan met /campagnes.",
+            doelgroep=audience_name(turn, audience).lower(),
+            stap=names.get(created.stap, created.stap),
+            round=created.round,
+            link=created.link or created.token,
+        )
+    )
+    _send_qr(turn, created)
+
+
+def _send_qr(turn: Turn, campaign: service.NewCampaign) -> None:
+    # The QR code opens the browser link (works for everyone, also under 16 and without Telegram).
+    if campaign.web_link:
+        turn.replies.add(SendPhoto(qr_png(campaign.web_link), escape(campaign.web_link)))
+
+
+async def campaign_link(turn: Turn) -> None:
+    """/campagnes → "Link en QR-code": an open campaign's link and QR code, again."""
+    member = await coordinator_of(turn)
+    if member is None:
+        return
+    shown = await attempt(
+        turn,
+        service.campaign_link(
+            turn.session,
+            turn.pressed(CampaignLink).campaign_id,
+            werkgroep_id=member.werkgroep_id,
+            token_key=turn.runtime.pepper,
             actor=actor(member),
             bot_username=turn.runtime.bot_username,
             public_url=turn.runtime.settings.public_url,
         ),
     )
-    if created is None:
+    if shown is None:
         return
+    names = await step_names(turn, member.werkgroep_id)
     turn.replies.send(
         turn.say(
-            "De link voor %(doelgroep)s (stap %(stap)s, ronde %(round)s) is klaar:\n%(link)s\n"
-            "Deel de link of de QR-code. Sluiten kan met /campagnes.",
-            doelgroep=audience_name(turn, pressed.audience),
-            stap=created.stap,
-            round=created.round,
-            link=created.link or created.token,
+            "De link voor %(doelgroep)s (%(stap)s%(label)s, ronde %(round)s):\n%(link)s",
+            doelgroep=audience_name(turn, shown.doelgroep).lower(),
+            stap=names.get(shown.stap, shown.stap),
+            label=f", {shown.label}" if shown.label else "",
+            round=shown.round,
+            link=shown.link or shown.token,
         )
     )
-    # The QR code opens the browser link (works for everyone, also under 16 and without Telegram).
-    if created.web_link:
-        turn.replies.add(SendPhoto(qr_png(created.web_link), escape(created.web_link)))
+    _send_qr(turn, shown)
 
 
 async def _steps_for(turn: Turn, member: Member, audience: str) -> list[service.StepProgress]:
@@ -181,31 +294,49 @@ async def campaigns_command(turn: Turn) -> None:
     if not campaigns:
         turn.replies.send(turn.say("Er zijn nog geen campagnes. Maak er een met /campagne."))
         return
+    names = await step_names(turn, member.werkgroep_id)
     lines = [turn.say("Campagnes:")]
     buttons = []
     for campaign in campaigns:
-        state = turn.t.gettext("open") if campaign.open else turn.t.gettext("gesloten")
-        label = f" ({campaign.label})" if campaign.label else ""
-        lines.append(
-            turn.say(
-                "• %(doelgroep)s, stap %(stap)s%(label)s, ronde %(round)s: %(state)s, "
-                "%(completed)s klaar, %(participants)s begonnen",
-                doelgroep=audience_name(turn, campaign.doelgroep),
-                stap=campaign.stap,
-                label=label,
-                round=campaign.round,
-                state=state,
-                completed=campaign.completed,
-                participants=campaign.participants,
-            )
-        )
+        step = names.get(campaign.stap, campaign.stap)
+        lines.append(_campaign_line(turn, campaign, step))
         if campaign.open:
-            name = (
-                f"{audience_name(turn, campaign.doelgroep)} {campaign.stap} {campaign.label or ''}"
-            ).strip()
-            text = fill(turn.t.gettext("Sluit: %(name)s"), {"name": name})
-            buttons.append((button(text, CloseAsk(campaign.id)),))
+            name = f"{audience_name(turn, campaign.doelgroep)} {step} {campaign.label or ''}"
+            short = name.strip()[:40]
+            buttons.append(
+                (
+                    button(
+                        fill(turn.t.gettext("Link en QR: %(name)s"), {"name": short}),
+                        CampaignLink(campaign.id),
+                    ),
+                )
+            )
+            buttons.append(
+                (
+                    button(
+                        fill(turn.t.gettext("Sluit: %(name)s"), {"name": short}),
+                        CloseAsk(campaign.id),
+                    ),
+                )
+            )
     turn.replies.send("\n".join(lines), tuple(buttons))
+
+
+def _campaign_line(turn: Turn, campaign: service.CampaignInfo, step: str) -> str:
+    """One campaign in /campagnes, with its counts (the one place that formats them)."""
+    state = turn.t.gettext("open") if campaign.open else turn.t.gettext("gesloten")
+    label = f" ({campaign.label})" if campaign.label else ""
+    return turn.say(
+        "• %(doelgroep)s, %(stap)s%(label)s, ronde %(round)s: %(state)s, "
+        "%(completed)s klaar, %(participants)s begonnen",
+        doelgroep=audience_name(turn, campaign.doelgroep),
+        stap=step,
+        label=label,
+        round=campaign.round,
+        state=state,
+        completed=campaign.completed,
+        participants=campaign.participants,
+    )
 
 
 async def close_ask(turn: Turn) -> None:
@@ -223,6 +354,7 @@ async def close_ask(turn: Turn) -> None:
                     CloseConfirm(turn.pressed(CloseAsk).campaign_id),
                 ),
             ),
+            (cancel_button(turn),),
         ),
     )
 
@@ -323,6 +455,9 @@ COMMANDS: dict[str, Handler] = {
 BUTTONS: dict[type[CallbackData], Handler] = {
     CampaignAudience: campaign_audience,
     CampaignStep: campaign_step,
+    CampaignAgain: campaign_again,
+    CampaignLink: campaign_link,
+    Cancel: cancel,
     CloseAsk: close_ask,
     CloseConfirm: close_confirm,
     RemoveMember: remove_member,

@@ -55,8 +55,7 @@ def all_kinds() -> Codec:
 
 def test_there_is_one_kind_per_button() -> None:
     """Every button kind of the bot is a typed class, each with its own prefix."""
-    assert len(KINDS) == 18
-    assert len({kind.prefix for kind in KINDS}) == 18
+    assert len({kind.prefix for kind in KINDS}) == len(KINDS) >= 18
 
 
 @pytest.mark.parametrize("kind", KINDS, ids=lambda kind: kind.__name__)
