@@ -135,6 +135,15 @@ async def remove_member(session: AsyncSession, member: Member) -> None:
         await session.flush()
 
 
+async def delete_contributions(session: AsyncSession, member: Member) -> int:
+    """Delete every plan contribution of one member; how many there were."""
+    found = await session.scalar(
+        select(func.count(Contribution.id)).where(Contribution.member_id == member.id)
+    )
+    await session.execute(delete(Contribution).where(Contribution.member_id == member.id))
+    return int(found or 0)
+
+
 async def contributors_per_step(session: AsyncSession, werkgroep_id: str) -> dict[str, int]:
     """Per step key: how many members contributed at least one answer."""
     result = await session.execute(

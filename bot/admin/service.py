@@ -355,6 +355,24 @@ async def remove_member(
     return MemberInfo(member.id, member.role, member.name, member.organisation, member.joined_at)
 
 
+async def remove_contributions(
+    session: Session, werkgroep_id: str, member_id: str, *, actor: str
+) -> int:
+    """Delete a member's contributions from the plan (the member asked for it); the count.
+
+    The agreed answers stay: they are the werkgroep's, not one member's.
+    """
+    werkgroep = await _werkgroep(session, werkgroep_id)
+    member = await session.get(Member, member_id)
+    if member is None or member.werkgroep_id != werkgroep.id:
+        raise NotFound(f"Geen lid met id {member_id} in deze werkgroep.")
+    removed = await queries.delete_contributions(session, member)
+    await repo.audit(
+        session, actor, "contributions.remove", werkgroep.id, member_id=member.id, count=removed
+    )
+    return removed
+
+
 # --- campaigns --------------------------------------------------------------------------------
 
 

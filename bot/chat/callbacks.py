@@ -225,5 +225,17 @@ class AgreeMore(CallbackData, prefix="wm"):
     question: int
 
 
+@dataclasses.dataclass(frozen=True)
+class ContributionsAsk(CallbackData, prefix="wx"):
+    """/leden: erase a member's contributions from the plan (asks to confirm first)."""
+
+    member_id: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ContributionsConfirm(CallbackData, prefix="wy"):
+    member_id: str
+
+
 # The buttons of a question message: each carries the question's token.
 QuestionButton = Option | Done | Skip | Back | Tip | Example

@@ -396,6 +396,12 @@ async def stop_command(turn: Turn) -> None:
     elif not isinstance(turn.state, Paused):
         turn.state = Idle()
     turn.chat.conversation_id = None
+    if await turn.member() is not None:
+        # A member's answers are attributed plan contributions, which /vergeet does not erase.
+        turn.replies.send(
+            turn.say("Je bent gestopt. Wat je al hebt beantwoord, is bewaard. Verder gaan? /start.")
+        )
+        return
     turn.replies.send(
         turn.say(
             "Je bent gestopt. Wat je al hebt beantwoord, is bewaard. Verder gaan? Tik op /start. "
@@ -427,17 +433,30 @@ async def forget_command(turn: Turn) -> None:
     # The confirmation buttons carry a fresh nonce: only a tap on this prompt erases.
     nonce = secrets.token_hex(4)
     turn.state = Erasing(nonce=nonce)
+    question = turn.say(
+        "Wil je alle antwoorden wissen die je gaf in rondes die nog open zijn? Dit kan niet "
+        "ongedaan worden."
+    )
+    if await turn.member() is not None:
+        question = "\n\n".join((member_erasure_note(turn), question))
     turn.replies.send(
-        turn.say(
-            "Wil je alle antwoorden wissen die je gaf in rondes die nog open zijn? Dit kan niet "
-            "ongedaan worden."
-        ),
+        question,
         (
             (
                 button(turn.t.gettext("Ja, wis alles"), Erase("ja", nonce)),
                 button(turn.t.gettext("Nee"), Erase("nee", nonce)),
             ),
         ),
+    )
+
+
+def member_erasure_note(turn: Turn) -> str:
+    """What /vergeet does and does not erase for a werkgroep member."""
+    return turn.say(
+        "/vergeet wist alleen antwoorden die je zonder naam gaf als jongere of ouder. "
+        "Je bijdragen als lid van de werkgroep staan met je naam in het plan. Die wist "
+        "/vergeet niet: ze blijven staan. Wil je ze eruit? Vraag het de coördinator: die kan "
+        "ze weghalen."
     )
 
 

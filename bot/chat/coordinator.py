@@ -18,6 +18,8 @@ from bot.chat.callbacks import (
     Cancel,
     CloseAsk,
     CloseConfirm,
+    ContributionsAsk,
+    ContributionsConfirm,
     RemoveMember,
     button,
 )
@@ -402,7 +404,48 @@ async def members_command(turn: Turn) -> None:
         if member.id != coordinator.id:
             text = fill(turn.t.gettext("Verwijder: %(name)s"), {"name": name[:40]})
             buttons.append((button(text, RemoveMember(member.id)),))
+        text = fill(turn.t.gettext("Wis bijdragen: %(name)s"), {"name": name[:40]})
+        buttons.append((button(text, ContributionsAsk(member.id)),))
     turn.replies.send("\n".join(lines), tuple(buttons))
+
+
+async def contributions_ask(turn: Turn) -> None:
+    if await coordinator_of(turn) is None:
+        return
+    turn.replies.send(
+        turn.say(
+            "Alle bijdragen van dit lid uit het plan wissen? De gezamenlijke antwoorden blijven "
+            "staan. Dit kan niet ongedaan worden."
+        ),
+        (
+            (
+                button(
+                    turn.t.gettext("Ja, wis de bijdragen"),
+                    ContributionsConfirm(turn.pressed(ContributionsAsk).member_id),
+                ),
+            ),
+            (cancel_button(turn),),
+        ),
+    )
+
+
+async def contributions_confirm(turn: Turn) -> None:
+    coordinator = await coordinator_of(turn)
+    if coordinator is None:
+        return
+    turn.edit_pressed()
+    count = await attempt(
+        turn,
+        service.remove_contributions(
+            turn.session,
+            coordinator.werkgroep_id,
+            turn.pressed(ContributionsConfirm).member_id,
+            actor=actor(coordinator),
+        ),
+    )
+    if count is None:
+        return
+    turn.replies.send(turn.say("Gewist: %(count)s bijdragen uit het plan.", count=count))
 
 
 async def remove_member(turn: Turn) -> None:
@@ -461,5 +504,7 @@ BUTTONS: dict[type[CallbackData], Handler] = {
     CloseAsk: close_ask,
     CloseConfirm: close_confirm,
     RemoveMember: remove_member,
+    ContributionsAsk: contributions_ask,
+    ContributionsConfirm: contributions_confirm,
 }
 ROUTES = Routes(COMMANDS, BUTTONS)
