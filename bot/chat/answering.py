@@ -15,7 +15,8 @@ from bot.engine.machine import AnswerValue
 from bot.engine.schema import MultiChoiceStep, Question, TextStep
 from bot.privacy.crisis import detect_crisis
 from bot.privacy.redact import redact
-from storage import repo
+from bot.summary.plan import format_value
+from storage import repo, rounds
 from storage.models import ConversationRow, Member, Participant
 
 
@@ -116,13 +117,21 @@ async def persist(
     elif row.member_id is not None:
         member = await session.get(Member, row.member_id)
         assert member is not None
+        # Periodic steps keep each round's answers: store on the step's current round.
+        number = await rounds.current_round(session, member.werkgroep_id, flow.plan.step)
         for question_id in withdrawn:
-            await repo.store_contribution(
-                session, member, row.flow_id, flow.plan.step, question_id, None
+            await rounds.save_contribution(
+                session, member, row.flow_id, flow.plan.step, question_id, None, round_number=number
             )
         if recorded is not None:
-            await repo.store_contribution(
-                session, member, row.flow_id, flow.plan.step, recorded.question_id, recorded.value
+            await rounds.save_contribution(
+                session,
+                member,
+                row.flow_id,
+                flow.plan.step,
+                recorded.question_id,
+                recorded.value,
+                round_number=number,
             )
     return recorded.value if recorded is not None else None
 
@@ -189,14 +198,39 @@ async def show_outcome(
 
 
 async def before_question(turn: Turn, row: ConversationRow, asked: NextQuestion) -> None:
-    """At the question where the werkgroep discusses what jongeren and ouders said, show it."""
-    if row.member_id is None or not asked.question.discuss_input:
+    """For a member: their answer of the previous round (from round 2 on), and at the question
+    where the werkgroep discusses what jongeren and ouders said, that input."""
+    if row.member_id is None:
         return
     member = await turn.session.get(Member, row.member_id)
     if member is None:
         return
     flow = turn.runtime.engine.flow(row.flow_id)
-    turn.replies.add(*await turn.discussion(turn, member.werkgroep_id, flow))
+    await previous_round_answer(turn, member, flow.plan.step, asked.question)
+    if asked.question.discuss_input:
+        turn.replies.add(*await turn.discussion(turn, member.werkgroep_id, flow))
+
+
+async def previous_round_answer(
+    turn: Turn, member: Member, step_key: str, question: Question
+) -> None:
+    """ "In ronde 1 antwoordde je: …" before a question the member answered last round."""
+    number = await rounds.current_round(turn.session, member.werkgroep_id, step_key)
+    if number < 2 or question.id is None:
+        return
+    value = await rounds.contribution_value(
+        turn.session, member.id, question.id, step_key, number - 1
+    )
+    if value is None:
+        return
+    turn.replies.send(
+        turn.say(
+            "Ronde %(round)s. In ronde %(previous)s antwoordde je: %(answer)s",
+            round=number,
+            previous=number - 1,
+            answer=format_value(value, question),
+        )
+    )
 
 
 async def show_current(turn: Turn, row: ConversationRow, note: str | None = None) -> None:
