@@ -12,10 +12,9 @@ from bot.chat.turn import Turn
 from bot.chat.view import Voice
 from bot.engine import Back, Conversation, Done, Finished, Input, Invalid, NextQuestion, Pick, Skip
 from bot.engine.machine import AnswerValue
-from bot.engine.schema import MultiChoiceStep, Question, TextStep
+from bot.engine.schema import MultiChoiceStep, Question, TextStep, options_of
 from bot.privacy.crisis import detect_crisis
 from bot.privacy.redact import redact
-from bot.summary.plan import format_value
 from storage import repo, rounds
 from storage.models import ConversationRow, Member, Participant
 
@@ -159,6 +158,14 @@ async def store_for_participant(
     return value
 
 
+def _shown_value(turn: Turn, flow_id: str, question: Question, value: object) -> str:
+    """A stored answer as the member saw it: option labels (translated), not option values."""
+    labels = {o.value: turn.t.pgettext(flow_id, o.label) for o in options_of(question)}
+    if isinstance(value, list):
+        return ", ".join(labels.get(str(item), str(item)) for item in value)
+    return labels.get(str(value), str(value))
+
+
 def _question(turn: Turn, flow_id: str, question_id: str) -> Question:
     machine = turn.runtime.engine.machines[flow_id]
     step = machine.flow.steps[machine.index[question_id]]
@@ -206,13 +213,13 @@ async def before_question(turn: Turn, row: ConversationRow, asked: NextQuestion)
     if member is None:
         return
     flow = turn.runtime.engine.flow(row.flow_id)
-    await previous_round_answer(turn, member, flow.plan.step, asked.question)
+    await previous_round_answer(turn, member, row.flow_id, flow.plan.step, asked.question)
     if asked.question.discuss_input:
         turn.replies.add(*await turn.discussion(turn, member.werkgroep_id, flow))
 
 
 async def previous_round_answer(
-    turn: Turn, member: Member, step_key: str, question: Question
+    turn: Turn, member: Member, flow_id: str, step_key: str, question: Question
 ) -> None:
     """ "In ronde 1 antwoordde je: …" before a question the member answered last round."""
     number = await rounds.current_round(turn.session, member.werkgroep_id, step_key)
@@ -228,7 +235,7 @@ async def previous_round_answer(
             "Ronde %(round)s. In ronde %(previous)s antwoordde je: %(answer)s",
             round=number,
             previous=number - 1,
-            answer=format_value(value, question),
+            answer=_shown_value(turn, flow_id, question, value),
         )
     )
 

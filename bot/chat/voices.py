@@ -30,7 +30,7 @@ from bot.summary.plan import (
     build_plan,
     record_agreed_answer,
 )
-from bot.summary.render import render_text, split_message
+from bot.summary.render import render_text, split_summary
 from storage import repo, rounds
 from storage.models import Member, Werkgroep, utcnow
 
@@ -68,7 +68,7 @@ def _summary_messages(turn: Turn, summary: Summary) -> list[Out]:
     from bot.summary.chart import render_chart
 
     text = render_text(summary, turn.t.gettext, turn.locale)
-    messages: list[Out] = [Send(chunk) for chunk in split_message(text)]
+    messages: list[Out] = [Send(chunk) for chunk in split_summary(text)]
     for step in summary.steps:
         chart = render_chart(step, turn.t.gettext, turn.locale)
         if chart is not None:
@@ -233,7 +233,7 @@ async def agree_question(turn: Turn) -> None:
     if short is None:
         turn.replies.add(*_summary_messages(turn, _step_only(plan.summary, step.key)))
     else:
-        chunks = split_message(render_text(short, turn.t.gettext, turn.locale))
+        chunks = split_summary(render_text(short, turn.t.gettext, turn.locale))
         more = button(
             turn.t.gettext("Meer: alles wat jongeren en ouders zeiden"),
             AgreeMore(pressed.step, pressed.question),
