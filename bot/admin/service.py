@@ -139,6 +139,7 @@ class NewCampaign:
     link: str | None
     # The browser link (`samenspraak web`), for everyone without Telegram; the QR code's target.
     web_link: str | None = None
+    regelingen: str | None = None
 
 
 def web_link(public_url: str | None, token: str) -> str | None:
@@ -389,6 +390,7 @@ async def create_campaign(
     bot_username: str | None = None,
     public_url: str | None = None,
     token_key: bytes | None = None,
+    regelingen: str | None = None,
 ) -> NewCampaign:
     """A campaign inviting ``doelgroep`` to answer the consultation flow of step ``stap``.
 
@@ -396,6 +398,8 @@ async def create_campaign(
     school or a wijk (≤ 60 characters, no personal details). ``sluit_op`` is the last day on
     which answers are taken; it cannot lie in the past. With ``token_key`` (the pepper) the
     token is derived from it, so :func:`campaign_link` can show the link again later.
+    ``regelingen`` names the local schemes ("Meedoenpas, Jeugdfonds Sport") the questions ask
+    about, for flows with a ``{regelingen}`` placeholder; without it they use the flow's default.
     """
     werkgroep = await _werkgroep(session, werkgroep_id)
     if doelgroep not in AUDIENCES:
@@ -410,6 +414,7 @@ async def create_campaign(
             + (f"; wel voor: {', '.join(available)}." if available else ".")
         )
     label = _clean_label(label)
+    regelingen = _clean_regelingen(regelingen, "regelingen" in flow.placeholders)
     if sluit_op is not None and sluit_op < today():
         raise InvalidRequest(f"De sluitdatum {sluit_op.isoformat()} ligt in het verleden.")
     round_ = await queries.next_round(session, werkgroep.id, step.key, today())
@@ -425,6 +430,7 @@ async def create_campaign(
         token_hash=repo.hash_token(token),
         round=round_,
         closes_on=sluit_op,
+        regelingen=regelingen,
     )
     session.add(campaign)
     await session.flush()
@@ -452,6 +458,7 @@ async def create_campaign(
         token=token,
         link=link_or_none(bot_username, token),
         web_link=web_link(public_url, token),
+        regelingen=regelingen,
     )
 
 
@@ -644,6 +651,31 @@ def _clean_name(naam: str) -> str:
     if len(naam) > MAX_NAME:
         raise InvalidRequest(f"De naam is te lang: hoogstens {MAX_NAME} tekens.")
     return naam
+
+
+MAX_REGELINGEN = 200
+
+
+def _clean_regelingen(regelingen: str | None, asked: bool) -> str | None:
+    """The local schemes as the questions will show them: one line, short, no personal details."""
+    if regelingen is None:
+        return None
+    regelingen = " ".join(regelingen.split())
+    if not regelingen:
+        return None
+    if not asked:
+        raise InvalidRequest(
+            "De vragen van deze stap noemen geen regelingen; laat de regelingen weg."
+        )
+    if len(regelingen) > MAX_REGELINGEN:
+        raise InvalidRequest(f"De regelingen zijn te lang: hoogstens {MAX_REGELINGEN} tekens.")
+    problem = label_problem(regelingen)
+    if problem is not None:
+        raise InvalidRequest(
+            f"De regelingen lijken {LABEL_PROBLEM_NAMES.get(problem, 'persoonsgegevens')} te "
+            "bevatten. Noem alleen de namen van de regelingen."
+        )
+    return regelingen
 
 
 # What a label problem code (bot.privacy.quotes.LABEL_PROBLEMS) means, in the refusal's Dutch.

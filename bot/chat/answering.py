@@ -16,7 +16,7 @@ from bot.engine.schema import MultiChoiceStep, Question, TextStep, options_of
 from bot.privacy.crisis import detect_crisis
 from bot.privacy.redact import redact
 from storage import repo, rounds
-from storage.models import ConversationRow, Member, Participant
+from storage.models import Campaign, ConversationRow, Member, Participant
 
 
 async def active_row(turn: Turn) -> ConversationRow | None:
@@ -65,7 +65,13 @@ async def advance(
         note = invalid_hint(turn.voice(formal), outcome)
         turn.replies.add(
             question_message(
-                asked, turn.t, turn.voice(formal), row.flow_id, current_token(row), note=note
+                asked,
+                turn.t,
+                turn.voice(formal),
+                row.flow_id,
+                current_token(row),
+                note=note,
+                fields=await flow_fields(turn, row),
             )
         )
         return
@@ -73,7 +79,12 @@ async def advance(
         # A multiple-choice toggle: redraw the same question's buttons in place.
         repo.save_state(row, conversation.state, conversation.to_data(), finished=False)
         message = question_message(
-            outcome, turn.t, turn.voice(formal), row.flow_id, current_token(row)
+            outcome,
+            turn.t,
+            turn.voice(formal),
+            row.flow_id,
+            current_token(row),
+            fields=await flow_fields(turn, row),
         )
         if pressed is not None:
             turn.replies.add(EditButtons(pressed, message.buttons))
@@ -181,7 +192,14 @@ async def show_outcome(
     if isinstance(outcome, NextQuestion):
         await before_question(turn, row, outcome)
         turn.replies.add(
-            question_message(outcome, turn.t, turn.voice(formal), row.flow_id, current_token(row))
+            question_message(
+                outcome,
+                turn.t,
+                turn.voice(formal),
+                row.flow_id,
+                current_token(row),
+                fields=await flow_fields(turn, row),
+            )
         )
         return
     turn.chat.conversation_id = None
@@ -253,9 +271,32 @@ async def show_current(turn: Turn, row: ConversationRow, note: str | None = None
         return
     turn.replies.add(
         question_message(
-            asked, turn.t, turn.voice(formal), row.flow_id, current_token(row), note=note
+            asked,
+            turn.t,
+            turn.voice(formal),
+            row.flow_id,
+            current_token(row),
+            note=note,
+            fields=await flow_fields(turn, row),
         )
     )
+
+
+async def flow_fields(turn: Turn, row: ConversationRow) -> dict[str, str]:
+    """What the flow's ``{placeholders}`` say for this conversation: the campaign's own words
+    (e.g. the local schemes a werkgroep named with ``--regelingen``), else the flow's default."""
+    flow = turn.runtime.engine.flow(row.flow_id)
+    if not flow.placeholders:
+        return {}
+    values = {name: turn.t.pgettext(row.flow_id, text) for name, text in flow.placeholders.items()}
+    if row.participant_id is not None:
+        participant = await turn.session.get(Participant, row.participant_id)
+        campaign = (
+            await turn.session.get(Campaign, participant.campaign_id) if participant else None
+        )
+        if campaign is not None and campaign.regelingen:
+            values["regelingen"] = campaign.regelingen
+    return values
 
 
 async def start_conversation(

@@ -53,6 +53,13 @@ def create(
     sluit_op: Annotated[
         str | None, typer.Option("--sluit-op", help="Last day for answers, YYYY-MM-DD.")
     ] = None,
+    regelingen: Annotated[
+        str | None,
+        typer.Option(
+            "--regelingen",
+            help='Local schemes the questions name, e.g. "Meedoenpas, Jeugdfonds Sport".',
+        ),
+    ] = None,
     qr: Annotated[Path | None, typer.Option("--qr", help="Write the QR code to this PNG.")] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite an existing --qr file.")
@@ -101,6 +108,7 @@ def create(
             bot_username=username,
             public_url=settings.public_url,
             token_key=token_key,
+            regelingen=regelingen,
         ),
     )
     # The QR code opens the browser link: it works for everyone, also without Telegram (and
@@ -119,6 +127,7 @@ def create(
         f"Campagne geopend voor {made.doelgroep}, {made.stap} (ronde {made.round})",
         f"id:    {made.id}",
         f"label: {made.label or '-'}",
+        f"regelingen: {made.regelingen or '(de standaardtekst van de vragen)'}",
         f"sluit: {day(made.sluit_op) if made.sluit_op else 'met `samenspraak campagne close`'}",
         f"web:   {made.web_link}",
         f"link:  {shown(made.link)}",

@@ -71,3 +71,11 @@ def test_link_shows_the_same_link_and_qr_again(peppered: Path) -> None:
     ok("campagne", "close", made["id"])
     closed = invoke("campagne", "link", made["id"])
     assert closed.exit_code == 1 and "gesloten" in closed.stderr
+
+
+def test_regelingen_for_questions_without_them_is_refused(peppered: Path) -> None:
+    """--regelingen on a step whose questions name no schemes ends in one Dutch line."""
+    werkgroep_id = _werkgroep()
+    refused = invoke(*_create(werkgroep_id, "--regelingen", "Meedoenpas"))
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith("Fout: De vragen van deze stap noemen geen regelingen")
