@@ -213,6 +213,14 @@ class CampaignAgain(CallbackData, prefix="wn"):
 
 
 @dataclasses.dataclass(frozen=True)
+class CampaignDefault(CallbackData, prefix="wd"):
+    """/campagne: open the campaign with the flow's default words for its placeholders."""
+
+    audience: str
+    step_key: str
+
+
+@dataclasses.dataclass(frozen=True)
 class Cancel(CallbackData, prefix="wc"):
     """ "Annuleren" under a confirmation: nothing happens, the chat state is cleared."""
 

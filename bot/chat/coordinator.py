@@ -13,6 +13,7 @@ from bot.chat.callbacks import (
     CallbackData,
     CampaignAgain,
     CampaignAudience,
+    CampaignDefault,
     CampaignLink,
     CampaignStep,
     Cancel,
@@ -25,11 +26,11 @@ from bot.chat.callbacks import (
 )
 from bot.chat.events import Button, SendPhoto, Toast
 from bot.chat.roles import actor, audience_name, coordinator_of, step_names
-from bot.chat.state import CampaignLabel, Idle
+from bot.chat.state import CampaignLabel, CampaignSchemes, Idle, State
 from bot.chat.turn import Handler, Routes, Turn, telegram_user
 from bot.chat.view import fill
 from bot.engine.runner import clean_text
-from storage.models import Member
+from storage.models import Member, Werkgroep
 
 T = TypeVar("T")
 
@@ -200,9 +201,32 @@ async def campaign_again(turn: Turn) -> None:
 
 
 async def _open_campaign(
-    turn: Turn, member: Member, audience: str, step_key: str, label: str | None
-) -> None:
+    turn: Turn,
+    member: Member,
+    audience: str,
+    step_key: str,
+    label: str | None,
+    regelingen: str | None = None,
+    *,
+    ask_schemes: bool = True,
+) -> bool:
+    """Open the campaign (or first ask for the local schemes); False when it was refused."""
     turn.state = Idle()
+    if ask_schemes and await _names_schemes(turn, member, audience, step_key):
+        # The questions name local schemes: ask for them first (issue 18 item 19).
+        turn.state = CampaignSchemes(label=label, audience=audience, step_key=step_key)
+        turn.replies.send(
+            turn.say(
+                "De vragen noemen de regelingen voor gezinnen met weinig geld. Welke zijn er "
+                "bij jullie? Typ de namen, bijvoorbeeld: Meedoenpas, Jeugdfonds Sport. Of tik "
+                "op Standaardtekst."
+            ),
+            (
+                (button(turn.t.gettext("Standaardtekst"), CampaignDefault(audience, step_key)),),
+                (cancel_button(turn),),
+            ),
+        )
+        return True
     created = await attempt(
         turn,
         service.create_campaign(
@@ -216,10 +240,11 @@ async def _open_campaign(
             bot_username=turn.runtime.bot_username,
             public_url=turn.runtime.settings.public_url,
             token_key=turn.runtime.pepper,
+            regelingen=regelingen,
         ),
     )
     if created is None:
-        return
+        return False
     names = await step_names(turn, member.werkgroep_id)
     turn.replies.send(
         turn.say(
@@ -232,6 +257,50 @@ async def _open_campaign(
         )
     )
     _send_qr(turn, created)
+    return True
+
+
+async def _names_schemes(turn: Turn, member: Member, audience: str, step_key: str) -> bool:
+    werkgroep = await turn.session.get(Werkgroep, member.werkgroep_id)
+    if werkgroep is None:
+        return False
+    flow = turn.runtime.catalog.flow_for(werkgroep.template_id, step_key, audience)
+    return flow is not None and "regelingen" in flow.placeholders
+
+
+async def campaign_schemes(turn: Turn) -> None:
+    """The coordinator typed the local schemes: open the campaign with them."""
+    member = await coordinator_of(turn)
+    waiting = turn.state
+    turn.state = Idle()
+    if member is None or not isinstance(waiting, CampaignSchemes):
+        return
+    schemes = clean_text(turn.incoming.text or "")
+    opened = await _open_campaign(
+        turn,
+        member,
+        waiting.audience,
+        waiting.step_key,
+        waiting.label,
+        schemes,
+        ask_schemes=False,
+    )
+    if not opened:
+        turn.state = waiting  # the refusal was sent: type the schemes again
+
+
+async def campaign_default(turn: Turn) -> None:
+    """ "Standaardtekst": open the campaign with the flow's own words."""
+    member = await coordinator_of(turn)
+    if member is None:
+        return
+    pressed = turn.pressed(CampaignDefault)
+    if not await _steps_for(turn, member, pressed.audience):
+        return
+    turn.edit_pressed()
+    waiting = turn.state
+    label = waiting.label if isinstance(waiting, CampaignSchemes | CampaignLabel) else None
+    await _open_campaign(turn, member, pressed.audience, pressed.step_key, label, ask_schemes=False)
 
 
 def _send_qr(turn: Turn, campaign: service.NewCampaign) -> None:
@@ -500,6 +569,7 @@ BUTTONS: dict[type[CallbackData], Handler] = {
     CampaignStep: campaign_step,
     CampaignAgain: campaign_again,
     CampaignLink: campaign_link,
+    CampaignDefault: campaign_default,
     Cancel: cancel,
     CloseAsk: close_ask,
     CloseConfirm: close_confirm,
@@ -507,4 +577,5 @@ BUTTONS: dict[type[CallbackData], Handler] = {
     ContributionsAsk: contributions_ask,
     ContributionsConfirm: contributions_confirm,
 }
-ROUTES = Routes(COMMANDS, BUTTONS)
+MODES: dict[type[State], Handler] = {CampaignSchemes: campaign_schemes}
+ROUTES = Routes(COMMANDS, BUTTONS, MODES)

@@ -68,8 +68,25 @@ class CampaignLabel(State):
     label: str | None = None
 
 
+class CampaignSchemes(State):
+    """/campagne: the step's questions name local schemes; the next text names them."""
+
+    mode: Literal["campaign_schemes"] = "campaign_schemes"
+    label: str | None = None
+    audience: str
+    step_key: str
+
+
 ChatState = Annotated[
-    Idle | Consent | MemberName | MemberOrg | Agreeing | Erasing | Paused | CampaignLabel,
+    Idle
+    | Consent
+    | MemberName
+    | MemberOrg
+    | Agreeing
+    | Erasing
+    | Paused
+    | CampaignLabel
+    | CampaignSchemes,
     Field(discriminator="mode"),
 ]
 _ADAPTER: TypeAdapter[ChatState] = TypeAdapter(ChatState)

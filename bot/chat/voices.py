@@ -94,7 +94,7 @@ async def summary_command(turn: Turn) -> None:
                 turn.say(
                     "Onbekende stap %(step)s. Kies uit: %(steps)s",
                     step=step,
-                    steps=", ".join(s.key for s in template.steps),
+                    steps=", ".join(s.number for s in template.steps),
                 )
             )
             return

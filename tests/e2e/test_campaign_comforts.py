@@ -110,3 +110,11 @@ async def test_label_with_a_phone_number_is_refused_in_dutch(harness: BotHarness
     assert "een telefoonnummer" in (refused.text or "")
     assert "phone" not in (refused.text or "") and "label_" not in (refused.text or "")
     assert await _campaign_count(harness) == 0
+
+
+async def test_unknown_step_in_samenvatting_lists_step_numbers(harness: BotHarness) -> None:
+    """/samenvatting with an unknown step lists the step numbers, not internal keys."""
+    _, user = await join_as_coordinator(harness, 8890005)
+    (reply,) = await say(user, "/samenvatting 9")
+    assert "Kies uit: 1, 2, 3, 4, 5, 6, 7" in (reply.text or "")
+    assert "stap-" not in (reply.text or "")

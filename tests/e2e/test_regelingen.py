@@ -4,11 +4,20 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from bot.admin import service
 from bot.admin.errors import InvalidRequest
 from storage.models import Campaign
-from tests.e2e.conftest import BotHarness, answer_current, press, question_of, say
+from tests.e2e.conftest import (
+    BotHarness,
+    answer_current,
+    join_as_coordinator,
+    press,
+    question_of,
+    say,
+    tap,
+)
 
 HELPT = "Helpt de hulp voor jongeren met weinig geld?"
 
@@ -68,3 +77,38 @@ async def test_schemes_for_a_flow_without_the_placeholder_are_refused(
     """Naming schemes for questions that do not mention them is refused, in Dutch."""
     with pytest.raises(InvalidRequest, match="noemen geen regelingen"):
         await _campaign(harness, "Meedoenpas", step="stap-3")
+
+
+async def test_coordinator_names_schemes_in_chat(harness: BotHarness) -> None:
+    """/campagne at a step whose questions name schemes asks for them: typed names are stored
+    (a refused text can be typed again), "Standaardtekst" keeps the flow's default."""
+    _, user = await join_as_coordinator(harness, 7400003)
+    (ask,) = await say(user, "/campagne")
+    (steps,) = await tap(user, ask, "Jongeren")
+    step6 = next(t for row in steps.buttons for t, _ in row if t.startswith("6."))
+    (schemes,) = await tap(user, steps, step6)
+    assert "Welke zijn er bij jullie?" in (schemes.text or "")
+    assert [t for row in schemes.buttons for t, _ in row] == ["Standaardtekst", "Annuleren"]
+    (refused,) = await say(user, "Bel 06-12345678")
+    assert "telefoonnummer" in (refused.text or "")
+    mark = user.mark()
+    await user.send("Meedoenpas, Jeugdfonds Sport")
+    made, photo = await user.wait_new(mark, 2)
+    assert "is klaar" in (made.text or "") and photo.photo is not None
+    (ask,) = await say(user, "/campagne")
+    (steps,) = await tap(user, ask, "Ouders")
+    step6 = next(t for row in steps.buttons for t, _ in row if t.startswith("6."))
+    (schemes,) = await tap(user, steps, step6)
+    made, _ = await tap(user, schemes, "Standaardtekst", replies=2)
+    assert "is klaar" in (made.text or "")
+    assert harness.runtime is not None
+    async with harness.runtime.sessions() as session:
+        stored = (
+            await session.execute(
+                select(Campaign.audience, Campaign.regelingen).order_by(Campaign.audience)
+            )
+        ).all()
+    assert [tuple(row) for row in stored] == [
+        ("jongeren", "Meedoenpas, Jeugdfonds Sport"),
+        ("ouders", None),
+    ]
