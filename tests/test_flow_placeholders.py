@@ -3,6 +3,7 @@ declares it with a default text; info text and unknown placeholders are refused.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -52,3 +53,36 @@ def test_info_text_cannot_use_a_placeholder() -> None:
     info = {"kind": "info", "text": "Er zijn {regelingen}."}
     with pytest.raises(ValidationError, match="only questions can use a placeholder"):
         _flow([info, QUESTION], {"regelingen": "x"})
+
+
+def test_input_questions_need_discuss_input() -> None:
+    """input_questions (what /vastleggen shows first) is only for the discussion question."""
+    question = {"kind": "text", "id": "oordeel", "text": "Wat vinden we?", "input_questions": ["a"]}
+    with pytest.raises(ValidationError, match="input_questions needs discuss_input"):
+        _flow([question])
+
+
+def test_shipped_input_questions_exist_in_the_steps_consultations() -> None:
+    """Every input_questions id of a shipped werkgroep flow is a question of that step's
+    jongeren or ouders flow."""
+    from bot.engine.loader import load_catalog
+    from bot.engine.schema import Audience
+    from bot.summary.build import questions_of
+
+    catalog = load_catalog(Path(__file__).resolve().parents[1] / "flows")
+    checked = 0
+    for flow in catalog.flows.values():
+        if flow.flow.audience != Audience.WERKGROEP:
+            continue
+        plan = flow.flow.plan
+        asked = {
+            q.id
+            for other in catalog.flows_for(plan.template, plan.step)
+            if other.audience != Audience.WERKGROEP
+            for q in questions_of(other)
+        }
+        for question in questions_of(flow.flow):
+            if question.input_questions:
+                checked += 1
+                assert set(question.input_questions) <= asked, (flow.flow.id, question.id)
+    assert checked >= 5

@@ -20,7 +20,7 @@ from bot.chat.turn import Handler, Routes, Turn
 from bot.chat.view import fill
 from bot.engine.runner import clean_text, small_number
 from bot.engine.schema import Flow
-from bot.summary.build import build_summary, discussion_input
+from bot.summary.build import build_summary, discussion_input, questions_of
 from bot.summary.model import Summary
 from bot.summary.plan import (
     Plan,
@@ -229,7 +229,7 @@ async def agree_question(turn: Turn) -> None:
         turn.replies.send("\n".join([*lines, prompt]))
         return
     turn.replies.send("\n".join(lines))
-    short = _question_input(plan.summary, step.key, question.question_id)
+    short = _question_input(plan.summary, step.key, _input_ids(turn, plan, step, question))
     if short is None:
         turn.replies.add(*_summary_messages(turn, _step_only(plan.summary, step.key)))
     else:
@@ -278,10 +278,21 @@ def _step_only(summary: Summary, step_key: str) -> Summary:
     return replace(summary, steps=tuple(s for s in summary.steps if s.step_key == step_key))
 
 
-def _question_input(summary: Summary, step_key: str, question_id: str) -> Summary | None:
-    """The step's summary cut down to the participant questions with this question's id (the
-    werkgroep's "zorgen" shows what jongeren and ouders said at "zorgen"); None when no
-    participant question has that id."""
+def _input_ids(turn: Turn, plan: Plan, step: PlanStep, question: PlanQuestion) -> set[str]:
+    """The participant questions a werkgroep question discusses: its ``input_questions``, else
+    the questions with its own id (the werkgroep's "zorgen" discusses "zorgen")."""
+    flow = turn.runtime.catalog.flow_for(plan.template_id, step.key, "werkgroep")
+    asked = (
+        next((q for q in questions_of(flow) if q.id == question.question_id), None)
+        if flow
+        else None
+    )
+    return set(asked.input_questions) if asked and asked.input_questions else {question.question_id}
+
+
+def _question_input(summary: Summary, step_key: str, question_ids: set[str]) -> Summary | None:
+    """The step's summary cut down to the participant questions in ``question_ids``; None when
+    none of them has figures in the summary."""
     step = summary.step(step_key)
     if step is None:
         return None
@@ -291,7 +302,7 @@ def _question_input(summary: Summary, step_key: str, question_id: str) -> Summar
             audiences=tuple(
                 replace(
                     audience,
-                    questions=tuple(q for q in audience.questions if q.question_id == question_id),
+                    questions=tuple(q for q in audience.questions if q.question_id in question_ids),
                 )
                 for audience in round_.audiences
             ),

@@ -98,6 +98,9 @@ class _QuestionBase(_StepBase):
     summary_label: str | None = None
     # True on the question where the werkgroep discusses what jongeren and ouders said.
     discuss_input: bool = False
+    # With discuss_input: the participant questions (ids in the step's jongeren and ouders
+    # flows) whose figures /vastleggen shows first; empty: those with this question's own id.
+    input_questions: list[str] = Field(default_factory=list)
     # A coarse segment question (age band, role): used as a breakdown dimension in summaries.
     segment: bool = False
     # About the participant's own life (money at home, how they feel): a choice question then
@@ -218,6 +221,8 @@ class Flow(_Strict):
                     f"unknown placeholder {name!r}; a campaign fills only: {', '.join(PLACEHOLDERS)}"
                 )
         for step in self.steps:
+            if getattr(step, "input_questions", None) and not getattr(step, "discuss_input", False):
+                raise ValueError(f"step {step.id!r}: input_questions needs discuss_input: true")
             names = PLACEHOLDER.findall(step.text)
             if names and isinstance(step, InfoStep):
                 raise ValueError(

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from storage import rounds
-from storage.models import AgreedAnswer
+from storage import repo, rounds
+from storage.models import AgreedAnswer, Campaign, Participant
 from tests.e2e.conftest import BotHarness, join_as_coordinator, say, tap
 from tests.e2e.test_voices import RESPONDENTS, _seed_voices
 from tgstub import BotMessage, SimUser
@@ -92,3 +92,36 @@ async def test_agreed_answers_are_kept_per_round(harness: BotHarness) -> None:
     ]
     messages = await _open_question(user, "6.", "")
     assert "Nu vastgelegd: Tweede ronde: het gaat beter." in (messages[0].text or "")
+
+
+async def test_discussion_question_shows_its_input_questions(harness: BotHarness) -> None:
+    """Stap 6 "helpt-het" names its input questions in the flow: /vastleggen shows those
+    figures ("Helpt de hulp") and not the age breakdown, with "Meer" for the rest."""
+    werkgroep_id, user = await join_as_coordinator(harness, 9970003)
+    assert harness.runtime is not None
+    async with harness.runtime.sessions.begin() as session:
+        campaign = Campaign(
+            werkgroep_id=werkgroep_id,
+            audience="jongeren",
+            step_key="stap-6",
+            flow_id="armoede.stap-6.jongeren",
+            token_hash=repo.new_token(),
+        )
+        session.add(campaign)
+        await session.flush()
+        for number in range(RESPONDENTS):
+            participant = Participant(
+                campaign_id=campaign.id, pseudonym=f"{number:064d}", completed=True
+            )
+            session.add(participant)
+            await session.flush()
+            await repo.store_participant_answer(
+                session, participant, "leeftijd", "16-18", free_text=False
+            )
+            await repo.store_participant_answer(session, participant, "helpt", 4, free_text=False)
+    messages = await _open_question(user, "6.", "Wat zeggen jongeren en ouders")
+    assert PROMPT in (messages[-1].text or "")
+    short = "\n".join(m.text or "" for m in messages[:-1])
+    assert "Helpt de hulp" in short and str(RESPONDENTS) in short
+    assert "Leeftijd" not in short
+    assert any("Meer: alles wat jongeren en ouders zeiden" in _texts(m) for m in messages)
