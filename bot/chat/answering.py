@@ -269,6 +269,10 @@ async def show_current(turn: Turn, row: ConversationRow, note: str | None = None
     if isinstance(asked, Finished):
         await show_outcome(turn, row, asked, formal)
         return
+    member = await turn.session.get(Member, row.member_id) if row.member_id else None
+    if member is not None:
+        flow = turn.runtime.engine.flow(row.flow_id)
+        await previous_round_answer(turn, member, row.flow_id, flow.plan.step, asked.question)
     turn.replies.add(
         question_message(
             asked,

@@ -234,6 +234,13 @@ class AgreeMore(CallbackData, prefix="wm"):
 
 
 @dataclasses.dataclass(frozen=True)
+class RemoveAsk(CallbackData, prefix="wr"):
+    """/leden: "Verwijder" asks to confirm; the confirmation is :class:`RemoveMember`."""
+
+    member_id: str
+
+
+@dataclasses.dataclass(frozen=True)
 class ContributionsAsk(CallbackData, prefix="wx"):
     """/leden: erase a member's contributions from the plan (asks to confirm first)."""
 

@@ -21,6 +21,7 @@ from bot.chat.callbacks import (
     CloseConfirm,
     ContributionsAsk,
     ContributionsConfirm,
+    RemoveAsk,
     RemoveMember,
     button,
 )
@@ -472,10 +473,30 @@ async def members_command(turn: Turn) -> None:
         lines.append(escape(f"• {name} — {member.organisation or '-'} ({role})"))
         if member.id != coordinator.id:
             text = fill(turn.t.gettext("Verwijder: %(name)s"), {"name": name[:40]})
-            buttons.append((button(text, RemoveMember(member.id)),))
+            buttons.append((button(text, RemoveAsk(member.id)),))
         text = fill(turn.t.gettext("Wis bijdragen: %(name)s"), {"name": name[:40]})
         buttons.append((button(text, ContributionsAsk(member.id)),))
     turn.replies.send("\n".join(lines), tuple(buttons))
+
+
+async def remove_ask(turn: Turn) -> None:
+    if await coordinator_of(turn) is None:
+        return
+    turn.replies.send(
+        turn.say(
+            "Dit lid uit de werkgroep verwijderen? De bijdragen blijven in het plan staan. "
+            "Het lid kan dan niet meer meedoen."
+        ),
+        (
+            (
+                button(
+                    turn.t.gettext("Ja, verwijderen"),
+                    RemoveMember(turn.pressed(RemoveAsk).member_id),
+                ),
+            ),
+            (cancel_button(turn),),
+        ),
+    )
 
 
 async def contributions_ask(turn: Turn) -> None:
@@ -573,6 +594,7 @@ BUTTONS: dict[type[CallbackData], Handler] = {
     Cancel: cancel,
     CloseAsk: close_ask,
     CloseConfirm: close_confirm,
+    RemoveAsk: remove_ask,
     RemoveMember: remove_member,
     ContributionsAsk: contributions_ask,
     ContributionsConfirm: contributions_confirm,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from storage.models import Contribution
+from storage.models import Contribution, Member
 from tests.e2e.conftest import BotHarness, answer_current, press, question_of, say, tap
 
 
@@ -64,3 +64,37 @@ async def test_participant_stop_still_offers_vergeet(harness: BotHarness) -> Non
     await user.wait_for_messages(1)
     (stopped,) = await say(user, "/stop")
     assert "/vergeet" in (stopped.text or "")
+
+
+async def test_removing_a_member_asks_first_and_can_be_cancelled(harness: BotHarness) -> None:
+    """/leden "Verwijder: …" asks to confirm (with Annuleren); only "Ja, verwijderen" removes."""
+    werkgroep_id, coordinator_token, member_token = await harness.werkgroep("armoede")
+    member = harness.api.user(7200004)
+    await say(member, f"/start {member_token}")
+    await say(member, "Mo Lid")
+    await say(member, "Jongerenwerk")
+    coordinator = harness.api.user(7200005)
+    await say(coordinator, f"/start {coordinator_token}")
+    await say(coordinator, "Co")
+    await say(coordinator, "Gemeente")
+    (listing,) = await say(coordinator, "/leden")
+    (confirm,) = await tap(coordinator, listing, "Verwijder: Mo Lid")
+    assert [t for row in confirm.buttons for t, _ in row] == ["Ja, verwijderen", "Annuleren"]
+    (cancelled,) = await tap(coordinator, confirm, "Annuleren")
+    assert "Geannuleerd" in (cancelled.text or "")
+    assert await _active_members(harness, werkgroep_id) == 2
+    (confirm,) = await tap(coordinator, listing, "Verwijder: Mo Lid")
+    (removed,) = await tap(coordinator, confirm, "Ja, verwijderen")
+    assert "Mo Lid is geen lid meer." in (removed.text or "")
+    assert await _active_members(harness, werkgroep_id) == 1
+
+
+async def _active_members(harness: BotHarness, werkgroep_id: str) -> int:
+    assert harness.runtime is not None
+    async with harness.runtime.sessions() as session:
+        found = await session.scalar(
+            select(func.count(Member.id)).where(
+                Member.werkgroep_id == werkgroep_id, Member.removed_at.is_(None)
+            )
+        )
+    return int(found or 0)

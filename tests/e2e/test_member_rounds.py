@@ -46,3 +46,19 @@ async def test_member_answers_are_kept_per_round(harness: BotHarness) -> None:
         (1, "Met een campagne op school."),
         (2, "Nu ook via het jongerenwerk."),
     ]
+
+
+async def test_resumed_question_shows_last_rounds_answer(harness: BotHarness) -> None:
+    """A member who comes back to a question with /start in round 2 sees round 1's answer."""
+    werkgroep_id, _, member_token = await harness.werkgroep("armoede")
+    user = harness.api.user(7300002)
+    await _step6(user, member_token)
+    await ask(user, "Met een campagne op school.")
+    assert harness.runtime is not None
+    async with harness.runtime.sessions.begin() as session:
+        await rounds.start_round(session, werkgroep_id, "stap-6")
+    await ask(user, "/terug")
+    await say(user, "/stop")
+    messages = await ask(user, "/start")
+    shown = "\n".join(m.text or "" for m in messages)
+    assert "Ronde 2. In ronde 1 antwoordde je: Met een campagne op school." in shown
