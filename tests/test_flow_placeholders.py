@@ -86,3 +86,26 @@ def test_shipped_input_questions_exist_in_the_steps_consultations() -> None:
                 checked += 1
                 assert set(question.input_questions) <= asked, (flow.flow.id, question.id)
     assert checked >= 5
+
+
+def test_participant_questions_ask_one_thing() -> None:
+    """No jongeren or ouders question tacks a second question on ("…? Of wat …?", "…?
+    Beter of slechter …?", "kent u, of heeft u …"), and stap 6's comparison names its subject."""
+    from bot.engine.loader import load_catalog
+    from bot.engine.schema import Audience
+    from bot.summary.build import questions_of
+
+    catalog = load_catalog(Path(__file__).resolve().parents[1] / "flows")
+    texts = {
+        (loaded.flow.id, question.id): question.text
+        for loaded in catalog.flows.values()
+        if loaded.flow.audience != Audience.WERKGROEP
+        for question in questions_of(loaded.flow)
+    }
+    for key, text in texts.items():
+        assert "? Of " not in text and "? Beter of slechter" not in text, key
+        assert ", of heeft u" not in text and ", of heb je" not in text, key
+    assert texts[("armoede.stap-6.jongeren", "vergeleken")].startswith(
+        "Kunnen jongeren met weinig geld nu beter of slechter meedoen"
+    )
+    assert "{regelingen}" in texts[("armoede.stap-6.ouders", "helpt")]
