@@ -24,6 +24,7 @@ from bot.cli.werkgroep import (
     to_json,
 )
 from bot.config import Settings, load_settings
+from bot.engine import Catalog
 from bot.privacy.pseudonym import PepperError, load_pepper
 from storage import Session
 from storage.models import Campaign
@@ -124,7 +125,7 @@ def create(
         typer.echo(to_json({**dataclasses.asdict(made), "qr": str(qr) if qr else None}))
         return
     lines = [
-        f"Campagne geopend voor {made.doelgroep}, {made.stap} (ronde {made.round})",
+        f"Campagne geopend voor {made.doelgroep}, {_step_name(catalog, made)} (ronde {made.round})",
         f"id:    {made.id}",
         f"label: {made.label or '-'}",
         f"regelingen: {made.regelingen or '(de standaardtekst van de vragen)'}",
@@ -137,6 +138,16 @@ def create(
         lines.append(f"QR-code: {qr}")
     lines.append("De link opnieuw tonen kan met `samenspraak campagne link ID` (of /campagnes).")
     typer.echo("\n".join(lines))
+
+
+def _step_name(catalog: Catalog, made: service.NewCampaign) -> str:
+    """ "stap 3: Verzamel gegevens …": the step as people name it, not its key."""
+    flow = catalog.flows.get(made.flow_id)
+    template = catalog.templates.get(flow.flow.plan.template) if flow else None
+    for step in template.steps if template else ():
+        if step.key == made.stap:
+            return f"stap {step.number}: {step.title}"
+    return made.stap
 
 
 def campaign_token_key(settings: Settings) -> bytes | None:

@@ -79,3 +79,12 @@ def test_regelingen_for_questions_without_them_is_refused(peppered: Path) -> Non
     refused = invoke(*_create(werkgroep_id, "--regelingen", "Meedoenpas"))
     assert refused.exit_code == 1
     assert refused.stderr.startswith("Fout: De vragen van deze stap noemen geen regelingen")
+
+
+def test_created_campaign_names_the_step_not_its_key(peppered: Path) -> None:
+    """The text output says "stap 2: <title>", never the key "stap-2"."""
+    werkgroep_id = _werkgroep()
+    out = ok(*_create(werkgroep_id))
+    first = out.splitlines()[0]
+    assert first.startswith("Campagne geopend voor jongeren, stap 2: Verzamel gegevens")
+    assert "stap-2" not in first
