@@ -53,6 +53,7 @@ async def handle_method(request: web.Request) -> web.Response:
     state.calls[name] += 1
     try:
         params = await read_params(request)
+        state.call_log.append((name, params.raw("chat_id")))
         hold = state.faults.hold_for(params.raw("chat_id"))
         if hold is not None:
             await hold.wait()

@@ -213,6 +213,11 @@ class LocalBotApi:
         return dict(self.state.calls)
 
     @property
+    def call_log(self) -> list[tuple[str, int | str | None]]:
+        """Every Bot API call so far, in order: (lower-case method name, its chat_id or None)."""
+        return list(self.state.call_log)
+
+    @property
     def pending_updates(self) -> int:
         return len(self.state.queue)
 

@@ -51,6 +51,8 @@ class LocalState:
         self.commands: dict[tuple[str, str], list[Json]] = {}
         self.menu_buttons: dict[int | None, Json] = {}
         self.calls: Counter[str] = Counter()
+        # Every Bot API call in order: (lower-case method, chat_id or None).
+        self.call_log: list[tuple[str, int | str | None]] = []
         self._query_ids = itertools.count(random.randrange(10**17, 10**18))
 
     @property

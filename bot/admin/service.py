@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.admin.errors import InvalidRequest, NotFound, PermissionDenied
+from bot.admin.errors import MESSAGES, InvalidRequest, NotFound, PermissionDenied
 from bot.admin.links import link_or_none
 from bot.engine import Catalog
 from bot.engine.schema import PlanTemplate, TemplateStep
@@ -39,7 +39,7 @@ AUDIENCES: tuple[str, ...] = ("jongeren", "ouders")
 MAX_NAME = 200
 MAX_LABEL = 60
 
-DENIED = "Dit kan alleen een coördinator van deze werkgroep."
+DENIED = MESSAGES["denied"]
 
 
 # --- results ----------------------------------------------------------------------------------
@@ -168,7 +168,7 @@ async def require_coordinator(session: Session, telegram_user_id: int, werkgroep
     """
     member = await queries.active_member(session, werkgroep_id, telegram_user_id)
     if member is None or member.role != "coordinator":
-        raise PermissionDenied(DENIED)
+        raise PermissionDenied("denied")
     return member
 
 
@@ -341,14 +341,12 @@ async def remove_member(
     werkgroep = await _werkgroep(session, werkgroep_id)
     member = await session.get(Member, member_id)
     if member is None or member.werkgroep_id != werkgroep.id or member.removed_at is not None:
-        raise NotFound(f"Geen lid met id {member_id} in deze werkgroep.")
+        raise NotFound("member_not_found", member_id=member_id)
     if (
         member.role == "coordinator"
         and await queries.count_coordinators(session, werkgroep.id) <= 1
     ):
-        raise InvalidRequest(
-            "Dit is de laatste coördinator. Nodig eerst een nieuwe coördinator uit."
-        )
+        raise InvalidRequest("last_coordinator")
     await queries.remove_member(session, member)
     await repo.audit(
         session, actor, "member.remove", werkgroep.id, member_id=member.id, role=member.role
@@ -366,7 +364,7 @@ async def remove_contributions(
     werkgroep = await _werkgroep(session, werkgroep_id)
     member = await session.get(Member, member_id)
     if member is None or member.werkgroep_id != werkgroep.id:
-        raise NotFound(f"Geen lid met id {member_id} in deze werkgroep.")
+        raise NotFound("member_not_found", member_id=member_id)
     removed = await queries.delete_contributions(session, member)
     await repo.audit(
         session, actor, "contributions.remove", werkgroep.id, member_id=member.id, count=removed
@@ -403,20 +401,20 @@ async def create_campaign(
     """
     werkgroep = await _werkgroep(session, werkgroep_id)
     if doelgroep not in AUDIENCES:
-        raise InvalidRequest(f"Doelgroep moet jongeren of ouders zijn, niet {doelgroep!r}.")
+        raise InvalidRequest("bad_audience", doelgroep=doelgroep)
     template = _template(catalog, werkgroep.template_id)
     step = _step(template, stap)
     flow = catalog.flow_for(template.id, step.key, doelgroep)
     if flow is None:
         available = [a for a in AUDIENCES if catalog.flow_for(template.id, step.key, a)]
-        raise InvalidRequest(
-            f"Stap {step.key} van {template.id} heeft geen vragen voor {doelgroep}"
-            + (f"; wel voor: {', '.join(available)}." if available else ".")
-        )
+        where = {"step": step.key, "plan": template.id, "doelgroep": doelgroep}
+        if available:
+            raise InvalidRequest("no_flow_but", **where, available=", ".join(available))
+        raise InvalidRequest("no_flow", **where)
     label = _clean_label(label)
     regelingen = _clean_regelingen(regelingen, "regelingen" in flow.placeholders)
     if sluit_op is not None and sluit_op < today():
-        raise InvalidRequest(f"De sluitdatum {sluit_op.isoformat()} ligt in het verleden.")
+        raise InvalidRequest("past_closing", date=sluit_op.isoformat())
     round_ = await queries.next_round(session, werkgroep.id, step.key, today())
     campaign_id = new_id()
     token = campaign_token(token_key, campaign_id) if token_key else repo.new_token()
@@ -495,15 +493,12 @@ async def campaign_link(
     """
     campaign = await session.get(Campaign, campaign_id)
     if campaign is None or campaign.werkgroep_id != werkgroep_id:
-        raise NotFound(f"Geen campagne met id {campaign_id}.")
+        raise NotFound("campaign_not_found", campaign_id=campaign_id)
     if not repo.campaign_is_open(campaign):
-        raise InvalidRequest("Deze campagne is gesloten; de link werkt niet meer.")
+        raise InvalidRequest("campaign_closed")
     token = campaign_token(token_key, campaign.id)
     if repo.hash_token(token) != campaign.token_hash:
-        raise InvalidRequest(
-            "De link van deze oudere campagne kan niet opnieuw getoond worden. "
-            "Maak een nieuwe campagne met /campagne."
-        )
+        raise InvalidRequest("link_not_derivable")
     await repo.audit(session, actor, "campaign.link", werkgroep_id, campaign_id=campaign.id)
     return NewCampaign(
         id=campaign.id,
@@ -551,7 +546,7 @@ async def close_campaign(
     """
     campaign = await session.get(Campaign, campaign_id)
     if campaign is None or (werkgroep_id is not None and campaign.werkgroep_id != werkgroep_id):
-        raise NotFound(f"Geen campagne met id {campaign_id}.")
+        raise NotFound("campaign_not_found", campaign_id=campaign_id)
     already_closed = campaign.closed_at is not None
     cut = await queries.close_campaign(session, campaign)
     [row] = await queries.campaigns_with_counts(session, campaign_id=campaign.id)
@@ -602,7 +597,7 @@ def _campaign_info(row: queries.CampaignCounts) -> CampaignInfo:
 async def _werkgroep(session: Session, werkgroep_id: str) -> Werkgroep:
     werkgroep = await session.get(Werkgroep, werkgroep_id)
     if werkgroep is None:
-        raise NotFound(f"Geen werkgroep met id {werkgroep_id}.")
+        raise NotFound("werkgroep_not_found", werkgroep_id=werkgroep_id)
     return werkgroep
 
 
@@ -610,7 +605,7 @@ def _template(catalog: Catalog, plan: str) -> PlanTemplate:
     template = catalog.templates.get(plan)
     if template is None:
         known = ", ".join(sorted(catalog.templates)) or "(geen)"
-        raise InvalidRequest(f"Onbekend plan {plan!r}; kies uit: {known}.")
+        raise InvalidRequest("unknown_plan", plan=plan, known=known)
     return template
 
 
@@ -620,7 +615,7 @@ def _step(template: PlanTemplate, stap: str) -> TemplateStep:
         if wanted in (step.key, step.number.lower()):
             return step
     keys = ", ".join(step.key for step in template.steps)
-    raise InvalidRequest(f"Onbekende stap {stap!r} in plan {template.id}; kies uit: {keys}.")
+    raise InvalidRequest("unknown_step", stap=stap, plan=template.id, keys=keys)
 
 
 def _role(role: str) -> str:
@@ -628,7 +623,7 @@ def _role(role: str) -> str:
     aliases = {"lid": "member", "coordinator": "coordinator", "coördinator": "coordinator"}
     normalised = aliases.get(role.strip().lower(), role.strip().lower())
     if normalised not in ROLES:
-        raise InvalidRequest(f"Rol moet lid of coordinator zijn, niet {role!r}.")
+        raise InvalidRequest("bad_role", role=role)
     return normalised
 
 
@@ -638,18 +633,18 @@ MAX_VALID_DAYS = 365
 
 def _limits(uses: int, valid_days: int) -> tuple[int, int]:
     if not 1 <= uses <= MAX_USES:
-        raise InvalidRequest(f"Het aantal keer gebruiken moet tussen 1 en {MAX_USES} liggen.")
+        raise InvalidRequest("bad_uses", max=MAX_USES)
     if not 1 <= valid_days <= MAX_VALID_DAYS:
-        raise InvalidRequest(f"De geldigheid moet tussen 1 en {MAX_VALID_DAYS} dagen liggen.")
+        raise InvalidRequest("bad_validity", max=MAX_VALID_DAYS)
     return uses, valid_days
 
 
 def _clean_name(naam: str) -> str:
     naam = " ".join(naam.split())
     if not naam:
-        raise InvalidRequest("Geef de werkgroep een naam.")
+        raise InvalidRequest("no_name")
     if len(naam) > MAX_NAME:
-        raise InvalidRequest(f"De naam is te lang: hoogstens {MAX_NAME} tekens.")
+        raise InvalidRequest("name_too_long", max=MAX_NAME)
     return naam
 
 
@@ -664,35 +659,13 @@ def _clean_regelingen(regelingen: str | None, asked: bool) -> str | None:
     if not regelingen:
         return None
     if not asked:
-        raise InvalidRequest(
-            "De vragen van deze stap noemen geen regelingen; laat de regelingen weg."
-        )
+        raise InvalidRequest("regelingen_not_asked")
     if len(regelingen) > MAX_REGELINGEN:
-        raise InvalidRequest(f"De regelingen zijn te lang: hoogstens {MAX_REGELINGEN} tekens.")
+        raise InvalidRequest("regelingen_too_long", max=MAX_REGELINGEN)
     problem = label_problem(regelingen)
     if problem is not None:
-        raise InvalidRequest(
-            f"De regelingen lijken {LABEL_PROBLEM_NAMES.get(problem, 'persoonsgegevens')} te "
-            "bevatten. Noem alleen de namen van de regelingen."
-        )
+        raise InvalidRequest("regelingen_personal")
     return regelingen
-
-
-# What a label problem code (bot.privacy.quotes.LABEL_PROBLEMS) means, in the refusal's Dutch.
-LABEL_PROBLEM_NAMES: dict[str, str] = {
-    "label_person_name": "een naam van een persoon",
-    "label_phone": "een telefoonnummer",
-    "label_email": "een e-mailadres",
-    "label_handle": "een gebruikersnaam",
-    "label_link": "een link",
-    "label_bsn": "een BSN",
-    "label_iban": "een rekeningnummer",
-    "label_postcode": "een postcode",
-    "label_address": "een adres",
-    "label_street": "een straatnaam met huisnummer",
-    "label_date": "een datum",
-    "label_plate": "een kenteken",
-}
 
 
 def _clean_label(label: str | None) -> str | None:
@@ -703,12 +676,9 @@ def _clean_label(label: str | None) -> str | None:
     if not label:
         return None
     if len(label) > MAX_LABEL:
-        raise InvalidRequest(f"Het label is te lang: hoogstens {MAX_LABEL} tekens.")
+        raise InvalidRequest("label_too_long", max=MAX_LABEL)
     # A school is what a label is for; names and contact details are not (issue 15).
     problem = label_problem(label)
     if problem is not None:
-        raise InvalidRequest(
-            f"Het label lijkt {LABEL_PROBLEM_NAMES.get(problem, 'persoonsgegevens')} te "
-            "bevatten. Gebruik een grove groep, zoals een school of wijk."
-        )
+        raise InvalidRequest(problem if problem in MESSAGES else "label_personal")
     return label

@@ -7,7 +7,9 @@ member's answer is stored as an attributed contribution.
 from __future__ import annotations
 
 from bot.chat.events import EditButtons, Toast
-from bot.chat.render import info_message, question_message, question_token
+from bot.chat.render import answered_message, info_message, question_message, question_token
+from bot.chat.state import Consent as ConsentPending
+from bot.chat.state import Paused
 from bot.chat.turn import Turn
 from bot.chat.view import Voice
 from bot.engine import Back, Conversation, Done, Finished, Input, Invalid, NextQuestion, Pick, Skip
@@ -50,6 +52,12 @@ async def advance(
 ) -> None:
     engine = turn.runtime.engine
     conversation = Conversation.from_data(row.flow_id, row.state, row.data)
+    # The question as it stands before a tap: the tapped answer is shown under it.
+    before = (
+        engine.current(Conversation.from_data(row.flow_id, row.state, row.data))
+        if pressed is not None
+        else None
+    )
     # Typed option text is matched against the labels the participant sees, too.
     outcome = engine.advance(conversation, given, lambda text: turn.t.pgettext(row.flow_id, text))
     formal = await is_formal(turn, row)
@@ -100,8 +108,24 @@ async def advance(
         data = {}  # nothing of a finished participant's answers stays outside the answers table
     repo.save_state(row, conversation.state, data, finished=isinstance(outcome, Finished))
     if pressed is not None:
-        turn.replies.add(EditButtons(pressed, ()))
+        turn.replies.add(_answered(turn, row, before, outcome, pressed))
     await show_outcome(turn, row, outcome, formal)
+
+
+def _answered(
+    turn: Turn,
+    row: ConversationRow,
+    before: NextQuestion | Finished | None,
+    outcome: NextQuestion | Finished,
+    pressed: int,
+) -> EditButtons:
+    """The tapped question without its buttons; with "✔ <answer>" (or "➡ Overgeslagen") when
+    it was answered (or skipped)."""
+    recorded = outcome.recorded
+    if not isinstance(before, NextQuestion) or recorded is None:
+        return EditButtons(pressed, ())
+    text = answered_message(before, recorded.value, turn.t, row.flow_id)
+    return EditButtons(pressed, (), text=text)
 
 
 async def persist(
@@ -187,9 +211,9 @@ def _question(turn: Turn, flow_id: str, question_id: str) -> Question:
 async def show_outcome(
     turn: Turn, row: ConversationRow, outcome: NextQuestion | Finished, formal: bool
 ) -> None:
-    for step in outcome.preamble:
-        turn.replies.add(info_message(step, turn.t, row.flow_id))
+    infos = [info_message(step, turn.t, row.flow_id) for step in outcome.preamble]
     if isinstance(outcome, NextQuestion):
+        turn.replies.add(*infos)
         await before_question(turn, row, outcome)
         turn.replies.add(
             question_message(
@@ -203,23 +227,37 @@ async def show_outcome(
         )
         return
     turn.chat.conversation_id = None
+    # One closing message: the flow's own closing words, then what the bot must add.
+    closing = infos.pop().text if infos else None
+    turn.replies.add(*infos)
+    turn.replies.send(closing_message(turn, row, formal, closing))
+
+
+def closing_message(turn: Turn, row: ConversationRow, formal: bool, closing: str | None) -> str:
+    """The thanks at the end of a flow; ``closing`` is the flow's last info text (HTML), which
+    already thanks the user (and tells a member their answers are in the plan)."""
+    voice = turn.voice(formal)
     if row.participant_id is not None:
-        voice = turn.voice(formal)
-        turn.replies.send(
-            voice(
+        if closing is None:
+            return voice(
                 "Klaar! Dank je wel voor je antwoorden. De werkgroep ziet alleen wat veel mensen "
                 "samen zeggen, nooit wie wat zei. Wil je alles wissen? Tik op /vergeet.",
                 "Klaar! Dank u wel voor uw antwoorden. De werkgroep ziet alleen wat veel mensen "
                 "samen zeggen, nooit wie wat zei. Wilt u alles wissen? Tik op /vergeet.",
             )
+        erase = voice(
+            "Wil je alles wissen? Tik op /vergeet.", "Wilt u alles wissen? Tik op /vergeet."
         )
-    else:
-        turn.replies.send(
-            turn.say(
-                "Je hebt deze stap afgerond. Je antwoorden staan in het plan van de werkgroep. "
-                "Kies een volgende stap met /stap."
-            )
+        done = turn.say("Klaar!")
+        return f"{done} {closing}\n\n{erase}"
+    if closing is None:
+        return turn.say(
+            "Je hebt deze stap afgerond. Je antwoorden staan in het plan van de werkgroep. "
+            "Kies een volgende stap met /stap."
         )
+    return (
+        closing + "\n\n" + turn.say("Je hebt deze stap afgerond. Kies een volgende stap met /stap.")
+    )
 
 
 async def before_question(turn: Turn, row: ConversationRow, asked: NextQuestion) -> None:
@@ -331,6 +369,24 @@ async def is_formal(turn: Turn, row: ConversationRow | None) -> bool:
     if row is None:
         return False
     return turn.runtime.engine.flow(row.flow_id).audience == "ouders"
+
+
+async def formal_now(turn: Turn) -> bool:
+    """Whether this user is addressed with *u* right now: an ouder at the privacy notice, in a
+    conversation, or paused in one."""
+    current = turn.state
+    if isinstance(current, ConsentPending):
+        campaign = await turn.session.get(Campaign, current.campaign_id)
+        return campaign is not None and campaign.audience == "ouders"
+    conversation_id = turn.chat.conversation_id
+    if conversation_id is None and isinstance(current, Paused):
+        conversation_id = current.conversation_id
+    if conversation_id is None:
+        return False
+    row = await repo.load_conversation(turn.session, conversation_id)
+    if row is None or row.flow_id not in turn.runtime.engine.machines:
+        return False
+    return await is_formal(turn, row)
 
 
 def invalid_hint(voice: Voice, invalid: Invalid) -> str:

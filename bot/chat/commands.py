@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import secrets
+from html import escape
 
-from bot.chat import answering
+from bot.chat import answering, menu
 from bot.chat.callbacks import (
     CallbackData,
     Consent,
@@ -20,13 +21,13 @@ from bot.chat.turn import (
     Handler,
     Routes,
     Turn,
-    helpline_message,
     language_buttons,
     telegram_user,
 )
 from bot.engine.runner import clean_text
 from bot.i18n import SUPPORTED_LOCALES
 from bot.privacy.erasure import erase_participant
+from bot.privacy.helplines import render_help
 from bot.translate import translator
 from storage import chat as chat_repo
 from storage import invites, participants, repo
@@ -62,19 +63,34 @@ async def start(turn: Turn) -> None:
 
 
 async def resume_or_explain(turn: Turn) -> None:
+    campaign = await pending_campaign(turn)
+    if campaign is not None:
+        # /start (or /taal) before 'Ik doe mee': the notice again, the campaign kept.
+        await start_campaign(turn, campaign)
+        return
     if isinstance(turn.state, Paused):
         if turn.chat.conversation_id is None:
             turn.chat.conversation_id = turn.state.conversation_id
         turn.state = Idle()
     row = await answering.active_row(turn)
     if row is not None and not row.finished:
-        turn.replies.send(turn.say("Welkom terug! We gaan verder waar je was."))
+        voice = turn.voice(await answering.is_formal(turn, row))
+        turn.replies.send(
+            voice(
+                "Welkom terug! We gaan verder waar je was.",
+                "Welkom terug! We gaan verder waar u was.",
+            )
+        )
         await answering.show_current(turn, row)
         return
     member = await turn.member()
     if member is not None:
         await welcome_member(turn, member)
         return
+    if turn.chat.member_ref is not None and turn.incoming.user_id is not None:
+        # Removed outside the chat (the CLI): the "/" menu follows what is left of the roles.
+        turn.chat.member_ref = None
+        turn.replies.add(await menu.menu_after_removal(turn.session, turn.incoming.user_id))
     turn.replies.send(
         turn.say(
             "Hallo! Met deze bot geef je je mening aan je gemeente, of werk je mee aan een plan. "
@@ -120,15 +136,27 @@ async def start_campaign(turn: Turn, campaign: Campaign) -> None:
                 )
             )
             return
+    await show_notice(turn, campaign)
+
+
+async def show_notice(turn: Turn, campaign: Campaign) -> None:
+    """The privacy notice with its two buttons; the campaign waits in the chat state."""
     werkgroep = await turn.session.get(Werkgroep, campaign.werkgroep_id)
     turn.state = ConsentPending(campaign_id=campaign.id)
     turn.replies.send(
-        privacy_notice(turn, werkgroep.naam if werkgroep else "", formal),
+        privacy_notice(turn, werkgroep.naam if werkgroep else "", campaign.audience == "ouders"),
         (
             (button(turn.t.gettext("Ik doe mee"), Consent("ja")),),
             (button(turn.t.gettext("Nee, liever niet"), Consent("nee")),),
         ),
     )
+
+
+async def pending_campaign(turn: Turn) -> Campaign | None:
+    """The campaign whose privacy notice waits for 'Ik doe mee', if any."""
+    if not isinstance(turn.state, ConsentPending):
+        return None
+    return await turn.session.get(Campaign, turn.state.campaign_id)
 
 
 def privacy_notice(turn: Turn, werkgroep_naam: str, formal: bool) -> str:
@@ -155,12 +183,7 @@ def privacy_notice(turn: Turn, werkgroep_naam: str, formal: bool) -> str:
 
 
 async def consent(turn: Turn) -> None:
-    pending = turn.state
-    campaign = (
-        await turn.session.get(Campaign, pending.campaign_id)
-        if isinstance(pending, ConsentPending)
-        else None
-    )
+    campaign = await pending_campaign(turn)
     if campaign is None:
         turn.stale()
         return
@@ -200,6 +223,8 @@ async def consent_pending(turn: Turn) -> None:
 
 async def welcome_member(turn: Turn, member: Member) -> None:
     turn.chat.member_ref = turn.runtime.member_ref(member.id)
+    if turn.incoming.user_id is not None:  # the "/" menu of this role
+        turn.replies.add(menu.menu(turn.incoming.user_id, member.role, turn.t))
     if member.locale is None and turn.chat.locale is not None:
         member.locale = turn.chat.locale
     werkgroep = await turn.session.get(Werkgroep, member.werkgroep_id)
@@ -356,14 +381,21 @@ async def werkgroep_command(turn: Turn) -> None:
 
 async def help_command(turn: Turn) -> None:
     say = turn.say
+    voice = turn.voice(await answering.formal_now(turn))
     lines = [
-        say("Dit kun je hier doen:"),
+        voice("Dit kun je hier doen:", "Dit kunt u hier doen:"),
         say("/terug – terug naar de vorige vraag"),
         say("/overslaan – een vraag overslaan"),
-        say("/stop – stoppen; later ga je verder met /start"),
+        voice(
+            "/stop – stoppen; later ga je verder met /start",
+            "/stop – stoppen; later gaat u verder met /start",
+        ),
         say("/taal – een andere taal kiezen"),
-        say("/hulp – hulplijnen als het niet goed met je gaat"),
-        say("/vergeet – je antwoorden wissen"),
+        voice(
+            "/hulp – hulplijnen als het niet goed met je gaat",
+            "/hulp – hulplijnen als het niet goed met u gaat",
+        ),
+        voice("/vergeet – je antwoorden wissen", "/vergeet – uw antwoorden wissen"),
     ]
     member = await turn.member()
     if member is not None:
@@ -387,10 +419,13 @@ async def help_command(turn: Turn) -> None:
 
 
 async def helpline_command(turn: Turn) -> None:
-    turn.replies.send(helpline_message(turn))
+    # Numbers and names are Unicode isolates, so they read right in Arabic too.
+    help_text = render_help(turn.t, formal=await answering.formal_now(turn))
+    turn.replies.send(escape(help_text))
 
 
 async def stop_command(turn: Turn) -> None:
+    voice = turn.voice(await answering.formal_now(turn))
     if turn.chat.conversation_id is not None:
         turn.state = Paused(conversation_id=turn.chat.conversation_id)
     elif not isinstance(turn.state, Paused):
@@ -403,27 +438,48 @@ async def stop_command(turn: Turn) -> None:
         )
         return
     turn.replies.send(
-        turn.say(
+        voice(
             "Je bent gestopt. Wat je al hebt beantwoord, is bewaard. Verder gaan? Tik op /start. "
-            "Alles wissen? Tik op /vergeet."
+            "Alles wissen? Tik op /vergeet.",
+            "U bent gestopt. Wat u al hebt beantwoord, is bewaard. Verder gaan? Tik op /start. "
+            "Alles wissen? Tik op /vergeet.",
         )
     )
 
 
 async def language_command(turn: Turn) -> None:
-    turn.replies.send(turn.say("Kies je taal:"), language_buttons())
+    voice = turn.voice(await answering.formal_now(turn))
+    turn.replies.send(voice("Kies je taal:", "Kies uw taal:"), language_buttons())
 
 
 async def choose_language(turn: Turn) -> None:
+    """The new language, then the message the user was at, again in that language: the privacy
+    notice, a question with its buttons, or the member's name or organisation prompt."""
     code = turn.pressed(Language).code
     if code not in SUPPORTED_LOCALES:
         return
+    turn.edit_pressed()
     turn.chat.locale = code
     member = await turn.member()
     if member is not None:
         member.locale = code
     turn.t = translator(code)
+    if turn.incoming.user_id is not None:  # the "/" menu in the new language
+        role = member.role if member is not None else None
+        turn.replies.add(menu.menu(turn.incoming.user_id, role, turn.t))
     turn.replies.send(turn.say("De taal is nu Nederlands."))
+    campaign = await pending_campaign(turn)
+    if campaign is not None:
+        await show_notice(turn, campaign)
+        return
+    if isinstance(turn.state, MemberName):
+        turn.replies.send(turn.say("Typ je naam (hoogstens %(max)s tekens).", max=MAX_NAME))
+        return
+    if isinstance(turn.state, MemberOrg):
+        turn.replies.send(
+            turn.say("Typ de naam van je organisatie (hoogstens %(max)s tekens).", max=MAX_NAME)
+        )
+        return
     row = await answering.active_row(turn)
     if row is not None and not row.finished:
         await answering.show_current(turn, row)
@@ -432,10 +488,13 @@ async def choose_language(turn: Turn) -> None:
 async def forget_command(turn: Turn) -> None:
     # The confirmation buttons carry a fresh nonce: only a tap on this prompt erases.
     nonce = secrets.token_hex(4)
+    voice = turn.voice(await answering.formal_now(turn))
     turn.state = Erasing(nonce=nonce)
-    question = turn.say(
+    question = voice(
         "Wil je alle antwoorden wissen die je gaf in rondes die nog open zijn? Dit kan niet "
-        "ongedaan worden."
+        "ongedaan worden.",
+        "Wilt u alle antwoorden wissen die u gaf in rondes die nog open zijn? Dit kan niet "
+        "ongedaan worden.",
     )
     if await turn.member() is not None:
         question = "\n\n".join((member_erasure_note(turn), question))
@@ -470,12 +529,15 @@ async def forget_confirm(turn: Turn) -> None:
     if pressed.answer != "ja":
         turn.replies.send(turn.say("Oké, er is niets gewist."))
         return
+    voice = turn.voice(await answering.formal_now(turn))
     erased = await erase_participant(turn.session, turn.runtime.pepper, turn.incoming.principal)
     turn.chat.conversation_id = None
     turn.replies.send(
-        turn.say(
+        voice(
             "Gewist: je antwoorden uit %(count)s ronde(s). Antwoorden uit rondes die al gesloten "
             "zijn, kunnen we niet meer vinden: die zijn niet meer aan jou te koppelen.",
+            "Gewist: uw antwoorden uit %(count)s ronde(s). Antwoorden uit rondes die al gesloten "
+            "zijn, kunnen we niet meer vinden: die zijn niet meer aan u te koppelen.",
             count=erased,
         )
     )

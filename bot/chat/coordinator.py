@@ -9,6 +9,7 @@ from typing import TypeVar
 from bot.admin import service
 from bot.admin.errors import AdminError
 from bot.admin.qr import qr_png
+from bot.chat import menu
 from bot.chat.callbacks import (
     CallbackData,
     CampaignAgain,
@@ -41,8 +42,8 @@ async def attempt(turn: Turn, call: Awaitable[T]) -> T | None:
     try:
         return await call
     except AdminError as error:
-        # The service's refusals are single Dutch sentences meant to be shown (see bot.admin).
-        turn.replies.send(escape(str(error)))
+        # The service's refusals are codes with parameters, said in the user's language.
+        turn.replies.send(escape(error.message(turn.t.gettext)))
         return None
 
 
@@ -554,6 +555,9 @@ async def remove_member(turn: Turn) -> None:
     )
     if removed is None:
         return
+    gone = await turn.session.get(Member, removed.id)
+    if gone is not None:  # their "/" menu: what is left of their roles
+        turn.replies.add(await menu.menu_after_removal(turn.session, gone.telegram_user_id))
     turn.replies.send(turn.say("%(name)s is geen lid meer.", name=removed.name or "?"))
 
 

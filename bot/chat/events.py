@@ -57,8 +57,11 @@ class Send:
 
 @dataclass(frozen=True)
 class EditButtons:
+    """New buttons for a sent message; with ``text`` (HTML) its text is replaced as well."""
+
     message_id: int
     buttons: Keyboard = ()
+    text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -75,13 +78,22 @@ class SendDocument:
 
 
 @dataclass(frozen=True)
+class SetMenu:
+    """Telegram's "/" menu of one private chat: (command, description) pairs in the user's
+    language; empty: the chat's own menu is removed and the default menu applies again."""
+
+    chat_id: int
+    commands: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Toast:
     """The short notice answering a button press."""
 
     text: str = ""
 
 
-Out = Send | EditButtons | SendPhoto | SendDocument | Toast
+Out = Send | EditButtons | SendPhoto | SendDocument | SetMenu | Toast
 
 
 @dataclass

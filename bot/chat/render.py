@@ -25,7 +25,8 @@ from bot.engine.schema import (
     fill_placeholders,
     options_of,
 )
-from bot.translate import Translator
+from bot.privacy.helplines import isolate
+from bot.translate import RTL, Translator
 
 SHORT_LABEL = 14
 
@@ -70,10 +71,7 @@ def question_message(
     lines = []
     if note:
         lines.append(note)
-    say = Say(t)
-    lines.append(
-        "<i>" + say("Vraag %(n)s van %(total)s", n=asked.position, total=asked.total) + "</i>"
-    )
+    lines.append(f"<i>{counter(asked, t)}</i>")
     text = fill_placeholders(t.pgettext(flow_id, question.text), fields or {})
     lines.append(f"<b>{escape(text)}</b>")
     options = options_of(question)
@@ -98,6 +96,28 @@ def question_message(
             )
         )
     return Send("\n".join(lines), _keyboard(asked, t, voice, flow_id, token), question=True)
+
+
+def answered_message(asked: NextQuestion, value: object, t: Translator, flow_id: str) -> str:
+    """A question as it reads once answered with a button: no buttons, "✔ <answer>" below
+    ("➡ Overgeslagen" when ``value`` is None: skipped)."""
+    question = flow_html(t, flow_id, asked.question.text)
+    if value is None:
+        say = Say(t)
+        outcome = "➡ " + say("Overgeslagen")
+    else:
+        outcome = "✔ " + escape(_answer_text(asked.question, value, t, flow_id))
+    return f"<i>{counter(asked, t)}</i>\n<b>{question}</b>\n{outcome}"
+
+
+def counter(asked: NextQuestion, t: Translator) -> str:
+    """ "Vraag n van m"; in a right-to-left language the numbers are left-to-right isolates,
+    so "السؤال 2 من 12" cannot be reordered into "12 من 2"."""
+    n, total = str(asked.position), str(asked.total)
+    if t.locale in RTL:
+        n, total = isolate(n), isolate(total)
+    say = Say(t)
+    return say("Vraag %(n)s van %(total)s", n=n, total=total)
 
 
 def _how_to_answer(question: Question, voice: Voice) -> str:

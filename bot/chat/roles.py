@@ -21,7 +21,7 @@ async def coordinator_of(turn: Turn) -> Member | None:
     member = await turn.member()
     try:
         if member is None or turn.incoming.user_id is None:
-            raise PermissionDenied(service.DENIED)
+            raise PermissionDenied("denied")
         return await service.require_coordinator(
             turn.session, turn.incoming.user_id, member.werkgroep_id
         )

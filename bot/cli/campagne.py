@@ -179,7 +179,7 @@ def link(
     async def work(s: Session) -> service.NewCampaign:
         found = await s.get(Campaign, campaign_id)
         if found is None:
-            raise NotFound(f"Geen campagne met id {campaign_id}.")
+            raise NotFound("campaign_not_found", campaign_id=campaign_id)
         return await service.campaign_link(
             s,
             campaign_id,

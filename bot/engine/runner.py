@@ -275,10 +275,18 @@ class Engine:
         previous_id = conversation.history.pop()
         previous = conversation.answers.pop(previous_id, None)
         conversation.state = previous_id
-        conversation.selected = []
+        # Back at a multiple choice: the earlier choices are ticked again, ready to change.
+        back_at = machine.flow.steps[machine.index[previous_id]]
+        multi = isinstance(back_at, MultiChoiceStep) and isinstance(previous, list)
+        conversation.selected = list(previous) if isinstance(previous, list) and multi else []
         asked = self._ask(conversation, machine)
         return NextQuestion(
-            asked.question, asked.position, asked.total, withdrawn=(previous_id,), previous=previous
+            asked.question,
+            asked.position,
+            asked.total,
+            withdrawn=(previous_id,),
+            previous=previous,
+            selected=asked.selected,
         )
 
     def _settle(

@@ -115,6 +115,28 @@ NOTES: Mapping[str, str] = {
     "alles_oke_supportlijn": N_("Voor jongvolwassenen die ergens mee zitten."),
 }
 
+# The same sentences for ouders (u instead of je), used by render_help(formal=True).
+FORMAL: Mapping[str, str] = {
+    INTRO: N_(
+        "Zit u ergens mee, of voelt u zich niet veilig? U hoeft het niet alleen te dragen. "
+        "Praat erover met iemand die u kan helpen."
+    ),
+    DANGER: N_("Bent u in direct gevaar? Bel dan meteen %(number)s."),
+    HEADING: N_("Hier kunt u terecht:"),
+    HEADING_FIRST: N_("Hier kunt u nu het beste terecht:"),
+    HEADING_REST: N_("Hier kunt u ook terecht:"),
+    CANNOT_CALL: N_(
+        "Deze bot kan zelf niemand bellen of hulp sturen, want de bot weet niet wie u bent. "
+        "U doet anoniem mee. Bel of chat daarom zelf met een hulplijn."
+    ),
+    NOTES["zelfmoordpreventie"]: N_("Als u denkt aan zelfmoord. Dag en nacht. U kunt ook chatten."),
+    NOTES["kindertelefoon"]: N_("Voor kinderen en jongeren van 8 tot 18 jaar. Chatten kan ook."),
+    NOTES["helpwanted"]: N_(
+        "Als iemand naaktfoto's van u of uw kind vraagt, deelt of ermee chanteert. "
+        "U kunt chatten via de website."
+    ),
+}
+
 _NUMBER = re.compile(r"^(?:1[0-9]{2}|0800-[0-9]{4})$")
 _REQUIRED = ("id", "name", "source", "verified_on")
 _OPTIONAL = ("number", "alt_number", "number_unverified", "url", "first_for")
@@ -159,8 +181,10 @@ def help_reply(locale: str, signal: CrisisSignal | None = None) -> str:
     return render_help(translator(locale), signal)
 
 
-def render_help(t: Translator, signal: CrisisSignal | None = None) -> str:
-    """The reply with translator ``t``; plain text, no markup."""
+def render_help(t: Translator, signal: CrisisSignal | None = None, *, formal: bool = False) -> str:
+    """The reply with translator ``t``; plain text, no markup. ``formal``: for ouders (u)."""
+    if formal:
+        t = _Formal(t)
     lines = [line for line in load_helplines() if line.id != "alarmnummer"]
     first = [line for line in lines if signal and signal.primary in line.first_for]
     rest = [line for line in lines if line not in first]
@@ -173,6 +197,16 @@ def render_help(t: Translator, signal: CrisisSignal | None = None) -> str:
         parts.append("\n".join([t.gettext(HEADING), *(_line(t, x) for x in rest)]))
     parts.append(t.gettext(CANNOT_CALL))
     return "\n\n".join(parts)
+
+
+class _Formal(Translator):
+    """A translator that says the u form of the help sentences that have one."""
+
+    def __init__(self, t: Translator) -> None:
+        super().__init__(t.locale, t.messages)
+
+    def gettext(self, message: str) -> str:
+        return super().gettext(FORMAL.get(message, message))
 
 
 def _line(t: Translator, line: Helpline) -> str:

@@ -16,7 +16,9 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
+from bot.chat import menu
 from bot.chat.dialog import Dialog
+from bot.chat.menu import translated
 from bot.chat.view import html
 from bot.config import Settings
 from bot.errors import ConfigError
@@ -38,19 +40,6 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 
 DEFAULTS = Defaults(
     parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
-)
-
-# (command, description) in Dutch; translated per language for setMyCommands.
-PUBLIC_COMMANDS = (
-    ("start", N_("Beginnen of verder gaan")),
-    ("help", N_("Wat kan ik hier doen?")),
-    ("terug", N_("Terug naar de vorige vraag")),
-    ("overslaan", N_("Deze vraag overslaan")),
-    ("stop", N_("Stoppen (later verder)")),
-    ("taal", N_("Taal kiezen")),
-    ("hulp", N_("Hulplijnen")),
-    ("vergeet", N_("Mijn antwoorden wissen")),
-    ("stap", N_("Een stap van het plan kiezen (werkgroep)")),
 )
 
 
@@ -139,9 +128,9 @@ def schedule_jobs(application: AnyApplication, runtime: Runtime) -> None:
 async def set_commands(application: AnyApplication) -> None:
     for locale in SUPPORTED_LOCALES:
         t = translator(locale)
-        commands = [
-            BotCommand(name, t.gettext(description)) for name, description in PUBLIC_COMMANDS
-        ]
+        # The default menu is the participants'; members and coordinators get their own
+        # per chat (bot.chat.menu).
+        commands = [BotCommand(name, text) for name, text in translated(menu.PARTICIPANT, t)]
         await application.bot.set_my_commands(
             commands, language_code=None if locale == "nl" else locale
         )

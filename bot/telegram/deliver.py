@@ -6,10 +6,27 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeChat,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+)
 from telegram.error import BadRequest, Forbidden
 
-from bot.chat.events import EditButtons, Keyboard, Out, Send, SendDocument, SendPhoto, Toast
+from bot.chat.events import (
+    EditButtons,
+    Keyboard,
+    Out,
+    Send,
+    SendDocument,
+    SendPhoto,
+    SetMenu,
+    Toast,
+)
 from bot.split import split_message
 
 log = logging.getLogger(__name__)
@@ -34,9 +51,13 @@ async def deliver(
     chat_data: dict[Any, Any],
     query: CallbackQuery | None = None,
 ) -> None:
-    """Send in order. A user who blocked the bot is given up on, as Telegram's rules say."""
+    """Send in order, the answer to a button press first (so its spinner stops at once, before
+    any message is sent or edited). A user who blocked the bot is given up on, as Telegram's
+    rules say."""
+    toasts = [out for out in outs if isinstance(out, Toast)]
+    ordered = toasts[:1] + [out for out in outs if not isinstance(out, Toast)]
     try:
-        for out in outs:
+        for out in ordered:
             await _deliver_one(bot, chat_id, out, chat_data, query)
     except Forbidden:
         log.info("chat unreachable (blocked or deleted); replies dropped")
@@ -61,7 +82,10 @@ async def _deliver_one(
     elif isinstance(out, EditButtons):
         if chat_data.get(LAST_QUESTION) == out.message_id and not out.buttons:
             chat_data.pop(LAST_QUESTION, None)
-        await _edit_markup(bot, chat_id, out.message_id, out.buttons)
+        if out.text is not None:
+            await _edit_text(bot, chat_id, out.message_id, out.text, out.buttons)
+        else:
+            await _edit_markup(bot, chat_id, out.message_id, out.buttons)
     elif isinstance(out, SendPhoto):
         await bot.send_photo(chat_id, photo=out.data, caption=out.caption or None)
     elif isinstance(out, SendDocument):
@@ -70,8 +94,14 @@ async def _deliver_one(
             document=InputFile(out.data, filename=out.filename),
             caption=out.caption or None,
         )
+    elif isinstance(out, SetMenu):
+        await _set_menu(bot, out)
     elif isinstance(out, Toast) and query is not None:
-        await query.answer(out.text or None, show_alert=len(out.text) > 60)
+        try:
+            await query.answer(out.text or None, show_alert=len(out.text) > 60)
+        except BadRequest as error:
+            # "query is too old" (over 15 s) or unknown: the replies still go out.
+            log.debug("button press not answered: %s", error.message)
 
 
 async def _retire_previous_question(bot: Bot, chat_id: int, chat_data: dict[Any, Any]) -> None:
@@ -88,3 +118,24 @@ async def _edit_markup(bot: Bot, chat_id: int, message_id: int, buttons: Keyboar
     except BadRequest as error:
         # "message is not modified" or a message that is gone: nothing to retire.
         log.debug("keyboard not edited: %s", error.message)
+
+
+async def _edit_text(bot: Bot, chat_id: int, message_id: int, text: str, buttons: Keyboard) -> None:
+    try:
+        await bot.edit_message_text(
+            split_message(text)[0], chat_id, message_id, reply_markup=markup(buttons)
+        )
+    except BadRequest as error:
+        log.debug("message not edited: %s", error.message)
+
+
+async def _set_menu(bot: Bot, menu: SetMenu) -> None:
+    scope = BotCommandScopeChat(menu.chat_id)
+    try:
+        if menu.commands:
+            commands = [BotCommand(name, description) for name, description in menu.commands]
+            await bot.set_my_commands(commands, scope=scope)
+        else:
+            await bot.delete_my_commands(scope=scope)
+    except BadRequest as error:  # e.g. a chat that no longer exists: the menu does not matter
+        log.debug("menu not set: %s", error.message)

@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot.chat.dialog import Dialog
-from bot.chat.events import Incoming, Send
+from bot.chat.events import Incoming, Out, Send, Toast
 from bot.chat.view import html
 from bot.telegram.deliver import deliver
 from bot.telegram.throttle import FLOOD_NOTICE, Throttle
@@ -65,11 +65,14 @@ def register_handlers(
         assert update.effective_user is not None
         allowed, notify = throttle.check(update.effective_user.id)
         if not allowed:
+            # A throttled press is still answered (first), so its spinner stops.
+            outs: list[Out] = [Toast()] if update.callback_query is not None else []
             if notify:
                 t = translator(
                     negotiate(incoming.language_code, dialog.runtime.settings.default_locale)
                 )
-                await deliver(context.bot, chat.id, [Send(html(t, FLOOD_NOTICE, {}))], {})
+                outs.append(Send(html(t, FLOOD_NOTICE, {})))
+            await deliver(context.bot, chat.id, outs, {}, update.callback_query)
             return
         outs = await dialog.handle(incoming)
         await deliver(context.bot, chat.id, outs, context.chat_data, update.callback_query)

@@ -90,7 +90,7 @@ async def test_coordinator_names_schemes_in_chat(harness: BotHarness) -> None:
     assert "Welke zijn er bij jullie?" in (schemes.text or "")
     assert [t for row in schemes.buttons for t, _ in row] == ["Standaardtekst", "Annuleren"]
     (refused,) = await say(user, "Bel 06-12345678")
-    assert "telefoonnummer" in (refused.text or "")
+    assert "persoonsgegevens" in (refused.text or "")
     mark = user.mark()
     await user.send("Meedoenpas, Jeugdfonds Sport")
     made, photo = await user.wait_new(mark, 2)

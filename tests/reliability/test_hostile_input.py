@@ -60,6 +60,7 @@ from bot.engine.schema import (
     options_of,
 )
 from bot.errors import FlowError
+from bot.privacy.redact import redact
 from bot.runtime import Runtime
 from storage.models import Answer, ConversationRow
 from tests.conftest import FLOWS, prepared_database
@@ -392,8 +393,10 @@ def first_of(engine: Engine, kind: type) -> str:
 @DB_PROPERTY
 @given(text=typed)
 @example(text="\u202eabc\u200b\x00 ")
+@example(text="\u00b7\u00a7b$@i\n~\u00e0")
 async def test_typed_text_is_stored_only_cleaned(chat: Chat, text: str) -> None:
-    """Random free text is stored without control or direction characters, trimmed."""
+    """Random free text is stored cleaned (no control or direction characters, trimmed) and
+    redacted, exactly as the answer path promises: nothing else changes it."""
     question_id = first_of(chat.runtime.engine, TextStep)
     await chat.at(question_id)
     await chat.send(text=text)
@@ -405,8 +408,9 @@ async def test_typed_text_is_stored_only_cleaned(chat: Chat, text: str) -> None:
         ).all()
     step = next(s for s in questions(chat.runtime.engine) if s.id == question_id)
     parsed = parse_answer(step, Reply(text))
-    # Text that cleans to nothing gets a hint and stores nothing; anything else is stored cleaned.
-    assert stored == ([] if isinstance(parsed, Invalid) else [parsed])
+    # Text that cleans to nothing gets a hint and stores nothing; anything else is stored cleaned
+    # and redacted (random text can look like a handle: "@i" is stored as "[gebruikersnaam]").
+    assert stored == ([] if isinstance(parsed, Invalid) else [redact(str(parsed)).text])
     assert all(value is not None and promised_clean(value) for value in stored)
     if stored:
         await chat.send(command="terug")  # back to the question for the next example
