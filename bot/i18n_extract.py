@@ -141,6 +141,8 @@ def flow_messages(root: yaml.Node | None) -> Iterator[tuple[int, str, str, str]]
 def _flow(fields: dict[str, yaml.Node], context: str) -> Iterator[tuple[int, str, str, str]]:
     yield from _texts(fields.get("title"), context, "flow title")
     yield from _texts(fields.get("description"), context, "flow description")
+    for name, default in _mapping(fields.get("placeholders")).items():
+        yield from _texts(default, context, f"placeholder {{{name}}}: default text")
     for index, step in enumerate(_sequence(fields.get("steps"))):
         step_fields = _mapping(step)
         step_kind = _scalar(step_fields.get("kind")) or "?"

@@ -135,6 +135,15 @@ async def remove_member(session: AsyncSession, member: Member) -> None:
         await session.flush()
 
 
+async def delete_contributions(session: AsyncSession, member: Member) -> int:
+    """Delete every plan contribution of one member; how many there were."""
+    found = await session.scalar(
+        select(func.count(Contribution.id)).where(Contribution.member_id == member.id)
+    )
+    await session.execute(delete(Contribution).where(Contribution.member_id == member.id))
+    return int(found or 0)
+
+
 async def contributors_per_step(session: AsyncSession, werkgroep_id: str) -> dict[str, int]:
     """Per step key: how many members contributed at least one answer."""
     result = await session.execute(
@@ -210,6 +219,28 @@ async def next_round(session: AsyncSession, werkgroep_id: str, step_key: str, to
         return int(open_round)
     last = await session.scalar(select(func.max(Campaign.round)).where(same_step))
     return int(last or 0) + 1
+
+
+async def open_duplicates(
+    session: AsyncSession,
+    werkgroep_id: str,
+    audience: str,
+    step_key: str,
+    label: str | None,
+    today: date,
+) -> int:
+    """How many campaigns for the same step, audience and label still take answers."""
+    same_label = Campaign.label.is_(None) if label is None else Campaign.label == label
+    found = await session.scalar(
+        select(func.count(Campaign.id)).where(
+            Campaign.werkgroep_id == werkgroep_id,
+            Campaign.audience == audience,
+            Campaign.step_key == step_key,
+            same_label,
+            _open_on(today),
+        )
+    )
+    return int(found or 0)
 
 
 async def cut_links(

@@ -121,6 +121,9 @@ class Campaign(Base):
     step_key: Mapped[str] = mapped_column(String(32))
     flow_id: Mapped[str] = mapped_column(String(48))
     label: Mapped[str | None] = mapped_column(String(60), default=None)
+    # The local schemes the werkgroep named ("Meedoenpas, Jeugdfonds Sport"): fills the flow's
+    # {regelingen} placeholder; None: the flow's default text.
+    regelingen: Mapped[str | None] = mapped_column(String(200), default=None)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     round: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -337,7 +340,7 @@ class WerkgroepRound(Base):
     started_on: Mapped[date] = mapped_column(Date, default=today)
 
 
-# --- closing the loop (#17.5, migration 0005_loop) ----------------------------------------------
+# --- closing the loop (#17.5, migration 0005) ----------------------------------------------
 
 
 class FeedbackOptIn(Base):

@@ -35,9 +35,59 @@ MESSAGES: Mapping[str, str] = {
     "no_name": N_("Geef de werkgroep een naam."),
     "name_too_long": N_("De naam is te lang: hoogstens %(max)s tekens."),
     "label_too_long": N_("Het label is te lang: hoogstens %(max)s tekens."),
+    # A campaign label with personal details: one sentence per kind (bot.privacy.quotes codes),
+    # all in the reader's language, no internal code in the text (issue 18 item 16).
     "label_personal": N_(
-        "Het label lijkt persoonsgegevens te bevatten (%(problem)s). "
+        "Het label lijkt persoonsgegevens te bevatten. "
         "Gebruik een grove groep, zoals een school of wijk."
+    ),
+    "label_person_name": N_(
+        "Het label lijkt een naam van een persoon te bevatten. Gebruik een grove groep, zoals een school of wijk."
+    ),
+    "label_phone": N_(
+        "Het label lijkt een telefoonnummer te bevatten. Gebruik een grove groep, zoals een school of wijk."
+    ),
+    "label_email": N_(
+        "Het label lijkt een e-mailadres te bevatten. Gebruik een grove groep, zoals een school of wijk."
+    ),
+    "label_handle": N_(
+        "Het label lijkt een gebruikersnaam te bevatten. Gebruik een grove groep, zoals een school of wijk."
+    ),
+    "label_link": N_(
+        "Het label lijkt een link te bevatten. Gebruik een grove groep, zoals een school of wijk."
+    ),
+    "label_bsn": N_(
+        "Het label lijkt een BSN te bevatten. Gebruik een grove groep, zoals een school of wijk."
+    ),
+    "label_iban": N_(
+        "Het label lijkt een rekeningnummer te bevatten. Gebruik een grove groep, zoals een school of wijk."
+    ),
+    "label_postcode": N_(
+        "Het label lijkt een postcode te bevatten. Gebruik een grove groep, zoals een school of wijk."
+    ),
+    "label_address": N_(
+        "Het label lijkt een adres te bevatten. Gebruik een grove groep, zoals een school of wijk."
+    ),
+    "label_street": N_(
+        "Het label lijkt een straatnaam met huisnummer te bevatten. Gebruik een grove groep, zoals een school of wijk."
+    ),
+    "label_date": N_(
+        "Het label lijkt een datum te bevatten. Gebruik een grove groep, zoals een school of wijk."
+    ),
+    "label_plate": N_(
+        "Het label lijkt een kenteken te bevatten. Gebruik een grove groep, zoals een school of wijk."
+    ),
+    "campaign_closed": N_("Deze campagne is gesloten; de link werkt niet meer."),
+    "link_not_derivable": N_(
+        "De link van deze oudere campagne kan niet opnieuw getoond worden. "
+        "Maak een nieuwe campagne met /campagne."
+    ),
+    "regelingen_not_asked": N_(
+        "De vragen van deze stap noemen geen regelingen; laat de regelingen weg."
+    ),
+    "regelingen_too_long": N_("De regelingen zijn te lang: hoogstens %(max)s tekens."),
+    "regelingen_personal": N_(
+        "De regelingen lijken persoonsgegevens te bevatten. Noem alleen de namen van de regelingen."
     ),
 }
 

@@ -21,6 +21,7 @@ from bot.admin.errors import MESSAGES, InvalidRequest, NotFound, PermissionDenie
 from bot.admin.links import link_or_none
 from bot.engine import Catalog
 from bot.engine.schema import PlanTemplate, TemplateStep
+from bot.privacy.pseudonym import campaign_token
 from bot.privacy.quotes import label_problem
 from storage import Session, invites, repo
 from storage import admin as queries
@@ -142,6 +143,7 @@ class NewCampaign:
     link: str | None
     # The browser link (`samenspraak web`), for everyone without Telegram; the QR code's target.
     web_link: str | None = None
+    regelingen: str | None = None
 
 
 def web_link(public_url: str | None, token: str) -> str | None:
@@ -358,6 +360,24 @@ async def remove_member(
     return MemberInfo(member.id, member.role, member.name, member.organisation, member.joined_at)
 
 
+async def remove_contributions(
+    session: Session, werkgroep_id: str, member_id: str, *, actor: str
+) -> int:
+    """Delete a member's contributions from the plan (the member asked for it); the count.
+
+    The agreed answers stay: they are the werkgroep's, not one member's.
+    """
+    werkgroep = await _werkgroep(session, werkgroep_id)
+    member = await session.get(Member, member_id)
+    if member is None or member.werkgroep_id != werkgroep.id:
+        raise NotFound("member_not_found", member_id=member_id)
+    removed = await queries.delete_contributions(session, member)
+    await repo.audit(
+        session, actor, "contributions.remove", werkgroep.id, member_id=member.id, count=removed
+    )
+    return removed
+
+
 # --- campaigns --------------------------------------------------------------------------------
 
 
@@ -373,12 +393,17 @@ async def create_campaign(
     actor: str,
     bot_username: str | None = None,
     public_url: str | None = None,
+    token_key: bytes | None = None,
+    regelingen: str | None = None,
 ) -> NewCampaign:
     """A campaign inviting ``doelgroep`` to answer the consultation flow of step ``stap``.
 
     ``stap`` is a step key (``stap-3``) or number (``3``). ``label`` is a coarse tag such as a
     school or a wijk (≤ 60 characters, no personal details). ``sluit_op`` is the last day on
-    which answers are taken; it cannot lie in the past.
+    which answers are taken; it cannot lie in the past. With ``token_key`` (the pepper) the
+    token is derived from it, so :func:`campaign_link` can show the link again later.
+    ``regelingen`` names the local schemes ("Meedoenpas, Jeugdfonds Sport") the questions ask
+    about, for flows with a ``{regelingen}`` placeholder; without it they use the flow's default.
     """
     werkgroep = await _werkgroep(session, werkgroep_id)
     if doelgroep not in AUDIENCES:
@@ -393,12 +418,14 @@ async def create_campaign(
             raise InvalidRequest("no_flow_but", **where, available=", ".join(available))
         raise InvalidRequest("no_flow", **where)
     label = _clean_label(label)
+    regelingen = _clean_regelingen(regelingen, "regelingen" in flow.placeholders)
     if sluit_op is not None and sluit_op < today():
         raise InvalidRequest("past_closing", date=sluit_op.isoformat())
     round_ = await queries.next_round(session, werkgroep.id, step.key, today())
-    token = repo.new_token()
+    campaign_id = new_id()
+    token = campaign_token(token_key, campaign_id) if token_key else repo.new_token()
     campaign = Campaign(
-        id=new_id(),
+        id=campaign_id,
         werkgroep_id=werkgroep.id,
         audience=doelgroep,
         step_key=step.key,
@@ -407,6 +434,7 @@ async def create_campaign(
         token_hash=repo.hash_token(token),
         round=round_,
         closes_on=sluit_op,
+        regelingen=regelingen,
     )
     session.add(campaign)
     await session.flush()
@@ -431,6 +459,62 @@ async def create_campaign(
         label=label,
         round=round_,
         sluit_op=sluit_op,
+        token=token,
+        link=link_or_none(bot_username, token),
+        web_link=web_link(public_url, token),
+        regelingen=regelingen,
+    )
+
+
+async def open_duplicates(
+    session: Session,
+    catalog: Catalog,
+    werkgroep_id: str,
+    doelgroep: str,
+    stap: str,
+    label: str | None = None,
+) -> int:
+    """How many open campaigns already invite ``doelgroep`` for this step with this label."""
+    werkgroep = await _werkgroep(session, werkgroep_id)
+    step = _step(_template(catalog, werkgroep.template_id), stap)
+    return await queries.open_duplicates(
+        session, werkgroep.id, doelgroep, step.key, _clean_label(label), today()
+    )
+
+
+async def campaign_link(
+    session: Session,
+    campaign_id: str,
+    *,
+    werkgroep_id: str,
+    token_key: bytes,
+    actor: str,
+    bot_username: str | None = None,
+    public_url: str | None = None,
+) -> NewCampaign:
+    """The link of an open campaign of this werkgroep, again (for a new QR code or message).
+
+    Only tokens derived from ``token_key`` can be shown again; a campaign made with a random
+    token (before links could be shown again) is refused with a hint.
+    """
+    campaign = await session.get(Campaign, campaign_id)
+    if campaign is None or campaign.werkgroep_id != werkgroep_id:
+        raise NotFound("campaign_not_found", campaign_id=campaign_id)
+    if not repo.campaign_is_open(campaign):
+        raise InvalidRequest("campaign_closed")
+    token = campaign_token(token_key, campaign.id)
+    if repo.hash_token(token) != campaign.token_hash:
+        raise InvalidRequest("link_not_derivable")
+    await repo.audit(session, actor, "campaign.link", werkgroep_id, campaign_id=campaign.id)
+    return NewCampaign(
+        id=campaign.id,
+        werkgroep_id=campaign.werkgroep_id,
+        doelgroep=campaign.audience,
+        stap=campaign.step_key,
+        flow_id=campaign.flow_id,
+        label=campaign.label,
+        round=campaign.round,
+        sluit_op=campaign.closes_on,
         token=token,
         link=link_or_none(bot_username, token),
         web_link=web_link(public_url, token),
@@ -593,6 +677,26 @@ def _clean_name(naam: str) -> str:
     return naam
 
 
+MAX_REGELINGEN = 200
+
+
+def _clean_regelingen(regelingen: str | None, asked: bool) -> str | None:
+    """The local schemes as the questions will show them: one line, short, no personal details."""
+    if regelingen is None:
+        return None
+    regelingen = " ".join(regelingen.split())
+    if not regelingen:
+        return None
+    if not asked:
+        raise InvalidRequest("regelingen_not_asked")
+    if len(regelingen) > MAX_REGELINGEN:
+        raise InvalidRequest("regelingen_too_long", max=MAX_REGELINGEN)
+    problem = label_problem(regelingen)
+    if problem is not None:
+        raise InvalidRequest("regelingen_personal")
+    return regelingen
+
+
 def _clean_label(label: str | None) -> str | None:
     """A label names a coarse group (a school, a wijk): short, and never a person's details."""
     if label is None:
@@ -605,5 +709,5 @@ def _clean_label(label: str | None) -> str | None:
     # A school is what a label is for; names and contact details are not (issue 15).
     problem = label_problem(label)
     if problem is not None:
-        raise InvalidRequest("label_personal", problem=problem)
+        raise InvalidRequest(problem if problem in MESSAGES else "label_personal")
     return label

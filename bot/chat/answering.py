@@ -29,10 +29,10 @@ from bot.engine import (
     Skip,
 )
 from bot.engine.machine import AnswerValue
-from bot.engine.schema import InfoStep, MultiChoiceStep, Question, TextStep
+from bot.engine.schema import InfoStep, MultiChoiceStep, Question, TextStep, options_of
 from bot.privacy.crisis import detect_crisis
 from bot.privacy.redact import redact
-from storage import repo
+from storage import repo, rounds
 from storage.models import Campaign, ConversationRow, Member, Participant
 
 
@@ -92,7 +92,13 @@ async def advance(
         note = invalid_hint(turn.voice(formal), outcome)
         turn.replies.add(
             question_message(
-                asked, turn.t, turn.voice(formal), row.flow_id, current_token(row), note=note
+                asked,
+                turn.t,
+                turn.voice(formal),
+                row.flow_id,
+                current_token(row),
+                note=note,
+                fields=await flow_fields(turn, row),
             )
         )
         return
@@ -100,7 +106,12 @@ async def advance(
         # A multiple-choice toggle: redraw the same question's buttons in place.
         repo.save_state(row, conversation.state, conversation.to_data(), finished=False)
         message = question_message(
-            outcome, turn.t, turn.voice(formal), row.flow_id, current_token(row)
+            outcome,
+            turn.t,
+            turn.voice(formal),
+            row.flow_id,
+            current_token(row),
+            fields=await flow_fields(turn, row),
         )
         if pressed is not None:
             turn.replies.add(EditButtons(pressed, message.buttons))
@@ -184,6 +195,12 @@ async def stop(turn: Turn) -> None:
     elif not isinstance(paused, Paused):
         turn.state = Idle()
     turn.chat.conversation_id = None
+    if await turn.member() is not None:
+        # A member's answers are attributed plan contributions, which /vergeet does not erase.
+        turn.replies.send(
+            turn.say("Je bent gestopt. Wat je al hebt beantwoord, is bewaard. Verder gaan? /start.")
+        )
+        return
     turn.replies.send(
         voice(
             "Je bent gestopt. Wat je al hebt beantwoord, is bewaard. Verder gaan? Tik op /start. "
@@ -217,13 +234,21 @@ async def persist(
     elif row.member_id is not None:
         member = await session.get(Member, row.member_id)
         assert member is not None
+        # Periodic steps keep each round's answers: store on the step's current round.
+        number = await rounds.current_round(session, member.werkgroep_id, flow.plan.step)
         for question_id in withdrawn:
-            await repo.store_contribution(
-                session, member, row.flow_id, flow.plan.step, question_id, None
+            await rounds.save_contribution(
+                session, member, row.flow_id, flow.plan.step, question_id, None, round_number=number
             )
         if recorded is not None:
-            await repo.store_contribution(
-                session, member, row.flow_id, flow.plan.step, recorded.question_id, recorded.value
+            await rounds.save_contribution(
+                session,
+                member,
+                row.flow_id,
+                flow.plan.step,
+                recorded.question_id,
+                recorded.value,
+                round_number=number,
             )
     return recorded.value if recorded is not None else None
 
@@ -251,6 +276,14 @@ async def store_for_participant(
     return value
 
 
+def _shown_value(turn: Turn, flow_id: str, question: Question, value: object) -> str:
+    """A stored answer as the member saw it: option labels (translated), not option values."""
+    labels = {o.value: turn.t.pgettext(flow_id, o.label) for o in options_of(question)}
+    if isinstance(value, list):
+        return ", ".join(labels.get(str(item), str(item)) for item in value)
+    return labels.get(str(value), str(value))
+
+
 def _question(turn: Turn, flow_id: str, question_id: str) -> Question:
     machine = turn.runtime.engine.machines[flow_id]
     step = machine.flow.steps[machine.index[question_id]]
@@ -266,7 +299,14 @@ async def show_outcome(
         turn.replies.add(*infos)
         await before_question(turn, row, outcome)
         turn.replies.add(
-            question_message(outcome, turn.t, turn.voice(formal), row.flow_id, current_token(row))
+            question_message(
+                outcome,
+                turn.t,
+                turn.voice(formal),
+                row.flow_id,
+                current_token(row),
+                fields=await flow_fields(turn, row),
+            )
         )
         return
     turn.chat.conversation_id = None
@@ -315,14 +355,39 @@ def closing_message(turn: Turn, row: ConversationRow, formal: bool, closing: str
 
 
 async def before_question(turn: Turn, row: ConversationRow, asked: NextQuestion) -> None:
-    """At the question where the werkgroep discusses what jongeren and ouders said, show it."""
-    if row.member_id is None or not asked.question.discuss_input:
+    """For a member: their answer of the previous round (from round 2 on), and at the question
+    where the werkgroep discusses what jongeren and ouders said, that input."""
+    if row.member_id is None:
         return
     member = await turn.session.get(Member, row.member_id)
     if member is None:
         return
     flow = turn.runtime.engine.flow(row.flow_id)
-    turn.replies.add(*await turn.discussion(turn, member.werkgroep_id, flow))
+    await previous_round_answer(turn, member, row.flow_id, flow.plan.step, asked.question)
+    if asked.question.discuss_input:
+        turn.replies.add(*await turn.discussion(turn, member.werkgroep_id, flow))
+
+
+async def previous_round_answer(
+    turn: Turn, member: Member, flow_id: str, step_key: str, question: Question
+) -> None:
+    """ "In ronde 1 antwoordde je: …" before a question the member answered last round."""
+    number = await rounds.current_round(turn.session, member.werkgroep_id, step_key)
+    if number < 2 or question.id is None:
+        return
+    value = await rounds.contribution_value(
+        turn.session, member.id, question.id, step_key, number - 1
+    )
+    if value is None:
+        return
+    turn.replies.send(
+        turn.say(
+            "Ronde %(round)s. In ronde %(previous)s antwoordde je: %(answer)s",
+            round=number,
+            previous=number - 1,
+            answer=_shown_value(turn, flow_id, question, value),
+        )
+    )
 
 
 def unpause(turn: Turn) -> None:
@@ -348,12 +413,40 @@ async def show_current(
         await show_outcome(turn, row, asked, formal)
         return
     if discuss:
-        await before_question(turn, row, asked)
+        await before_question(turn, row, asked)  # the previous round's answer, then the input
+    else:
+        member = await turn.session.get(Member, row.member_id) if row.member_id else None
+        if member is not None:
+            flow = turn.runtime.engine.flow(row.flow_id)
+            await previous_round_answer(turn, member, row.flow_id, flow.plan.step, asked.question)
     turn.replies.add(
         question_message(
-            asked, turn.t, turn.voice(formal), row.flow_id, current_token(row), note=note
+            asked,
+            turn.t,
+            turn.voice(formal),
+            row.flow_id,
+            current_token(row),
+            note=note,
+            fields=await flow_fields(turn, row),
         )
     )
+
+
+async def flow_fields(turn: Turn, row: ConversationRow) -> dict[str, str]:
+    """What the flow's ``{placeholders}`` say for this conversation: the campaign's own words
+    (e.g. the local schemes a werkgroep named with ``--regelingen``), else the flow's default."""
+    flow = turn.runtime.engine.flow(row.flow_id)
+    if not flow.placeholders:
+        return {}
+    values = {name: turn.t.pgettext(row.flow_id, text) for name, text in flow.placeholders.items()}
+    if row.participant_id is not None:
+        participant = await turn.session.get(Participant, row.participant_id)
+        campaign = (
+            await turn.session.get(Campaign, participant.campaign_id) if participant else None
+        )
+        if campaign is not None and campaign.regelingen:
+            values["regelingen"] = campaign.regelingen
+    return values
 
 
 async def start_conversation(

@@ -198,6 +198,61 @@ class AgreeQuestion(CallbackData, prefix="q"):
 
 
 @dataclasses.dataclass(frozen=True)
+class CampaignLink(CallbackData, prefix="wl"):
+    """/campagnes: show an open campaign's link and QR code again."""
+
+    campaign_id: str
+
+
+@dataclasses.dataclass(frozen=True)
+class CampaignAgain(CallbackData, prefix="wn"):
+    """Open another campaign although one for the same step, audience and label is open."""
+
+    audience: str
+    step_key: str
+
+
+@dataclasses.dataclass(frozen=True)
+class CampaignDefault(CallbackData, prefix="wd"):
+    """/campagne: open the campaign with the flow's default words for its placeholders."""
+
+    audience: str
+    step_key: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Cancel(CallbackData, prefix="wc"):
+    """ "Annuleren" under a confirmation: nothing happens, the chat state is cleared."""
+
+
+@dataclasses.dataclass(frozen=True)
+class AgreeMore(CallbackData, prefix="wm"):
+    """/vastleggen: the whole input of jongeren and ouders, not only the question's figures."""
+
+    step: int
+    question: int
+
+
+@dataclasses.dataclass(frozen=True)
+class RemoveAsk(CallbackData, prefix="wr"):
+    """/leden: "Verwijder" asks to confirm; the confirmation is :class:`RemoveMember`."""
+
+    member_id: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ContributionsAsk(CallbackData, prefix="wx"):
+    """/leden: erase a member's contributions from the plan (asks to confirm first)."""
+
+    member_id: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ContributionsConfirm(CallbackData, prefix="wy"):
+    member_id: str
+
+
+@dataclasses.dataclass(frozen=True)
 class PauseContinue(CallbackData, prefix="hv"):
     """After a crisis reply: "Verder met de vragen"."""
 

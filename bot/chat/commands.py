@@ -554,19 +554,32 @@ async def forget_command(turn: Turn) -> None:
     nonce = secrets.token_hex(4)
     voice = turn.voice(await answering.formal_now(turn))
     turn.state = Erasing(nonce=nonce)
+    question = voice(
+        "Wil je alle antwoorden wissen die je gaf in rondes die nog open zijn? Dit kan niet "
+        "ongedaan worden.",
+        "Wilt u alle antwoorden wissen die u gaf in rondes die nog open zijn? Dit kan niet "
+        "ongedaan worden.",
+    )
+    if await turn.member() is not None:
+        question = "\n\n".join((member_erasure_note(turn), question))
     turn.replies.send(
-        voice(
-            "Wil je alle antwoorden wissen die je gaf in rondes die nog open zijn? Dit kan niet "
-            "ongedaan worden.",
-            "Wilt u alle antwoorden wissen die u gaf in rondes die nog open zijn? Dit kan niet "
-            "ongedaan worden.",
-        ),
+        question,
         (
             (
                 button(turn.t.gettext("Ja, wis alles"), Erase("ja", nonce)),
                 button(turn.t.gettext("Nee"), Erase("nee", nonce)),
             ),
         ),
+    )
+
+
+def member_erasure_note(turn: Turn) -> str:
+    """What /vergeet does and does not erase for a werkgroep member."""
+    return turn.say(
+        "/vergeet wist alleen antwoorden die je zonder naam gaf als jongere of ouder. "
+        "Je bijdragen als lid van de werkgroep staan met je naam in het plan. Die wist "
+        "/vergeet niet: ze blijven staan. Wil je ze eruit? Vraag het de coördinator: die kan "
+        "ze weghalen."
     )
 
 

@@ -8,6 +8,7 @@ recognised and changes nothing.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from html import escape
 
 from bot.chat.callbacks import Back, Done, Example, Option, Skip, Tip, button
@@ -21,6 +22,7 @@ from bot.engine.schema import (
     Question,
     ScaleStep,
     TextStep,
+    fill_placeholders,
     options_of,
 )
 from bot.privacy.helplines import isolate
@@ -62,13 +64,16 @@ def question_message(
     token: str,
     *,
     note: str | None = None,
+    fields: Mapping[str, str] | None = None,
 ) -> Send:
+    """The question, with its ``{placeholders}`` filled from ``fields`` (see flow_fields)."""
     question = asked.question
     lines = []
     if note:
         lines.append(note)
     lines.append(f"<i>{counter(asked, t)}</i>")
-    lines.append(f"<b>{flow_html(t, flow_id, question.text)}</b>")
+    text = fill_placeholders(t.pgettext(flow_id, question.text), fields or {})
+    lines.append(f"<b>{escape(text)}</b>")
     options = options_of(question)
     if any(option.short for option in options):
         # Some buttons carry a short text: the message shows every option in full.

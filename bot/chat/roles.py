@@ -10,7 +10,10 @@ from __future__ import annotations
 from bot.admin import service
 from bot.admin.errors import PermissionDenied
 from bot.chat.turn import Turn
-from storage.models import Member
+from bot.chat.view import fill
+from storage.models import Member, Werkgroep
+
+MAX_STEP_TITLE = 40
 
 
 async def coordinator_of(turn: Turn) -> Member | None:
@@ -34,3 +37,23 @@ def audience_name(turn: Turn, audience: str) -> str:
 
 def actor(member: Member) -> str:
     return f"member:{member.id}"
+
+
+async def step_names(turn: Turn, werkgroep_id: str) -> dict[str, str]:
+    """Per step key of the werkgroep's plan, its name for people: "stap 3: Verzamel gegevens…".
+
+    Step keys such as ``stap-3`` are internal ids and never shown.
+    """
+    werkgroep = await turn.session.get(Werkgroep, werkgroep_id)
+    template = turn.runtime.catalog.templates.get(werkgroep.template_id) if werkgroep else None
+    if template is None:
+        return {}
+    names = {}
+    for step in template.steps:
+        title = turn.t.pgettext(template.id, step.title)
+        if len(title) > MAX_STEP_TITLE:
+            title = title[: MAX_STEP_TITLE - 1].rstrip() + "…"
+        names[step.key] = fill(
+            turn.t.gettext("stap %(number)s: %(title)s"), {"number": step.number, "title": title}
+        )
+    return names

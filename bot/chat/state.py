@@ -85,6 +85,15 @@ class FeedbackWriting(State):
     campaign_id: str
 
 
+class CampaignSchemes(State):
+    """/campagne: the step's questions name local schemes; the next text names them."""
+
+    mode: Literal["campaign_schemes"] = "campaign_schemes"
+    label: str | None = None
+    audience: str
+    step_key: str
+
+
 ChatState = Annotated[
     Idle
     | Consent
@@ -95,7 +104,8 @@ ChatState = Annotated[
     | Paused
     | CampaignLabel
     | CrisisPause
-    | FeedbackWriting,
+    | FeedbackWriting
+    | CampaignSchemes,
     Field(discriminator="mode"),
 ]
 _ADAPTER: TypeAdapter[ChatState] = TypeAdapter(ChatState)

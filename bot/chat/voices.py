@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import timedelta
 from html import escape
 
-from bot.chat.callbacks import AgreeQuestion, AgreeStep, CallbackData, button
+from bot.chat.callbacks import AgreeMore, AgreeQuestion, AgreeStep, CallbackData, button
 from bot.chat.events import Out, Send, SendDocument, SendPhoto, Toast
 from bot.chat.roles import actor, coordinator_of
 from bot.chat.state import Agreeing, Idle, State
@@ -20,11 +20,18 @@ from bot.chat.turn import Handler, Routes, Turn
 from bot.chat.view import fill
 from bot.engine.runner import clean_text, small_number
 from bot.engine.schema import Flow
-from bot.summary.build import build_summary, discussion_input
+from bot.summary.build import build_summary, discussion_input, questions_of
 from bot.summary.model import Summary
-from bot.summary.plan import Plan, build_plan, record_agreed_answer
-from bot.summary.render import render_text, split_message
-from storage import repo
+from bot.summary.plan import (
+    Plan,
+    PlanQuestion,
+    PlanRound,
+    PlanStep,
+    build_plan,
+    record_agreed_answer,
+)
+from bot.summary.render import render_text, split_summary
+from storage import repo, rounds
 from storage.models import Member, Werkgroep, utcnow
 
 MAX_AGREED = 4000
@@ -61,7 +68,7 @@ def _summary_messages(turn: Turn, summary: Summary) -> list[Out]:
     from bot.summary.chart import render_chart
 
     text = render_text(summary, turn.t.gettext, turn.locale)
-    messages: list[Out] = [Send(chunk) for chunk in split_message(text)]
+    messages: list[Out] = [Send(chunk) for chunk in split_summary(text)]
     for step in summary.steps:
         chart = render_chart(step, turn.t.gettext, turn.locale)
         if chart is not None:
@@ -87,7 +94,7 @@ async def summary_command(turn: Turn) -> None:
                 turn.say(
                     "Onbekende stap %(step)s. Kies uit: %(steps)s",
                     step=step,
-                    steps=", ".join(s.key for s in template.steps),
+                    steps=", ".join(s.number for s in template.steps),
                 )
             )
             return
@@ -184,35 +191,127 @@ async def agree_step(turn: Turn) -> None:
 
 
 async def agree_question(turn: Turn) -> None:
-    """A question was chosen: show what was said and wait for the agreed answer."""
+    """A question was chosen: show what was said, then ask for the agreed answer (last, so the
+    prompt is never buried above the input)."""
     member = await coordinator_of(turn)
     if member is None:
         return
     pressed = turn.pressed(AgreeQuestion)
-    plan = await _plan(turn, member)
-    if pressed.step >= len(plan.steps):
-        turn.replies.toast = Toast(turn.t.gettext("Deze knop hoort bij een oude vraag."))
+    found = await _agree_target(turn, member, pressed.step, pressed.question)
+    if found is None:
         return
-    step = plan.steps[pressed.step]
-    if pressed.question >= len(step.questions):
-        return
-    question = step.questions[pressed.question]
+    plan, step, question = found
     turn.edit_pressed()
-    lines = [f"<b>{escape(question.text)}</b>", turn.say("Bijdragen van leden:")]
+    current = await rounds.current_round(turn.session, member.werkgroep_id, step.key)
+    this_round = _round(question, current)
+    earlier = [r for r in question.rounds if r.round < current and not r.subject and r.agreed]
+    lines = [f"<b>{escape(question.text)}</b>"]
+    if current > 1:
+        lines.append(turn.say("Ronde %(round)s", round=current))
+    lines.append(turn.say("Bijdragen van leden:"))
+    contributions = this_round.contributions if this_round else ()
     lines += [
-        "• " + escape(f"{c.member} ({c.organisation or '-'}): {c.answer}")
-        for c in question.contributions
+        "• " + escape(f"{c.member} ({c.organisation or '-'}): {c.answer}") for c in contributions
     ] or ["• " + turn.say("nog geen")]
-    if question.agreed:
-        lines.append(turn.say("Nu vastgelegd: %(text)s", text=question.agreed))
-    lines.append(turn.say("Typ het gezamenlijke antwoord. Een streepje (-) wist het."))
-    turn.replies.send("\n".join(lines))
-    if step.voice is not None and question.discuss_input:
-        only = replace(
-            plan.summary, steps=tuple(s for s in plan.summary.steps if s.step_key == step.key)
+    if this_round is not None and this_round.agreed:
+        lines.append(turn.say("Nu vastgelegd: %(text)s", text=this_round.agreed))
+    if earlier:
+        lines.append(
+            turn.say(
+                "In ronde %(round)s vastgelegd: %(text)s",
+                round=earlier[-1].round,
+                text=earlier[-1].agreed,
+            )
         )
-        turn.replies.add(*_summary_messages(turn, only))
+    prompt = turn.say("Typ het gezamenlijke antwoord. Een streepje (-) wist het.")
     turn.state = Agreeing(step_key=step.key, question_id=question.question_id)
+    if step.voice is None or not question.discuss_input:
+        turn.replies.send("\n".join([*lines, prompt]))
+        return
+    turn.replies.send("\n".join(lines))
+    short = _question_input(plan.summary, step.key, _input_ids(turn, plan, step, question))
+    if short is None:
+        turn.replies.add(*_summary_messages(turn, _step_only(plan.summary, step.key)))
+    else:
+        chunks = split_summary(render_text(short, turn.t.gettext, turn.locale))
+        more = button(
+            turn.t.gettext("Meer: alles wat jongeren en ouders zeiden"),
+            AgreeMore(pressed.step, pressed.question),
+        )
+        turn.replies.add(*(Send(chunk) for chunk in chunks[:-1]))
+        turn.replies.send(chunks[-1], ((more,),))
+    turn.replies.send(prompt)
+
+
+async def agree_more(turn: Turn) -> None:
+    """ "Meer" under the shortened input: the step's whole summary, then the prompt again."""
+    member = await coordinator_of(turn)
+    if member is None:
+        return
+    pressed = turn.pressed(AgreeMore)
+    found = await _agree_target(turn, member, pressed.step, pressed.question)
+    if found is None:
+        return
+    plan, step, question = found
+    turn.edit_pressed()
+    turn.replies.add(*_summary_messages(turn, _step_only(plan.summary, step.key)))
+    turn.replies.send(turn.say("Typ het gezamenlijke antwoord. Een streepje (-) wist het."))
+    turn.state = Agreeing(step_key=step.key, question_id=question.question_id)
+
+
+async def _agree_target(
+    turn: Turn, member: Member, step_index: int, question_index: int
+) -> tuple[Plan, PlanStep, PlanQuestion] | None:
+    plan = await _plan(turn, member)
+    if step_index >= len(plan.steps) or question_index >= len(plan.steps[step_index].questions):
+        turn.replies.toast = Toast(turn.t.gettext("Deze knop hoort bij een oude vraag."))
+        return None
+    step = plan.steps[step_index]
+    return plan, step, step.questions[question_index]
+
+
+def _round(question: PlanQuestion, number: int) -> PlanRound | None:
+    return next((r for r in question.rounds if r.round == number and not r.subject), None)
+
+
+def _step_only(summary: Summary, step_key: str) -> Summary:
+    return replace(summary, steps=tuple(s for s in summary.steps if s.step_key == step_key))
+
+
+def _input_ids(turn: Turn, plan: Plan, step: PlanStep, question: PlanQuestion) -> set[str]:
+    """The participant questions a werkgroep question discusses: its ``input_questions``, else
+    the questions with its own id (the werkgroep's "zorgen" discusses "zorgen")."""
+    flow = turn.runtime.catalog.flow_for(plan.template_id, step.key, "werkgroep")
+    asked = (
+        next((q for q in questions_of(flow) if q.id == question.question_id), None)
+        if flow
+        else None
+    )
+    return set(asked.input_questions) if asked and asked.input_questions else {question.question_id}
+
+
+def _question_input(summary: Summary, step_key: str, question_ids: set[str]) -> Summary | None:
+    """The step's summary cut down to the participant questions in ``question_ids``; None when
+    none of them has figures in the summary."""
+    step = summary.step(step_key)
+    if step is None:
+        return None
+    trimmed = tuple(
+        replace(
+            round_,
+            audiences=tuple(
+                replace(
+                    audience,
+                    questions=tuple(q for q in audience.questions if q.question_id in question_ids),
+                )
+                for audience in round_.audiences
+            ),
+        )
+        for round_ in step.rounds
+    )
+    if not any(a.questions for r in trimmed for a in r.audiences):
+        return None
+    return replace(summary, steps=(replace(step, rounds=trimmed),))
 
 
 async def _plan(turn: Turn, member: Member) -> Plan:
@@ -306,6 +405,7 @@ COMMANDS: dict[str, Handler] = {
 BUTTONS: dict[type[CallbackData], Handler] = {
     AgreeStep: agree_step,
     AgreeQuestion: agree_question,
+    AgreeMore: agree_more,
 }
 MODES: dict[type[State], Handler] = {Agreeing: agreed_text}
 ROUTES = Routes(COMMANDS, BUTTONS, MODES)

@@ -281,3 +281,16 @@ def remove_member(
         lambda s: service.remove_member(s, werkgroep_id, member_id, actor=cli_actor()),
     )
     typer.echo(f"Lid verwijderd: {removed.name or removed.id} ({ROLE_NAMES[removed.role]}).")
+
+
+@app.command("remove-contributions")
+def remove_contributions(
+    werkgroep_id: Annotated[str, typer.Argument(metavar="ID", help="Werkgroep id.")],
+    member_id: Annotated[str, typer.Argument(metavar="MEMBER_ID", help="Member id (`show`).")],
+) -> None:
+    """Delete a member's contributions from the plan (agreed answers stay)."""
+    count = run_service(
+        load_settings(),
+        lambda s: service.remove_contributions(s, werkgroep_id, member_id, actor=cli_actor()),
+    )
+    typer.echo(f"Bijdragen gewist: {count}.")

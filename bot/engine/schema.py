@@ -9,6 +9,8 @@ in :mod:`bot.engine.validate`, in one place.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -96,6 +98,9 @@ class _QuestionBase(_StepBase):
     summary_label: str | None = None
     # True on the question where the werkgroep discusses what jongeren and ouders said.
     discuss_input: bool = False
+    # With discuss_input: the participant questions (ids in the step's jongeren and ouders
+    # flows) whose figures /vastleggen shows first; empty: those with this question's own id.
+    input_questions: list[str] = Field(default_factory=list)
     # A coarse segment question (age band, role): used as a breakdown dimension in summaries.
     segment: bool = False
     # About the participant's own life (money at home, how they feel): a choice question then
@@ -203,7 +208,44 @@ class Flow(_Strict):
     # The round a learning-cycle consultation compares against is chosen by the campaign, so
     # a flow only says whether it is meant to be repeated.
     periodic: bool = False
+    # Words a campaign fills in, per placeholder name: ``{regelingen}`` in a question's text
+    # becomes the local schemes the werkgroep named (``--regelingen``), else this default text.
+    placeholders: dict[str, str] = Field(default_factory=dict)
     steps: list[Step] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _placeholders_declared(self) -> Flow:
+        for name in self.placeholders:
+            if name not in PLACEHOLDERS:
+                raise ValueError(
+                    f"unknown placeholder {name!r}; a campaign fills only: {', '.join(PLACEHOLDERS)}"
+                )
+        for step in self.steps:
+            if getattr(step, "input_questions", None) and not getattr(step, "discuss_input", False):
+                raise ValueError(f"step {step.id!r}: input_questions needs discuss_input: true")
+            names = PLACEHOLDER.findall(step.text)
+            if names and isinstance(step, InfoStep):
+                raise ValueError(
+                    f"only questions can use a placeholder, not info text {{{names[0]}}}"
+                )
+            for name in names:
+                if name not in self.placeholders:
+                    raise ValueError(
+                        f"step {step.id or step.text[:30]!r} uses {{{name}}}; declare it under "
+                        f"placeholders with a default text"
+                    )
+        return self
+
+
+PLACEHOLDER = re.compile(r"\{([a-z]+)\}")
+"""A placeholder in a question's text, such as ``{regelingen}``."""
+PLACEHOLDERS = ("regelingen",)
+"""The placeholders a campaign can fill."""
+
+
+def fill_placeholders(text: str, values: Mapping[str, str]) -> str:
+    """``text`` with each declared ``{name}`` replaced by its value (others left alone)."""
+    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
 class TemplateStep(_Strict):

@@ -54,6 +54,7 @@ _GENERATED_BYTES = 32
 CHAT_DOMAIN = "samenspraak/chat-session/v1"
 PARTICIPANT_DOMAIN = "samenspraak/participant/v1"
 MEMBER_REF_DOMAIN = "samenspraak/member-ref/v1"
+CAMPAIGN_TOKEN_DOMAIN = "samenspraak/campaign-token/v1"
 
 
 def pseudonymize(pepper: bytes, user_id: int) -> str:
@@ -90,6 +91,15 @@ def member_ref(pepper: bytes, member_id: str) -> str:
     someone answering as a parent, and a plain member id there would name that parent.
     """
     return _keyed(pepper, MEMBER_REF_DOMAIN, member_id)
+
+
+def campaign_token(pepper: bytes, campaign_id: str) -> str:
+    """A campaign's link token, derived from the pepper and the campaign id.
+
+    The database keeps only its hash, as for random tokens, yet a coordinator can be shown the
+    link and QR code again later: whoever has the pepper can derive it, no one else.
+    """
+    return _keyed(pepper, CAMPAIGN_TOKEN_DOMAIN, campaign_id)[:40]
 
 
 def _keyed(pepper: bytes, domain: str, *parts: str) -> str:

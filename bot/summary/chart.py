@@ -4,9 +4,11 @@ Drawn with matplotlib's object API on a bare :class:`~matplotlib.figure.Figure` 
 the Agg canvas: pyplot is never imported, so no global figure registry, no backend switch
 (``matplotlib.use``) and no state shared between concurrent requests; style settings live in
 an ``rc_context`` for the duration of one drawing. A suppressed cell gets no bar but the word
-"verborgen" where the bar would be, so nobody reads it as zero. Text is at least
-:data:`MIN_FONT_PT` points at the width the report prints it (6.2 inch), readable on paper
-and on a phone.
+"verborgen" where the bar would be, so nobody reads it as zero. Every theme is drawn (also
+"overig"), not only the largest few. Text is at least :data:`MIN_FONT_PT` points at the width
+the report prints it (:data:`WIDTH_INCH`), and the PNG is :data:`DPI` dots per inch: at least
+:data:`PHONE_WIDTH_PX` pixels wide with text of at least :data:`MIN_FONT_PX` pixels at that
+width, readable on a phone without zooming.
 """
 
 from __future__ import annotations
@@ -26,16 +28,27 @@ from bot.summary.model import QuestionSummary, RoundSummary, StepSummary
 from bot.summary.render import N_, Formatter, Gettext, untranslated
 from bot.summary.themes import OVERIG
 
-__all__ = ["MIN_FONT_PT", "TOP_THEMES", "draw_chart", "render_chart"]
+__all__ = [
+    "DPI",
+    "MIN_FONT_PT",
+    "MIN_FONT_PX",
+    "PHONE_WIDTH_PX",
+    "WIDTH_INCH",
+    "draw_chart",
+    "render_chart",
+]
 
-TOP_THEMES = 6
 COLOURS = ("#1f6f8b", "#e07a1f", "#6a8d3a", "#8b3a62")  # colour-blind friendly enough pair first
-MIN_FONT_PT = 10
+WIDTH_INCH = 6.2  # as the report prints it, so points stay points
+PHONE_WIDTH_PX = 1080
+MIN_FONT_PX = 28  # at PHONE_WIDTH_PX: readable on a phone screen without zooming
+DPI = 180  # 6.2 inch → 1116 px
+MIN_FONT_PT = 12  # 12 pt at 180 dpi = 30 px (29 px when shown 1080 px wide)
 STYLE: dict[str, Any] = {
-    "font.size": 11,
-    "axes.titlesize": 12,
+    "font.size": 13,
+    "axes.titlesize": 14,
     "xtick.labelsize": MIN_FONT_PT,
-    "ytick.labelsize": 11,
+    "ytick.labelsize": 13,
     "legend.fontsize": MIN_FONT_PT,
     "axes.spines.top": False,
     "axes.spines.right": False,
@@ -68,17 +81,14 @@ def _bars(
         if question is None:
             continue
         for row in question.rows:
-            if row.key in (OVERIG, OTHER_ANSWERS):
-                continue
             if row.share is None:
                 if row.cell.suppressed:
                     labels[row.key] = row.label
                     hidden_keys.add(row.key)
                     shares.setdefault(audience.audience, {})[row.key] = None
                 continue
-            if row.share > 0:
-                labels[row.key] = row.label
-                shares.setdefault(audience.audience, {})[row.key] = row.share
+            labels[row.key] = row.label
+            shares.setdefault(audience.audience, {})[row.key] = row.share
 
     def largest(key: str) -> float:
         return max((values.get(key) or 0.0 for values in shares.values()), default=0.0)
@@ -86,9 +96,17 @@ def _bars(
     shown = [key for key in labels if largest(key) > 0]
     if not shown:
         return [], {}, bool(hidden_keys)
-    ranked = sorted(shown, key=lambda key: (-largest(key), labels[key]))
-    ranked += sorted((key for key in hidden_keys if key not in ranked), key=labels.__getitem__)
-    ranked = ranked[:TOP_THEMES]
+    # Every category: the largest first, then those at zero, then the hidden ones; "overig"
+    # and "andere antwoorden" last of all, as the remainder they are.
+    rest = (OVERIG, OTHER_ANSWERS)
+    ranked = sorted(
+        (key for key in labels if key not in hidden_keys or largest(key) > 0),
+        key=lambda key: (key in rest, -largest(key), labels[key]),
+    )
+    ranked += sorted(
+        (key for key in hidden_keys if key not in ranked),
+        key=lambda key: (key in rest, labels[key]),
+    )
     return (
         [labels[key] for key in ranked],
         {
@@ -119,9 +137,9 @@ def draw_chart(
     audiences = [a.audience for a in round_.audiences if any(a.audience in p[2] for p in panels)]
     rows = max(len(themes) for _, themes, _ in panels)
     with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]
-        # At most 6.2 inch wide, as the report prints it, so points stay points.
-        width = 6.2
-        figure = Figure(figsize=(width, 1.8 + 0.5 * rows * len(audiences) * len(panels)))
+        figure = Figure(
+            figsize=(WIDTH_INCH, 2.0 + 0.55 * rows * len(audiences) * len(panels)), dpi=DPI
+        )
         FigureCanvasAgg(figure)
         axes = figure.subplots(len(panels), 1, squeeze=False)[:, 0]
         height = 0.8 / max(len(audiences), 1)
@@ -180,7 +198,7 @@ def render_chart(
         return None
     buffer = io.BytesIO()
     with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]
-        figure.savefig(buffer, format="png", dpi=150)
+        figure.savefig(buffer, format="png", dpi=DPI)
     return buffer.getvalue()
 
 

@@ -43,6 +43,7 @@ __all__ = [
     "render_plain",
     "render_text",
     "split_message",
+    "split_summary",
     "step_blocks",
     "summary_blocks",
     "summary_to_dict",
@@ -397,7 +398,7 @@ def render_plain(summary: Summary, gettext: Gettext = untranslated, locale: str 
 
 
 def render_text(summary: Summary, gettext: Gettext = untranslated, locale: str = "nl") -> str:
-    """Telegram HTML (parse_mode HTML); split it with :func:`split_message` before sending."""
+    """Telegram HTML (parse_mode HTML); split it with :func:`split_summary` before sending."""
     return _html(summary_blocks(summary, Formatter(gettext, locale)))
 
 
@@ -468,3 +469,43 @@ def summary_to_dict(summary: Summary) -> dict[str, Any]:
 
 def render_json(summary: Summary) -> str:
     return json.dumps(summary_to_dict(summary), ensure_ascii=False, indent=2, sort_keys=True)
+
+
+_HEADING_LINE = re.compile(r"<b>[^<>]*</b>")
+
+
+def split_summary(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
+    """:func:`render_text` output cut into messages that never end with a lone heading.
+
+    A heading paragraph (a step, round, audience or question title) travels with the paragraph
+    after it; whole paragraphs are packed into messages of at most ``limit`` UTF-16 units, and
+    only a single paragraph longer than that is cut inside (by :func:`split_message`).
+    """
+    units: list[str] = []
+    pending: list[str] = []
+    for paragraph in text.split("\n\n"):
+        pending.append(paragraph)
+        if not _HEADING_LINE.fullmatch(paragraph.strip()):
+            units.append("\n\n".join(pending))
+            pending = []
+    if pending:
+        units.append("\n\n".join(pending))
+    messages: list[str] = []
+    current = ""
+    for unit in units:
+        candidate = f"{current}\n\n{unit}" if current else unit
+        if _utf16(candidate) <= limit:
+            current = candidate
+            continue
+        if current:
+            messages.append(current)
+        parts = split_message(unit, limit)
+        messages.extend(parts[:-1])
+        current = parts[-1] if parts else ""
+    if current:
+        messages.append(current)
+    return messages
+
+
+def _utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2

@@ -319,8 +319,18 @@ REFUSALS = [
     ("ouders", "stap-2", {}, "Stap stap-2 van proef heeft geen vragen voor ouders; wel voor: "),
     ("werkgroep", "stap-2", {}, "Doelgroep moet jongeren of ouders zijn, niet 'werkgroep'."),
     ("jongeren", "stap-2", {"label": "x" * 61}, "Het label is te lang: hoogstens 60 tekens."),
-    ("jongeren", "stap-2", {"label": "bel 06-12345678"}, "Het label lijkt persoonsgegevens te"),
-    ("jongeren", "stap-2", {"label": "piet@school.nl"}, "Het label lijkt persoonsgegevens te"),
+    (
+        "jongeren",
+        "stap-2",
+        {"label": "bel 06-12345678"},
+        "Het label lijkt een telefoonnummer te bevatten",
+    ),
+    (
+        "jongeren",
+        "stap-2",
+        {"label": "piet@school.nl"},
+        "Het label lijkt een e-mailadres te bevatten",
+    ),
     ("jongeren", "stap-2", {"sluit_op": date(2020, 1, 31)}, "De sluitdatum 2020-01-31 ligt in"),
 ]
 

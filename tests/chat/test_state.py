@@ -22,6 +22,7 @@ STATES = [
     state.Paused(conversation_id="d" * 32),
     state.CampaignLabel(label="school"),
     state.CampaignLabel(label=None),
+    state.CampaignSchemes(label="school", audience="ouders", step_key="stap-6"),
 ]
 
 

@@ -267,8 +267,8 @@ async def test_menu_per_role(harness: BotHarness) -> None:
     assert english[0] == {"command": "start", "description": "Start or continue"}
     assert [c["command"] for c in english] == menu_of(harness, member)
     (members,) = await say(coordinator, "/leden")
-    remove = next(t for row in members.buttons for t, _ in row if "Lid Twee" in t)
-    await tap(coordinator, members, remove)
+    (confirm,) = await tap(coordinator, members, "Verwijder: Lid Twee")  # asks first (item 14)
+    await tap(coordinator, confirm, "Ja, verwijderen")
     assert menu_of(harness, member) == []
 
 

@@ -4,7 +4,7 @@
 stored apart from the answers (own random id, campaign, encrypted chat id, keyed look-up; no
 pseudonym, no date). ``campaign_feedback``: what a coordinator wrote back.
 
-Revision ID: 0005_loop
+Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-03
 """
@@ -13,7 +13,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0005_loop'
+revision = '0005'
 down_revision = '0004'
 branch_labels = None
 depends_on = None
