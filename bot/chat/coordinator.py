@@ -385,8 +385,9 @@ async def campaigns_command(turn: Turn) -> None:
         step = names.get(campaign.stap, campaign.stap)
         lines.append(_campaign_line(turn, campaign, step))
         if campaign.open:
-            name = f"{audience_name(turn, campaign.doelgroep)} {step} {campaign.label or ''}"
-            short = name.strip()[:40]
+            # The label first: it tells two campaigns of one step apart in a 40-character button.
+            parts = (campaign.label, audience_name(turn, campaign.doelgroep), step)
+            short = " · ".join(part for part in parts if part)[:40]
             buttons.append(
                 (
                     button(

@@ -57,7 +57,12 @@ async def test_campagnes_does_not_time_a_new_respondent(harness: BotHarness) -> 
     await _answered(harness, large, 1, 1)
     (after,) = await say(user, "/campagnes")
     assert after.text == before.text
-    close = next(label for row in after.buttons for label, _ in row if "Klein" in label)
+    close = next(
+        label
+        for row in after.buttons
+        for label, _ in row
+        if label.startswith("Sluit") and "Klein" in label
+    )
     (ask,) = await tap(user, after, close)
     (closed,) = await tap(user, ask, "Ja, sluiten")
     assert "De campagne is gesloten. minder dan 10 mensen deden helemaal mee." in (
