@@ -1,8 +1,9 @@
 """Route one user event to the right journey, inside one database transaction.
 
 Per event: claim the update id (a redelivery is ignored), load the user's chat session (by
-pseudonym, locked) and its typed state, decide and store, commit; the caller sends the replies
-only after that, so a user never sees a question whose previous answer was not saved.
+pseudonym, locked) and its typed state, decide and store (with the replies in the outbox, for
+Telegram), commit; the caller sends the replies only after that, so a user never sees a question
+whose previous answer was not saved, and a saved answer always gets its reply.
 
 This module only routes: the handler modules say what they answer (their ``ROUTES``) and the
 dialog refuses, at construction, two handlers for one command, button kind or chat state.
@@ -11,17 +12,37 @@ dialog refuses, at construction, two handlers for one command, button kind or ch
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TypeVar
 
 from bot.chat import commands, conversation, coordinator, state, voices
 from bot.chat.callbacks import CallbackData, Codec
 from bot.chat.events import Incoming, Out, Toast
 from bot.chat.turn import DiscussionInput, Handler, Routes, Turn, crisis_reply
+from bot.chat.wire import dump_outs
 from bot.runtime import Runtime
 from bot.translate import negotiate, translator
+from storage import outbox as outbox_repo
 from storage import repo
 
 K = TypeVar("K")
+
+
+@dataclass(frozen=True)
+class OutboxSlot:
+    """Where the replies go: the sealed chat id, and how long the handler keeps them to itself."""
+
+    chat: bytes
+    held_until: datetime
+
+
+@dataclass(frozen=True)
+class Handled:
+    outs: list[Out]
+    outbox_id: int | None = None  # the outbox row holding ``outs`` (without the toast)
+
+
 HANDLER_MODULES = (commands, conversation, coordinator, voices)
 ROUTES = (commands.ROUTES, conversation.ROUTES, coordinator.ROUTES, voices.ROUTES)
 
@@ -47,11 +68,18 @@ class Dialog:
             _merge(self.buttons, route.buttons, "button kind")
 
     async def handle(self, incoming: Incoming) -> list[Out]:
+        """Decide and store; the caller delivers the replies (the web channel renders them)."""
+        return (await self.handle_into_outbox(incoming, None)).outs
+
+    async def handle_into_outbox(self, incoming: Incoming, outbox: OutboxSlot | None) -> Handled:
+        """Decide and store; with ``outbox`` the replies are also written to the outbox in the
+        same transaction, so a crash after the commit cannot lose them."""
         if not incoming.private:
-            return []
+            return Handled([])
+        outbox_id = None
         async with self.runtime.sessions.begin() as session:
             if not await repo.claim_update(session, incoming.update_id):
-                return []
+                return Handled([])
             chat = await repo.chat_session(session, self.runtime.subject(incoming.principal))
             locale = chat.locale or negotiate(
                 incoming.language_code, self.runtime.settings.default_locale
@@ -74,10 +102,13 @@ class Dialog:
                 )
             await self._route(turn)
             chat.mode, chat.context = state.dump(turn.state)
+            body = dump_outs(turn.replies.items) if outbox is not None else []
+            if outbox is not None and body:
+                outbox_id = await outbox_repo.enqueue(session, outbox.chat, body, outbox.held_until)
         items = list(turn.replies.items)
         if incoming.button is not None:
             items.append(turn.replies.toast or Toast())
-        return items
+        return Handled(items, outbox_id)
 
     async def _route(self, turn: Turn) -> None:
         incoming = turn.incoming

@@ -1,5 +1,5 @@
 """PTB handlers: each reads the update into an ``Incoming``, lets the dialog decide and store
-(one transaction, committed), then delivers the replies."""
+(one transaction with the replies in the outbox, committed), then delivers the replies."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from bot.chat.dialog import Dialog
 from bot.chat.events import Incoming, Send
 from bot.chat.view import html
 from bot.telegram.deliver import deliver
+from bot.telegram.outbox import OutboxSender
 from bot.telegram.throttle import FLOOD_NOTICE, Throttle
 from bot.translate import negotiate, translator
 
@@ -52,7 +53,7 @@ def parse_command(text: str) -> tuple[str, tuple[str, ...]]:
 
 
 def register_handlers(
-    application: Application[Any, Any, Any, Any, Any, Any], dialog: Dialog
+    application: Application[Any, Any, Any, Any, Any, Any], dialog: Dialog, sender: OutboxSender
 ) -> None:
     """All handlers, in one place. Order matters: commands before plain text, text before the
     catch-all for media; only private chats are served (answers are personal)."""
@@ -71,8 +72,15 @@ def register_handlers(
                 )
                 await deliver(context.bot, chat.id, [Send(html(t, FLOOD_NOTICE, {}))], {})
             return
-        outs = await dialog.handle(incoming)
-        await deliver(context.bot, chat.id, outs, context.chat_data, update.callback_query)
+        handled = await dialog.handle_into_outbox(incoming, sender.slot(chat.id))
+        await sender.deliver_now(
+            context.bot,
+            chat.id,
+            handled.outs,
+            handled.outbox_id,
+            context.chat_data,
+            update.callback_query,
+        )
 
     async def on_command(update: Update, context: Context) -> None:
         assert update.effective_message is not None and update.effective_message.text

@@ -39,6 +39,7 @@ from bot.engine.schema import (
 )
 from bot.runtime import Runtime
 from bot.telegram.app import build_application, polling
+from bot.telegram.polling import polling_of
 from storage import repo
 from storage.db import make_engine, make_sessionmaker
 from storage.models import Answer, Campaign, ConversationRow, Participant, ProcessedUpdate
@@ -292,6 +293,13 @@ def sqlite_write_lock(url: str) -> Iterator[None]:
         connection.close()
 
 
+def was_fetched(api: LocalBotApi, update_id: int) -> bool:
+    """Whether the bot has fetched ``update_id``: handed out by getUpdates (it stays pending
+    until the bot confirms it, which it does only once the update was handled) or gone."""
+    entries = {entry.update_id: entry for entry in api.state.queue.entries()}
+    return update_id not in entries or entries[update_id].handed_out
+
+
 def pending_update_ids(api: LocalBotApi) -> set[int]:
     """Update ids the local Bot API still holds (not yet confirmed by the bot)."""
     return {entry.update_id for entry in api.state.queue.entries()}
@@ -334,7 +342,10 @@ class Harness:
     @property
     def running(self) -> bool:
         app = self.application
-        return bool(app is not None and app.running and app.updater and app.updater.running)
+        if app is None or not app.running:
+            return False
+        poller = polling_of(app)
+        return poller is not None and poller.running
 
 
 @asynccontextmanager

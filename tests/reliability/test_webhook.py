@@ -14,8 +14,8 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.chat.dialog import Dialog
-from bot.chat.events import Incoming, Out
+from bot.chat.dialog import Dialog, Handled, OutboxSlot
+from bot.chat.events import Incoming
 from bot.engine import Engine
 from bot.runtime import Runtime
 from bot.telegram.app import build_application, serve_webhook
@@ -65,13 +65,13 @@ class Webhook:
 def dialog_calls(monkeypatch: pytest.MonkeyPatch) -> list[Incoming]:
     """Every event that reaches the dialog (the one entry point of all handlers)."""
     calls: list[Incoming] = []
-    original = Dialog.handle
+    original = Dialog.handle_into_outbox
 
-    async def counted(self: Dialog, incoming: Incoming) -> list[Out]:
+    async def counted(self: Dialog, incoming: Incoming, outbox: OutboxSlot | None) -> Handled:
         calls.append(incoming)
-        return await original(self, incoming)
+        return await original(self, incoming, outbox)
 
-    monkeypatch.setattr(Dialog, "handle", counted)
+    monkeypatch.setattr(Dialog, "handle_into_outbox", counted)
     return calls
 
 
