@@ -182,6 +182,24 @@ async def test_json_that_is_not_an_update_object_is_400(
     await webhook.nothing_happened()
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"update_id": 1, "message": ' + b"[" * 200_000 + b"]" * 200_000 + b"}",
+        b'{"update_id": 1, "x": ' + b'{"a":' * 100_000 + b"1" + b"}" * 100_001,
+    ],
+    ids=["deep-list", "deep-object"],
+)
+async def test_deeply_nested_json_is_400_not_a_server_error(
+    webhook: Webhook, http: aiohttp.ClientSession, body: bytes
+) -> None:
+    """JSON nested 100,000 deep (under the 1 MB limit) is a malformed update: 400, no handler,
+    and the receiver keeps answering."""
+    assert await webhook.post(http, body) == 400
+    await webhook.nothing_happened()
+    assert await webhook.post(http, b"[]") == 400
+
+
 async def test_update_is_handled_before_the_200(
     webhook: Webhook, http: aiohttp.ClientSession
 ) -> None:
