@@ -391,10 +391,13 @@ class BotProcess:
     ``start()`` forks a fresh bot and waits until it polls; ``kill()`` sends it SIGKILL.
     """
 
-    def __init__(self, api: LocalBotApi, env: dict[str, str], cwd: Path) -> None:
+    def __init__(
+        self, api: LocalBotApi, env: dict[str, str], cwd: Path, args: tuple[str, ...] = ()
+    ) -> None:
         self.api = api
         self.env = env
         self.cwd = cwd
+        self.args = args  # of `samenspraak run`, e.g. --webhook …
         self.log = cwd / "bot.log"
         self.zygote: asyncio.subprocess.Process | None = None
         self.pid: int | None = None
@@ -416,19 +419,20 @@ class BotProcess:
         return self.zygote
 
     async def start(self) -> None:
-        """Fork a fresh bot process and wait until it polls for updates."""
+        """Fork a fresh bot process and wait until it polls for updates (or set its webhook)."""
         assert self.pid is None, "the previous bot process is still running"
         zygote = await self._zygote()
         assert zygote.stdin is not None and zygote.stdout is not None
-        polls = self.api.calls.get("getupdates", 0)
-        zygote.stdin.write(b"go\n")
+        ready = "setwebhook" if "--webhook" in self.args else "getupdates"
+        polls = self.api.calls.get(ready, 0)
+        zygote.stdin.write(" ".join(("go", *self.args)).encode() + b"\n")
         await zygote.stdin.drain()
         line = await asyncio.wait_for(zygote.stdout.readline(), 60)
         if not line:
             raise AssertionError(f"the zygote ended:\n{self.log_tail()}")
         pid = self.pid = int(line)
         await until(
-            lambda: self.api.calls.get("getupdates", 0) > polls or not alive(pid),
+            lambda: self.api.calls.get(ready, 0) > polls or not alive(pid),
             "the bot process to poll",
             timeout=60,
         )
