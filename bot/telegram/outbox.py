@@ -29,7 +29,7 @@ from bot.chat.wire import load_outs
 from bot.privacy.sealed import ChatSeal, SealError
 from bot.telegram.deliver import deliver
 from storage import outbox as outbox_repo
-from storage.handles import Sessions
+from storage.handles import DatabaseError, Sessions
 from storage.models import utcnow
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,9 @@ class OutboxSender:
         self.sessions = sessions
         self.seal = seal
         self.hold = hold
+        # Rows delivered whose deletion failed (database gone for a moment): deleted later,
+        # never delivered again by this process.
+        self._delivered: set[int] = set()
         # One sender per chat inside this process; entries are dropped when unused.
         self._chat_locks: dict[int, tuple[asyncio.Lock, list[int]]] = {}
 
@@ -69,14 +72,28 @@ class OutboxSender:
         async with self._chat(chat_id):
             await deliver(bot, chat_id, rest, chat_data)
             if outbox_id is not None:
-                async with self.sessions.begin() as session:
-                    await outbox_repo.sent(session, [outbox_id])
+                await self._forget([outbox_id])
+
+    async def _forget(self, ids: list[int]) -> None:
+        """Delete delivered rows. The user has the replies now, so a database that fails here
+        is no error of the update: the ids are remembered and deleted (never sent again) later."""
+        self._delivered.update(ids)
+        batch = sorted(self._delivered)
+        try:
+            async with self.sessions.begin() as session:
+                await outbox_repo.sent(session, batch)
+        except (DatabaseError, OSError) as error:
+            log.warning("delivered outbox rows not deleted yet: %s", type(error).__name__)
+            return
+        self._delivered.difference_update(batch)
 
     async def sweep(
         self, bot: Bot, chat_data: Mapping[int, dict[Any, Any]], everything: bool
     ) -> int:
         """Deliver the rows whose hold ran out (``everything``: all rows, at SQLite start-up);
         returns how many rows were delivered."""
+        if self._delivered:
+            await self._forget([])
         now = utcnow()
         async with self.sessions.begin() as session:
             rows = await outbox_repo.take_over(
@@ -111,15 +128,15 @@ class OutboxSender:
         done = 0
         async with self._chat(chat_id):
             for row in rows:
-                try:
-                    await deliver(bot, chat_id, load_outs(row.body), chat_data.get(chat_id, {}))
-                except TelegramError as error:
-                    # Held for another ``hold``; the next sweep tries again, in order.
-                    log.info("outbox delivery failed (%s); retried later", type(error).__name__)
-                    return done
-                async with self.sessions.begin() as session:
-                    await outbox_repo.sent(session, [row.id])
-                done += 1
+                if row.id not in self._delivered:
+                    try:
+                        await deliver(bot, chat_id, load_outs(row.body), chat_data.get(chat_id, {}))
+                    except TelegramError as error:
+                        # Held for another ``hold``; the next sweep tries again, in order.
+                        log.info("outbox delivery failed (%s); retried later", type(error).__name__)
+                        return done
+                    done += 1
+                await self._forget([row.id])
         return done
 
     def _chat(self, chat_id: int) -> _ChatTurn:
