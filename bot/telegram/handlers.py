@@ -14,6 +14,7 @@ from bot.chat.view import html
 from bot.telegram.deliver import deliver
 from bot.telegram.outbox import OutboxSender
 from bot.telegram.throttle import FLOOD_NOTICE, Throttle
+from bot.telegram.turns import committed
 from bot.translate import negotiate, translator
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -66,6 +67,8 @@ def register_handlers(
         assert update.effective_user is not None
         allowed, notify = throttle.check(update.effective_user.id)
         if not allowed:
+            # Dropped: nothing to store, so the user's next update need not wait for the notice.
+            committed()
             if notify:
                 t = translator(
                     negotiate(incoming.language_code, dialog.runtime.settings.default_locale)

@@ -28,6 +28,7 @@ from bot.chat.events import Out, Toast
 from bot.chat.wire import load_outs
 from bot.privacy.sealed import ChatSeal, SealError
 from bot.telegram.deliver import deliver
+from bot.telegram.turns import committed
 from storage import outbox as outbox_repo
 from storage.handles import DatabaseError, Sessions
 from storage.models import utcnow
@@ -61,18 +62,32 @@ class OutboxSender:
         chat_data: dict[Any, Any],
         query: CallbackQuery | None = None,
     ) -> None:
-        """The fast path, right after the commit: the toast first, then the stored replies."""
-        toasts = [out for out in outs if isinstance(out, Toast)]
-        if query is not None and toasts:
-            try:
-                await deliver(bot, chat_id, toasts, chat_data, query)
-            except BadRequest as error:  # a press too old to answer: the replies still go out
-                log.info("button press not answered: %s", error.message)
-        rest = [out for out in outs if not isinstance(out, Toast)]
-        async with self._chat(chat_id):
+        """The fast path, right after the commit: the toast first, then the stored replies.
+
+        The place in the chat's queue is taken before the user's turn is given up
+        (:func:`committed`), so the user's next update, which may now run, replies after this one.
+        """
+        turn = self._chat(chat_id)
+        queued = asyncio.ensure_future(turn.__aenter__())  # FIFO: tasks start in creation order
+        committed()
+        try:
+            await queued
+        except BaseException:
+            queued.cancel()
+            raise
+        try:
+            toasts = [out for out in outs if isinstance(out, Toast)]
+            if query is not None and toasts:
+                try:
+                    await deliver(bot, chat_id, toasts, chat_data, query)
+                except BadRequest as error:  # a press too old to answer: the replies still go
+                    log.info("button press not answered: %s", error.message)
+            rest = [out for out in outs if not isinstance(out, Toast)]
             await deliver(bot, chat_id, rest, chat_data)
             if outbox_id is not None:
                 await self._forget([outbox_id])
+        finally:
+            await turn.__aexit__()
 
     async def _forget(self, ids: list[int]) -> None:
         """Delete delivered rows. The user has the replies now, so a database that fails here
@@ -150,9 +165,9 @@ class _ChatTurn:
         self.locks = locks
         self.chat_id = chat_id
         self.lock, self.users = locks.setdefault(chat_id, (asyncio.Lock(), [0]))
+        self.users[0] += 1
 
     async def __aenter__(self) -> None:
-        self.users[0] += 1
         try:
             await self.lock.acquire()
         except BaseException:

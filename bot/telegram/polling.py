@@ -21,10 +21,11 @@ So this loop
 * hands each new update to the application's update processor (in order per user, concurrent
   across users, see ``bot.telegram.throttle``).
 
-"Finished" means the handlers returned, also when one failed and the error handler told the user
-(as the webhook answers 200 then): only a crash leaves an update unconfirmed. The replies of a
-committed update are in the outbox (``bot.telegram.outbox``), so a crash after the commit still
-gets them delivered.
+"Finished" means the update's transaction committed (``bot.telegram.turns``; its replies are in
+the outbox by then, so a crash after the commit still gets them delivered, and a reply hanging at
+the Bot API does not hold up the offset), or the handlers returned without a commit, also when
+one failed and the error handler told the user (as the webhook answers 200 then): only a crash
+leaves an update unconfirmed.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ from typing import Any
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
+
+from bot.telegram.turns import on_commit
 
 log = logging.getLogger(__name__)
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
@@ -161,16 +164,23 @@ class CommittedPolling:
 
     async def _handle(self, update: Update) -> None:
         application = self.application
+
+        def done() -> None:
+            if update.update_id in self._running:
+                self._running.discard(update.update_id)
+                self._finished.add(update.update_id)
+                self._changed.set()
+
         try:
-            await application.update_processor.process_update(
-                update, application.process_update(update)
-            )
+            # Confirmable from its commit on: the replies are in the outbox by then.
+            with on_commit(done):
+                await application.update_processor.process_update(
+                    update, application.process_update(update)
+                )
         except Exception:  # the error handler already ran for handler errors
             log.exception("update not handled")
         finally:
-            self._running.discard(update.update_id)
-            self._finished.add(update.update_id)
-            self._changed.set()
+            done()
 
     def _forget_confirmed(self, offset: int | None) -> None:
         """Ids below ``offset`` were confirmed by the call that just returned; ids that finished

@@ -19,6 +19,7 @@ from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 from bot.i18n import N_
+from bot.telegram.turns import on_commit
 
 FLOOD_NOTICE = N_(
     "Rustig aan: je stuurt te veel berichten tegelijk. Wacht even en stuur dan je antwoord opnieuw."
@@ -99,10 +100,28 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         key = _user_of(update)
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._waiting[key] = self._waiting.get(key, 0) + 1
+        held = False
+
+        def release() -> None:
+            nonlocal held
+            if held:
+                held = False
+                self._running.release()
+                lock.release()
+
         try:
-            async with lock, self._running:
+            await lock.acquire()
+            try:
+                await self._running.acquire()
+            except BaseException:
+                lock.release()
+                raise
+            held = True
+            # Once the update is committed the user's next update may start (see turns).
+            with on_commit(release):
                 await coroutine
         finally:
+            release()
             self._waiting[key] -= 1
             if self._waiting[key] == 0:
                 del self._waiting[key]
