@@ -48,9 +48,10 @@ AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
 # At most this many updates in hand at once; beyond it the loop waits for some to finish.
 MAX_IN_HAND = 1024
-# While updates run, getUpdates answers at once (they are still pending): wait this long for one
-# of them to finish before asking again, so new updates behind a slow one are not kept waiting.
-RECHECK = 0.1
+# While updates run, getUpdates answers at once, with every update still in hand (they are still
+# pending): ask again after this long (or once none runs), to fetch what arrived meanwhile and to
+# confirm what finished, without parsing the same updates over and over.
+RECHECK = 0.05
 
 
 _ACTIVE: weakref.WeakKeyDictionary[AnyApplication, CommittedPolling] = weakref.WeakKeyDictionary()
@@ -152,8 +153,10 @@ class CommittedPolling:
             fresh = [u for u in updates if u.update_id not in self._running | self._finished]
             for update in fresh:
                 self._dispatch(update)
-            if not fresh and self._running:
-                await self._wait_for_change(RECHECK)
+            if self._running:
+                # Each answer repeats every update still in hand, so ask at most every RECHECK
+                # seconds while updates run; at once when none is left (then a long poll).
+                await self._wait_until_idle(RECHECK)
 
     def _dispatch(self, update: Update) -> None:
         self._running.add(update.update_id)
@@ -187,6 +190,12 @@ class CommittedPolling:
         during that call are still pending there and may come back in its answer."""
         if offset is not None:
             self._finished = {u for u in self._finished if u >= offset}
+
+    async def _wait_until_idle(self, timeout: float) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self._running and (left := deadline - loop.time()) > 0:
+            await self._wait_for_change(left)
 
     async def _wait_for_change(self, timeout: float | None) -> None:
         self._changed.clear()
