@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     # Telegram's overall limit for a bot is about 30 messages per second; a bot raised above it
     # by Telegram may set more. 0: no pacing, only 429 retries.
     max_messages_per_second: int = Field(default=30, ge=0)
+    # Seconds the process that handled an update keeps its outbox replies to itself before any
+    # replica's sender takes them over (after a crash or a failed send).
+    outbox_hold_seconds: float = Field(default=30.0, gt=0)
     # Where `samenspraak web` is reachable for participants (campaign web links, QR codes);
     # https:// here also marks the session cookie Secure.
     public_url: str = "http://127.0.0.1:8081"

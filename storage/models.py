@@ -23,6 +23,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -380,3 +381,21 @@ class CampaignFeedback(Base):
     written_by: Mapped[str] = mapped_column(String(120))
     created_on: Mapped[date] = mapped_column(Date, default=today)
     sent_on: Mapped[date | None] = mapped_column(Date, default=None)
+
+
+class OutboxEntry(Base):
+    """The replies of one handled update, written in the same transaction as the answer and
+    deleted once delivered (see ``storage.outbox``).
+
+    ``chat`` is the chat id sealed with a random nonce (``bot.privacy.sealed``): it names nobody
+    and no two rows share it. The id is sequential because replies must go out in order; the
+    row is gone once they did. ``held_until``: the handling process delivers the row itself
+    until then; afterwards any process's sender takes it over (a crash, a failed send).
+    """
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    chat: Mapped[bytes] = mapped_column(LargeBinary)
+    body: Mapped[list[Any]] = mapped_column(JSON)
+    held_until: Mapped[datetime] = mapped_column(index=True)

@@ -18,6 +18,18 @@ def test_throttle_forgets_idle_users() -> None:
     assert set(throttle._seen) == {10**6}
 
 
+def test_throttle_tracks_a_bounded_number_of_users() -> None:
+    """A burst of many distinct users within one window never tracks more than the bound;
+    the newest users are kept and still counted."""
+    throttle = Throttle(limit=2, window=60.0, max_tracked=100)
+    for user in range(1000):
+        assert throttle.check(user, now=1.0) == (True, False)
+        assert len(throttle._seen) <= 100
+    assert 999 in throttle._seen
+    assert throttle.check(999, now=1.0) == (True, False)
+    assert throttle.check(999, now=1.0) == (False, True)
+
+
 def test_bot_start_does_not_load_matplotlib_or_docx() -> None:
     """`samenspraak run` loads neither matplotlib nor python-docx (only a summary or export does)."""
     code = (

@@ -6,8 +6,9 @@ signal is on the turn (``turn.crisis``) so a flow pauses instead of pushing on, 
 line is sent a second time.
 
 Per event: claim the update id (a redelivery is ignored), load the user's chat session (by
-pseudonym, locked) and its typed state, decide and store, commit; the caller sends the replies
-only after that, so a user never sees a question whose previous answer was not saved.
+pseudonym, locked) and its typed state, decide and store (with the replies in the outbox, for
+Telegram), commit; the caller sends the replies only after that, so a user never sees a question
+whose previous answer was not saved, and a saved answer always gets its reply.
 
 This module only routes: the handler modules say what they answer (their ``ROUTES``) and the
 dialog refuses, at construction, two handlers for one command, button kind or chat state.
@@ -17,17 +18,37 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TypeVar
 
 from bot.chat import commands, conversation, coordinator, feedback, pause, safety, state, voices
 from bot.chat.callbacks import CallbackData, Codec
 from bot.chat.events import Incoming, Out, Toast
 from bot.chat.turn import DiscussionInput, Handler, Routes, Turn
+from bot.chat.wire import dump_outs
 from bot.runtime import Runtime
 from bot.translate import negotiate, translator
+from storage import outbox as outbox_repo
 from storage import repo
 
 K = TypeVar("K")
+
+
+@dataclass(frozen=True)
+class OutboxSlot:
+    """Where the replies go: the sealed chat id, and how long the handler keeps them to itself."""
+
+    chat: bytes
+    held_until: datetime
+
+
+@dataclass(frozen=True)
+class Handled:
+    outs: list[Out]
+    outbox_id: int | None = None  # the outbox row holding ``outs`` (without the toast)
+
+
 HANDLER_MODULES = (commands, conversation, coordinator, feedback, pause, voices)
 ROUTES = tuple(module.ROUTES for module in HANDLER_MODULES)
 # Stored languages and registers (u for ouders) remembered in memory for first aid without the
@@ -84,12 +105,19 @@ class Dialog:
             self._locales.popitem(last=False)
 
     async def handle(self, incoming: Incoming) -> list[Out]:
-        """Everything but the first aid (the caller sends that first)."""
+        """Everything but the first aid (the caller sends that first): decide and store; the
+        caller delivers the replies (the web channel renders them)."""
+        return (await self.handle_into_outbox(incoming, None)).outs
+
+    async def handle_into_outbox(self, incoming: Incoming, outbox: OutboxSlot | None) -> Handled:
+        """Decide and store; with ``outbox`` the replies are also written to the outbox in the
+        same transaction, so a crash after the commit cannot lose them."""
         if not incoming.private or safety.answered_here(incoming):
-            return []
+            return Handled([])
+        outbox_id = None
         async with self.runtime.sessions.begin() as session:
             if not await repo.claim_update(session, incoming.update_id):
-                return []
+                return Handled([])
             chat = await repo.chat_session(session, self.runtime.subject(incoming.principal))
             locale = chat.locale or negotiate(
                 incoming.language_code, self.runtime.settings.default_locale
@@ -113,13 +141,16 @@ class Dialog:
                 )
             await self._route(turn)
             chat.mode, chat.context = state.dump(turn.state)
+            body = dump_outs(turn.replies.items) if outbox is not None else []
+            if outbox is not None and body:
+                outbox_id = await outbox_repo.enqueue(session, outbox.chat, body, outbox.held_until)
         self._remember(incoming.principal, turn.locale, turn.formal)
         for job in turn.after_commit:
             await job()
         items = list(turn.replies.items)
         if incoming.button is not None:
             items.append(turn.replies.toast or Toast())
-        return items
+        return Handled(items, outbox_id)
 
     async def _route(self, turn: Turn) -> None:
         incoming = turn.incoming

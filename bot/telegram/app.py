@@ -27,9 +27,12 @@ from bot.logging import configure_logging
 from bot.ops.instrument import InstrumentedApplication, instrumented_request
 from bot.ops.server import start_ops_server
 from bot.privacy.retention import purge
+from bot.privacy.sealed import ChatSeal
 from bot.runtime import Runtime, due_reminders
 from bot.telegram.feedback import POLL_SECONDS, send_pending
 from bot.telegram.handlers import register_handlers
+from bot.telegram.outbox import SWEEP_EVERY, OutboxSender
+from bot.telegram.polling import CommittedPolling
 from bot.telegram.throttle import PerUserUpdateProcessor
 from bot.telegram.webhook import webhook_app
 from bot.translate import translator
@@ -49,10 +52,22 @@ def build_application(runtime: Runtime, ops: tuple[str, int] | None = None) -> A
     settings = runtime.settings
     assert settings.telegram_token is not None
     dialog = Dialog(runtime)
+    sender = OutboxSender(
+        runtime.sessions,
+        ChatSeal(runtime.pepper),
+        timedelta(seconds=settings.outbox_hold_seconds),
+    )
     ops_runners: list[web.AppRunner] = []
 
     async def post_init(application: AnyApplication) -> None:
         await runtime.prepare()
+        # Replies a crash left behind go out before any new update is fetched; with SQLite this
+        # is the only process, so every row is a leftover.
+        await sender.sweep(
+            application.bot,
+            application.chat_data,
+            everything=is_sqlite(settings.resolved_database_url),
+        )
         if runtime.bot_username is None:
             runtime.bot_username = application.bot.username
         await set_commands(application)
@@ -85,13 +100,15 @@ def build_application(runtime: Runtime, ops: tuple[str, int] | None = None) -> A
         .concurrent_updates(
             PerUserUpdateProcessor(1 if is_sqlite(settings.resolved_database_url) else 16)
         )
+        # No PTB Updater: it confirms updates before they are handled (see bot.telegram.polling).
+        .updater(None)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
     )
-    register_handlers(application, dialog)
+    register_handlers(application, dialog, sender)
     application.add_error_handler(on_error)
-    schedule_jobs(application, runtime)
+    schedule_jobs(application, runtime, sender)
     return application
 
 
@@ -101,8 +118,13 @@ REMINDER = N_(
 )
 
 
-def schedule_jobs(application: AnyApplication, runtime: Runtime) -> None:
-    """Daily retention: cut pseudonym links of campaigns that are over (see bot.privacy)."""
+def schedule_jobs(application: AnyApplication, runtime: Runtime, sender: OutboxSender) -> None:
+    """Daily retention: cut pseudonym links of campaigns that are over (see bot.privacy);
+    hourly reminders; every few seconds the outbox rows nobody delivered (see bot.telegram.outbox).
+    """
+
+    async def outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
+        await sender.sweep(context.bot, context.application.chat_data, everything=False)
 
     async def retention(_: ContextTypes.DEFAULT_TYPE) -> None:
         async with runtime.sessions.begin() as session:
@@ -139,6 +161,9 @@ def schedule_jobs(application: AnyApplication, runtime: Runtime) -> None:
     )
     application.job_queue.run_repeating(
         reminders, interval=timedelta(hours=1), first=30, name="reminders"
+    )
+    application.job_queue.run_repeating(
+        outbox, interval=SWEEP_EVERY, first=SWEEP_EVERY, name="outbox"
     )
 
 
@@ -198,7 +223,7 @@ def run_bot(
     ops = (settings.metrics_host, settings.metrics_port) if settings.metrics_port else None
     application = build_application(runtime, ops)
     if not webhook:
-        application.run_polling(allowed_updates=ALLOWED_UPDATES)
+        asyncio.run(_poll_until_signal(application))
         return
     if not url:
         raise ConfigError("--url is needed with --webhook (the public https address)")
@@ -211,14 +236,26 @@ def run_bot(
     )
 
 
-async def _serve_until_signal(
-    application: AnyApplication, secret: str, listen: str, port: int, url: str
-) -> None:
-    """Webhook mode until SIGTERM or SIGINT (``docker stop``): then a graceful shutdown."""
+async def _poll_until_signal(application: AnyApplication) -> None:
+    """Long polling until SIGTERM or SIGINT, then a graceful shutdown."""
+    stop = _stop_on_signals()
+    async with polling(application):
+        await stop.wait()
+
+
+def _stop_on_signals() -> asyncio.Event:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
+    return stop
+
+
+async def _serve_until_signal(
+    application: AnyApplication, secret: str, listen: str, port: int, url: str
+) -> None:
+    """Webhook mode until SIGTERM or SIGINT (``docker stop``): then a graceful shutdown."""
+    stop = _stop_on_signals()
     await serve_webhook(application, secret, listen, port, url, stop)
 
 
@@ -256,20 +293,18 @@ async def serve_webhook(
 
 @asynccontextmanager
 async def polling(application: AnyApplication, timeout: int = 10) -> AsyncIterator[AnyApplication]:
-    """Run the bot by long polling inside the current event loop (tests, playground,
-    benchmarks): the same start-up and shutdown hooks as ``run_polling``."""
+    """Run the bot by long polling inside the current event loop: the start-up and shutdown
+    hooks of PTB's ``run_polling``, with updates confirmed only once handled."""
     async with application:
         if application.post_init is not None:
             await application.post_init(application)
-        assert application.updater is not None
-        await application.updater.start_polling(
-            poll_interval=0.0, timeout=timeout, allowed_updates=ALLOWED_UPDATES
-        )
+        poller = CommittedPolling(application, timeout=timeout, allowed_updates=ALLOWED_UPDATES)
         await application.start()
+        await poller.start()
         try:
             yield application
         finally:
-            await application.updater.stop()
+            await poller.stop()
             await application.stop()
             if application.post_shutdown is not None:
                 await application.post_shutdown(application)

@@ -1,6 +1,6 @@
 """PTB handlers: each reads the update into an ``Incoming``, sends the dialog's first aid (help
 lines, without the database and before the flood throttle), lets the dialog decide and store
-(one transaction, committed), then delivers the replies."""
+(one transaction with the replies in the outbox, committed), then delivers the replies."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from bot.chat.dialog import Dialog
 from bot.chat.events import Incoming, Out, Send, Toast
 from bot.chat.view import html
 from bot.telegram.deliver import deliver
+from bot.telegram.outbox import OutboxSender
 from bot.telegram.throttle import FLOOD_NOTICE, Throttle
+from bot.telegram.turns import committed
 from bot.translate import negotiate, translator
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -53,7 +55,7 @@ def parse_command(text: str) -> tuple[str, tuple[str, ...]]:
 
 
 def register_handlers(
-    application: Application[Any, Any, Any, Any, Any, Any], dialog: Dialog
+    application: Application[Any, Any, Any, Any, Any, Any], dialog: Dialog, sender: OutboxSender
 ) -> None:
     """All handlers, in one place. Order matters: commands before plain text, text before the
     catch-all for media; only private chats are served (answers are personal)."""
@@ -70,6 +72,8 @@ def register_handlers(
             await deliver(context.bot, chat.id, aid, {})
         allowed, notify = throttle.check(update.effective_user.id)
         if not allowed:
+            # Dropped: nothing to store, so the user's next update need not wait for the notice.
+            committed()
             # A throttled press is still answered (first), so its spinner stops.
             outs: list[Out] = [Toast()] if update.callback_query is not None else []
             if notify:
@@ -79,8 +83,15 @@ def register_handlers(
                 outs.append(Send(html(t, FLOOD_NOTICE, {})))
             await deliver(context.bot, chat.id, outs, {}, update.callback_query)
             return
-        outs = await dialog.handle(incoming)
-        await deliver(context.bot, chat.id, outs, context.chat_data, update.callback_query)
+        handled = await dialog.handle_into_outbox(incoming, sender.slot(chat.id))
+        await sender.deliver_now(
+            context.bot,
+            chat.id,
+            handled.outs,
+            handled.outbox_id,
+            context.chat_data,
+            update.callback_query,
+        )
 
     async def on_command(update: Update, context: Context) -> None:
         assert update.effective_message is not None and update.effective_message.text

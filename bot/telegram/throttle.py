@@ -19,6 +19,7 @@ from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 from bot.i18n import N_
+from bot.telegram.turns import on_commit
 
 FLOOD_NOTICE = N_(
     "Rustig aan: je stuurt te veel berichten tegelijk. Wacht even en stuur dan je antwoord opnieuw."
@@ -27,6 +28,10 @@ FLOOD_NOTICE = N_(
 
 # Every this many updates, users quiet for a whole window are forgotten (memory stays bounded).
 FORGET_EVERY = 256
+# A hard bound on the users tracked at once (about 200 bytes each): beyond it, the users seen
+# longest ago are forgotten first, even within their window (a flood of many fake accounts
+# must not grow memory without limit).
+MAX_TRACKED = 50_000
 
 
 @dataclass
@@ -36,6 +41,7 @@ class Throttle:
     _seen: dict[int, deque[float]] = field(default_factory=dict)
     _notified: dict[int, float] = field(default_factory=dict)
     _calls: int = 0
+    max_tracked: int = MAX_TRACKED
 
     def check(self, user_id: int, now: float | None = None) -> tuple[bool, bool]:
         """(allowed, notify): whether to handle this update, and whether to send the notice."""
@@ -43,6 +49,8 @@ class Throttle:
         self._calls += 1
         if self._calls % FORGET_EVERY == 0:
             self.forget_idle(now)
+        if user_id not in self._seen and len(self._seen) >= self.max_tracked:
+            self._forget_oldest()
         stamps = self._seen.setdefault(user_id, deque())
         while stamps and now - stamps[0] > self.window:
             stamps.popleft()
@@ -58,6 +66,12 @@ class Throttle:
         """Drop users without recent updates, so memory does not grow with every user ever seen."""
         now = time.monotonic() if now is None else now
         for user_id in [u for u, s in self._seen.items() if not s or now - s[-1] > self.window]:
+            self._seen.pop(user_id, None)
+            self._notified.pop(user_id, None)
+
+    def _forget_oldest(self) -> None:
+        """Drop the first-seen tenth (dicts keep insertion order), so this runs rarely."""
+        for user_id in list(self._seen)[: max(1, self.max_tracked // 10)]:
             self._seen.pop(user_id, None)
             self._notified.pop(user_id, None)
 
@@ -86,10 +100,28 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         key = _user_of(update)
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._waiting[key] = self._waiting.get(key, 0) + 1
+        held = False
+
+        def release() -> None:
+            nonlocal held
+            if held:
+                held = False
+                self._running.release()
+                lock.release()
+
         try:
-            async with lock, self._running:
+            await lock.acquire()
+            try:
+                await self._running.acquire()
+            except BaseException:
+                lock.release()
+                raise
+            held = True
+            # Once the update is committed the user's next update may start (see turns).
+            with on_commit(release):
                 await coroutine
         finally:
+            release()
             self._waiting[key] -= 1
             if self._waiting[key] == 0:
                 del self._waiting[key]

@@ -40,7 +40,9 @@ def webhook_app(
             if not isinstance(data, dict):
                 raise ValueError("not an update object")
             update = Update.de_json(data, application.bot)
-        except (ValueError, TypeError, KeyError, AttributeError):
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+            # RecursionError: JSON nested thousands deep (a 1 MB body can be) exhausts the
+            # parser's stack; it is a malformed update like any other, not a server error.
             return web.Response(status=400, text="malformed update")
         if update is None:
             return web.Response(status=400, text="malformed update")

@@ -1,7 +1,8 @@
 """A zygote for the crash tests: it forks a fresh ``samenspraak run`` process on request.
 
 Start-up of the bot is mostly Python imports and reading the flow files. This process does both
-once, then forks one child per line read from stdin and prints the child's pid. Each child runs
+once, then forks one child per line read from stdin (``go`` and the arguments of ``run``, e.g.
+``go --webhook --port 8443 --url http://…``) and prints the child's pid. Each child runs
 the real command line (``bot.cli.main`` with ``run``, configured by the SAMENSPRAAK_* environment)
 in a fresh process with its own event loop, database connections and Bot API session, so the
 test can SIGKILL it at any moment and start the next one in well under a second.
@@ -33,13 +34,14 @@ def serve() -> None:
 
     bot.runtime.load_catalog = loaded
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
-    while sys.stdin.readline():
+    while line := sys.stdin.readline():
+        args = line.split()[1:]  # "go" and the arguments of `samenspraak run`
         pid = os.fork()
         if pid == 0:
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
             code = 0
             try:
-                sys.argv = ["samenspraak", "run"]
+                sys.argv = ["samenspraak", "run", *args]
                 main()
             except SystemExit as exit_:
                 code = exit_.code if isinstance(exit_.code, int) else 1

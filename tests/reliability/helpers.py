@@ -39,6 +39,7 @@ from bot.engine.schema import (
 )
 from bot.runtime import Runtime
 from bot.telegram.app import build_application, polling
+from bot.telegram.polling import polling_of
 from storage import repo
 from storage.db import make_engine, make_sessionmaker
 from storage.models import Answer, Campaign, ConversationRow, Participant, ProcessedUpdate
@@ -292,6 +293,13 @@ def sqlite_write_lock(url: str) -> Iterator[None]:
         connection.close()
 
 
+def was_fetched(api: LocalBotApi, update_id: int) -> bool:
+    """Whether the bot has fetched ``update_id``: handed out by getUpdates (it stays pending
+    until the bot confirms it, which it does only once the update was handled) or gone."""
+    entries = {entry.update_id: entry for entry in api.state.queue.entries()}
+    return update_id not in entries or entries[update_id].handed_out
+
+
 def pending_update_ids(api: LocalBotApi) -> set[int]:
     """Update ids the local Bot API still holds (not yet confirmed by the bot)."""
     return {entry.update_id for entry in api.state.queue.entries()}
@@ -334,7 +342,10 @@ class Harness:
     @property
     def running(self) -> bool:
         app = self.application
-        return bool(app is not None and app.running and app.updater and app.updater.running)
+        if app is None or not app.running:
+            return False
+        poller = polling_of(app)
+        return poller is not None and poller.running
 
 
 @asynccontextmanager
@@ -380,10 +391,13 @@ class BotProcess:
     ``start()`` forks a fresh bot and waits until it polls; ``kill()`` sends it SIGKILL.
     """
 
-    def __init__(self, api: LocalBotApi, env: dict[str, str], cwd: Path) -> None:
+    def __init__(
+        self, api: LocalBotApi, env: dict[str, str], cwd: Path, args: tuple[str, ...] = ()
+    ) -> None:
         self.api = api
         self.env = env
         self.cwd = cwd
+        self.args = args  # of `samenspraak run`, e.g. --webhook …
         self.log = cwd / "bot.log"
         self.zygote: asyncio.subprocess.Process | None = None
         self.pid: int | None = None
@@ -405,19 +419,20 @@ class BotProcess:
         return self.zygote
 
     async def start(self) -> None:
-        """Fork a fresh bot process and wait until it polls for updates."""
+        """Fork a fresh bot process and wait until it polls for updates (or set its webhook)."""
         assert self.pid is None, "the previous bot process is still running"
         zygote = await self._zygote()
         assert zygote.stdin is not None and zygote.stdout is not None
-        polls = self.api.calls.get("getupdates", 0)
-        zygote.stdin.write(b"go\n")
+        ready = "setwebhook" if "--webhook" in self.args else "getupdates"
+        polls = self.api.calls.get(ready, 0)
+        zygote.stdin.write(" ".join(("go", *self.args)).encode() + b"\n")
         await zygote.stdin.drain()
         line = await asyncio.wait_for(zygote.stdout.readline(), 60)
         if not line:
             raise AssertionError(f"the zygote ended:\n{self.log_tail()}")
         pid = self.pid = int(line)
         await until(
-            lambda: self.api.calls.get("getupdates", 0) > polls or not alive(pid),
+            lambda: self.api.calls.get(ready, 0) > polls or not alive(pid),
             "the bot process to poll",
             timeout=60,
         )

@@ -24,12 +24,12 @@ from tests.reliability.helpers import (
     join,
     next_turn,
     open_harness,
-    pending_update_ids,
     processed,
     sorry_count,
     sqlite_write_lock,
     stored_answers,
     until,
+    was_fetched,
 )
 from tgstub import BotMessage, LocalBotApi, SimUser
 
@@ -208,7 +208,7 @@ async def test_sqlite_locked_briefly_waits_and_succeeds(
         mark = user.mark()
         with sqlite_write_lock(url):
             update_id = await answer(user, plan, plan.path[0])
-            await until(lambda: update_id not in pending_update_ids(api), "the bot to fetch")
+            await until(lambda: was_fetched(api, update_id), "the bot to fetch")
             # The bot now waits for the lock (busy_timeout); it must not reply before commit.
             with pytest.raises(TimeoutError):
                 await user.wait_new(mark, 1, timeout=0.5)

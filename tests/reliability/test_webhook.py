@@ -14,8 +14,8 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.chat.dialog import Dialog
-from bot.chat.events import Incoming, Out
+from bot.chat.dialog import Dialog, Handled, OutboxSlot
+from bot.chat.events import Incoming
 from bot.engine import Engine
 from bot.runtime import Runtime
 from bot.telegram.app import build_application, serve_webhook
@@ -65,13 +65,13 @@ class Webhook:
 def dialog_calls(monkeypatch: pytest.MonkeyPatch) -> list[Incoming]:
     """Every event that reaches the dialog (the one entry point of all handlers)."""
     calls: list[Incoming] = []
-    original = Dialog.handle
+    original = Dialog.handle_into_outbox
 
-    async def counted(self: Dialog, incoming: Incoming) -> list[Out]:
+    async def counted(self: Dialog, incoming: Incoming, outbox: OutboxSlot | None) -> Handled:
         calls.append(incoming)
-        return await original(self, incoming)
+        return await original(self, incoming, outbox)
 
-    monkeypatch.setattr(Dialog, "handle", counted)
+    monkeypatch.setattr(Dialog, "handle_into_outbox", counted)
     return calls
 
 
@@ -180,6 +180,24 @@ async def test_json_that_is_not_an_update_object_is_400(
     """Valid JSON of the wrong shape is a malformed update too: 400, no handler."""
     assert await webhook.post(http, body) == 400
     await webhook.nothing_happened()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"update_id": 1, "message": ' + b"[" * 200_000 + b"]" * 200_000 + b"}",
+        b'{"update_id": 1, "x": ' + b'{"a":' * 100_000 + b"1" + b"}" * 100_001,
+    ],
+    ids=["deep-list", "deep-object"],
+)
+async def test_deeply_nested_json_is_400_not_a_server_error(
+    webhook: Webhook, http: aiohttp.ClientSession, body: bytes
+) -> None:
+    """JSON nested 100,000 deep (under the 1 MB limit) is a malformed update: 400, no handler,
+    and the receiver keeps answering."""
+    assert await webhook.post(http, body) == 400
+    await webhook.nothing_happened()
+    assert await webhook.post(http, b"[]") == 400
 
 
 async def test_update_is_handled_before_the_200(
