@@ -9,13 +9,14 @@ an answer writes only participant tables, whose dates carry no time of day.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import event
 
-from storage import repo
+from storage import outbox, repo
 from storage.models import Campaign
 from tests.e2e.conftest import (
     BotHarness,
@@ -36,6 +37,10 @@ PARTICIPANT_TABLES = {
     "chat_sessions",
     "processed_updates",
 }
+# The replies of the answer (issue 19): its ``held_until`` is a time, but the row is deleted as
+# soon as the replies are delivered, so it dates nothing that a reader watching the tables live
+# could not date anyway; that no row outlives its delivery is asserted below.
+SHORT_LIVED_TABLES = {"outbox"}
 
 
 async def test_an_answer_transaction_writes_no_timestamped_row(harness: BotHarness) -> None:
@@ -86,4 +91,18 @@ async def test_an_answer_transaction_writes_no_timestamped_row(harness: BotHarne
     assert len(answering) >= 10  # the journeys stored their answers
     assert any("audit_log" in tables for tables in done)  # the coordinator's reads were seen
     for tables in answering:
-        assert tables <= PARTICIPANT_TABLES, tables - PARTICIPANT_TABLES
+        assert tables <= PARTICIPANT_TABLES | SHORT_LIVED_TABLES, tables - PARTICIPANT_TABLES
+    await harness.api.until_no_pending_updates()
+    assert await _outbox_left(harness) == 0
+
+
+async def _outbox_left(harness: BotHarness) -> int:
+    """Outbox rows left once the handlers delivered (deletion follows delivery closely)."""
+    assert harness.runtime is not None
+    for _ in range(100):
+        async with harness.runtime.sessions() as session:
+            left = await outbox.count(session)
+        if left == 0:
+            break
+        await asyncio.sleep(0.05)
+    return left
