@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from bot.chat import optin
 from bot.chat.callbacks import PauseContinue, PauseStop, button
-from bot.chat.events import Button, EditButtons, Toast
+from bot.chat.events import Button, EditButtons, Send, Toast
 from bot.chat.render import answered_message, info_message, question_message, question_token
 from bot.chat.state import Consent as ConsentPending
 from bot.chat.state import CrisisPause, Idle, Paused
@@ -90,29 +90,12 @@ async def advance(
         asked = engine.current(conversation)
         assert isinstance(asked, NextQuestion)
         note = invalid_hint(turn.voice(formal), outcome)
-        turn.replies.add(
-            question_message(
-                asked,
-                turn.t,
-                turn.voice(formal),
-                row.flow_id,
-                current_token(row),
-                note=note,
-                fields=await flow_fields(turn, row),
-            )
-        )
+        turn.replies.add(await question(turn, row, asked, formal, note))
         return
     if isinstance(outcome, NextQuestion) and outcome.recorded is None and not outcome.withdrawn:
         # A multiple-choice toggle: redraw the same question's buttons in place.
         repo.save_state(row, conversation.state, conversation.to_data(), finished=False)
-        message = question_message(
-            outcome,
-            turn.t,
-            turn.voice(formal),
-            row.flow_id,
-            current_token(row),
-            fields=await flow_fields(turn, row),
-        )
+        message = await question(turn, row, outcome, formal)
         if pressed is not None:
             turn.replies.add(EditButtons(pressed, message.buttons))
         else:
@@ -298,16 +281,7 @@ async def show_outcome(
     if isinstance(outcome, NextQuestion):
         turn.replies.add(*infos)
         await before_question(turn, row, outcome)
-        turn.replies.add(
-            question_message(
-                outcome,
-                turn.t,
-                turn.voice(formal),
-                row.flow_id,
-                current_token(row),
-                fields=await flow_fields(turn, row),
-            )
-        )
+        turn.replies.add(await question(turn, row, outcome, formal))
         return
     turn.chat.conversation_id = None
     # One closing message: the flow's own closing words, then what the bot must add.
@@ -419,16 +393,21 @@ async def show_current(
         if member is not None:
             flow = turn.runtime.engine.flow(row.flow_id)
             await previous_round_answer(turn, member, row.flow_id, flow.plan.step, asked.question)
-    turn.replies.add(
-        question_message(
-            asked,
-            turn.t,
-            turn.voice(formal),
-            row.flow_id,
-            current_token(row),
-            note=note,
-            fields=await flow_fields(turn, row),
-        )
+    turn.replies.add(await question(turn, row, asked, formal, note))
+
+
+async def question(
+    turn: Turn, row: ConversationRow, asked: NextQuestion, formal: bool, note: str | None = None
+) -> Send:
+    """The question message of ``row``'s flow as this user sees it (register, placeholders)."""
+    return question_message(
+        asked,
+        turn.t,
+        turn.voice(formal),
+        row.flow_id,
+        current_token(row),
+        note=note,
+        fields=await flow_fields(turn, row),
     )
 
 

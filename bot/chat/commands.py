@@ -24,6 +24,7 @@ from bot.chat.turn import (
     language_buttons,
     telegram_user,
 )
+from bot.chat.view import Voice
 from bot.engine.runner import clean_text
 from bot.i18n import SUPPORTED_LOCALES
 from bot.privacy.erasure import erase_participant
@@ -107,12 +108,7 @@ async def start_campaign(turn: Turn, campaign: Campaign) -> None:
     formal = turn.formal = campaign.audience == "ouders"
     voice = turn.voice(formal)
     if not repo.campaign_is_open(campaign):
-        turn.replies.send(
-            voice(
-                "Deze ronde is gesloten. Je kunt niet meer meedoen. Dank je wel voor je interesse!",
-                "Deze ronde is gesloten. U kunt niet meer meedoen. Dank u wel voor uw interesse!",
-            )
-        )
+        turn.replies.send(round_closed(voice))
         return
     pseudonym = turn.runtime.pseudonym(turn.incoming.principal, campaign)
     found = await participants.standing(turn.session, campaign, pseudonym)
@@ -152,6 +148,13 @@ async def pending_campaign(turn: Turn) -> Campaign | None:
     if not isinstance(turn.state, ConsentPending):
         return None
     return await turn.session.get(Campaign, turn.state.campaign_id)
+
+
+def round_closed(voice: Voice) -> str:
+    return voice(
+        "Deze ronde is gesloten. Je kunt niet meer meedoen. Dank je wel voor je interesse!",
+        "Deze ronde is gesloten. U kunt niet meer meedoen. Dank u wel voor uw interesse!",
+    )
 
 
 async def already_took_part(turn: Turn, campaign: Campaign, standing: Standing) -> None:
@@ -198,12 +201,7 @@ async def rejoin(turn: Turn) -> None:
     voice = turn.voice(campaign.audience == "ouders")
     if not repo.campaign_is_open(campaign):
         turn.edit_pressed()
-        turn.replies.send(
-            voice(
-                "Deze ronde is gesloten. Je kunt niet meer meedoen. Dank je wel voor je interesse!",
-                "Deze ronde is gesloten. U kunt niet meer meedoen. Dank u wel voor uw interesse!",
-            )
-        )
+        turn.replies.send(round_closed(voice))
         return
     pseudonym = turn.runtime.pseudonym(turn.incoming.principal, campaign)
     found = await participants.standing(turn.session, campaign, pseudonym)

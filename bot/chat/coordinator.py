@@ -168,6 +168,7 @@ async def campaign_step(turn: Turn) -> None:
         return
     if duplicates:
         names = await step_names(turn, member.werkgroep_id)
+        suffix = " (" + label + ")" if label else ""
         turn.replies.send(
             turn.say(
                 "Er is al een open campagne voor %(doelgroep)s bij %(stap)s%(label)s. "
@@ -175,7 +176,7 @@ async def campaign_step(turn: Turn) -> None:
                 "Toch een nieuwe link maken?",
                 doelgroep=audience_name(turn, pressed.audience).lower(),
                 stap=names.get(pressed.step_key, pressed.step_key),
-                label=f" ({label})" if label else "",
+                label=suffix,
             ),
             (
                 (
@@ -333,12 +334,13 @@ async def campaign_link(turn: Turn) -> None:
     if shown is None:
         return
     names = await step_names(turn, member.werkgroep_id)
+    suffix = ", " + shown.label if shown.label else ""
     turn.replies.send(
         turn.say(
             "De link voor %(doelgroep)s (%(stap)s%(label)s, ronde %(round)s):\n%(link)s",
             doelgroep=audience_name(turn, shown.doelgroep).lower(),
             stap=names.get(shown.stap, shown.stap),
-            label=f", {shown.label}" if shown.label else "",
+            label=suffix,
             round=shown.round,
             link=shown.link or shown.token,
         )
