@@ -62,18 +62,14 @@ QUIET = [
 
 
 @pytest.mark.parametrize(("text", "language", "category"), FIRES)
-def test_round_two_frames_fire_with_their_category(
-    text: str, language: str, category: str
-) -> None:
+def test_round_two_frames_fire_with_their_category(text: str, language: str, category: str) -> None:
     signal = detect_crisis(text, (language,))
     assert signal is not None, text
     assert category in signal.categories
 
 
 @pytest.mark.parametrize(("text", "language"), QUIET)
-def test_round_two_hyperbole_topics_and_resolved_past_stay_quiet(
-    text: str, language: str
-) -> None:
+def test_round_two_hyperbole_topics_and_resolved_past_stay_quiet(text: str, language: str) -> None:
     assert detect_crisis(text, (language,)) is None
 
 
