@@ -73,9 +73,21 @@ def test_second_fresh_corpus_is_new_and_split_in_halves() -> None:
     assert {case["category"] for case in fresh2 if case["crisis"]} == set(CATEGORIES)
 
 
-ALL_TUNING = TUNING + FRESH_TUNING + FRESH2_TUNING
+# Written by an independent tester, scored once as held-out (recall 59 %, false alarms 13 %),
+# then tuned on in round 2.
+INDEPENDENT1_TUNING: list[dict[str, Any]] = yaml.safe_load(
+    (HERE / "crisis_corpus_independent1_tuning.yaml").read_text(encoding="utf-8")
+)
+ALL_TUNING = TUNING + FRESH_TUNING + FRESH2_TUNING + INDEPENDENT1_TUNING
 TUNING_CRISIS = [case for case in ALL_TUNING if case["crisis"]]
 TUNING_ORDINARY = [case for case in ALL_TUNING if not case["crisis"]]
+
+
+def test_independent_corpus_is_large_and_covers_languages_and_categories() -> None:
+    kinds = Counter(case["crisis"] for case in INDEPENDENT1_TUNING)
+    assert kinds[True] >= 140 and kinds[False] >= 130
+    assert {case["lang"] for case in INDEPENDENT1_TUNING} == {"nl", "en", "tr", "ar", "pl"}
+    assert {c["category"] for c in INDEPENDENT1_TUNING if c["crisis"]} == set(CATEGORIES)
 
 
 @pytest.mark.parametrize("case", TUNING_CRISIS, ids=[c["text"][:40] for c in TUNING_CRISIS])
