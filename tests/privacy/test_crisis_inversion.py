@@ -116,6 +116,65 @@ FIRES = [
     ("nie chcę już żyć", "pl", "suicide"),
     ("artık yaşamak istemiyorum", "tr", "suicide"),
     ("لا أريد أن أعيش بعد الآن", "ar", "suicide"),
+    # a third probe set: verb-subject order with a person ("gooit mijn vader"), more frames
+    ("ik heb besloten dat ik na de kerst stop met alles", "nl", "suicide"),
+    ("als ik van de brug spring voel ik tenminste niks meer", "nl", "suicide"),
+    ("hoe lang duurt het voordat je doodgaat als je van 10 meter valt", "nl", "suicide"),
+    ("straks ben ik eindelijk vrij, niemand hoeft zich meer zorgen te maken", "nl", "suicide"),
+    ("ik wil gewoon voor altijd weg", "nl", "suicide"),
+    ("ik heb een plan en een datum", "nl", "suicide"),
+    ("ik ben zo moe van alles, ik wil niet meer", "nl", "suicide"),
+    ("mijn kind van 11 zegt dat hij beter dood kan zijn", "nl", "suicide"),
+    ("wat is de snelste manier om te sterven", "nl", "suicide"),
+    ("ik kijk steeds naar de trein en denk: één stap", "nl", "suicide"),
+    ("niemand gaat me missen toch", "nl", "suicide"),
+    ("iedereen zou opgelucht zijn als ik weg ben", "nl", "suicide"),
+    ("ik heb mijn arm opengehaald met een glasscherf", "nl", "self_harm"),
+    ("mn benen zitten vol met sneetjes", "nl", "self_harm"),
+    ("ik bonk met mijn hoofd tegen de muur tot het bloedt", "nl", "self_harm"),
+    ("elke avond doe ik het weer met het mesje", "nl", "self_harm"),
+    ("ik durf niet meer te zwemmen door mijn littekens", "nl", "self_harm"),
+    ("het lucht op als ik mezelf pijn doe", "nl", "self_harm"),
+    ("thuis gooit mijn vader met dingen als hij boos is", "nl", "abuse"),
+    ("mijn moeder zegt dat ze me in elkaar slaat als ik niet luister", "nl", "abuse"),
+    ("ik heb blauwe plekken op mijn rug van mijn vader", "nl", "abuse"),
+    ("mn stiefmoeder laat me buiten slapen als straf", "nl", "abuse"),
+    ("als hij dronken is slaat hij ons", "nl", "abuse"),
+    ("mijn vader heeft me vastgebonden", "nl", "abuse"),
+    ("mijn broer heeft me gewurgd", "nl", "abuse"),
+    ("de vriend van mijn moeder komt altijd op mijn bed zitten en raakt me aan", "nl", "sexual"),
+    ("ik werd wakker en hij lag naast me met zijn hand in mijn broek", "nl", "sexual"),
+    ("hij heeft foto's van me gemaakt toen ik naakt was", "nl", "online_sexual"),
+    ("ik moest hem aanraken van hem", "nl", "sexual"),
+    ("hij dwong me om seks te hebben", "nl", "sexual"),
+    ("iemand dreigt mijn naaktjes te verspreiden", "nl", "online_sexual"),
+    ("hij wil dat ik op de cam mijn shirt uitdoe", "nl", "online_sexual"),
+    (
+        "een jongen van 19 vraagt steeds om foto's van mij in bikini en ik ben 12",
+        "nl",
+        "online_sexual",
+    ),
+    (
+        "ik heb een foto gestuurd en nu wil hij er meer anders stuurt hij hem door",
+        "nl",
+        "online_sexual",
+    ),
+    ("ik slaap al een week bij vrienden omdat ik niet thuis mag komen", "nl", "unsafe_home"),
+    ("ik durf niet naar huis want mijn vader is dronken", "nl", "unsafe_home"),
+    ("mijn ouders gaan me naar het buitenland sturen om te trouwen", "nl", "unsafe_home"),
+    ("ik ben weggelopen en weet niet waar ik heen moet", "nl", "unsafe_home"),
+    ("i've decided i'm not going to be here much longer", "en", "suicide"),
+    ("i just want to disappear forever", "en", "suicide"),
+    ("i relapsed last night, cut again", "en", "self_harm"),
+    ("my stepdad choked me last night", "en", "abuse"),
+    ("my uncle touches me when nobody is home", "en", "sexual"),
+    ("he says he'll send the video to my parents unless i pay", "en", "online_sexual"),
+    ("my parents kicked me out and i have nowhere to sleep", "en", "unsafe_home"),
+    ("kendimi öldürmek istiyorum", "tr", "suicide"),
+    ("babam annemi dövüyor", "tr", "abuse"),
+    ("أبي يضربني كل يوم", "ar", "abuse"),
+    ("ojczym mnie bije", "pl", "abuse"),
+    ("nie chcę się obudzić", "pl", "suicide"),
 ]
 
 QUIET = [
@@ -161,6 +220,30 @@ QUIET = [
     ("my cousin used to get bullied but now she's fine", "en"),
     ("umieram ze śmiechu", "pl"),
     ("gülmekten öldüm", "tr"),
+    ("ik stop met alles behalve voetbal", "nl"),
+    ("ik ben zo moe, ik wil slapen", "nl"),
+    ("gister zijn we van de duikplank gesprongen, zo leuk", "nl"),
+    ("de trein had vertraging dus ik was te laat", "nl"),
+    ("mijn hond is doodgegaan en ik ben verdrietig", "nl"),
+    ("mijn vader was boos omdat ik te laat was", "nl"),
+    ("ik heb geen zin in school", "nl"),
+    ("we hebben een film gezien over pesten", "nl"),
+    ("mijn broertje en ik slaan elkaar altijd met kussens", "nl"),
+    ("ik snij de groenten voor het eten", "nl"),
+    ("ik heb me gesneden aan papier", "nl"),
+    ("ik wil een plan maken voor de zomer", "nl"),
+    ("ik heb een afscheidsfeest van mijn juf", "nl"),
+    ("niemand heeft me gisteren gebeld", "nl"),
+    ("ik heb geen plek in de klas om te zitten", "nl"),
+    ("hij heeft foto's gemaakt van de vakantie", "nl"),
+    ("mijn moeder dreigt mijn telefoon af te pakken", "nl"),
+    ("ik ben zo blij dat ik er ben", "nl"),
+    ("ik mag niet naar het feest van mijn ouders", "nl"),
+    ("mijn oma neemt elke dag pillen voor haar hart", "nl"),
+    ("i'm dead tired after work", "en"),
+    ("my brother kicked me in the game lol", "en"),
+    ("mój brat mnie wkurza", "pl"),
+    ("annem bana kızdı çünkü geç kaldım", "tr"),
 ]
 
 
@@ -200,8 +283,28 @@ def test_verb_subject_order_is_read_as_subject_verb_only_with_inversion() -> Non
     assert not _matches(with_conjunction, "als ik")
 
 
+def test_a_determiner_and_a_person_count_as_a_subject() -> None:
+    inversion = {
+        "subjects": ["ik"],
+        "conjunctions": ["als"],
+        "determiners": ["mijn"],
+        "nouns": ["vader"],
+    }
+    data = {"language": "xx", "categories": {"abuse": ["mijn vader slaat me"]}}
+    lexicon = compile_lexicon({**data, "inversion": inversion})
+    assert _matches(lexicon, "thuis slaat mijn vader me")
+    assert not _matches(compile_lexicon(data), "thuis slaat mijn vader me")
+    # only listed persons: "mijn fiets" is no subject
+    other = compile_lexicon(
+        {**data, "categories": {"abuse": ["mijn fiets slaat me"]}, "inversion": inversion}
+    )
+    assert not _matches(other, "thuis slaat mijn fiets me")
+
+
 def test_inversion_needs_single_word_subjects_and_conjunctions() -> None:
     with pytest.raises(LexiconError):
         _lexicon(inversion=["ik"])
     with pytest.raises(LexiconError):
         _lexicon(inversion={"subjects": ["ik wil"], "conjunctions": ["als"]})
+    with pytest.raises(LexiconError):
+        _lexicon(inversion={"subjects": ["ik"], "conjunctions": ["als"], "nouns": ["vader"]})

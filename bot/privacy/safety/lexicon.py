@@ -18,6 +18,8 @@ so write ordinary spelling: "dood" also matches "DOOOOD", "mn" is written "mn"):
     inversion:                       # Dutch V2: "daarom doe ik" is also read as "daarom ik doe"
       subjects: [ik, hij, ze]
       conjunctions: [als, dat, en]   # words a subject follows in its own order: not swapped
+      determiners: [mijn]            # with nouns: "slaat mijn vader" -> "mijn vader slaat"
+      nouns: [vader, moeder]
 
 Pattern language, one phrase per entry, matched on whole words of the normalised text and,
 separately, of the same text with every word replaced by its lemma (``data/crisis_lemmas.yaml``,
@@ -98,6 +100,8 @@ class Lexicon:
     exclude_unmapped: re.Pattern[str] | None = None
     subjects: frozenset[str] = frozenset()
     conjunctions: frozenset[str] = frozenset()
+    determiners: frozenset[str] = frozenset()
+    nouns: frozenset[str] = frozenset()
 
     def blank(self, normalized: str) -> str:
         """``normalized`` with this language's jokes and topic words blanked out."""
@@ -137,17 +141,28 @@ class Lexicon:
         return found
 
     def _invert(self, text: str) -> str:
-        """Verb-subject order after a fronted word or clause turned into subject-verb."""
+        """Verb-subject order after a fronted word or clause turned into subject-verb; a
+        subject is a pronoun ("ik") or a determiner and a person ("mijn vader")."""
         words = text.split()
-        for index in range(1, len(words)):
+        index = 1
+        while index < len(words):
             previous = words[index - 1]
-            if (
-                words[index] in self.subjects
-                and previous != CLAUSE
-                and previous not in self.subjects
-                and previous not in self.conjunctions
+            if previous == CLAUSE or previous in self.conjunctions or previous in self.subjects:
+                index += 1
+                continue
+            if words[index] in self.subjects:
+                size = 1
+            elif (
+                words[index] in self.determiners
+                and index + 1 < len(words)
+                and words[index + 1] in self.nouns
             ):
-                words[index - 1], words[index] = words[index], previous
+                size = 2
+            else:
+                index += 1
+                continue
+            words[index - 1 : index + size] = [*words[index : index + size], previous]
+            index += size + 1
         return " ".join(words)
 
     def _join_split_verbs(self, text: str) -> str:
@@ -213,7 +228,7 @@ def compile_lexicon(data: Any, lemmas: Mapping[str, str] | None = None) -> Lexic
     }
     excludes = _as_phrases(data.get("exclude") or [], f"{language}: exclude", allow_empty=True)
     separable, marker, particles = _separable(data.get("separable"), language)
-    subjects, conjunctions = _inversion(data.get("inversion"), language, slang)
+    subjects, conjunctions, determiners, nouns = _inversion(data.get("inversion"), language, slang)
     fuzzy: dict[str, CrisisCategory] = {}
     for category, words in keywords.items():
         for word in _as_phrases(words, f"{language}: keywords {category}"):
@@ -238,6 +253,8 @@ def compile_lexicon(data: Any, lemmas: Mapping[str, str] | None = None) -> Lexic
         particles=frozenset(particles),
         subjects=subjects,
         conjunctions=conjunctions,
+        determiners=determiners,
+        nouns=nouns,
     )
 
 
@@ -257,22 +274,26 @@ def _separable(value: Any, language: str) -> tuple[re.Pattern[str] | None, str, 
 
 def _inversion(
     value: Any, language: str, slang: Mapping[str, str]
-) -> tuple[frozenset[str], frozenset[str]]:
+) -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
     if value is None:
-        return frozenset(), frozenset()
+        return frozenset(), frozenset(), frozenset(), frozenset()
     if not isinstance(value, dict):
         raise LexiconError(f"{language}: inversion needs 'subjects' and 'conjunctions'")
 
-    def words(key: str) -> frozenset[str]:
+    def words(key: str, optional: bool = False) -> frozenset[str]:
         found = set()
-        for word in _as_phrases(value.get(key), f"{language}: inversion {key}"):
+        listed = value.get(key, [] if optional else None)
+        for word in _as_phrases(listed, f"{language}: inversion {key}", allow_empty=optional):
             text = normalize(word)
             if " " in text:
                 raise LexiconError(f"{language}: inversion {key}: {word!r} is not one word")
             found.add(slang.get(text, text))
         return frozenset(found)
 
-    return words("subjects"), words("conjunctions")
+    determiners, nouns = words("determiners", True), words("nouns", True)
+    if bool(determiners) != bool(nouns):
+        raise LexiconError(f"{language}: inversion needs both 'determiners' and 'nouns' or neither")
+    return words("subjects"), words("conjunctions"), determiners, nouns
 
 
 @cache
