@@ -125,7 +125,7 @@ def test_fresh_heldout_part_holds_the_measured_floor() -> None:
         signal = detect_crisis(case["text"], (case["lang"],))
         found += bool(signal and case["category"] in signal.categories)
     alarms = sum(detect_crisis(case["text"], (case["lang"],)) is not None for case in ordinary)
-    assert found / len(crisis) >= 0.88
+    assert found / len(crisis) >= 0.92
     assert alarms / len(ordinary) <= 0.05
 
 
@@ -140,5 +140,5 @@ def test_second_fresh_heldout_part_holds_the_measured_floor() -> None:
         signal = detect_crisis(case["text"], (case["lang"],))
         found += bool(signal and case["category"] in signal.categories)
     alarms = sum(detect_crisis(case["text"], (case["lang"],)) is not None for case in ordinary)
-    assert found / len(crisis) >= 0.77
+    assert found / len(crisis) >= 0.79
     assert alarms / len(ordinary) <= 0.05
