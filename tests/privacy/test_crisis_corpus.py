@@ -116,8 +116,9 @@ def test_heldout_part_meets_the_targets() -> None:
 
 
 def test_fresh_heldout_part_holds_the_measured_floor() -> None:
-    """Measured on 2026-12-03 after tuning (docs/privacy.md, Safety): recall 88 %, false alarms
-    3 %. The target of 95 % recall is NOT met on this set; this floor catches regressions."""
+    """Measured on 2026-12-03 after tuning (docs/privacy.md, Safety): recall 88 %, after round 2
+    93 %, false alarms 3 %. The target of 95 % recall is NOT met on this set; this floor catches
+    regressions."""
     crisis = [case for case in FRESH_HELDOUT if case["crisis"]]
     ordinary = [case for case in FRESH_HELDOUT if not case["crisis"]]
     found = 0
@@ -130,9 +131,9 @@ def test_fresh_heldout_part_holds_the_measured_floor() -> None:
 
 
 def test_second_fresh_heldout_part_holds_the_measured_floor() -> None:
-    """Measured on 2026-12-03 (docs/privacy.md, Safety): recall 77 % (mostly indirect Dutch;
-    suicidal hints without a death word are the weak spot), no false alarms. Far below the
-    95 % target; this floor catches regressions."""
+    """Measured on 2026-12-03 (docs/privacy.md, Safety): recall 77 %, after round 2 82 % (mostly
+    indirect Dutch; suicidal hints without a death word are the weak spot), no false alarms.
+    Far below the 95 % target; this floor catches regressions."""
     crisis = [case for case in FRESH2_HELDOUT if case["crisis"]]
     ordinary = [case for case in FRESH2_HELDOUT if not case["crisis"]]
     found = 0
@@ -140,5 +141,5 @@ def test_second_fresh_heldout_part_holds_the_measured_floor() -> None:
         signal = detect_crisis(case["text"], (case["lang"],))
         found += bool(signal and case["category"] in signal.categories)
     alarms = sum(detect_crisis(case["text"], (case["lang"],)) is not None for case in ordinary)
-    assert found / len(crisis) >= 0.79
+    assert found / len(crisis) >= 0.81
     assert alarms / len(ordinary) <= 0.05

@@ -230,6 +230,26 @@ FIRES = [
     ("wujek mnie dotyka", "pl", "sexual"),
     ("grozi, że wyśle moje nagie zdjęcia", "pl", "online_sexual"),
     ("uciekłam z domu", "pl", "unsafe_home"),
+    # a fifth probe set: Dutch suicidal hints without a death word
+    ("wat heeft het allemaal nog voor zin", "nl", "suicide"),
+    ("ik tel de dagen tot ik het ga doen", "nl", "suicide"),
+    ("ik weet al hoe ik het ga doen", "nl", "suicide"),
+    ("binnenkort is het voorbij, dat heb ik besloten", "nl", "suicide"),
+    ("ik heb geen toekomst, dat weet ik gewoon", "nl", "suicide"),
+    ("ik wil niet meer wakker worden morgen", "nl", "suicide"),
+    ("ik zou willen dat ik kon verdwijnen en nooit meer terug hoefde", "nl", "suicide"),
+    ("niemand snapt het, het is beter zo als ik er niet ben", "nl", "suicide"),
+    ("ik ben het zo zat om te leven", "nl", "suicide"),
+    ("volgende week ben ik er niet meer", "nl", "suicide"),
+    ("ik heb er lang over nagedacht en ik ga het echt doen", "nl", "suicide"),
+    ("mijn beslissing staat vast, ik stop ermee", "nl", "suicide"),
+    ("ik heb mijn spullen al verdeeld", "nl", "suicide"),
+    ("wie krijgt mijn kat als ik er niet meer ben", "nl", "suicide"),
+    ("ik denk er vaak aan om voor een auto te lopen", "nl", "suicide"),
+    ("hoeveel paracetamol is te veel", "nl", "suicide"),
+    ("het voelt alsof ik er niet meer bij hoor, alsof ik beter weg kan zijn", "nl", "suicide"),
+    ("ik wil niet meer leven", "nl", "suicide"),
+    ("ik hou het niet meer vol, ik wil dat het ophoudt", "nl", "suicide"),
 ]
 
 QUIET = [
@@ -314,6 +334,15 @@ QUIET = [
     ("okul beni öldürüyor haha", "tr"),
     ("أموت من الضحك", "ar"),
     ("tata kupił mi nowy telefon", "pl"),
+    ("wat heeft dit huiswerk nog voor zin", "nl"),
+    ("ik tel de dagen tot de vakantie", "nl"),
+    ("ik weet al hoe ik mijn spreekbeurt ga doen", "nl"),
+    ("binnenkort is het schooljaar voorbij", "nl"),
+    ("volgende week ben ik er niet, dan ben ik op kamp", "nl"),
+    ("ik ga het echt doen, ik ga me inschrijven voor de marathon", "nl"),
+    ("ik stop ermee, met voetbal bedoel ik", "nl"),
+    ("ik heb mijn snoep verdeeld met mijn zusje", "nl"),
+    ("ik ben het zo zat om elke dag vroeg op te staan", "nl"),
 ]
 
 
