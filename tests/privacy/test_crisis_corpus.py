@@ -73,9 +73,21 @@ def test_second_fresh_corpus_is_new_and_split_in_halves() -> None:
     assert {case["category"] for case in fresh2 if case["crisis"]} == set(CATEGORIES)
 
 
-ALL_TUNING = TUNING + FRESH_TUNING + FRESH2_TUNING
+# Written by an independent tester, scored once as held-out (recall 59 %, false alarms 13 %),
+# then tuned on in round 2.
+INDEPENDENT1_TUNING: list[dict[str, Any]] = yaml.safe_load(
+    (HERE / "crisis_corpus_independent1_tuning.yaml").read_text(encoding="utf-8")
+)
+ALL_TUNING = TUNING + FRESH_TUNING + FRESH2_TUNING + INDEPENDENT1_TUNING
 TUNING_CRISIS = [case for case in ALL_TUNING if case["crisis"]]
 TUNING_ORDINARY = [case for case in ALL_TUNING if not case["crisis"]]
+
+
+def test_independent_corpus_is_large_and_covers_languages_and_categories() -> None:
+    kinds = Counter(case["crisis"] for case in INDEPENDENT1_TUNING)
+    assert kinds[True] >= 140 and kinds[False] >= 130
+    assert {case["lang"] for case in INDEPENDENT1_TUNING} == {"nl", "en", "tr", "ar", "pl"}
+    assert {c["category"] for c in INDEPENDENT1_TUNING if c["crisis"]} == set(CATEGORIES)
 
 
 @pytest.mark.parametrize("case", TUNING_CRISIS, ids=[c["text"][:40] for c in TUNING_CRISIS])
@@ -104,8 +116,9 @@ def test_heldout_part_meets_the_targets() -> None:
 
 
 def test_fresh_heldout_part_holds_the_measured_floor() -> None:
-    """Measured on 2026-12-03 after tuning (docs/privacy.md, Safety): recall 88 %, false alarms
-    3 %. The target of 95 % recall is NOT met on this set; this floor catches regressions."""
+    """Measured on 2026-12-03 after tuning (docs/privacy.md, Safety): recall 88 %, after round 2
+    93 %, false alarms 3 %. The target of 95 % recall is NOT met on this set; this floor catches
+    regressions."""
     crisis = [case for case in FRESH_HELDOUT if case["crisis"]]
     ordinary = [case for case in FRESH_HELDOUT if not case["crisis"]]
     found = 0
@@ -113,14 +126,14 @@ def test_fresh_heldout_part_holds_the_measured_floor() -> None:
         signal = detect_crisis(case["text"], (case["lang"],))
         found += bool(signal and case["category"] in signal.categories)
     alarms = sum(detect_crisis(case["text"], (case["lang"],)) is not None for case in ordinary)
-    assert found / len(crisis) >= 0.88
+    assert found / len(crisis) >= 0.92
     assert alarms / len(ordinary) <= 0.05
 
 
 def test_second_fresh_heldout_part_holds_the_measured_floor() -> None:
-    """Measured on 2026-12-03 (docs/privacy.md, Safety): recall 77 % (mostly indirect Dutch;
-    suicidal hints without a death word are the weak spot), no false alarms. Far below the
-    95 % target; this floor catches regressions."""
+    """Measured on 2026-12-03 (docs/privacy.md, Safety): recall 77 %, after round 2 82 % (mostly
+    indirect Dutch; suicidal hints without a death word are the weak spot), no false alarms.
+    Far below the 95 % target; this floor catches regressions."""
     crisis = [case for case in FRESH2_HELDOUT if case["crisis"]]
     ordinary = [case for case in FRESH2_HELDOUT if not case["crisis"]]
     found = 0
@@ -128,5 +141,5 @@ def test_second_fresh_heldout_part_holds_the_measured_floor() -> None:
         signal = detect_crisis(case["text"], (case["lang"],))
         found += bool(signal and case["category"] in signal.categories)
     alarms = sum(detect_crisis(case["text"], (case["lang"],)) is not None for case in ordinary)
-    assert found / len(crisis) >= 0.77
+    assert found / len(crisis) >= 0.81
     assert alarms / len(ordinary) <= 0.05

@@ -15,13 +15,19 @@ so write ordinary spelling: "dood" also matches "DOOOOD", "mn" is written "mn"):
     separable:                       # Dutch "op te hangen" -> "ophangen", "te leven" -> "leven"
       particles: [op, aan, uit]
       marker: te
+    inversion:                       # Dutch V2: "daarom doe ik" is also read as "daarom ik doe"
+      subjects: [ik, hij, ze]
+      conjunctions: [als, dat, en]   # words a subject follows in its own order: not swapped
+      determiners: [mijn]            # with nouns: "slaat mijn vader" -> "mijn vader slaat"
+      nouns: [vader, moeder]
 
 Pattern language, one phrase per entry, matched on whole words of the normalised text and,
 separately, of the same text with every word replaced by its lemma (``data/crisis_lemmas.yaml``,
 so "sloeg" and "geslagen" match a phrase written with "slaan"):
 
 * ``ik wil dood``: these words in this order, next to each other;
-* ``slaat|sloeg``: either word; ``zelfmoord*``: a word starting with "zelfmoord";
+* ``slaat|sloeg``: either word; ``pijn_doe|snij``: "pijn doe" or "snij" (``_`` joins the
+  words of one alternative, since a space separates the tokens of a phrase); ``zelfmoord*``: a word starting with "zelfmoord";
   ``*moord``: a word ending with "moord";
 * ``er?``: an optional word; ``...``: zero to three other words (a clause end counts as
   one); ``~``: zero to six other words of the same clause;
@@ -36,6 +42,11 @@ joined into one word and the marker dropped, and that with lemmas. A word the le
 know that splits entirely into words it does know ("ikwilgewoondood") is split first. With
 ``separable``, a clause that ends in a particle whose verb is further back ("ik hang me op")
 is also matched with the verb joined to the particle at the end ("ik me ophang").
+With ``inversion`` (subject pronouns), the text is also matched with every word + subject
+pair swapped ("daarom doe ik mezelf pijn" -> "daarom ik doe mezelf pijn", "anders slaat hij
+me" -> "anders hij slaat me"): Dutch puts the verb before the subject after a fronted
+adverb or clause, and the phrases are written in subject-verb order. A subject after a
+conjunction ("als ik", "dat hij") is already in subject-verb order and stays.
 
 All phrases of a category are one regular expression, so matching costs one search per
 category and text, whatever the size of the lexicon.
@@ -87,6 +98,10 @@ class Lexicon:
     particles: frozenset[str] = frozenset()
     # The exclusions with their words as written, for text in another lexicon's slang.
     exclude_unmapped: re.Pattern[str] | None = None
+    subjects: frozenset[str] = frozenset()
+    conjunctions: frozenset[str] = frozenset()
+    determiners: frozenset[str] = frozenset()
+    nouns: frozenset[str] = frozenset()
 
     def blank(self, normalized: str) -> str:
         """``normalized`` with this language's jokes and topic words blanked out."""
@@ -109,6 +124,11 @@ class Lexicon:
             moved = self._join_split_verbs(surface)
             if moved != surface:
                 forms.append(moved)
+        if self.subjects:
+            for form in list(forms):
+                inverted = self._invert(form)
+                if inverted != form:
+                    forms.append(inverted)
         for form in list(forms):
             forms.append(" ".join(self.lemmas.get(word, word) for word in form.split()))
         texts = tuple(dict.fromkeys(forms))
@@ -119,6 +139,31 @@ class Lexicon:
         }
         found.update(self._fuzzy(surface))
         return found
+
+    def _invert(self, text: str) -> str:
+        """Verb-subject order after a fronted word or clause turned into subject-verb; a
+        subject is a pronoun ("ik") or a determiner and a person ("mijn vader")."""
+        words = text.split()
+        index = 1
+        while index < len(words):
+            previous = words[index - 1]
+            if previous == CLAUSE or previous in self.conjunctions or previous in self.subjects:
+                index += 1
+                continue
+            if words[index] in self.subjects:
+                size = 1
+            elif (
+                words[index] in self.determiners
+                and index + 1 < len(words)
+                and words[index + 1] in self.nouns
+            ):
+                size = 2
+            else:
+                index += 1
+                continue
+            words[index - 1 : index + size] = [*words[index : index + size], previous]
+            index += size + 1
+        return " ".join(words)
 
     def _join_split_verbs(self, text: str) -> str:
         """A separable verb split in a main clause ("ik hang me op") in the order of a
@@ -183,6 +228,7 @@ def compile_lexicon(data: Any, lemmas: Mapping[str, str] | None = None) -> Lexic
     }
     excludes = _as_phrases(data.get("exclude") or [], f"{language}: exclude", allow_empty=True)
     separable, marker, particles = _separable(data.get("separable"), language)
+    subjects, conjunctions, determiners, nouns = _inversion(data.get("inversion"), language, slang)
     fuzzy: dict[str, CrisisCategory] = {}
     for category, words in keywords.items():
         for word in _as_phrases(words, f"{language}: keywords {category}"):
@@ -205,6 +251,10 @@ def compile_lexicon(data: Any, lemmas: Mapping[str, str] | None = None) -> Lexic
         separable=separable,
         marker=marker,
         particles=frozenset(particles),
+        subjects=subjects,
+        conjunctions=conjunctions,
+        determiners=determiners,
+        nouns=nouns,
     )
 
 
@@ -220,6 +270,30 @@ def _separable(value: Any, language: str) -> tuple[re.Pattern[str] | None, str, 
     alternatives = "|".join(re.escape(p) for p in particles)
     pattern = re.compile(rf"(?<!\S)({alternatives}) {re.escape(marker)} ([^\s|]+)")
     return pattern, marker, particles
+
+
+def _inversion(
+    value: Any, language: str, slang: Mapping[str, str]
+) -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
+    if value is None:
+        return frozenset(), frozenset(), frozenset(), frozenset()
+    if not isinstance(value, dict):
+        raise LexiconError(f"{language}: inversion needs 'subjects' and 'conjunctions'")
+
+    def words(key: str, optional: bool = False) -> frozenset[str]:
+        found = set()
+        listed = value.get(key, [] if optional else None)
+        for word in _as_phrases(listed, f"{language}: inversion {key}", allow_empty=optional):
+            text = normalize(word)
+            if " " in text:
+                raise LexiconError(f"{language}: inversion {key}: {word!r} is not one word")
+            found.add(slang.get(text, text))
+        return frozenset(found)
+
+    determiners, nouns = words("determiners", True), words("nouns", True)
+    if bool(determiners) != bool(nouns):
+        raise LexiconError(f"{language}: inversion needs both 'determiners' and 'nouns' or neither")
+    return words("subjects"), words("conjunctions"), determiners, nouns
 
 
 @cache
@@ -321,6 +395,9 @@ def _token(
         prefix = alternative.startswith("*")
         suffix = alternative.endswith("*")
         literal = _normalize_word(alternative.strip("*"))
+        if "_" in alternative and not prefix and not suffix and literal:
+            alternatives.append(" ".join(re.escape(slang.get(w, w)) for w in literal.split()))
+            continue
         if not literal or " " in literal:
             raise LexiconError(f"{phrase!r}: {alternative!r} is not a single word")
         if not prefix and not suffix:
