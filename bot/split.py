@@ -34,6 +34,35 @@ def _closing(stack: Sequence[tuple[str, str]]) -> str:
     return "".join(f"</{name}>" for name, _ in reversed(stack))
 
 
+def _without_nested_twins(tokens: list[str]) -> list[str]:
+    """Drop a tag opened inside the same tag (``<b><b>x</b></b>`` → ``<b>x</b>``) with its close.
+
+    Telegram renders both alike, and without twins the tags reopened at every cut stay a few
+    characters, however deep the text nests (else ten nested ``<b>`` could exceed a part)."""
+    kept: list[str] = []
+    open_tags: list[tuple[str, bool]] = []  # (name, kept) for every open tag
+    for token in tokens:
+        match = _TAG.match(token) if token.startswith("<") else None
+        if match is None:
+            kept.append(token)
+            continue
+        closing, name = match.group(1), match.group(2).lower()
+        if not closing:
+            twin = any(open_name == name for open_name, _ in open_tags)
+            open_tags.append((name, not twin))
+            if not twin:
+                kept.append(token)
+            continue
+        for index in range(len(open_tags) - 1, -1, -1):
+            if open_tags[index][0] == name:
+                if open_tags.pop(index)[1]:
+                    kept.append(token)
+                break
+        else:
+            kept.append(token)
+    return kept
+
+
 def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
     """Split HTML text into messages of at most ``limit`` UTF-16 units.
 
@@ -43,7 +72,7 @@ def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
     """
     if _units(text) <= limit:
         return [text] if text else []
-    tokens = _TOKEN.findall(text)
+    tokens = _without_nested_twins(_TOKEN.findall(text))
     parts: list[str] = []
     start = 0
     stack: list[tuple[str, str]] = []

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.privacy.disclosure import Cell
@@ -222,6 +222,8 @@ def test_split_counts_utf16_units() -> None:
 
 
 @settings(max_examples=80, deadline=None)
+@example(pieces=["<b>"] * 6, limit=40)
+@example(pieces=["<b>"] * 12 + ["abc"] * 20, limit=40)
 @given(
     st.lists(
         st.one_of(
