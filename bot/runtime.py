@@ -8,6 +8,7 @@ the bot before it answers anyone.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from bot.config import Settings
 from bot.engine import Catalog, Engine, load_catalog
@@ -15,7 +16,13 @@ from bot.privacy.crisis import load_lexicon
 from bot.privacy.pseudonym import chat_key, load_pepper, member_ref, participant_pseudonym
 from bot.summary.themes import ThemeMatcher
 from storage import chat as chat_repo
-from storage.db import is_sqlite, make_engine, make_sessionmaker, upgrade_async
+from storage.db import (
+    is_sqlite,
+    make_engine,
+    make_read_sessionmaker,
+    make_sessionmaker,
+    upgrade_async,
+)
 from storage.handles import Database, Sessions
 from storage.models import Campaign, utcnow
 
@@ -58,6 +65,12 @@ class Runtime:
         url = self.settings.resolved_database_url
         if migrate if migrate is not None else is_sqlite(url):
             await upgrade_async(url)
+
+    @cached_property
+    def reads(self) -> Sessions:
+        """Units of work that only read (a page's view of a session): on SQLite they do not wait
+        for the writers."""
+        return make_read_sessionmaker(self.database)
 
     def themes(self, template_id: str, text: str) -> frozenset[str]:
         """Themes of a free-text answer, tagged when it is stored so summaries count in SQL."""
