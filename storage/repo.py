@@ -12,8 +12,9 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, event, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session as SyncSession
 
 from storage.models import (
     Answer,
@@ -191,6 +192,21 @@ async def participant_for(
         session.add(participant)
         await session.flush()
     return participant
+
+
+def keep_loaded(session: AsyncSession) -> None:
+    """Keep every row this unit of work loads until it ends (SQLAlchemy's session holds them
+    weakly): a look at the state at the end of an event then finds them without reading them
+    again. Only for short units of work (one event), never for bulk reads."""
+    refs: list[object] = session.info.setdefault("kept", [])
+    if refs:
+        return
+
+    def keep(_session: SyncSession, instance: object) -> None:
+        refs.append(instance)
+
+    refs.append(keep)  # also marks the session as set up
+    event.listen(session.sync_session, "loaded_as_persistent", keep)
 
 
 # --- conversations ----------------------------------------------------------------------------

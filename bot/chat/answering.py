@@ -243,7 +243,7 @@ async def store_for_participant(
     crisis = False
     themes: frozenset[str] = frozenset()
     if free_text and isinstance(value, str):
-        crisis = detect_crisis(value, (turn.locale,)) is not None
+        crisis = detect_crisis(value, turn.crisis_languages or (turn.locale,)) is not None
         value = redact(value).text
         if isinstance(question, TextStep) and question.themes:
             themes = turn.runtime.themes(template_id, value)

@@ -17,10 +17,10 @@ dialog refuses, at construction, two handlers for one command, button kind or ch
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from bot.chat import commands, conversation, coordinator, feedback, pause, safety, state, voices
 from bot.chat.callbacks import CallbackData, Codec
@@ -29,10 +29,13 @@ from bot.chat.turn import DiscussionInput, Handler, Routes, Turn
 from bot.chat.wire import dump_outs
 from bot.runtime import Runtime
 from bot.translate import negotiate, translator
+from storage import Session, repo
 from storage import outbox as outbox_repo
-from storage import repo
 
 K = TypeVar("K")
+V = TypeVar("V", covariant=True)
+# A read of the stored state by chat-session key, inside the event's transaction.
+Look = Callable[[Session, str], Awaitable[V]]
 
 
 @dataclass(frozen=True)
@@ -44,9 +47,11 @@ class OutboxSlot:
 
 
 @dataclass(frozen=True)
-class Handled:
+class Handled(Generic[V]):
     outs: list[Out]
     outbox_id: int | None = None  # the outbox row holding ``outs`` (without the toast)
+    # What ``look`` saw of the stored state at the end of the transaction (None without one).
+    view: V | None = None
 
 
 HANDLER_MODULES = (commands, conversation, coordinator, feedback, pause, voices)
@@ -109,13 +114,27 @@ class Dialog:
         caller delivers the replies (the web channel renders them)."""
         return (await self.handle_into_outbox(incoming, None)).outs
 
-    async def handle_into_outbox(self, incoming: Incoming, outbox: OutboxSlot | None) -> Handled:
+    async def handle_and_look(self, incoming: Incoming, look: Look[V]) -> Handled[V]:
+        """:meth:`handle`, and ``look(session, subject)`` at the stored state before the commit:
+        a page shows where the session stands without a second transaction to read it."""
+        return await self._decide(incoming, None, look)
+
+    async def handle_into_outbox(
+        self, incoming: Incoming, outbox: OutboxSlot | None
+    ) -> Handled[None]:
         """Decide and store; with ``outbox`` the replies are also written to the outbox in the
         same transaction, so a crash after the commit cannot lose them."""
+        return await self._decide(incoming, outbox, None)
+
+    async def _decide(
+        self, incoming: Incoming, outbox: OutboxSlot | None, look: Look[V] | None
+    ) -> Handled[V]:
         if not incoming.private or safety.answered_here(incoming):
             return Handled([])
         outbox_id = None
         async with self.runtime.sessions.begin() as session:
+            if look is not None:
+                repo.keep_loaded(session)  # the look reads the rows the turn loaded
             if not await repo.claim_update(session, incoming.update_id):
                 return Handled([])
             chat = await repo.chat_session(session, self.runtime.subject(incoming.principal))
@@ -123,6 +142,7 @@ class Dialog:
                 incoming.language_code, self.runtime.settings.default_locale
             )
             current, unreadable = state.load(chat.mode, chat.context)
+            languages = safety.crisis_languages(locale, self._telegram_locale(incoming))
             turn = Turn(
                 self.runtime,
                 session,
@@ -131,7 +151,8 @@ class Dialog:
                 translator(locale),
                 state=current,
                 discussion=self.discussion,
-                crisis=safety.crisis_signal(incoming, locale, self._telegram_locale(incoming)),
+                crisis=safety.crisis_signal(incoming, *languages),
+                crisis_languages=languages,
             )
             if unreadable:
                 turn.replies.send(
@@ -144,13 +165,17 @@ class Dialog:
             body = dump_outs(turn.replies.items) if outbox is not None else []
             if outbox is not None and body:
                 outbox_id = await outbox_repo.enqueue(session, outbox.chat, body, outbox.held_until)
+            view = None
+            if look is not None:
+                await session.flush()  # the look sees this event's changes, deletions too
+                view = await look(session, chat.subject)
         self._remember(incoming.principal, turn.locale, turn.formal)
         for job in turn.after_commit:
             await job()
         items = list(turn.replies.items)
         if incoming.button is not None:
             items.append(turn.replies.toast or Toast())
-        return Handled(items, outbox_id)
+        return Handled(items, outbox_id, view)
 
     async def _route(self, turn: Turn) -> None:
         incoming = turn.incoming

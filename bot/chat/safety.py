@@ -33,7 +33,12 @@ def crisis_signal(incoming: Incoming, *locales: str) -> CrisisSignal | None:
     ``locales`` (the user's languages: stored choice, Telegram's) and Dutch; None when there
     is none."""
     text = typed_text(incoming)
-    return detect_crisis(text, tuple(dict.fromkeys(locales))) if text else None
+    return detect_crisis(text, crisis_languages(*locales)) if text else None
+
+
+def crisis_languages(*locales: str) -> tuple[str, ...]:
+    """The languages to check a text in besides its own, each once, in order."""
+    return tuple(dict.fromkeys(locales))
 
 
 def answered_here(incoming: Incoming) -> bool:

@@ -49,6 +49,9 @@ class Turn:
     # What the user typed signals a crisis: the edge already sent the help lines (first aid);
     # a flow pauses instead of asking the next question.
     crisis: CrisisSignal | None = None
+    # The languages ``crisis`` was checked in besides the text's own: a typed answer is checked
+    # again in the same ones when it is stored, so the detector's memo answers that check.
+    crisis_languages: tuple[str, ...] = ()
     # Work that must run after the transaction committed (e.g. compacting SQLite after a cut).
     after_commit: list[Callable[[], Awaitable[object]]] = field(default_factory=list)
 

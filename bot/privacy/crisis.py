@@ -14,6 +14,10 @@ that pays for it.
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 
 from bot.privacy.helplines import help_reply, helpline_message, load_helplines
@@ -43,7 +47,43 @@ def detect_crisis(text: str, languages: Sequence[str] = ()) -> CrisisSignal | No
     ``languages`` are checked besides the language the text itself looks like and Dutch:
     pass the user's locale.
     """
-    return load_detector().detect(text, languages)
+    return _RECENT.verdict(text, tuple(languages))
+
+
+class _RecentVerdicts:
+    """The verdicts on the last few texts, so one message is judged once per event.
+
+    One typed message is checked up to four times (the edge's first aid, the dialog's turn,
+    the stored answer, the web page's help box); each check normalises, guesses the language
+    and runs several lexicons (a few milliseconds). The memo holds no text: its keys are keyed
+    BLAKE2b digests under a random per-process key, its values the kinds of danger found.
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        self._key = secrets.token_bytes(32)
+        self._size = size
+        self._verdicts: OrderedDict[bytes, CrisisSignal | None] = OrderedDict()
+        self._lock = threading.Lock()  # detection may also run in a worker thread
+
+    def verdict(self, text: str, languages: tuple[str, ...]) -> CrisisSignal | None:
+        digest = hashlib.blake2b(key=self._key, digest_size=16)
+        digest.update("\x00".join(languages).encode())
+        digest.update(b"\xff")  # no language code holds this byte: the parts cannot shift
+        digest.update(text.encode("utf-8", "surrogatepass"))
+        key = digest.digest()
+        with self._lock:
+            if key in self._verdicts:
+                self._verdicts.move_to_end(key)
+                return self._verdicts[key]
+        found = load_detector().detect(text, languages)
+        with self._lock:
+            self._verdicts[key] = found
+            while len(self._verdicts) > self._size:
+                self._verdicts.popitem(last=False)
+        return found
+
+
+_RECENT = _RecentVerdicts()
 
 
 def load_lexicon() -> Detector:

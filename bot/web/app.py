@@ -24,6 +24,7 @@ import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from aiohttp import web
 
@@ -261,7 +262,7 @@ async def handle_landing(request: web.Request) -> web.Response:
         return _plain_page(state, request, UNKNOWN_LINK, 404)
     session_id, cookie = _session(state, request)
     try:
-        async with state.runtime.sessions() as session:
+        async with state.runtime.reads() as session:
             target = await store.link_target(session, token)
             view = await store.session_view(session, state.runtime.subject(principal(session_id)))
             # What the werkgroep did with the answers (#17.5), open or closed.
@@ -297,7 +298,7 @@ async def _werkgroep_naam(state: WebState, campaign: Campaign) -> str:
     from storage.models import Werkgroep
 
     try:
-        async with state.runtime.sessions() as session:
+        async with state.runtime.reads() as session:
             werkgroep = await session.get(Werkgroep, campaign.werkgroep_id)
     except DB_ERRORS:
         return ""
@@ -322,6 +323,11 @@ async def handle_current(request: web.Request) -> web.Response:
 
 
 # --- POST routes ------------------------------------------------------------------------------
+
+
+class Shown(NamedTuple):
+    outs: list[Out]
+    view: store.SessionView | None = None
 
 
 @dataclass(frozen=True)
@@ -359,18 +365,20 @@ async def handle_start(request: web.Request) -> web.Response:
         return _plain_page(state, request, UNKNOWN_LINK, 404)
     language = _language_code(request)
     try:
-        async with state.runtime.sessions() as session:
+        async with state.runtime.reads() as session:
             target = await store.link_target(session, token)
         if not isinstance(target, Campaign):
             # Werkgroep invites join a Telegram account; the web never sends them on.
             text = TELEGRAM_ONLY if isinstance(target, Invite) else UNKNOWN_LINK
             return _plain_page(state, request, text, 200 if target is not None else 404)
-        outs = await _handle(state, posted, language, command="start", args=(token,))
-        if not outs:  # the same form posted again: show where the session stands now
-            outs = await _handle(
+        shown = await _handle(state, posted, language, command="start", args=(token,))
+        if not shown.outs:  # the same form posted again: show where the session stands now
+            shown = await _handle(
                 state, posted, language, fresh=True, command="start", args=(token,)
             )
-        return await _render(state, posted.session_id, language, outs, link_token=token)
+        return await _render(
+            state, posted.session_id, language, shown.outs, link_token=token, view=shown.view
+        )
     except DB_ERRORS:
         log.warning("database unreachable while starting a consultation")
         return _plain_page(state, request, TROUBLE, 503)
@@ -386,23 +394,24 @@ async def handle_post(request: web.Request) -> web.Response:
     text = form.get("t")
     echo: str | None = None
     try:
+        view = None
         if "b" in form:
             data, _, label = form["b"].partition(page.LABEL_SEPARATOR)
-            outs = await _handle(state, posted, language, button=data[:64])
+            outs, view = await _handle(state, posted, language, button=data[:64])
             refused = any(isinstance(out, Toast) and out.text for out in outs)
             # An option that was taken (not a toggle, not a refused press) is shown back.
             toggle = label.startswith((page.CHECKED, page.UNCHECKED))
             if data.startswith("o:") and not refused and not toggle:
                 echo = label
         elif form.get("c") in page.COMMANDS:
-            outs = await _handle(state, posted, language, command=form["c"])
+            outs, view = await _handle(state, posted, language, command=form["c"])
         elif text is not None:
-            outs, taken = await _answer(state, posted, language, text)
+            (outs, view), taken = await _answer(state, posted, language, text)
             echo = text.strip() if taken and outs and text.strip() else None
         else:
             outs = []
         if not outs:
-            echo = None
+            echo, view = None, None
             outs = await _current(state, posted.session_id, language)
         link = form.get("j", "")
         return await _render(
@@ -413,6 +422,7 @@ async def handle_post(request: web.Request) -> web.Response:
             echo,
             crisis=_crisis(state, language, text),
             link_token=link if _TOKEN.fullmatch(link) else "",
+            view=view,
         )
     except DB_ERRORS:
         log.warning("database unreachable while handling a post")
@@ -424,15 +434,15 @@ async def handle_post(request: web.Request) -> web.Response:
 
 async def _answer(
     state: WebState, posted: Posted, language: str | None, text: str
-) -> tuple[list[Out], bool]:
+) -> tuple[Shown, bool]:
     """A typed answer, only for the question the page showed (an old page's text is not moved
     on to whatever question is open now); the bool says whether the dialog got it."""
     subject = state.runtime.subject(principal(posted.session_id))
-    async with state.runtime.sessions() as session:
+    async with state.runtime.reads() as session:
         view = await store.session_view(session, subject)
     if posted.form.get("q", "") != _token(view):
         outs = await _current(state, posted.session_id, language)
-        return [*_first_aid(state, posted.session_id, language, text=text), *outs], False
+        return Shown([*_first_aid(state, posted.session_id, language, text=text), *outs]), False
     return await _handle(state, posted, language, text=text), True
 
 
@@ -480,7 +490,9 @@ async def _handle(
     *,
     fresh: bool = False,
     **fields: object,
-) -> list[Out]:
+) -> Shown:
+    """What the dialog answers, with where the session stands after it (read in the same
+    transaction; None when the event changed nothing, e.g. a replayed form)."""
     nonce = None if fresh else posted.nonce
     incoming = Incoming(
         update_id=-(nonce if nonce is not None else _new_nonce()),
@@ -491,13 +503,14 @@ async def _handle(
     )
     # Help first, as in Telegram; the dialog does not send it again.
     aid = state.dialog.first_aid(incoming)
-    return [*aid, *await state.dialog.handle(incoming)]
+    handled = await state.dialog.handle_and_look(incoming, store.session_view)
+    return Shown([*aid, *handled.outs], handled.view)
 
 
 async def _current(state: WebState, session_id: str, language: str | None) -> list[Out]:
     """The open question again, as the dialog shows it on resuming; nothing when none is open."""
     subject = state.runtime.subject(principal(session_id))
-    async with state.runtime.sessions() as session:
+    async with state.runtime.reads() as session:
         view = await store.session_view(session, subject)
     if view.conversation_id is None:
         return []
@@ -538,10 +551,13 @@ async def _render(
     *,
     crisis: bool = False,
     link_token: str = "",
+    view: store.SessionView | None = None,
 ) -> web.Response:
-    subject = state.runtime.subject(principal(session_id))
-    async with state.runtime.sessions() as session:
-        view = await store.session_view(session, subject)
+    """The page: ``outs`` and where the session stands (``view``; read here when not given)."""
+    if view is None:
+        subject = state.runtime.subject(principal(session_id))
+        async with state.runtime.reads() as session:
+            view = await store.session_view(session, subject)
     consenting = view.mode == "consent" and bool(link_token)
     if consenting and not any(isinstance(out, Send) and out.buttons for out in outs):
         # The notice's buttons must stay on the page (Telegram keeps the old message).

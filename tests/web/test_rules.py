@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 
@@ -10,7 +11,10 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
+from bot.privacy import crisis
+from bot.privacy.crisis import CrisisSignal
 from bot.privacy.pseudonym import chat_key, participant_pseudonym
+from bot.privacy.safety.detector import Detector
 from bot.runtime import Runtime
 from bot.web.app import create_app
 from bot.web.limits import Rate
@@ -240,6 +244,28 @@ async def test_a_crisis_answer_pauses_in_the_browser_too(
     assert CRISIS in (await answers_of(runtime, campaign_id)).values()  # saved, flagged
     going_on = await visitor.press(paused, "Verder met de vragen")
     assert "Vraag " in going_on.text and HELP_LEAD not in going_on.text
+
+
+async def test_a_typed_crisis_answer_is_judged_once(
+    runtime: Runtime, visitor: Visitor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """First aid, the page's help box, the dialog and the stored answer's flag share one
+    verdict: the detector runs once for the message (bot/privacy/crisis.py's memo)."""
+    token, _, _ = await create_campaign(runtime)
+    question = await first_text_question(visitor, await consent(visitor, token))
+    judged: list[str] = []
+    real = Detector.detect
+
+    def counted(self: Detector, text: str, languages: Sequence[str] = ()) -> CrisisSignal | None:
+        judged.append(text)
+        return real(self, text, languages)
+
+    monkeypatch.setattr(Detector, "detect", counted)
+    monkeypatch.setattr(crisis, "_RECENT", crisis._RecentVerdicts())  # earlier tests' verdicts
+    paused = await visitor.type(question, CRISIS)
+    assert paused.text.lstrip().startswith(HELP_LEAD)
+    assert "Je antwoord is bewaard." in paused.text
+    assert judged == [CRISIS]
 
 
 async def test_help_lines_still_show_when_the_database_is_down(
