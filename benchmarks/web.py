@@ -1,6 +1,7 @@
 """The web channel under load: answers per second, and answer latency at a fixed rate.
 
     python -m benchmarks.web [--seconds 10] [--rate 50] [--concurrency 8] [--database-url URL]
+                             [--profile FILE]
 
 Starts ``samenspraak web`` as its own process (SQLite in a temporary directory unless a
 database URL is given), opens one campaign, and plays participants over HTTP exactly as a
@@ -23,6 +24,7 @@ import asyncio
 import json
 import os
 import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -203,6 +205,20 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def start_profiler(pid: int, output: Path | None, seconds: float) -> subprocess.Popen[bytes] | None:
+    """py-spy the server over both phases (collapsed stacks, GIL-holding samples only: Python
+    CPU time). py-spy is not a project dependency: ``pip install py-spy`` into the venv."""
+    if output is None:
+        return None
+    spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    command = [spy, "record", "--pid", str(pid), "--duration", str(int(seconds + 1))]
+    command += ["--rate", "200", "--format", "raw", "--output", str(output), "--nonblocking"]
+    return subprocess.Popen(
+        [*command, "--gil"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return 0.0
@@ -282,6 +298,7 @@ async def main(args: argparse.Namespace) -> dict[str, object]:
         base = f"http://127.0.0.1:{port}"
         try:
             await wait_healthy(base, server)
+            profiler = start_profiler(server.pid, args.profile, 2 * args.seconds)
             cpu_before = cpu_seconds(server.pid)
             closed_started = time.perf_counter()
             closed = await closed_loop(base, token, args.concurrency, args.seconds)
@@ -289,6 +306,8 @@ async def main(args: argparse.Namespace) -> dict[str, object]:
             opened = await open_loop(base, token, args.rate, args.seconds, args.pool)
             cpu = cpu_seconds(server.pid) - cpu_before
             stored = await stored_answers(runtime)
+            if profiler is not None:
+                await asyncio.to_thread(profiler.wait, 30)
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -326,6 +345,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=8, help="closed-loop participants")
     parser.add_argument("--pool", type=int, default=60, help="open-loop participants")
     parser.add_argument("--database-url", default=None, help="default: SQLite in a temp dir")
+    parser.add_argument(
+        "--profile", type=Path, default=None, help="py-spy the server into this file (raw)"
+    )
     return parser.parse_args(argv)
 
 
