@@ -12,9 +12,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, event, select, text, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session as SyncSession
 
 from storage.models import (
     Answer,
@@ -194,29 +193,18 @@ async def participant_for(
     return participant
 
 
-def keep_loaded(session: AsyncSession) -> None:
-    """Keep every row this unit of work loads until it ends (SQLAlchemy's session holds them
-    weakly): a look at the state at the end of an event then finds them without reading them
-    again. Only for short units of work (one event), never for bulk reads."""
-    refs: list[object] = session.info.setdefault("kept", [])
-    if refs:
-        return
-
-    def keep(_session: SyncSession, instance: object) -> None:
-        refs.append(instance)
-
-    refs.append(keep)  # also marks the session as set up
-    event.listen(session.sync_session, "loaded_as_persistent", keep)
-
-
 # --- conversations ----------------------------------------------------------------------------
 
 
 async def load_conversation(session: AsyncSession, conversation_id: str) -> ConversationRow | None:
-    """Load with a row lock (PostgreSQL); SQLite serialises writers itself."""
+    """Load with a row lock (PostgreSQL); SQLite serialises writers itself.
+
+    The row stays in the unit of work until it ends (the session alone holds rows weakly), so a
+    look at the state at the end of the event (a web page) finds it without a second read."""
     row: ConversationRow | None = await session.scalar(
         select(ConversationRow).where(ConversationRow.id == conversation_id).with_for_update()
     )
+    session.info.setdefault("loaded", []).append(row)
     return row
 
 

@@ -153,11 +153,11 @@ async def test_contribution_upsert_and_audit(sessions: async_sessionmaker[AsyncS
         assert upgraded.id == member.id and upgraded.role == "coordinator"
 
 
-async def test_keep_loaded_keeps_rows_for_a_look_at_the_end(
+async def test_a_loaded_conversation_is_found_again_without_a_read(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
-    """A row loaded during an event is found again at its end without a second read, even when
-    the code that loaded it kept no reference (the session alone holds rows weakly)."""
+    """A conversation loaded during an event is found again at its end without a second read,
+    even when the code that loaded it kept no reference (the session holds rows weakly)."""
     async with sessions.begin() as session:
         row = ConversationRow(flow_id="f", flow_digest="d", state="q1", data={})
         session.add(row)
@@ -171,18 +171,14 @@ async def test_keep_loaded_keeps_rows_for_a_look_at_the_end(
     async def load_and_drop(session: AsyncSession) -> None:
         assert await repo.load_conversation(session, conversation_id) is not None
 
-    for keep, expected in ((False, 1), (True, 0)):
-        async with sessions.begin() as session:
-            if keep:
-                repo.keep_loaded(session)
-            await load_and_drop(session)
-            gc.collect()
-            engine = session.bind
-            event.listen(engine.sync_engine, "before_cursor_execute", count)
-            try:
-                found = await session.get(ConversationRow, conversation_id)
-            finally:
-                event.remove(engine.sync_engine, "before_cursor_execute", count)
-            assert found is not None and found.state == "q1"
-            assert len(statements) == expected, (keep, statements)
-            statements.clear()
+    async with sessions.begin() as session:
+        await load_and_drop(session)
+        gc.collect()
+        engine = session.bind
+        event.listen(engine.sync_engine, "before_cursor_execute", count)
+        try:
+            found = await session.get(ConversationRow, conversation_id)
+        finally:
+            event.remove(engine.sync_engine, "before_cursor_execute", count)
+        assert found is not None and found.state == "q1"
+        assert statements == []

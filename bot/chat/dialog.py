@@ -133,8 +133,6 @@ class Dialog:
             return Handled([])
         outbox_id = None
         async with self.runtime.sessions.begin() as session:
-            if look is not None:
-                repo.keep_loaded(session)  # the look reads the rows the turn loaded
             if not await repo.claim_update(session, incoming.update_id):
                 return Handled([])
             chat = await repo.chat_session(session, self.runtime.subject(incoming.principal))
