@@ -19,6 +19,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -31,6 +32,9 @@ from sqlalchemy.util.concurrency import in_greenlet
 from storage.logs import silence_sql_loggers
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# How long a SQLite writer waits for the write lock before its transaction fails ("database is
+# locked"), in this process (_WriterTurns) as from another one (SQLite's busy timeout).
+SQLITE_BUSY_SECONDS = 30
 # The execution option that marks a read-only unit of work (make_read_sessionmaker).
 READ_ONLY = "samenspraak_read_only"
 
@@ -44,7 +48,7 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if is_sqlite(url):
         _ensure_sqlite_dir(url)
         engine = create_async_engine(
-            url, connect_args={"timeout": 30}, hide_parameters=True, **kwargs
+            url, connect_args={"timeout": SQLITE_BUSY_SECONDS}, hide_parameters=True, **kwargs
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         _WriterTurns().install(engine)
@@ -89,7 +93,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # NORMAL is durable in WAL mode except against power loss of the last commit; each
     # answer is still committed before the reply is sent.
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
     cursor.close()
 
 
@@ -141,7 +145,11 @@ class _WriterTurns:
             return
         lock = self._lock()
         if lock is not None:
-            await_only(lock.acquire())
+            try:
+                await_only(asyncio.wait_for(lock.acquire(), SQLITE_BUSY_SECONDS))
+            except TimeoutError as waited:
+                # As SQLite itself would fail: e.g. a transaction opened inside another one.
+                raise OperationalError("BEGIN IMMEDIATE", None, waited) from None
             connection.info[self._HELD] = lock
         try:
             connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from storage import db
 from storage.db import make_engine
 
 WRITERS = 24
@@ -140,3 +142,18 @@ def test_one_engine_serves_several_event_loops(tmp_path: Path) -> None:
         return rows
 
     assert asyncio.run(read_and_dispose()) == [1]
+
+
+async def test_a_writer_that_waits_too_long_fails_as_sqlite_would(
+    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A transaction opened inside another one of the same task can never get the lock: it
+    fails after the busy timeout ("database is locked"), as it did before the turns, instead of
+    hanging; the outer transaction still commits."""
+    monkeypatch.setattr(db, "SQLITE_BUSY_SECONDS", 0.2)
+    async with engine.begin() as outer:
+        await outer.execute(text("INSERT INTO log (n) VALUES (1)"))
+        with pytest.raises(OperationalError):
+            async with engine.begin() as inner:
+                await inner.execute(text("INSERT INTO log (n) VALUES (2)"))
+    assert await logged(engine) == [1]
