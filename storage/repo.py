@@ -10,9 +10,9 @@ import hashlib
 import secrets
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import Table, delete, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -257,35 +257,59 @@ async def store_participant_answer(
     await withdraw_participant_answer(session, participant.id, question_id)
     if value is None:
         return
-    rows: list[Answer] = []
-    base = {
-        "campaign_id": participant.campaign_id,
-        "participant_id": participant.id,
-        "question_id": question_id,
-    }
-    if isinstance(value, list):
-        rows = [Answer(id=new_id(), value_option=option, **base) for option in value]
-    elif isinstance(value, bool):
+    if isinstance(value, bool):
         raise TypeError("answers are str, int or list[str]")
+    options: list[str | None] = [None]
+    number: int | None = None
+    text_value: str | None = None
+    if isinstance(value, list):
+        options = [str(option) for option in value]
     elif isinstance(value, int):
-        rows = [Answer(id=new_id(), value_number=value, **base)]
+        number = value
     elif free_text:
-        rows = [Answer(id=new_id(), value_text=str(value), crisis=crisis, **base)]
+        text_value = str(value)
     else:
-        rows = [Answer(id=new_id(), value_option=str(value), **base)]
-    session.add_all(rows)
+        options = [str(value)]
+    day = today()
+    # Core statements, not the unit of work: an answer is written on every event of the hot
+    # path and nothing in the transaction reads these rows back as objects.
+    rows = [
+        {
+            "id": new_id(),
+            "campaign_id": participant.campaign_id,
+            "participant_id": participant.id,
+            "question_id": question_id,
+            "value_option": option,
+            "value_number": number,
+            "value_text": text_value,
+            "crisis": crisis and text_value is not None,
+            "answered_on": day,
+        }
+        for option in options
+    ]
+    if not rows:  # a multiple choice with nothing chosen
+        return
+    await session.execute(insert(_ANSWERS), rows)
     # A crisis disclosure is counted only as an answer with a worry signal: no theme, no
     # "overig" (theme_counts leaves such answers out as well).
-    if rows and rows[0].value_text is not None and not crisis:
-        session.add_all(
-            AnswerTheme(
-                answer_id=rows[0].id,
-                theme=theme,
-                campaign_id=participant.campaign_id,
-                question_id=question_id,
-            )
-            for theme in set(themes)
+    if text_value is not None and not crisis and themes:
+        await session.execute(
+            insert(_ANSWER_THEMES),
+            [
+                {
+                    "answer_id": rows[0]["id"],
+                    "theme": theme,
+                    "campaign_id": participant.campaign_id,
+                    "question_id": question_id,
+                }
+                for theme in sorted(set(themes))
+            ],
         )
+
+
+# The tables behind the models, for Core inserts on the hot path.
+_ANSWERS = cast(Table, Answer.__table__)
+_ANSWER_THEMES = cast(Table, AnswerTheme.__table__)
 
 
 async def withdraw_participant_answer(
