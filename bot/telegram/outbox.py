@@ -47,6 +47,8 @@ class OutboxSender:
         # Rows delivered whose deletion failed (database gone for a moment): deleted later,
         # never delivered again by this process.
         self._delivered: set[int] = set()
+        self._deleting: asyncio.Future[None] | None = None
+        self.deletions = 0  # transactions that deleted delivered rows
         # One sender per chat inside this process; entries are dropped when unused.
         self._chat_locks: dict[int, tuple[asyncio.Lock, list[int]]] = {}
 
@@ -91,16 +93,28 @@ class OutboxSender:
 
     async def _forget(self, ids: list[int]) -> None:
         """Delete delivered rows. The user has the replies now, so a database that fails here
-        is no error of the update: the ids are remembered and deleted (never sent again) later."""
+        is no error of the update: the ids are remembered and deleted (never sent again) later.
+
+        Deletions coalesce: while one is running, the ids delivered meanwhile wait for it and go
+        in the next one, so under load many replies cost one short transaction instead of one
+        each. Returns when ``ids`` are deleted (or the attempt failed)."""
         self._delivered.update(ids)
-        batch = sorted(self._delivered)
-        try:
-            async with self.sessions.begin() as session:
-                await outbox_repo.sent(session, batch)
-        except (DatabaseError, OSError) as error:
-            log.warning("delivered outbox rows not deleted yet: %s", type(error).__name__)
-            return
-        self._delivered.difference_update(batch)
+        if self._deleting is None or self._deleting.done():
+            self._deleting = asyncio.ensure_future(self._delete_delivered())
+        # Shielded: a cancelled caller must not stop the deletion of the others' rows.
+        await asyncio.shield(self._deleting)
+
+    async def _delete_delivered(self) -> None:
+        while self._delivered:
+            batch = sorted(self._delivered)
+            try:
+                async with self.sessions.begin() as session:
+                    await outbox_repo.sent(session, batch)
+            except (DatabaseError, OSError) as error:
+                log.warning("delivered outbox rows not deleted yet: %s", type(error).__name__)
+                return
+            self._delivered.difference_update(batch)
+            self.deletions += 1
 
     async def sweep(
         self, bot: Bot, chat_data: Mapping[int, dict[Any, Any]], everything: bool

@@ -147,3 +147,37 @@ async def test_the_stored_chat_id_names_nobody(tmp_path: Path) -> None:
         assert all(b"987654321" not in chat for chat in chats)
     finally:
         await engine.dispose()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+async def test_deletions_of_delivered_rows_coalesce(tmp_path: Path, kind: str) -> None:
+    """Forty replies delivered at once cost a few deletion transactions, not forty; every row
+    is gone when its deliverer goes on, and none is delivered again."""
+    url = await prepared_database(kind, tmp_path)
+    engine = make_engine(url)
+    sessions = make_sessionmaker(engine)
+    seal = ChatSeal(PEPPER)
+    log: list[tuple[int, str, str]] = []
+    bot = cast(Bot, RecordingBot("r", log, random.Random(2)))
+    try:
+        ids = []
+        async with sessions.begin() as session:
+            for chat in range(40):
+                body = dump_outs([Send(f"{chat}")])
+                held = utcnow() + timedelta(seconds=60)
+                ids.append((chat, await outbox.enqueue(session, seal.seal(chat), body, held)))
+        sender = OutboxSender(sessions, seal)
+
+        async def deliver(chat: int, row_id: int) -> None:
+            await sender.deliver_now(bot, chat, [Send(f"{chat}")], row_id, {})
+            async with sessions() as session:  # gone by the time the deliverer goes on
+                found = await session.scalar(select(OutboxEntry).where(OutboxEntry.id == row_id))
+            assert found is None
+
+        await asyncio.gather(*(deliver(chat, row_id) for chat, row_id in ids))
+        assert sorted(chat for chat, _, _ in log) == list(range(40))
+        assert 1 <= sender.deletions <= 5
+        assert await sender.sweep(bot, {}, everything=True) == 0
+        assert len(log) == 40
+    finally:
+        await engine.dispose()
