@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.engine import Catalog, Engine, load_catalog
 from bot.privacy.crisis import load_lexicon
 from bot.privacy.pseudonym import chat_key, load_pepper, member_ref, participant_pseudonym
+from bot.summary.matchers import matcher_for
 from bot.summary.themes import ThemeMatcher
 from storage import chat as chat_repo
 from storage.db import (
@@ -76,7 +77,7 @@ class Runtime:
         """Themes of a free-text answer, tagged when it is stored so summaries count in SQL."""
         if template_id not in self._matchers:
             taxonomy = self.catalog.taxonomy_for(template_id)
-            self._matchers[template_id] = ThemeMatcher(taxonomy) if taxonomy else None
+            self._matchers[template_id] = matcher_for(taxonomy) if taxonomy else None
         matcher = self._matchers[template_id]
         # Without a taxonomy every answer is "overig", so the summary still counts it.
         return matcher.tag(text) if matcher is not None else frozenset({"overig"})

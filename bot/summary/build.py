@@ -34,6 +34,7 @@ from bot.summary.figures import (
     gate_open,
     reuse,
 )
+from bot.summary.matchers import matcher_for
 from bot.summary.model import (
     AudienceSummary,
     QuestionSummary,
@@ -93,7 +94,7 @@ class _Context:
         self.werkgroep = werkgroep
         self.template: PlanTemplate | None = catalog.templates.get(werkgroep.template_id)
         taxonomy = catalog.taxonomy_for(werkgroep.template_id)
-        self.matcher = ThemeMatcher(taxonomy) if taxonomy is not None else None
+        self.matcher = matcher_for(taxonomy) if taxonomy is not None else None
 
     def flow(self, campaign: CampaignRow) -> Flow | None:
         loaded = self.catalog.flows.get(campaign.flow_id)
