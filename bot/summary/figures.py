@@ -450,7 +450,8 @@ async def _question(
             texts = await queries.sample_texts(
                 session, campaign_ids, spec.id, WORD_SAMPLE, start, unthemed_only=True
             )
-            ranked = top_unmatched_words(texts, unit.matcher, WORD_LIMIT, min_count=k)
+            # The words of the answers the "overig" count counts: stored without a theme.
+            ranked = top_unmatched_words(texts, None, WORD_LIMIT, min_count=k)
             words = [word for word, _ in ranked]
     return {
         "base": base,

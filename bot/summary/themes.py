@@ -417,9 +417,12 @@ def keywords_by_theme(
 
 
 def top_unmatched_words(
-    texts: Iterable[str], matcher: ThemeMatcher, n: int = 10, min_count: int = 1
+    texts: Iterable[str], matcher: ThemeMatcher | None, n: int = 10, min_count: int = 1
 ) -> list[tuple[str, int]]:
     """The words that occur in most answers no theme matched, as (word, answers) pairs.
+
+    ``matcher`` None: the texts are known to be unmatched (a summary samples only the answers
+    stored without a theme, the ones its "overig" count counts), so they are not tagged again.
 
     Counts answers, not occurrences, and groups words by stem (shown in their most common
     form). ``min_count`` keeps out words that few answers share: in a summary it is k, so a
@@ -429,7 +432,7 @@ def top_unmatched_words(
     answers: Counter[str] = Counter()
     forms: dict[str, Counter[str]] = defaultdict(Counter)
     for text in texts:
-        if matcher.tag(text) != {OVERIG}:
+        if matcher is not None and matcher.tag(text) != {OVERIG}:
             continue
         seen: set[str] = set()
         for word in tokens(text):

@@ -145,3 +145,13 @@ def test_top_unmatched_words_respects_min_count(default: ThemeMatcher) -> None:
         ("fietsenstalling", 3),
         ("kapot", 3),
     ]
+
+
+def test_top_unmatched_words_of_texts_known_unmatched_are_not_tagged_again() -> None:
+    """A summary passes only answers stored without a theme (those its "overig" count counts):
+    their words are listed as they are, without tagging each again (that cost most of a first
+    summary's Python time)."""
+    texts = ["De bus rijdt niet", "Geen bus in de avond", "Stress door school"]
+    ranked = top_unmatched_words(texts, None, n=5)
+    assert ranked[0] == ("bus", 2)
+    assert ("stress", 1) in ranked  # stored as overig: its words explain the overig count
