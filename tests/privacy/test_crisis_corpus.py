@@ -143,3 +143,48 @@ def test_second_fresh_heldout_part_holds_the_measured_floor() -> None:
     alarms = sum(detect_crisis(case["text"], (case["lang"],)) is not None for case in ordinary)
     assert found / len(crisis) >= 0.81
     assert alarms / len(ordinary) <= 0.05
+
+
+# Round 3: the tuning half of a third independent corpus (its held-out half stays outside the
+# repository). Before round 3: recall 55.6 %, false alarms 2.2 %.
+INDEPENDENT3_TUNING: list[dict[str, Any]] = yaml.safe_load(
+    (HERE / "crisis_corpus_independent3_tuning.yaml").read_text(encoding="utf-8")
+)
+# Variants of each missed family written before the round-3 changes (not corpus sentences).
+PROBES3: list[dict[str, Any]] = yaml.safe_load(
+    (HERE / "crisis_probes3.yaml").read_text(encoding="utf-8")
+)
+
+
+def _recall_and_false_alarms(corpus: list[dict[str, Any]]) -> tuple[float, float]:
+    crisis = [case for case in corpus if case["crisis"]]
+    ordinary = [case for case in corpus if not case["crisis"]]
+    found = 0
+    for case in crisis:
+        signal = detect_crisis(case["text"], (case["lang"],))
+        found += bool(signal and case["category"] in signal.categories)
+    alarms = sum(detect_crisis(case["text"], (case["lang"],)) is not None for case in ordinary)
+    return found / len(crisis), alarms / len(ordinary)
+
+
+def test_third_independent_corpus_is_new_and_covers_languages_and_categories() -> None:
+    kinds = Counter(case["crisis"] for case in INDEPENDENT3_TUNING)
+    assert kinds[True] >= 85 and kinds[False] >= 85
+    assert {case["lang"] for case in INDEPENDENT3_TUNING} == {"nl", "en", "tr", "ar", "pl"}
+    assert {c["category"] for c in INDEPENDENT3_TUNING if c["crisis"]} == set(CATEGORIES)
+    header = (HERE / "crisis_corpus_independent3_tuning.yaml").read_text(encoding="utf-8")[:300]
+    assert "TUNING" in header
+
+
+def test_third_independent_tuning_half_holds_the_measured_floor() -> None:
+    recall, false_alarms = _recall_and_false_alarms(INDEPENDENT3_TUNING)
+    assert recall >= 0.5
+    assert false_alarms <= 0.05
+
+
+def test_round_three_probe_set_holds_the_measured_floor() -> None:
+    probe_texts = {case["text"].lower() for case in PROBES3}
+    assert not probe_texts & {case["text"].lower() for case in INDEPENDENT3_TUNING}
+    recall, false_alarms = _recall_and_false_alarms(PROBES3)
+    assert recall >= 0.2
+    assert false_alarms <= 0.1
