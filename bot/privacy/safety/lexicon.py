@@ -30,7 +30,9 @@ so "sloeg" and "geslagen" match a phrase written with "slaan"):
   words of one alternative, since a space separates the tokens of a phrase); ``zelfmoord*``: a word starting with "zelfmoord";
   ``*moord``: a word ending with "moord";
 * ``er?``: an optional word; ``...``: zero to three other words (a clause end counts as
-  one); ``~``: zero to six other words of the same clause;
+  one); ``~``: zero to six other words of the same clause; ``~~``: zero to twenty other
+  words, clause ends included (a means in one clause, the intent in the next: "de pillen
+  liggen in de kast en ik denk erover ze allemaal te nemen");
 * ``$``: the end of a clause (punctuation, a line break or the end of the message), so
   "ik kan niet meer $" does not match "ik kan niet meer lopen";
 * ``{ME}``: one of the phrases of the macro ``ME``.
@@ -69,6 +71,7 @@ __all__ = ["Lexicon", "LexiconError", "compile_lexicon"]
 
 _GAP_WORDS = 3
 _WIDE_GAP_WORDS = 6
+_MESSAGE_GAP_WORDS = 20
 # A word of the text, never the clause token.
 _WORD = r"[^\s|]"
 # Glued words ("ikwilgewoondood") are split only when this long, into at most this many words.
@@ -103,9 +106,15 @@ class Lexicon:
     determiners: frozenset[str] = frozenset()
     nouns: frozenset[str] = frozenset()
 
-    def blank(self, normalized: str) -> str:
-        """``normalized`` with this language's jokes and topic words blanked out."""
-        for exclude in (self.exclude, self.exclude_unmapped):
+    def blank(self, normalized: str, slang_applied: bool = False) -> str:
+        """``normalized`` with this language's jokes and topic words blanked out.
+
+        The exclusions written for the text's own form go first: blanking a shorter match of
+        the other form first ("learned about consent") would leave the rest of a longer one
+        ("... and sending nudes") to fire.
+        """
+        order = (self.exclude, self.exclude_unmapped)
+        for exclude in order if slang_applied else order[::-1]:
             if exclude is not None:
                 normalized = exclude.sub(" _ ", normalized)
         return normalized
@@ -114,8 +123,12 @@ class Lexicon:
         """The categories whose phrases or keywords occur in ``normalized`` text."""
         words = [self.slang.get(word, word) for word in normalized.split()]
         if self.vocabulary:
-            words = [self._split_glued(word) for word in words]
-        surface = self.blank(" ".join(words))
+            # The pieces of a glued word get the slang too ("ikwilgwndood" -> "gwn" -> "gewoon").
+            words = [
+                " ".join(self.slang.get(piece, piece) for piece in self._split_glued(word).split())
+                for word in words
+            ]
+        surface = self.blank(" ".join(words), slang_applied=True)
         forms = [surface]
         if self.separable is not None and f" {self.marker} " in f" {surface} ":
             joined = self.separable.sub(r"\1\2", surface)
@@ -300,8 +313,9 @@ def _inversion(
 def _segment_cached(word: str, vocabulary: frozenset[str]) -> str | None:
     # best[i]: the fewest known words that make up word[:i], as a list (None: impossible).
     best: list[list[str] | None] = [[]] + [None] * len(word)
-    for end in range(2, len(word) + 1):
-        for start in range(max(0, end - 20), end - 1):
+    for end in range(1, len(word) + 1):
+        # A piece may be one letter only when the lexicon knows it (chat "k" for "ik").
+        for start in range(max(0, end - 20), end):
             head = best[start]
             piece = word[start:end]
             if head is None or len(head) >= _GLUED_MAX_WORDS:
@@ -322,6 +336,8 @@ def _segment(word: str, vocabulary: frozenset[str]) -> str | None:
     """``word`` as known words separated by spaces, or None if it does not split entirely."""
     return _segment_cached(word, vocabulary)
 
+
+GAPS = frozenset({"...", "~", "~~", "$"})
 
 # Macros repeat the same words in hundreds of phrases; normalise each word once.
 _normalize_word = cache(normalize)
@@ -346,17 +362,20 @@ def _phrase(
     depth: int = 0,
 ) -> str:
     tokens = phrase.split()
-    if not tokens or tokens[0] in {"...", "~", "$"} or tokens[-1] in {"...", "~"}:
+    if not tokens or tokens[0] in GAPS or tokens[-1] in GAPS - {"$"}:
         raise LexiconError(
-            f"{phrase!r}: a phrase cannot start or end with a gap ('...', '~') nor start with '$'"
+            f"{phrase!r}: a phrase cannot start or end with a gap ('...', '~', '~~') nor start "
+            "with '$'"
         )
     if tokens[0].endswith("?") or tokens[-1].endswith("?"):
         raise LexiconError(f"{phrase!r}: the first and last word cannot be optional")
     parts: list[str] = []
     for index, token in enumerate(tokens):
-        if token in {"...", "~"}:
+        if token in GAPS - {"$"}:
             if token == "...":
                 parts.append(rf"(?: \S+){{0,{_GAP_WORDS}}}")
+            elif token == "~~":
+                parts.append(rf"(?: \S+){{0,{_MESSAGE_GAP_WORDS}}}")
             else:
                 parts.append(rf"(?: {_WORD}+){{0,{_WIDE_GAP_WORDS}}}")
             continue
@@ -406,9 +425,6 @@ def _token(
             (_WORD + "*" if prefix else "") + re.escape(literal) + (_WORD + "*" if suffix else "")
         )
     return "(?:" + "|".join(alternatives) + ")"
-
-
-GAPS = frozenset({"...", "~", "$"})
 
 
 def literal_words(data: Any) -> set[str]:
