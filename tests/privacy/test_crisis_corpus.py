@@ -146,13 +146,19 @@ def test_second_fresh_heldout_part_holds_the_measured_floor() -> None:
 
 
 # Round 3: the tuning half of a third independent corpus (its held-out half stays outside the
-# repository). Before round 3: recall 55.6 %, false alarms 2.2 %.
+# repository). Before round 3: recall 55.6 %, false alarms 2.2 %; after: 100 %, 0 %.
 INDEPENDENT3_TUNING: list[dict[str, Any]] = yaml.safe_load(
     (HERE / "crisis_corpus_independent3_tuning.yaml").read_text(encoding="utf-8")
 )
-# Variants of each missed family written before the round-3 changes (not corpus sentences).
+# Variants of each missed family written before the round-3 changes (not corpus sentences):
+# 22.8 % recall, 6.8 % false alarms before, then tuned on: 100 %, 0 %.
 PROBES3: list[dict[str, Any]] = yaml.safe_load(
     (HERE / "crisis_probes3.yaml").read_text(encoding="utf-8")
+)
+# New phrasings written after the round-3 frames, scored once before further changes: 71.8 %
+# (right category) and 6.4 % false alarms; after the fixes it showed: 97.4 %, 0 %.
+PROBES3B: list[dict[str, Any]] = yaml.safe_load(
+    (HERE / "crisis_probes3b.yaml").read_text(encoding="utf-8")
 )
 
 
@@ -178,13 +184,16 @@ def test_third_independent_corpus_is_new_and_covers_languages_and_categories() -
 
 def test_third_independent_tuning_half_holds_the_measured_floor() -> None:
     recall, false_alarms = _recall_and_false_alarms(INDEPENDENT3_TUNING)
-    assert recall >= 0.5
-    assert false_alarms <= 0.05
+    assert recall >= 0.95
+    assert false_alarms <= 0.03
 
 
-def test_round_three_probe_set_holds_the_measured_floor() -> None:
-    probe_texts = {case["text"].lower() for case in PROBES3}
+@pytest.mark.parametrize(("probes", "floor"), [(PROBES3, 0.95), (PROBES3B, 0.93)], ids=["a", "b"])
+def test_round_three_probe_sets_hold_the_measured_floor(
+    probes: list[dict[str, Any]], floor: float
+) -> None:
+    probe_texts = {case["text"].lower() for case in probes}
     assert not probe_texts & {case["text"].lower() for case in INDEPENDENT3_TUNING}
-    recall, false_alarms = _recall_and_false_alarms(PROBES3)
-    assert recall >= 0.2
-    assert false_alarms <= 0.1
+    recall, false_alarms = _recall_and_false_alarms(probes)
+    assert recall >= floor
+    assert false_alarms <= 0.05
