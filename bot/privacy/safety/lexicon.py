@@ -257,7 +257,9 @@ def compile_lexicon(data: Any, lemmas: Mapping[str, str] | None = None) -> Lexic
         vocabulary=frozenset(
             word
             for word in literal_words(data) | set(slang) | set(slang.values())
-            if " " not in word
+            # One letter is a word of its own only as chat spelling ("k" for "ik"), else a
+            # glued word would split at every "s" ("afscheidsbrief").
+            if " " not in word and (len(word) > 1 or word in slang)
         )
         if data.get("split_glued")
         else frozenset(),
