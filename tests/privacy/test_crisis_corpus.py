@@ -160,6 +160,11 @@ PROBES3: list[dict[str, Any]] = yaml.safe_load(
 PROBES3B: list[dict[str, Any]] = yaml.safe_load(
     (HERE / "crisis_probes3b.yaml").read_text(encoding="utf-8")
 )
+# More Turkish, Arabic, Polish and indirect Dutch, written after the narrowing and scored once
+# first: 68.4 % (right category), 5 % false alarms; after the fixes it showed: 98.2 %, 0 %.
+PROBES3D: list[dict[str, Any]] = yaml.safe_load(
+    (HERE / "crisis_probes3d.yaml").read_text(encoding="utf-8")
+)
 # Ordinary texts close to the new frames: 16 of 42 fired before the frames were narrowed, 1 after.
 QUIET3C: list[dict[str, Any]] = yaml.safe_load(
     (HERE / "crisis_probes3c_quiet.yaml").read_text(encoding="utf-8")
@@ -192,7 +197,9 @@ def test_third_independent_tuning_half_holds_the_measured_floor() -> None:
     assert false_alarms <= 0.03
 
 
-@pytest.mark.parametrize(("probes", "floor"), [(PROBES3, 0.95), (PROBES3B, 0.93)], ids=["a", "b"])
+@pytest.mark.parametrize(
+    ("probes", "floor"), [(PROBES3, 0.95), (PROBES3B, 0.93), (PROBES3D, 0.93)], ids=["a", "b", "d"]
+)
 def test_round_three_probe_sets_hold_the_measured_floor(
     probes: list[dict[str, Any]], floor: float
 ) -> None:

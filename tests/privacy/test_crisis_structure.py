@@ -196,3 +196,11 @@ def test_the_longest_exclusion_in_the_texts_own_form_is_blanked() -> None:
     )
     text = normalize("we learned about consent and sending nudes today", clauses=True)
     assert not lexicon.match(lexicon.blank(text))
+
+
+def test_a_glued_arabic_conjunction_is_also_read_without_it() -> None:
+    lexicon = compile_lexicon(
+        {"language": "xx", "clitics": ["و"], "categories": {"sexual": ["بيلمسني"]}}
+    )
+    assert lexicon.match(normalize("بيدخل غرفتي وبيلمسني", clauses=True))
+    assert not _lexicon(["ين"], clitics=["و"]).match(normalize("وين", clauses=True))

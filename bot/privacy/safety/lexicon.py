@@ -15,6 +15,7 @@ so write ordinary spelling: "dood" also matches "DOOOOD", "mn" is written "mn"):
     separable:                       # Dutch "op te hangen" -> "ophangen", "te leven" -> "leven"
       particles: [op, aan, uit]
       marker: te
+    clitics: [و, ف]                  # glued conjunctions: "وبيلمسني" is also read "بيلمسني"
     inversion:                       # Dutch V2: "daarom doe ik" is also read as "daarom ik doe"
       subjects: [ik, hij, ze]
       conjunctions: [als, dat, en]   # words a subject follows in its own order: not swapped
@@ -44,7 +45,9 @@ joined into one word and the marker dropped, and that with lemmas. A word the le
 know that splits entirely into words it does know ("ikwilgewoondood") is split first. With
 ``separable``, a clause that ends in a particle whose verb is further back ("ik hang me op")
 is also matched with the verb joined to the particle at the end ("ik me ophang").
-With ``inversion`` (subject pronouns), the text is also matched with every word + subject
+With ``clitics`` (Arabic "و" and "ف", "and" and "so", written glued to the next word), the
+text is also matched with each word of at least four letters that starts with one read
+without it. With ``inversion`` (subject pronouns), the text is also matched with every word + subject
 pair swapped ("daarom doe ik mezelf pijn" -> "daarom ik doe mezelf pijn", "anders slaat hij
 me" -> "anders hij slaat me"): Dutch puts the verb before the subject after a fronted
 adverb or clause, and the phrases are written in subject-verb order. A subject after a
@@ -81,6 +84,8 @@ _GLUED_MAX_WORDS = 6
 # shorter words are too easily another word.
 _FUZZY_CUTOFF = 85.0
 _FUZZY_MIN_LENGTH = 6
+# A glued conjunction is taken off only when this many letters remain ("وين" stays whole).
+_CLITIC_MIN_REST = 3
 
 
 class LexiconError(ValueError):
@@ -105,6 +110,7 @@ class Lexicon:
     conjunctions: frozenset[str] = frozenset()
     determiners: frozenset[str] = frozenset()
     nouns: frozenset[str] = frozenset()
+    clitics: tuple[str, ...] = ()
 
     def blank(self, normalized: str, slang_applied: bool = False) -> str:
         """``normalized`` with this language's jokes and topic words blanked out.
@@ -137,6 +143,10 @@ class Lexicon:
             moved = self._join_split_verbs(surface)
             if moved != surface:
                 forms.append(moved)
+        if self.clitics:
+            unglued = " ".join(self._unglue(word) for word in surface.split())
+            if unglued != surface:
+                forms.append(unglued)
         if self.subjects:
             for form in list(forms):
                 inverted = self._invert(form)
@@ -152,6 +162,12 @@ class Lexicon:
         }
         found.update(self._fuzzy(surface))
         return found
+
+    def _unglue(self, word: str) -> str:
+        for clitic in self.clitics:
+            if word.startswith(clitic) and len(word) - len(clitic) >= _CLITIC_MIN_REST:
+                return word[len(clitic) :]
+        return word
 
     def _invert(self, text: str) -> str:
         """Verb-subject order after a fronted word or clause turned into subject-verb; a
@@ -270,6 +286,9 @@ def compile_lexicon(data: Any, lemmas: Mapping[str, str] | None = None) -> Lexic
         conjunctions=conjunctions,
         determiners=determiners,
         nouns=nouns,
+        clitics=tuple(
+            normalize(c) for c in _as_phrases(data.get("clitics") or [], "clitics", True)
+        ),
     )
 
 
