@@ -165,6 +165,11 @@ PROBES3B: list[dict[str, Any]] = yaml.safe_load(
 PROBES3D: list[dict[str, Any]] = yaml.safe_load(
     (HERE / "crisis_probes3d.yaml").read_text(encoding="utf-8")
 )
+# Mostly Dutch in chat style, written after the fourth round and scored once first: 73.6 %,
+# no false alarms; after the fixes it showed: 100 %, 0 %.
+PROBES3E: list[dict[str, Any]] = yaml.safe_load(
+    (HERE / "crisis_probes3e.yaml").read_text(encoding="utf-8")
+)
 # Ordinary texts close to the new frames: 16 of 42 fired before the frames were narrowed, 1 after.
 QUIET3C: list[dict[str, Any]] = yaml.safe_load(
     (HERE / "crisis_probes3c_quiet.yaml").read_text(encoding="utf-8")
@@ -198,7 +203,9 @@ def test_third_independent_tuning_half_holds_the_measured_floor() -> None:
 
 
 @pytest.mark.parametrize(
-    ("probes", "floor"), [(PROBES3, 0.95), (PROBES3B, 0.93), (PROBES3D, 0.93)], ids=["a", "b", "d"]
+    ("probes", "floor"),
+    [(PROBES3, 0.95), (PROBES3B, 0.93), (PROBES3D, 0.93), (PROBES3E, 0.95)],
+    ids=["a", "b", "d", "e"],
 )
 def test_round_three_probe_sets_hold_the_measured_floor(
     probes: list[dict[str, Any]], floor: float
