@@ -170,6 +170,11 @@ PROBES3D: list[dict[str, Any]] = yaml.safe_load(
 PROBES3E: list[dict[str, Any]] = yaml.safe_load(
     (HERE / "crisis_probes3e.yaml").read_text(encoding="utf-8")
 )
+# Mostly English, Turkish, Arabic and Polish, written after the fifth round and scored once
+# first: 76.6 %, 18.8 % false alarms (3 of 16); after the fixes it showed: 100 %, 0 %.
+PROBES3F: list[dict[str, Any]] = yaml.safe_load(
+    (HERE / "crisis_probes3f.yaml").read_text(encoding="utf-8")
+)
 # Ordinary texts close to the new frames: 16 of 42 fired before the frames were narrowed, 1 after.
 QUIET3C: list[dict[str, Any]] = yaml.safe_load(
     (HERE / "crisis_probes3c_quiet.yaml").read_text(encoding="utf-8")
@@ -204,8 +209,8 @@ def test_third_independent_tuning_half_holds_the_measured_floor() -> None:
 
 @pytest.mark.parametrize(
     ("probes", "floor"),
-    [(PROBES3, 0.95), (PROBES3B, 0.93), (PROBES3D, 0.93), (PROBES3E, 0.95)],
-    ids=["a", "b", "d", "e"],
+    [(PROBES3, 0.95), (PROBES3B, 0.93), (PROBES3D, 0.93), (PROBES3E, 0.95), (PROBES3F, 0.95)],
+    ids=["a", "b", "d", "e", "f"],
 )
 def test_round_three_probe_sets_hold_the_measured_floor(
     probes: list[dict[str, Any]], floor: float
