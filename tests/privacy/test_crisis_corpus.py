@@ -175,6 +175,12 @@ PROBES3E: list[dict[str, Any]] = yaml.safe_load(
 PROBES3F: list[dict[str, Any]] = yaml.safe_load(
     (HERE / "crisis_probes3f.yaml").read_text(encoding="utf-8")
 )
+# Indirect Dutch, written after the sixth round and scored once first: 46.7 %, 13.3 % false
+# alarms (2 of 15); after the fixes it showed: 90 % (86.7 % right category), 0 %. The misses
+# left are too indirect to tell from ordinary talk ("binnenkort hoef ik niks meer").
+PROBES3G: list[dict[str, Any]] = yaml.safe_load(
+    (HERE / "crisis_probes3g.yaml").read_text(encoding="utf-8")
+)
 # Ordinary texts close to the new frames: 16 of 42 fired before the frames were narrowed, 1 after.
 QUIET3C: list[dict[str, Any]] = yaml.safe_load(
     (HERE / "crisis_probes3c_quiet.yaml").read_text(encoding="utf-8")
@@ -209,8 +215,15 @@ def test_third_independent_tuning_half_holds_the_measured_floor() -> None:
 
 @pytest.mark.parametrize(
     ("probes", "floor"),
-    [(PROBES3, 0.95), (PROBES3B, 0.93), (PROBES3D, 0.93), (PROBES3E, 0.95), (PROBES3F, 0.95)],
-    ids=["a", "b", "d", "e", "f"],
+    [
+        (PROBES3, 0.95),
+        (PROBES3B, 0.93),
+        (PROBES3D, 0.93),
+        (PROBES3E, 0.95),
+        (PROBES3F, 0.95),
+        (PROBES3G, 0.8),
+    ],
+    ids=["a", "b", "d", "e", "f", "g"],
 )
 def test_round_three_probe_sets_hold_the_measured_floor(
     probes: list[dict[str, Any]], floor: float
