@@ -143,3 +143,100 @@ def test_second_fresh_heldout_part_holds_the_measured_floor() -> None:
     alarms = sum(detect_crisis(case["text"], (case["lang"],)) is not None for case in ordinary)
     assert found / len(crisis) >= 0.81
     assert alarms / len(ordinary) <= 0.05
+
+
+# Round 3: the tuning half of a third independent corpus (its held-out half stays outside the
+# repository). Before round 3: recall 55.6 %, false alarms 2.2 %; after: 100 %, 0 %.
+INDEPENDENT3_TUNING: list[dict[str, Any]] = yaml.safe_load(
+    (HERE / "crisis_corpus_independent3_tuning.yaml").read_text(encoding="utf-8")
+)
+# Variants of each missed family written before the round-3 changes (not corpus sentences):
+# 22.8 % recall, 6.8 % false alarms before, then tuned on: 100 %, 0 %.
+PROBES3: list[dict[str, Any]] = yaml.safe_load(
+    (HERE / "crisis_probes3.yaml").read_text(encoding="utf-8")
+)
+# New phrasings written after the round-3 frames, scored once before further changes: 71.8 %
+# (right category) and 6.4 % false alarms; after the fixes it showed: 97.4 %, 0 %.
+PROBES3B: list[dict[str, Any]] = yaml.safe_load(
+    (HERE / "crisis_probes3b.yaml").read_text(encoding="utf-8")
+)
+# More Turkish, Arabic, Polish and indirect Dutch, written after the narrowing and scored once
+# first: 68.4 % (right category), 5 % false alarms; after the fixes it showed: 98.2 %, 0 %.
+PROBES3D: list[dict[str, Any]] = yaml.safe_load(
+    (HERE / "crisis_probes3d.yaml").read_text(encoding="utf-8")
+)
+# Mostly Dutch in chat style, written after the fourth round and scored once first: 73.6 %,
+# no false alarms; after the fixes it showed: 100 %, 0 %.
+PROBES3E: list[dict[str, Any]] = yaml.safe_load(
+    (HERE / "crisis_probes3e.yaml").read_text(encoding="utf-8")
+)
+# Mostly English, Turkish, Arabic and Polish, written after the fifth round and scored once
+# first: 76.6 %, 18.8 % false alarms (3 of 16); after the fixes it showed: 100 %, 0 %.
+PROBES3F: list[dict[str, Any]] = yaml.safe_load(
+    (HERE / "crisis_probes3f.yaml").read_text(encoding="utf-8")
+)
+# Indirect Dutch, written after the sixth round and scored once first: 46.7 %, 13.3 % false
+# alarms (2 of 15); after the fixes it showed: 90 % (86.7 % right category), 0 %. The misses
+# left are too indirect to tell from ordinary talk ("binnenkort hoef ik niks meer").
+PROBES3G: list[dict[str, Any]] = yaml.safe_load(
+    (HERE / "crisis_probes3g.yaml").read_text(encoding="utf-8")
+)
+# Ordinary texts close to the new frames: 16 of 42 fired before the frames were narrowed, 1 after;
+# with three hushes and 25 everyday worries added later, 1 of 70.
+QUIET3C: list[dict[str, Any]] = yaml.safe_load(
+    (HERE / "crisis_probes3c_quiet.yaml").read_text(encoding="utf-8")
+)
+
+
+def _recall_and_false_alarms(corpus: list[dict[str, Any]]) -> tuple[float, float]:
+    crisis = [case for case in corpus if case["crisis"]]
+    ordinary = [case for case in corpus if not case["crisis"]]
+    found = 0
+    for case in crisis:
+        signal = detect_crisis(case["text"], (case["lang"],))
+        found += bool(signal and case["category"] in signal.categories)
+    alarms = sum(detect_crisis(case["text"], (case["lang"],)) is not None for case in ordinary)
+    return found / len(crisis), alarms / len(ordinary)
+
+
+def test_third_independent_corpus_is_new_and_covers_languages_and_categories() -> None:
+    kinds = Counter(case["crisis"] for case in INDEPENDENT3_TUNING)
+    assert kinds[True] >= 85 and kinds[False] >= 85
+    assert {case["lang"] for case in INDEPENDENT3_TUNING} == {"nl", "en", "tr", "ar", "pl"}
+    assert {c["category"] for c in INDEPENDENT3_TUNING if c["crisis"]} == set(CATEGORIES)
+    header = (HERE / "crisis_corpus_independent3_tuning.yaml").read_text(encoding="utf-8")[:300]
+    assert "TUNING" in header
+
+
+def test_third_independent_tuning_half_holds_the_measured_floor() -> None:
+    recall, false_alarms = _recall_and_false_alarms(INDEPENDENT3_TUNING)
+    assert recall >= 0.95
+    assert false_alarms <= 0.03
+
+
+@pytest.mark.parametrize(
+    ("probes", "floor"),
+    [
+        (PROBES3, 0.95),
+        (PROBES3B, 0.93),
+        (PROBES3D, 0.93),
+        (PROBES3E, 0.95),
+        (PROBES3F, 0.95),
+        (PROBES3G, 0.8),
+    ],
+    ids=["a", "b", "d", "e", "f", "g"],
+)
+def test_round_three_probe_sets_hold_the_measured_floor(
+    probes: list[dict[str, Any]], floor: float
+) -> None:
+    probe_texts = {case["text"].lower() for case in probes}
+    assert not probe_texts & {case["text"].lower() for case in INDEPENDENT3_TUNING}
+    recall, false_alarms = _recall_and_false_alarms(probes)
+    assert recall >= floor
+    assert false_alarms <= 0.05
+
+
+def test_ordinary_texts_near_the_round_three_frames_stay_mostly_quiet() -> None:
+    assert all(not case["crisis"] for case in QUIET3C)
+    alarms = sum(detect_crisis(case["text"], (case["lang"],)) is not None for case in QUIET3C)
+    assert alarms / len(QUIET3C) <= 0.05

@@ -170,3 +170,37 @@ def test_glued_words_split_only_into_words_the_lexicon_knows() -> None:
     assert _matches(lexicon, "ikwildood")
     assert not _matches(_lexicon(phrases), "ikwildood")
     assert not _matches(lexicon, "ikwildoodgraag")
+
+
+def test_message_window_crosses_clauses_but_not_twenty_words() -> None:
+    lexicon = _lexicon(["pillen ~~ allemaal innemen"])
+    assert _matches(lexicon, "de pillen liggen in de kast. ik wil ze allemaal innemen")
+    assert not _matches(lexicon, "pillen " + "een " * 21 + "allemaal innemen")
+
+
+def test_glued_pieces_get_their_chat_spelling() -> None:
+    assert detect_crisis("kwilgwndood", ("nl",)) is not None
+    assert detect_crisis("ikwilgwnnietmeerleven", ("nl",)) is not None
+
+
+def test_the_longest_exclusion_in_the_texts_own_form_is_blanked() -> None:
+    """A shorter exclusion ("learned about consent") must not leave the rest of a longer one
+    ("... and sending nudes") to fire."""
+    lexicon = compile_lexicon(
+        {
+            "language": "xx",
+            "slang": {"nudes": "nude photos"},
+            "categories": {"online_sexual": ["nude photos"]},
+            "exclude": ["learned ~ about ~ consent|nudes"],
+        }
+    )
+    text = normalize("we learned about consent and sending nudes today", clauses=True)
+    assert not lexicon.match(lexicon.blank(text))
+
+
+def test_a_glued_arabic_conjunction_is_also_read_without_it() -> None:
+    lexicon = compile_lexicon(
+        {"language": "xx", "clitics": ["و"], "categories": {"sexual": ["بيلمسني"]}}
+    )
+    assert lexicon.match(normalize("بيدخل غرفتي وبيلمسني", clauses=True))
+    assert not _lexicon(["ين"], clitics=["و"]).match(normalize("وين", clauses=True))

@@ -15,6 +15,7 @@ so write ordinary spelling: "dood" also matches "DOOOOD", "mn" is written "mn"):
     separable:                       # Dutch "op te hangen" -> "ophangen", "te leven" -> "leven"
       particles: [op, aan, uit]
       marker: te
+    clitics: [و, ف]                  # glued conjunctions: "وبيلمسني" is also read "بيلمسني"
     inversion:                       # Dutch V2: "daarom doe ik" is also read as "daarom ik doe"
       subjects: [ik, hij, ze]
       conjunctions: [als, dat, en]   # words a subject follows in its own order: not swapped
@@ -30,7 +31,9 @@ so "sloeg" and "geslagen" match a phrase written with "slaan"):
   words of one alternative, since a space separates the tokens of a phrase); ``zelfmoord*``: a word starting with "zelfmoord";
   ``*moord``: a word ending with "moord";
 * ``er?``: an optional word; ``...``: zero to three other words (a clause end counts as
-  one); ``~``: zero to six other words of the same clause;
+  one); ``~``: zero to six other words of the same clause; ``~~``: zero to twenty other
+  words, clause ends included (a means in one clause, the intent in the next: "de pillen
+  liggen in de kast en ik denk erover ze allemaal te nemen");
 * ``$``: the end of a clause (punctuation, a line break or the end of the message), so
   "ik kan niet meer $" does not match "ik kan niet meer lopen";
 * ``{ME}``: one of the phrases of the macro ``ME``.
@@ -42,7 +45,9 @@ joined into one word and the marker dropped, and that with lemmas. A word the le
 know that splits entirely into words it does know ("ikwilgewoondood") is split first. With
 ``separable``, a clause that ends in a particle whose verb is further back ("ik hang me op")
 is also matched with the verb joined to the particle at the end ("ik me ophang").
-With ``inversion`` (subject pronouns), the text is also matched with every word + subject
+With ``clitics`` (Arabic "و" and "ف", "and" and "so", written glued to the next word), the
+text is also matched with each word of at least four letters that starts with one read
+without it. With ``inversion`` (subject pronouns), the text is also matched with every word + subject
 pair swapped ("daarom doe ik mezelf pijn" -> "daarom ik doe mezelf pijn", "anders slaat hij
 me" -> "anders hij slaat me"): Dutch puts the verb before the subject after a fronted
 adverb or clause, and the phrases are written in subject-verb order. A subject after a
@@ -69,6 +74,7 @@ __all__ = ["Lexicon", "LexiconError", "compile_lexicon"]
 
 _GAP_WORDS = 3
 _WIDE_GAP_WORDS = 6
+_MESSAGE_GAP_WORDS = 20
 # A word of the text, never the clause token.
 _WORD = r"[^\s|]"
 # Glued words ("ikwilgewoondood") are split only when this long, into at most this many words.
@@ -78,6 +84,8 @@ _GLUED_MAX_WORDS = 6
 # shorter words are too easily another word.
 _FUZZY_CUTOFF = 85.0
 _FUZZY_MIN_LENGTH = 6
+# A glued conjunction is taken off only when this many letters remain ("وين" stays whole).
+_CLITIC_MIN_REST = 3
 
 
 class LexiconError(ValueError):
@@ -102,10 +110,17 @@ class Lexicon:
     conjunctions: frozenset[str] = frozenset()
     determiners: frozenset[str] = frozenset()
     nouns: frozenset[str] = frozenset()
+    clitics: tuple[str, ...] = ()
 
-    def blank(self, normalized: str) -> str:
-        """``normalized`` with this language's jokes and topic words blanked out."""
-        for exclude in (self.exclude, self.exclude_unmapped):
+    def blank(self, normalized: str, slang_applied: bool = False) -> str:
+        """``normalized`` with this language's jokes and topic words blanked out.
+
+        The exclusions written for the text's own form go first: blanking a shorter match of
+        the other form first ("learned about consent") would leave the rest of a longer one
+        ("... and sending nudes") to fire.
+        """
+        order = (self.exclude, self.exclude_unmapped)
+        for exclude in order if slang_applied else order[::-1]:
             if exclude is not None:
                 normalized = exclude.sub(" _ ", normalized)
         return normalized
@@ -114,8 +129,12 @@ class Lexicon:
         """The categories whose phrases or keywords occur in ``normalized`` text."""
         words = [self.slang.get(word, word) for word in normalized.split()]
         if self.vocabulary:
-            words = [self._split_glued(word) for word in words]
-        surface = self.blank(" ".join(words))
+            # The pieces of a glued word get the slang too ("ikwilgwndood" -> "gwn" -> "gewoon").
+            words = [
+                " ".join(self.slang.get(piece, piece) for piece in self._split_glued(word).split())
+                for word in words
+            ]
+        surface = self.blank(" ".join(words), slang_applied=True)
         forms = [surface]
         if self.separable is not None and f" {self.marker} " in f" {surface} ":
             joined = self.separable.sub(r"\1\2", surface)
@@ -124,6 +143,10 @@ class Lexicon:
             moved = self._join_split_verbs(surface)
             if moved != surface:
                 forms.append(moved)
+        if self.clitics:
+            unglued = " ".join(self._unglue(word) for word in surface.split())
+            if unglued != surface:
+                forms.append(unglued)
         if self.subjects:
             for form in list(forms):
                 inverted = self._invert(form)
@@ -139,6 +162,12 @@ class Lexicon:
         }
         found.update(self._fuzzy(surface))
         return found
+
+    def _unglue(self, word: str) -> str:
+        for clitic in self.clitics:
+            if word.startswith(clitic) and len(word) - len(clitic) >= _CLITIC_MIN_REST:
+                return word[len(clitic) :]
+        return word
 
     def _invert(self, text: str) -> str:
         """Verb-subject order after a fronted word or clause turned into subject-verb; a
@@ -244,7 +273,9 @@ def compile_lexicon(data: Any, lemmas: Mapping[str, str] | None = None) -> Lexic
         vocabulary=frozenset(
             word
             for word in literal_words(data) | set(slang) | set(slang.values())
-            if " " not in word
+            # One letter is a word of its own only as chat spelling ("k" for "ik"), else a
+            # glued word would split at every "s" ("afscheidsbrief").
+            if " " not in word and (len(word) > 1 or word in slang)
         )
         if data.get("split_glued")
         else frozenset(),
@@ -255,6 +286,9 @@ def compile_lexicon(data: Any, lemmas: Mapping[str, str] | None = None) -> Lexic
         conjunctions=conjunctions,
         determiners=determiners,
         nouns=nouns,
+        clitics=tuple(
+            normalize(c) for c in _as_phrases(data.get("clitics") or [], "clitics", True)
+        ),
     )
 
 
@@ -300,8 +334,9 @@ def _inversion(
 def _segment_cached(word: str, vocabulary: frozenset[str]) -> str | None:
     # best[i]: the fewest known words that make up word[:i], as a list (None: impossible).
     best: list[list[str] | None] = [[]] + [None] * len(word)
-    for end in range(2, len(word) + 1):
-        for start in range(max(0, end - 20), end - 1):
+    for end in range(1, len(word) + 1):
+        # A piece may be one letter only when the lexicon knows it (chat "k" for "ik").
+        for start in range(max(0, end - 20), end):
             head = best[start]
             piece = word[start:end]
             if head is None or len(head) >= _GLUED_MAX_WORDS:
@@ -322,6 +357,8 @@ def _segment(word: str, vocabulary: frozenset[str]) -> str | None:
     """``word`` as known words separated by spaces, or None if it does not split entirely."""
     return _segment_cached(word, vocabulary)
 
+
+GAPS = frozenset({"...", "~", "~~", "$"})
 
 # Macros repeat the same words in hundreds of phrases; normalise each word once.
 _normalize_word = cache(normalize)
@@ -346,17 +383,20 @@ def _phrase(
     depth: int = 0,
 ) -> str:
     tokens = phrase.split()
-    if not tokens or tokens[0] in {"...", "~", "$"} or tokens[-1] in {"...", "~"}:
+    if not tokens or tokens[0] in GAPS or tokens[-1] in GAPS - {"$"}:
         raise LexiconError(
-            f"{phrase!r}: a phrase cannot start or end with a gap ('...', '~') nor start with '$'"
+            f"{phrase!r}: a phrase cannot start or end with a gap ('...', '~', '~~') nor start "
+            "with '$'"
         )
     if tokens[0].endswith("?") or tokens[-1].endswith("?"):
         raise LexiconError(f"{phrase!r}: the first and last word cannot be optional")
     parts: list[str] = []
     for index, token in enumerate(tokens):
-        if token in {"...", "~"}:
+        if token in GAPS - {"$"}:
             if token == "...":
                 parts.append(rf"(?: \S+){{0,{_GAP_WORDS}}}")
+            elif token == "~~":
+                parts.append(rf"(?: \S+){{0,{_MESSAGE_GAP_WORDS}}}")
             else:
                 parts.append(rf"(?: {_WORD}+){{0,{_WIDE_GAP_WORDS}}}")
             continue
@@ -406,9 +446,6 @@ def _token(
             (_WORD + "*" if prefix else "") + re.escape(literal) + (_WORD + "*" if suffix else "")
         )
     return "(?:" + "|".join(alternatives) + ")"
-
-
-GAPS = frozenset({"...", "~", "$"})
 
 
 def literal_words(data: Any) -> set[str]:
