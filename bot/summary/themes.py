@@ -10,7 +10,9 @@ Words in other languages (``words_by_language``) match as written, with ``*`` fo
 A word written ``~moeder`` is *weak*: it tags the answer but weighs half when the main theme is
 chosen (family words are the subject of answers about anything). A short compound head ("baan"
 in "skatebaan", "club" in "sportclub") also weighs half: after a modifier of its own it is
-often another thing (a track, not a job).
+often another thing (a track, not a job). A word written ``@school`` is a *setting*: where
+something happens weighs fully but gives way in a tie to what happens there ("op school vapen
+ze" is gezondheid). A prefix word (``toets*``) is also a compound head ("wiskundetoets").
 
 Guard: a Dutch function word ("dat", "als", "maar") only matches a taxonomy word that is
 literally that word, never through a stem, lemma, compound or misspelling ("date" stems to
@@ -105,6 +107,9 @@ class _Keyword:
     shown: str  # the taxonomy entry as coordinators see it, without wildcards
     parts: tuple[_Part, ...]
     weight: float = 1.0  # _WEAK for "~word"
+    # "@school": a setting (where something happens, "op school") loses a tie to a theme
+    # about what happens there ("op school vapen ze": gezondheid).
+    setting: bool = False
 
 
 @dataclass(frozen=True)
@@ -173,6 +178,9 @@ class ThemeMatcher:
         # Single Dutch words that may stand inside a compound, and separable verbs by verb.
         self._compound: dict[str, list[_Keyword]] = defaultdict(list)
         self._modifiers: dict[str, list[_Keyword]] = defaultdict(list)
+        self._head_prefixes: dict[int, dict[str, list[_Keyword]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
         self._separable: dict[str, list[tuple[str, _Keyword]]] = defaultdict(list)
         self._fuzzy: dict[str, list[_Keyword]] = defaultdict(list)
         for theme in taxonomy.themes:
@@ -188,6 +196,8 @@ class ThemeMatcher:
         weight = 1.0
         if folded.startswith("~"):
             folded, weight = folded[1:], _WEAK
+        setting = folded.startswith("@")
+        folded = folded.lstrip("@")
         shown = folded.strip("*")
         raw = folded.split()
         if not raw:
@@ -204,12 +214,16 @@ class ThemeMatcher:
                     parts.append(_Part(forms=forms, dutch=dutch))
         if not parts:
             return
-        keyword = _Keyword(theme=theme, shown=shown, parts=tuple(parts), weight=weight)
+        keyword = _Keyword(
+            theme=theme, shown=shown, parts=tuple(parts), weight=weight, setting=setting
+        )
         first = parts[0]
         if first.prefix:
             self._prefixes[len(first.prefix)][first.prefix].append(keyword)
             if dutch and len(parts) == 1 and len(first.prefix) >= _COMPOUND_MIN:
                 self._modifiers[first.prefix].append(keyword)
+                # "toets*" is also the head of "wiskundetoets", "paniek*" of "faalpaniek".
+                self._head_prefixes[len(first.prefix)][first.prefix].append(keyword)
         elif first.suffix:
             self._suffixes[len(first.suffix)][first.suffix].append(keyword)
         else:
@@ -311,6 +325,12 @@ class ThemeMatcher:
                 # Word and stem only: a lemma would read the verb "hing" in "nothing" as
                 # "hangen"; compound heads are nouns.
                 found = [kw for key in {head, stem(head)} for kw in self._compound.get(key, ())]
+                found.extend(
+                    keyword
+                    for length, prefixes in self._head_prefixes.items()
+                    if len(head) >= length
+                    for keyword in prefixes.get(head[:length], ())
+                )
                 if found:
                     weight = _WEAK if len(head) <= _SHORT_HEAD else 1.0
                     return [(keyword, weight) for keyword in dict.fromkeys(found)]
@@ -339,24 +359,29 @@ class ThemeMatcher:
     def ranked(self, text: str) -> list[str]:
         """The matched theme keys, main theme first: most words matched (weak words and short
         compound heads half, words after the first contrast word half as much again), then
-        the theme mentioned first, then taxonomy order. ``["overig"]`` when nothing matches."""
+        the theme with fewer setting words ("@school"), then the theme mentioned first, then
+        taxonomy order. ``["overig"]`` when nothing matches."""
         words, hits = self._hits(text)
         # After "maar", "toch" or "but" comes what the answer is about ("mijn moeder werkt twee
         # banen en toch is er geen geld"): those words weigh more.
         turn = next((at for at, word in enumerate(words) if word in _CONTRAST), len(words))
-        # Per theme and word the best weight, so a word counts once per theme.
-        weights: dict[str, dict[int, float]] = defaultdict(dict)
+        # Per theme and word the best weight, so a word counts once per theme; a setting word
+        # ("@school") weighs as much but gives way in a tie.
+        weights: dict[str, dict[int, tuple[float, bool]]] = defaultdict(dict)
         for hit in hits:
             found = weights[hit.keyword.theme]
             for at in hit.at:
                 weight = hit.weight * (_AFTER_CONTRAST if at > turn else 1.0)
-                found[at] = max(found.get(at, 0.0), weight)
+                best = found.get(at)
+                if best is None or (weight, not hit.keyword.setting) > (best[0], not best[1]):
+                    found[at] = (weight, hit.keyword.setting)
         if not weights:
             return [OVERIG]
         return sorted(
             weights,
             key=lambda theme: (
-                -sum(weights[theme].values()),
+                -sum(weight for weight, _ in weights[theme].values()),
+                sum(weight for weight, setting in weights[theme].values() if setting),
                 min(weights[theme]),
                 self._order[theme],
             ),

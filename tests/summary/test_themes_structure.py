@@ -75,3 +75,48 @@ def test_benchmark_reports_the_fresh_held_out_set(capsys: pytest.CaptureFixture[
     assert fresh["corpus"].endswith("themes_fresh_heldout.yaml")
     assert fresh["answers"] == 65
     assert fresh["main_theme_accuracy"] >= 0.67
+
+
+def test_a_setting_word_gives_way_in_a_tie() -> None:
+    """ "@school" is where something happens; what happens there is the point."""
+    themes = matcher(("school", ["@school", "toets"]), ("gezondheid", ["vapen"]))
+    assert themes.main("op school vapen ze op de wc") == "gezondheid"
+    assert themes.main("op school vapen ze voor de toets") == "school"  # more words still win
+    assert themes.main("de school is te groot") == "school"
+    assert themes.tag("op school vapen ze") == {"school", "gezondheid"}
+
+
+def test_apostrophe_endings_and_hyphens() -> None:
+    """ "foto's", "money's" and Turkish "TikTok'ta" are the word; hyphenated parts match."""
+    themes = matcher(
+        ("online", ["tiktok"]), ("respect", ["homo"]), ("geld", ["money"]), ("hulp", ["test"])
+    )
+    assert themes.main("op school worden homo's uitgelachen") == "respect"
+    assert themes.main("money's tight") == "geld"
+    assert themes.main("Kızım bütün gün TikTok'ta") == "online"
+    assert themes.main("een soa-test doen") == "hulp"
+    assert themes.tag("I can't sleep") == {"overig"}
+
+
+def test_a_prefix_word_is_a_compound_head_too() -> None:
+    themes = matcher(("school", ["cijfer*"]), ("mentaal", ["paniek*"]))
+    assert themes.main("ik had een rotcijfer") == "school"
+    assert themes.main("ik krijg paniekaanvallen") == "mentaal"
+
+
+def test_spoken_arabic_prefixes_and_suffixes() -> None:
+    """ "عالموبايل" (on the phone), "بهالمواضيع" (these topics), "يلعبوا" (they play)."""
+    taxonomy = Taxonomy(
+        kind="taxonomy",
+        id="test",
+        themes=[
+            {"key": "online", "label": "Online", "words": ["x"],
+             "words_by_language": {"ar": ["موبايل"]}},
+            {"key": "schaamte", "label": "Schaamte", "words": ["x"],
+             "words_by_language": {"ar": ["مواضيع", "يلعب"]}},
+        ],
+    )  # fmt: skip
+    themes = ThemeMatcher(taxonomy)
+    assert themes.main("ولادي طول النهار عالموبايل") == "online"
+    assert themes.main("عيب نحكي بهالمواضيع") == "schaamte"
+    assert themes.main("ما في مكان يلعبوا فيه") == "schaamte"
