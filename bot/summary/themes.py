@@ -68,6 +68,9 @@ _WEAK = 0.5
 # Contrast words: what follows is the point ("...maar er is geen geld").
 _CONTRAST = frozenset({"maar", "toch", "but", "yet", "ama", "fakat", "ale", "lecz", "لكن", "بس"})
 _AFTER_CONTRAST = 1.5
+# A frame theme's words (schaamte, wachtlijsten, ...: ``frame: true``) weigh this much more:
+# an answer about shame or waiting also names what it is ashamed of or waiting for.
+_FRAME = 1.5
 _CLAUSE = re.compile(r"[.,;:!?()\n]+")
 
 
@@ -166,6 +169,7 @@ class ThemeMatcher:
         if OVERIG in self.labels:
             raise ValueError(f"taxonomy {taxonomy.id}: '{OVERIG}' is reserved for unmatched text")
         self._order = {theme.key: index for index, theme in enumerate(taxonomy.themes)}
+        self._frames = frozenset(theme.key for theme in taxonomy.themes if theme.frame)
         # Keywords by a form of their first word, so a text is scanned once, not per keyword.
         self._first: dict[str, list[_Keyword]] = defaultdict(list)
         self._first_foreign: dict[str, list[_Keyword]] = defaultdict(list)
@@ -360,7 +364,7 @@ class ThemeMatcher:
         """The matched theme keys, main theme first: most words matched (weak words and short
         compound heads half, words after the first contrast word half as much again), then
         the theme with fewer setting words ("@school"), then the theme mentioned first, then
-        taxonomy order. ``["overig"]`` when nothing matches."""
+        taxonomy order. A frame theme's words (``frame: true``: shame, waiting) weigh 1.5 times. ``["overig"]`` when nothing matches."""
         words, hits = self._hits(text)
         # After "maar", "toch" or "but" comes what the answer is about ("mijn moeder werkt twee
         # banen en toch is er geen geld"): those words weigh more.
@@ -372,6 +376,8 @@ class ThemeMatcher:
             found = weights[hit.keyword.theme]
             for at in hit.at:
                 weight = hit.weight * (_AFTER_CONTRAST if at > turn else 1.0)
+                if hit.keyword.theme in self._frames:
+                    weight *= _FRAME
                 best = found.get(at)
                 if best is None or (weight, not hit.keyword.setting) > (best[0], not best[1]):
                     found[at] = (weight, hit.keyword.setting)

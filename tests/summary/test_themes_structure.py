@@ -120,3 +120,18 @@ def test_spoken_arabic_prefixes_and_suffixes() -> None:
     assert themes.main("ولادي طول النهار عالموبايل") == "online"
     assert themes.main("عيب نحكي بهالمواضيع") == "schaamte"
     assert themes.main("ما في مكان يلعبوا فيه") == "schaamte"
+
+
+def test_a_frame_theme_weighs_more() -> None:
+    """Shame or waiting is the point of an answer that also names the topic."""
+    taxonomy = Taxonomy(
+        kind="taxonomy",
+        id="test",
+        themes=[
+            {"key": "geld", "label": "Geld", "words": ["geen geld", "voedselbank"]},
+            {"key": "schaamte", "label": "Schaamte", "words": ["schamen"], "frame": True},
+        ],
+    )
+    themes = ThemeMatcher(taxonomy)
+    assert themes.main("we gaan naar de voedselbank en ik schaam me") == "schaamte"
+    assert themes.main("ik schaam me want we hebben geen geld") == "geld"  # two words to one
