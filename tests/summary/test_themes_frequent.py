@@ -25,6 +25,7 @@ WORDS = [
 ALLOWED: dict[str, dict[str, str]] = {
     "default": {
         "geld": "geld: the core word of the theme",
+        "euro": "geld: an amount of money ('dat kost 12 euro')",
         "gratis": "geld: free of charge is about what things cost",
         "prijs": "geld: prices",
         "school": "school: the core word of the theme",
@@ -38,12 +39,14 @@ ALLOWED: dict[str, dict[str, str]] = {
         "familie": "thuis: family",
         "vader": "thuis: a parent",
         "moeder": "thuis: a parent",
+        "ouders": "thuis: parents (weak: weighs half)",
         "online": "online: the core word of the theme",
         "werk": "werk: work and jobs",
         "werken": "werk: to work (a job)",
         "werkt": "werk: a form of werken ('het werkt niet' is a known false hit)",
         "vrienden": "vrienden: friends",
         "hulp": "hulp: help, the core word of the theme",
+        "helpen": "hulp: to help (weak: weighs half)",
     },
     "seksuele-gezondheid": {
         "foto": "online: photos passed on (sexting)",
