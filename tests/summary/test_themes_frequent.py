@@ -52,6 +52,7 @@ ALLOWED: dict[str, dict[str, str]] = {
         "foto": "online: photos passed on (sexting)",
         "online": "online: the core word of the theme",
         "informatie": "voorlichting: information is what voorlichting gives",
+        "leren": "voorlichting: learning ('we leren niks over ons lichaam')",
         "helpen": "hulp: help",
         "hulp": "hulp: the core word of the theme",
         "praten": "hulp: having someone to talk to",
