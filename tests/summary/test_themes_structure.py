@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from benchmarks import themes as benchmark
+from bot.engine import load_catalog
 from bot.engine.schema import Taxonomy
 from bot.summary.themes import ThemeMatcher
 
@@ -135,3 +136,23 @@ def test_a_frame_theme_weighs_more() -> None:
     themes = ThemeMatcher(taxonomy)
     assert themes.main("we gaan naar de voedselbank en ik schaam me") == "schaamte"
     assert themes.main("ik schaam me want we hebben geen geld") == "geld"  # two words to one
+
+
+@pytest.mark.parametrize(
+    ("text", "theme"),
+    [
+        ("ik snap niet welke toeslagen we kunnen krijgen", "regelingen"),  # not Snapchat
+        ("jongeren gooien vuurwerk naar mensen", "veiligheid"),  # not werk
+        ("de leraren gaan te snel en ik snap het niet", "school"),  # not traffic
+        ("mijn ouders kunnen de sportclub niet betalen", "geld"),
+        ("my parents are always worried about money", "geld"),  # worry is weak
+        ("بنتي بتحب الرسم", "overig"),  # no "نت" inside "بنتي"
+        ("Chcę, żeby było lepiej", "overig"),  # "żeby" is "so that", not teeth
+        ("ik heb geen idee", "overig"),
+    ],
+)
+def test_everyday_words_with_a_second_meaning_stay_quiet(text: str, theme: str) -> None:
+    default = ThemeMatcher(
+        load_catalog(Path(__file__).resolve().parents[2] / "flows").taxonomies["default"]
+    )
+    assert default.main(text) == theme
