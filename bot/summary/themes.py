@@ -13,6 +13,7 @@ in "skatebaan", "club" in "sportclub") also weighs half: after a modifier of its
 often another thing (a track, not a job). A word written ``@school`` is a *setting*: where
 something happens weighs fully but gives way in a tie to what happens there ("op school vapen
 ze" is gezondheid). A prefix word (``toets*``) is also a compound head ("wiskundetoets").
+A word written ``-geen mening`` is a *blocker*: a non-answer whose words match no theme.
 
 Guard: a Dutch function word ("dat", "als", "maar") only matches a taxonomy word that is
 literally that word, never through a stem, lemma, compound or misspelling ("date" stems to
@@ -113,6 +114,9 @@ class _Keyword:
     # "@school": a setting (where something happens, "op school") loses a tie to a theme
     # about what happens there ("op school vapen ze": gezondheid).
     setting: bool = False
+    # "-geen mening": a non-answer; the words it covers match no theme ("geen mening" is not
+    # meepraten, "ما عندي رأي" not an opinion).
+    blocker: bool = False
 
 
 @dataclass(frozen=True)
@@ -201,7 +205,8 @@ class ThemeMatcher:
         if folded.startswith("~"):
             folded, weight = folded[1:], _WEAK
         setting = folded.startswith("@")
-        folded = folded.lstrip("@")
+        blocker = folded.startswith("-")
+        folded = folded.lstrip("@-")
         shown = folded.strip("*")
         raw = folded.split()
         if not raw:
@@ -219,7 +224,12 @@ class ThemeMatcher:
         if not parts:
             return
         keyword = _Keyword(
-            theme=theme, shown=shown, parts=tuple(parts), weight=weight, setting=setting
+            theme=theme,
+            shown=shown,
+            parts=tuple(parts),
+            weight=weight,
+            setting=setting,
+            blocker=blocker,
         )
         first = parts[0]
         if first.prefix:
@@ -304,6 +314,9 @@ class ThemeMatcher:
             hits.extend(
                 _Hit(keyword, (index,), weight * keyword.weight) for keyword, weight in inside
             )
+        blocked = {at for hit in hits if hit.keyword.blocker for at in hit.at}
+        if blocked:
+            hits = [hit for hit in hits if blocked.isdisjoint(hit.at)]
         return words, hits
 
     def _starting(self, word: str, keys: frozenset[str]) -> list[_Keyword]:

@@ -156,3 +156,11 @@ def test_everyday_words_with_a_second_meaning_stay_quiet(text: str, theme: str) 
         load_catalog(Path(__file__).resolve().parents[2] / "flows").taxonomies["default"]
     )
     assert default.main(text) == theme
+
+
+def test_a_blocker_keeps_a_non_answer_quiet() -> None:
+    """ "-geen mening" is a non-answer: its words match no theme."""
+    themes = matcher(("meepraten", ["mening", "-geen mening"]), ("school", ["school"]))
+    assert themes.main("geen mening") == "overig"
+    assert themes.main("mijn mening telt niet") == "meepraten"
+    assert themes.main("geen mening over school") == "school"
