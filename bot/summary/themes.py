@@ -352,7 +352,7 @@ class ThemeMatcher:
                     weight = _WEAK if len(head) <= _SHORT_HEAD else 1.0
                     return [(keyword, weight) for keyword in dict.fromkeys(found)]
         for modifier, head in reversed(splits):
-            if len(head) >= _COMPOUND_MIN:
+            if len(head) >= _COMPOUND_MIN and is_known(head):
                 found = self._modifiers.get(modifier, [])
                 if found:
                     return [(keyword, 0.5) for keyword in found]

@@ -164,3 +164,11 @@ def test_a_blocker_keeps_a_non_answer_quiet() -> None:
     assert themes.main("geen mening") == "overig"
     assert themes.main("mijn mening telt niet") == "meepraten"
     assert themes.main("geen mening over school") == "school"
+
+
+def test_a_first_part_counts_only_before_a_real_word() -> None:
+    """ "school|reis" is partly school; "insta|ntie" is no Instagram, "leer|lingen" no learning."""
+    themes = matcher(("online", ["insta"]), ("school", ["school"]), ("voorlichting", ["leren"]))
+    assert themes.main("bij welke instantie moet ik zijn") == "overig"
+    assert themes.main("de leerlingen") == "overig"
+    assert themes.main("het schoolreisje") == "school"
