@@ -72,6 +72,9 @@ _AFTER_CONTRAST = 1.5
 # A frame theme's words (schaamte, wachtlijsten, ...: ``frame: true``) weigh this much more:
 # an answer about shame or waiting also names what it is ashamed of or waiting for.
 _FRAME = 1.5
+# A phrase is one thing said in several words ("food bank", "geen geld"): its first word counts
+# fully, each further word half, so an English phrase for a Dutch compound does not count double.
+_PHRASE_REST = 0.5
 _CLAUSE = re.compile(r"[.,;:!?()\n]+")
 
 
@@ -377,7 +380,8 @@ class ThemeMatcher:
         """The matched theme keys, main theme first: most words matched (weak words and short
         compound heads half, words after the first contrast word half as much again), then
         the theme with fewer setting words ("@school"), then the theme mentioned first, then
-        taxonomy order. A frame theme's words (``frame: true``: shame, waiting) weigh 1.5 times. ``["overig"]`` when nothing matches."""
+        taxonomy order. A frame theme's words (``frame: true``: shame, waiting) weigh 1.5 times;
+        a phrase's words after its first weigh half. ``["overig"]`` when nothing matches."""
         words, hits = self._hits(text)
         # After "maar", "toch" or "but" comes what the answer is about ("mijn moeder werkt twee
         # banen en toch is er geen geld"): those words weigh more.
@@ -387,8 +391,10 @@ class ThemeMatcher:
         weights: dict[str, dict[int, tuple[float, bool]]] = defaultdict(dict)
         for hit in hits:
             found = weights[hit.keyword.theme]
-            for at in hit.at:
+            for number, at in enumerate(hit.at):
                 weight = hit.weight * (_AFTER_CONTRAST if at > turn else 1.0)
+                if number and len(hit.keyword.parts) > 1:
+                    weight *= _PHRASE_REST
                 if hit.keyword.theme in self._frames:
                     weight *= _FRAME
                 best = found.get(at)

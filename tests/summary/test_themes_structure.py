@@ -135,7 +135,24 @@ def test_a_frame_theme_weighs_more() -> None:
     )
     themes = ThemeMatcher(taxonomy)
     assert themes.main("we gaan naar de voedselbank en ik schaam me") == "schaamte"
-    assert themes.main("ik schaam me want we hebben geen geld") == "geld"  # two words to one
+    # two of its things to one: geld
+    assert themes.main("ik schaam me, geen geld en naar de voedselbank") == "geld"
+
+
+def test_a_phrase_counts_its_first_word_fully_and_the_rest_half() -> None:
+    """ "food bank" is one thing in two words: it does not outweigh a word and a half."""
+    taxonomy = Taxonomy(
+        kind="taxonomy",
+        id="test",
+        themes=[
+            {"key": "geld", "label": "Geld", "words": ["x"],
+             "words_by_language": {"en": ["food bank"]}},
+            {"key": "schaamte", "label": "Schaamte", "words": ["x"], "frame": True,
+             "words_by_language": {"en": ["embarrassing"]}},
+        ],
+    )  # fmt: skip
+    themes = ThemeMatcher(taxonomy)
+    assert themes.main("it's embarrassing to use the food bank") == "schaamte"
 
 
 @pytest.mark.parametrize(
