@@ -47,6 +47,7 @@ ALLOWED: dict[str, dict[str, str]] = {
         "vrienden": "vrienden: friends",
         "hulp": "hulp: help, the core word of the theme",
         "helpen": "hulp: to help (weak: weighs half)",
+        "wachten": "wachtlijsten: waiting (for care, a house, an answer)",
     },
     "seksuele-gezondheid": {
         "foto": "online: photos passed on (sexting)",
