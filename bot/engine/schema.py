@@ -277,6 +277,10 @@ class Theme(_Strict):
     words_by_language: dict[Annotated[str, Field(pattern=r"^[a-z]{2}$")], list[str]] = Field(
         default_factory=dict
     )
+    # A frame around any topic (shame, waiting, discrimination, a say, online danger): answers
+    # in it name the topic too ("ik schaam me voor ons huis"), so its words weigh 1.5 times
+    # when the main theme is chosen.
+    frame: bool = False
 
 
 class Taxonomy(_Strict):

@@ -50,9 +50,28 @@ def fold(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+# What follows an apostrophe and is dropped: a possessive or plural "s" ("foto's", "money's")
+# or a Turkish case ending on a name ("TikTok'ta", "Hollanda'da"). English contractions keep
+# theirs ("can't", "I'm", "we've"): they are words of their own.
+_KEEP = frozenset({"t", "m", "ve", "re", "ll", "d", "n"})
+
+
+def _word(token: str) -> list[str]:
+    """The words of one token: hyphenated parts apart ("soa-test": "soa", "test"), an ending
+    after an apostrophe dropped from a word of three letters or more."""
+    found: list[str] = []
+    for part in token.split("-"):
+        base, apostrophe, ending = part.rpartition("'")
+        if apostrophe and len(base) >= 3 and len(ending) <= 4 and ending not in _KEEP:
+            part = base
+        found.append(part)
+    return found
+
+
 def tokens(text: str) -> list[str]:
-    """The folded words of ``text`` (letters only; hyphenated words stay one token)."""
-    return _WORD.findall(fold(_MARKER.sub(" ", text)))
+    """The folded words of ``text`` (letters only; the parts of a hyphenated word apart; "'s"
+    and Turkish endings after an apostrophe dropped)."""
+    return [word for token in _WORD.findall(fold(_MARKER.sub(" ", text))) for word in _word(token)]
 
 
 @cache
@@ -130,8 +149,17 @@ def split_compound(word: str) -> tuple[tuple[str, str], ...]:
 
 # Arabic glues conjunctions, prepositions and the article to the word: "والفواتير" is
 # "and the bills". Longest first, so "وال" goes before "و".
-_AR_PREFIXES = ("وبال", "وال", "بال", "كال", "فال", "لل", "ال", "و", "ب", "ل", "ف")
-_AR_SUFFIXES = ("هما", "كما", "ات", "ون", "ين", "ها", "هم", "نا", "كم", "ه", "ي", "ك")
+# Spoken Arabic (Levantine, Egyptian) also glues "ع" (on, from "على") and "هال" (this) to the
+# noun ("عالموبايل": on the phone, "بهالمواضيع": about these topics), and "بـ"/"عم" before a
+# verb ("بيحبني", "بتكفي"); "وا" ends a plural verb ("يلعبوا"), "ني" is "me".
+_AR_PREFIXES = (
+    "وبال", "وبهال", "بهال", "وال", "بال", "كال", "فال", "عال", "هال", "لل", "ال", "و", "ب", "ل",
+    "ف",
+)  # fmt: skip
+_AR_SUFFIXES = (
+    "هما", "كما", "كن", "هن", "ات", "ون", "ين", "وا", "ني", "ها", "هم", "نا", "كم", "ه", "ي",
+    "ك",
+)  # fmt: skip
 
 
 def _is_arabic(word: str) -> bool:

@@ -10,7 +10,10 @@ Words in other languages (``words_by_language``) match as written, with ``*`` fo
 A word written ``~moeder`` is *weak*: it tags the answer but weighs half when the main theme is
 chosen (family words are the subject of answers about anything). A short compound head ("baan"
 in "skatebaan", "club" in "sportclub") also weighs half: after a modifier of its own it is
-often another thing (a track, not a job).
+often another thing (a track, not a job). A word written ``@school`` is a *setting*: where
+something happens weighs fully but gives way in a tie to what happens there ("op school vapen
+ze" is gezondheid). A prefix word (``toets*``) is also a compound head ("wiskundetoets").
+A word written ``-geen mening`` is a *blocker*: a non-answer whose words match no theme.
 
 Guard: a Dutch function word ("dat", "als", "maar") only matches a taxonomy word that is
 literally that word, never through a stem, lemma, compound or misspelling ("date" stems to
@@ -66,6 +69,12 @@ _WEAK = 0.5
 # Contrast words: what follows is the point ("...maar er is geen geld").
 _CONTRAST = frozenset({"maar", "toch", "but", "yet", "ama", "fakat", "ale", "lecz", "لكن", "بس"})
 _AFTER_CONTRAST = 1.5
+# A frame theme's words (schaamte, wachtlijsten, ...: ``frame: true``) weigh this much more:
+# an answer about shame or waiting also names what it is ashamed of or waiting for.
+_FRAME = 1.5
+# A phrase is one thing said in several words ("food bank", "geen geld"): its first word counts
+# fully, each further word half, so an English phrase for a Dutch compound does not count double.
+_PHRASE_REST = 0.5
 _CLAUSE = re.compile(r"[.,;:!?()\n]+")
 
 
@@ -105,6 +114,12 @@ class _Keyword:
     shown: str  # the taxonomy entry as coordinators see it, without wildcards
     parts: tuple[_Part, ...]
     weight: float = 1.0  # _WEAK for "~word"
+    # "@school": a setting (where something happens, "op school") loses a tie to a theme
+    # about what happens there ("op school vapen ze": gezondheid).
+    setting: bool = False
+    # "-geen mening": a non-answer; the words it covers match no theme ("geen mening" is not
+    # meepraten, "ما عندي رأي" not an opinion).
+    blocker: bool = False
 
 
 @dataclass(frozen=True)
@@ -161,6 +176,7 @@ class ThemeMatcher:
         if OVERIG in self.labels:
             raise ValueError(f"taxonomy {taxonomy.id}: '{OVERIG}' is reserved for unmatched text")
         self._order = {theme.key: index for index, theme in enumerate(taxonomy.themes)}
+        self._frames = frozenset(theme.key for theme in taxonomy.themes if theme.frame)
         # Keywords by a form of their first word, so a text is scanned once, not per keyword.
         self._first: dict[str, list[_Keyword]] = defaultdict(list)
         self._first_foreign: dict[str, list[_Keyword]] = defaultdict(list)
@@ -173,6 +189,9 @@ class ThemeMatcher:
         # Single Dutch words that may stand inside a compound, and separable verbs by verb.
         self._compound: dict[str, list[_Keyword]] = defaultdict(list)
         self._modifiers: dict[str, list[_Keyword]] = defaultdict(list)
+        self._head_prefixes: dict[int, dict[str, list[_Keyword]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
         self._separable: dict[str, list[tuple[str, _Keyword]]] = defaultdict(list)
         self._fuzzy: dict[str, list[_Keyword]] = defaultdict(list)
         for theme in taxonomy.themes:
@@ -188,6 +207,9 @@ class ThemeMatcher:
         weight = 1.0
         if folded.startswith("~"):
             folded, weight = folded[1:], _WEAK
+        setting = folded.startswith("@")
+        blocker = folded.startswith("-")
+        folded = folded.lstrip("@-")
         shown = folded.strip("*")
         raw = folded.split()
         if not raw:
@@ -204,12 +226,21 @@ class ThemeMatcher:
                     parts.append(_Part(forms=forms, dutch=dutch))
         if not parts:
             return
-        keyword = _Keyword(theme=theme, shown=shown, parts=tuple(parts), weight=weight)
+        keyword = _Keyword(
+            theme=theme,
+            shown=shown,
+            parts=tuple(parts),
+            weight=weight,
+            setting=setting,
+            blocker=blocker,
+        )
         first = parts[0]
         if first.prefix:
             self._prefixes[len(first.prefix)][first.prefix].append(keyword)
             if dutch and len(parts) == 1 and len(first.prefix) >= _COMPOUND_MIN:
                 self._modifiers[first.prefix].append(keyword)
+                # "toets*" is also the head of "wiskundetoets", "paniek*" of "faalpaniek".
+                self._head_prefixes[len(first.prefix)][first.prefix].append(keyword)
         elif first.suffix:
             self._suffixes[len(first.suffix)][first.suffix].append(keyword)
         else:
@@ -286,6 +317,9 @@ class ThemeMatcher:
             hits.extend(
                 _Hit(keyword, (index,), weight * keyword.weight) for keyword, weight in inside
             )
+        blocked = {at for hit in hits if hit.keyword.blocker for at in hit.at}
+        if blocked:
+            hits = [hit for hit in hits if blocked.isdisjoint(hit.at)]
         return words, hits
 
     def _starting(self, word: str, keys: frozenset[str]) -> list[_Keyword]:
@@ -311,11 +345,17 @@ class ThemeMatcher:
                 # Word and stem only: a lemma would read the verb "hing" in "nothing" as
                 # "hangen"; compound heads are nouns.
                 found = [kw for key in {head, stem(head)} for kw in self._compound.get(key, ())]
+                found.extend(
+                    keyword
+                    for length, prefixes in self._head_prefixes.items()
+                    if len(head) >= length
+                    for keyword in prefixes.get(head[:length], ())
+                )
                 if found:
                     weight = _WEAK if len(head) <= _SHORT_HEAD else 1.0
                     return [(keyword, weight) for keyword in dict.fromkeys(found)]
         for modifier, head in reversed(splits):
-            if len(head) >= _COMPOUND_MIN:
+            if len(head) >= _COMPOUND_MIN and is_known(head):
                 found = self._modifiers.get(modifier, [])
                 if found:
                     return [(keyword, 0.5) for keyword in found]
@@ -339,24 +379,34 @@ class ThemeMatcher:
     def ranked(self, text: str) -> list[str]:
         """The matched theme keys, main theme first: most words matched (weak words and short
         compound heads half, words after the first contrast word half as much again), then
-        the theme mentioned first, then taxonomy order. ``["overig"]`` when nothing matches."""
+        the theme with fewer setting words ("@school"), then the theme mentioned first, then
+        taxonomy order. A frame theme's words (``frame: true``: shame, waiting) weigh 1.5 times;
+        a phrase's words after its first weigh half. ``["overig"]`` when nothing matches."""
         words, hits = self._hits(text)
         # After "maar", "toch" or "but" comes what the answer is about ("mijn moeder werkt twee
         # banen en toch is er geen geld"): those words weigh more.
         turn = next((at for at, word in enumerate(words) if word in _CONTRAST), len(words))
-        # Per theme and word the best weight, so a word counts once per theme.
-        weights: dict[str, dict[int, float]] = defaultdict(dict)
+        # Per theme and word the best weight, so a word counts once per theme; a setting word
+        # ("@school") weighs as much but gives way in a tie.
+        weights: dict[str, dict[int, tuple[float, bool]]] = defaultdict(dict)
         for hit in hits:
             found = weights[hit.keyword.theme]
-            for at in hit.at:
+            for number, at in enumerate(hit.at):
                 weight = hit.weight * (_AFTER_CONTRAST if at > turn else 1.0)
-                found[at] = max(found.get(at, 0.0), weight)
+                if number and len(hit.keyword.parts) > 1:
+                    weight *= _PHRASE_REST
+                if hit.keyword.theme in self._frames:
+                    weight *= _FRAME
+                best = found.get(at)
+                if best is None or (weight, not hit.keyword.setting) > (best[0], not best[1]):
+                    found[at] = (weight, hit.keyword.setting)
         if not weights:
             return [OVERIG]
         return sorted(
             weights,
             key=lambda theme: (
-                -sum(weights[theme].values()),
+                -sum(weight for weight, _ in weights[theme].values()),
+                sum(weight for weight, setting in weights[theme].values() if setting),
                 min(weights[theme]),
                 self._order[theme],
             ),
