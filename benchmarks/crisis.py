@@ -6,9 +6,12 @@ Corpus format (YAML): a list of mappings ``{text: str, lang: nl|en|tr|ar|pl, cri
 category: str | null}``; ``category`` is the expected primary kind of danger (suicide,
 self_harm, abuse, sexual, online_sexual, unsafe_home) and null when ``crisis`` is false.
 
-By default two HELD-OUT sets are scored, neither of which the lexicons were tuned on:
+By default these HELD-OUT sets are scored, none of which the lexicons were tuned on:
 
-* ``fresh_heldout`` (``tests/privacy/crisis_corpus_fresh_heldout.yaml``, the headline figures):
+* ``independent3_heldout`` (``tests/privacy/crisis_corpus_independent3_heldout.yaml``, the
+  headline figures): half of 370 texts written on 2026-12-03 by a helper who had never seen the
+  lexicons, split by language and category before any scoring; the other half tuned round 3;
+* ``fresh_heldout`` (``tests/privacy/crisis_corpus_fresh_heldout.yaml``):
   40% of a second corpus written on 2026-12-03 before the detector was changed for it, in the
   manner of an independent tester (indirect phrasing, slang, glued words, mixed languages);
 * ``fresh2_heldout`` (``tests/privacy/crisis_corpus_fresh2_heldout.yaml``): half of a third
@@ -58,6 +61,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT / "tests" / "privacy"
 HELDOUT_SETS = {
+    "independent3_heldout": CORPORA / "crisis_corpus_independent3_heldout.yaml",
     "fresh_heldout": CORPORA / "crisis_corpus_fresh_heldout.yaml",
     "fresh2_heldout": CORPORA / "crisis_corpus_fresh2_heldout.yaml",
     "heldout": CORPORA / "crisis_corpus_heldout.yaml",
@@ -176,10 +180,10 @@ def main(argv: list[str] | None = None) -> None:
         result = {"corpus": _relative(args.corpus), **score(_load(args.corpus), args.show_misses)}
     else:
         sets = {name: score(_load(path), args.show_misses) for name, path in HELDOUT_SETS.items()}
-        headline = sets["fresh_heldout"]
+        headline = sets["independent3_heldout"]
         result = {
             "benchmark": "crisis",
-            "corpus": _relative(HELDOUT_SETS["fresh_heldout"]),
+            "corpus": _relative(HELDOUT_SETS["independent3_heldout"]),
             **{key: value for key, value in headline.items() if key != "benchmark"},
             "sets": {
                 name: {"corpus": _relative(HELDOUT_SETS[name]), **figures}

@@ -145,8 +145,9 @@ def test_second_fresh_heldout_part_holds_the_measured_floor() -> None:
     assert alarms / len(ordinary) <= 0.05
 
 
-# Round 3: the tuning half of a third independent corpus (its held-out half stays outside the
-# repository). Before round 3: recall 55.6 %, false alarms 2.2 %; after: 100 %, 0 %.
+# Round 3: the tuning half of a third independent corpus. Before round 3: recall 55.6 %, false
+# alarms 2.2 %; after: 100 %, 0 %. Its held-out half (never tuned on) joined the repository
+# after round 3 was scored on it.
 INDEPENDENT3_TUNING: list[dict[str, Any]] = yaml.safe_load(
     (HERE / "crisis_corpus_independent3_tuning.yaml").read_text(encoding="utf-8")
 )
@@ -240,3 +241,26 @@ def test_ordinary_texts_near_the_round_three_frames_stay_mostly_quiet() -> None:
     assert all(not case["crisis"] for case in QUIET3C)
     alarms = sum(detect_crisis(case["text"], (case["lang"],)) is not None for case in QUIET3C)
     assert alarms / len(QUIET3C) <= 0.05
+
+
+def test_third_independent_heldout_half_holds_the_measured_floor() -> None:
+    """The held-out half of the third independent corpus, never tuned on: recall 66.3 % before
+    round 3, 72.4 % after, false alarms 2.2 % (docs/privacy.md, Safety). Far below the 95 %
+    target: phrasing nobody here wrote is still the weak spot. This floor catches regressions."""
+    heldout: list[dict[str, Any]] = yaml.safe_load(
+        (HERE / "crisis_corpus_independent3_heldout.yaml").read_text(encoding="utf-8")
+    )
+    assert (
+        "NEVER TUNED ON"
+        in (HERE / "crisis_corpus_independent3_heldout.yaml").read_text(encoding="utf-8")[:600]
+    )
+    crisis = [case for case in heldout if case["crisis"]]
+    ordinary = [case for case in heldout if not case["crisis"]]
+    assert len(crisis) >= 90 and len(ordinary) >= 90
+    found = 0
+    for case in crisis:
+        signal = detect_crisis(case["text"], (case["lang"],))
+        found += bool(signal and case["category"] in signal.categories)
+    alarms = sum(detect_crisis(case["text"], (case["lang"],)) is not None for case in ordinary)
+    assert found / len(crisis) >= 0.70
+    assert alarms / len(ordinary) <= 0.05

@@ -56,8 +56,8 @@ def test_independent_corpus_holds_its_tuned_score(capsys: pytest.CaptureFixture[
 
 def test_third_independent_corpus_holds_its_tuned_score(capsys: pytest.CaptureFixture[str]) -> None:
     """The tuning half of a third independent corpus (65.0 % before round 3) was tuned on:
-    97.1 % after; the floor catches regressions. Its held-out half is kept outside the
-    repository, so this measures no generalisation."""
+    97.1 % after; the floor catches regressions. This measures no generalisation: its held-out
+    half does (test_third_independent_heldout_half_holds_the_measured_floor)."""
     corpus = CORPORA / "themes_independent3_tuning.yaml"
     benchmark.main(["--corpus", str(corpus)])
     result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
@@ -75,3 +75,18 @@ def test_round_3_probe_answers_hold_their_tuned_score(capsys: pytest.CaptureFixt
     result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert result["answers"] == len(load("themes_probes3_tuning.yaml")) >= 1700
     assert result["main_theme_accuracy"] >= 0.94
+
+
+def test_third_independent_heldout_half_holds_the_measured_floor(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The held-out half of the third independent corpus, never tuned on, is scored by default:
+    61.7 % before round 3, 82.0 % after (target 85 %, not met). The floor catches regressions."""
+    corpus = CORPORA / "themes_independent3_heldout.yaml"
+    assert "NEVER TUNED ON" in corpus.read_text("utf-8")[:600]
+    result = benchmark.main([])
+    capsys.readouterr()
+    independent = result["independent3_heldout"]
+    assert independent["corpus"].endswith("themes_independent3_heldout.yaml")
+    assert independent["answers"] == len(load("themes_independent3_heldout.yaml")) == 133
+    assert independent["main_theme_accuracy"] >= 0.80
