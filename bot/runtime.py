@@ -12,7 +12,7 @@ from functools import cached_property
 
 from bot.config import Settings
 from bot.engine import Catalog, Engine, load_catalog
-from bot.privacy.crisis import load_lexicon_in_background
+from bot.privacy.crisis import load_lexicon
 from bot.privacy.pseudonym import chat_key, load_pepper, member_ref, participant_pseudonym
 from bot.summary.matchers import matcher_for
 from bot.summary.themes import ThemeMatcher
@@ -50,8 +50,7 @@ class Runtime:
         # deployment may create its own pepper file.
         pepper = load_pepper(env_pepper, settings.data_dir, create=is_sqlite(url))
         database = make_engine(url)
-        # Compiled once, from start-up on, rather than on the first typed answer.
-        load_lexicon_in_background()
+        load_lexicon()  # compiled once here rather than on the first typed answer
         return cls(
             settings,
             catalog,

@@ -7,9 +7,9 @@ and checks the lexicons of that language, the user's language and Dutch
 (:mod:`~bot.privacy.safety.lexicon`, data in ``data/crisis/<lang>.yaml``). False alarms cost a
 help-line message; a missed disclosure costs more, so the lexicons lean towards firing.
 
-Call :func:`load_lexicon_in_background` at start-up (or :func:`load_lexicon` to wait): it reads
-and compiles every lexicon and loads the language models once (about two seconds), so the first
-participant's message is not the one that pays for it.
+Call :func:`load_lexicon` at start-up: it reads and compiles every lexicon and loads the
+language models once (about a second), so the first participant's message is not the one
+that pays for it.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from collections.abc import Sequence
 
 from bot.privacy.helplines import help_reply, helpline_message, load_helplines
 from bot.privacy.safety.categories import CATEGORIES, CrisisCategory, CrisisSignal
-from bot.privacy.safety.detector import Detector, build_in_background, load_detector
+from bot.privacy.safety.detector import Detector, load_detector
 from bot.privacy.safety.lexicon import LexiconError, compile_lexicon
 from bot.privacy.safety.normalize import normalize
 
@@ -37,7 +37,6 @@ __all__ = [
     "helpline_message",
     "load_helplines",
     "load_lexicon",
-    "load_lexicon_in_background",
     "normalize",
 ]
 
@@ -90,8 +89,3 @@ _RECENT = _RecentVerdicts()
 def load_lexicon() -> Detector:
     """Compile every lexicon and load the language models (once per process)."""
     return load_detector()
-
-
-def load_lexicon_in_background() -> threading.Thread:
-    """:func:`load_lexicon` in a thread, for start-up: see ``build_in_background``."""
-    return build_in_background()

@@ -3,7 +3,6 @@ text."""
 
 from __future__ import annotations
 
-import functools
 import pickle
 from collections.abc import Sequence
 
@@ -11,7 +10,6 @@ import pytest
 
 from bot.privacy import crisis
 from bot.privacy.crisis import CrisisSignal, detect_crisis
-from bot.privacy.safety.detector import Detector
 
 CRISIS = "ik wil dood, ik wil niet meer leven"
 
@@ -73,27 +71,3 @@ def test_the_real_detector_gives_the_same_verdict_through_the_memo() -> None:
         direct = crisis.load_detector().detect(text, languages)
         assert detect_crisis(text, languages) == direct
         assert detect_crisis(text, languages) == direct
-
-
-def test_the_lexicon_builds_once_when_start_up_and_a_message_ask_at_the_same_time(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Start-up compiles in a background thread; a message checked meanwhile waits for that
-    build instead of starting a second one, and gets the same detector."""
-    from bot.privacy.safety import detector as module
-
-    real = module._build_detector.__wrapped__
-    builds: list[int] = []
-
-    def counted() -> Detector:
-        builds.append(1)
-        return real()
-
-    monkeypatch.setattr(module, "_build_detector", functools.cache(counted))
-    thread = crisis.load_lexicon_in_background()
-    during = crisis.load_lexicon()  # waits for the background build
-    thread.join(timeout=60)
-    assert not thread.is_alive()
-    assert builds == [1]
-    assert crisis.load_lexicon() is during
-    assert during.detect(CRISIS, ("nl",)) == CrisisSignal.of({"suicide"})

@@ -8,7 +8,6 @@ always Dutch, because parents and young people mix Dutch into other languages.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -22,7 +21,7 @@ from bot.privacy.safety.language import LANGUAGES, guess_languages, load_languag
 from bot.privacy.safety.lexicon import Lexicon, LexiconError, compile_lexicon
 from bot.privacy.safety.normalize import MAX_CHARS, load_normalizer, normalize
 
-__all__ = ["Detector", "build_in_background", "load_detector"]
+__all__ = ["Detector", "load_detector"]
 
 _DATA = "bot.privacy"
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -53,28 +52,9 @@ class Detector:
         return [code for code in dict.fromkeys(ordered) if code in self.lexicons]
 
 
-_building = threading.Lock()
-
-
-def load_detector() -> Detector:
-    """Read and compile every language's lexicon and load the language models, once; a caller
-    that comes while another thread builds it waits for that build."""
-    with _building:
-        return _build_detector()
-
-
-def build_in_background() -> threading.Thread:
-    """Start the build in a daemon thread and return it. Compiling takes about two seconds (the
-    regular expressions of five lexicons): a process starting up can meanwhile connect to the
-    database and to Telegram, and answer what needs no detection; the first typed message
-    waits for the build if it is not done yet."""
-    thread = threading.Thread(target=load_detector, name="crisis-lexicon", daemon=True)
-    thread.start()
-    return thread
-
-
 @cache
-def _build_detector() -> Detector:
+def load_detector() -> Detector:
+    """Read and compile every language's lexicon and load the language models, once."""
     lemmas = _read_yaml("data/crisis_lemmas.yaml") or {}
     lexicons = {}
     for code in LANGUAGES:
