@@ -15,24 +15,19 @@ import yaml
 from bot.privacy.crisis import CATEGORIES, detect_crisis
 
 HERE = Path(__file__).parent
-TUNING: list[dict[str, Any]] = yaml.safe_load(
-    (HERE / "crisis_corpus_tuning.yaml").read_text(encoding="utf-8")
-)
-HELDOUT: list[dict[str, Any]] = yaml.safe_load(
-    (HERE / "crisis_corpus_heldout.yaml").read_text(encoding="utf-8")
-)
-FRESH_TUNING: list[dict[str, Any]] = yaml.safe_load(
-    (HERE / "crisis_corpus_fresh_tuning.yaml").read_text(encoding="utf-8")
-)
-FRESH_HELDOUT: list[dict[str, Any]] = yaml.safe_load(
-    (HERE / "crisis_corpus_fresh_heldout.yaml").read_text(encoding="utf-8")
-)
-FRESH2_TUNING: list[dict[str, Any]] = yaml.safe_load(
-    (HERE / "crisis_corpus_fresh2_tuning.yaml").read_text(encoding="utf-8")
-)
-FRESH2_HELDOUT: list[dict[str, Any]] = yaml.safe_load(
-    (HERE / "crisis_corpus_fresh2_heldout.yaml").read_text(encoding="utf-8")
-)
+
+
+def load(name: str) -> list[dict[str, Any]]:
+    corpus: list[dict[str, Any]] = yaml.safe_load((HERE / name).read_text(encoding="utf-8"))
+    return corpus
+
+
+TUNING: list[dict[str, Any]] = load("crisis_corpus_tuning.yaml")
+HELDOUT: list[dict[str, Any]] = load("crisis_corpus_heldout.yaml")
+FRESH_TUNING: list[dict[str, Any]] = load("crisis_corpus_fresh_tuning.yaml")
+FRESH_HELDOUT: list[dict[str, Any]] = load("crisis_corpus_fresh_heldout.yaml")
+FRESH2_TUNING: list[dict[str, Any]] = load("crisis_corpus_fresh2_tuning.yaml")
+FRESH2_HELDOUT: list[dict[str, Any]] = load("crisis_corpus_fresh2_heldout.yaml")
 
 
 def test_corpus_is_large_balanced_and_covers_languages_and_categories() -> None:
@@ -75,9 +70,7 @@ def test_second_fresh_corpus_is_new_and_split_in_halves() -> None:
 
 # Written by an independent tester, scored once as held-out (recall 59 %, false alarms 13 %),
 # then tuned on in round 2.
-INDEPENDENT1_TUNING: list[dict[str, Any]] = yaml.safe_load(
-    (HERE / "crisis_corpus_independent1_tuning.yaml").read_text(encoding="utf-8")
-)
+INDEPENDENT1_TUNING: list[dict[str, Any]] = load("crisis_corpus_independent1_tuning.yaml")
 ALL_TUNING = TUNING + FRESH_TUNING + FRESH2_TUNING + INDEPENDENT1_TUNING
 TUNING_CRISIS = [case for case in ALL_TUNING if case["crisis"]]
 TUNING_ORDINARY = [case for case in ALL_TUNING if not case["crisis"]]
@@ -148,45 +141,29 @@ def test_second_fresh_heldout_part_holds_the_measured_floor() -> None:
 # Round 3: the tuning half of a third independent corpus. Before round 3: recall 55.6 %, false
 # alarms 2.2 %; after: 100 %, 0 %. Its held-out half (never tuned on) joined the repository
 # after round 3 was scored on it.
-INDEPENDENT3_TUNING: list[dict[str, Any]] = yaml.safe_load(
-    (HERE / "crisis_corpus_independent3_tuning.yaml").read_text(encoding="utf-8")
-)
+INDEPENDENT3_TUNING: list[dict[str, Any]] = load("crisis_corpus_independent3_tuning.yaml")
 # Variants of each missed family written before the round-3 changes (not corpus sentences):
 # 22.8 % recall, 6.8 % false alarms before, then tuned on: 100 %, 0 %.
-PROBES3: list[dict[str, Any]] = yaml.safe_load(
-    (HERE / "crisis_probes3.yaml").read_text(encoding="utf-8")
-)
+PROBES3: list[dict[str, Any]] = load("crisis_probes3.yaml")
 # New phrasings written after the round-3 frames, scored once before further changes: 71.8 %
 # (right category) and 6.4 % false alarms; after the fixes it showed: 97.4 %, 0 %.
-PROBES3B: list[dict[str, Any]] = yaml.safe_load(
-    (HERE / "crisis_probes3b.yaml").read_text(encoding="utf-8")
-)
+PROBES3B: list[dict[str, Any]] = load("crisis_probes3b.yaml")
 # More Turkish, Arabic, Polish and indirect Dutch, written after the narrowing and scored once
 # first: 68.4 % (right category), 5 % false alarms; after the fixes it showed: 98.2 %, 0 %.
-PROBES3D: list[dict[str, Any]] = yaml.safe_load(
-    (HERE / "crisis_probes3d.yaml").read_text(encoding="utf-8")
-)
+PROBES3D: list[dict[str, Any]] = load("crisis_probes3d.yaml")
 # Mostly Dutch in chat style, written after the fourth round and scored once first: 73.6 %,
 # no false alarms; after the fixes it showed: 100 %, 0 %.
-PROBES3E: list[dict[str, Any]] = yaml.safe_load(
-    (HERE / "crisis_probes3e.yaml").read_text(encoding="utf-8")
-)
+PROBES3E: list[dict[str, Any]] = load("crisis_probes3e.yaml")
 # Mostly English, Turkish, Arabic and Polish, written after the fifth round and scored once
 # first: 76.6 %, 18.8 % false alarms (3 of 16); after the fixes it showed: 100 %, 0 %.
-PROBES3F: list[dict[str, Any]] = yaml.safe_load(
-    (HERE / "crisis_probes3f.yaml").read_text(encoding="utf-8")
-)
+PROBES3F: list[dict[str, Any]] = load("crisis_probes3f.yaml")
 # Indirect Dutch, written after the sixth round and scored once first: 46.7 %, 13.3 % false
 # alarms (2 of 15); after the fixes it showed: 90 % (86.7 % right category), 0 %. The misses
 # left are too indirect to tell from ordinary talk ("binnenkort hoef ik niks meer").
-PROBES3G: list[dict[str, Any]] = yaml.safe_load(
-    (HERE / "crisis_probes3g.yaml").read_text(encoding="utf-8")
-)
+PROBES3G: list[dict[str, Any]] = load("crisis_probes3g.yaml")
 # Ordinary texts close to the new frames: 16 of 42 fired before the frames were narrowed, 1 after;
 # with three hushes and 25 everyday worries added later, 1 of 70.
-QUIET3C: list[dict[str, Any]] = yaml.safe_load(
-    (HERE / "crisis_probes3c_quiet.yaml").read_text(encoding="utf-8")
-)
+QUIET3C: list[dict[str, Any]] = load("crisis_probes3c_quiet.yaml")
 
 
 def _recall_and_false_alarms(corpus: list[dict[str, Any]]) -> tuple[float, float]:
