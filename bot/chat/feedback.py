@@ -25,7 +25,7 @@ from bot.engine.runner import clean_text
 from bot.privacy.optin import encrypt_chat, optin_lookup
 from storage import feedback as stored
 from storage import participants, repo
-from storage.models import Campaign, Member, Werkgroep
+from storage.models import Campaign, CampaignFeedback, Member, Werkgroep
 
 # --- the participant's opt-in -------------------------------------------------------------------
 
@@ -181,16 +181,26 @@ async def feedback_text(turn: Turn) -> None:
     )
 
 
-async def send_pressed(turn: Turn) -> None:
+async def _pressed_draft(
+    turn: Turn, kind: type[FeedbackSend] | type[FeedbackCancel]
+) -> tuple[Member, CampaignFeedback] | None:
+    """The coordinator and the draft a Versturen/Annuleren button is about; None (and the
+    user told) when they are not a coordinator or the draft is gone."""
     member = await coordinator_of(turn)
     if member is None:
-        return
-    draft = await stored.draft_of(
-        turn.session, turn.pressed(FeedbackSend).feedback_id, member.werkgroep_id
-    )
+        return None
+    draft = await stored.draft_of(turn.session, turn.pressed(kind).feedback_id, member.werkgroep_id)
     if draft is None:
         turn.stale()
+        return None
+    return member, draft
+
+
+async def send_pressed(turn: Turn) -> None:
+    found = await _pressed_draft(turn, FeedbackSend)
+    if found is None:
         return
+    member, draft = found
     stored.queue(draft)
     await repo.audit(
         turn.session,
@@ -209,15 +219,10 @@ async def send_pressed(turn: Turn) -> None:
 
 
 async def cancel_pressed(turn: Turn) -> None:
-    member = await coordinator_of(turn)
-    if member is None:
+    found = await _pressed_draft(turn, FeedbackCancel)
+    if found is None:
         return
-    draft = await stored.draft_of(
-        turn.session, turn.pressed(FeedbackCancel).feedback_id, member.werkgroep_id
-    )
-    if draft is None:
-        turn.stale()
-        return
+    _, draft = found
     await stored.discard(turn.session, draft)
     turn.edit_pressed()
     turn.replies.send(turn.say("Geannuleerd. Er is niets verstuurd."))
