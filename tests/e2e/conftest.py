@@ -179,3 +179,18 @@ async def answer_current(
     else:
         await user.send(text)
     return await until_question(user, mark)
+
+
+async def member_at_discussion(user: SimUser, member_token: str) -> list[BotMessage]:
+    """A new werkgroep member joins with ``member_token`` and works through stap 3 up to its
+    discussion question (where jongeren's and ouders' input is shown); returns those messages."""
+    await say(user, f"/start {member_token}")
+    await say(user, "Mo Lid")
+    (steps,) = await say(user, "Jongerenwerk")
+    step3 = next(text for row in steps.buttons for text, _ in row if "3." in text)
+    messages = await press(user, steps, step3)
+    for _ in range(40):
+        if any("dit zeiden jongeren en ouders" in (m.text or "") for m in messages):
+            return messages
+        messages = await answer_current(user, question_of(messages), text="Ons antwoord.")
+    raise AssertionError("the discussion question was never reached")

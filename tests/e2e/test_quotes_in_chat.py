@@ -18,6 +18,7 @@ from tests.e2e.conftest import (
     BotHarness,
     answer_current,
     join_as_coordinator,
+    member_at_discussion,
     press,
     question_of,
     say,
@@ -95,17 +96,7 @@ async def test_discussion_input_quotes_only_the_safe_answer(harness: BotHarness)
     werkgroep_id, _, member_token = await harness.werkgroep("armoede")
     await _seed(harness, werkgroep_id)
     user = harness.api.user(9991002)
-    await say(user, f"/start {member_token}")
-    await say(user, "Mo Lid")
-    (steps,) = await say(user, "Jongerenwerk")
-    step3 = next(text for row in steps.buttons for text, _ in row if "3." in text)
-    messages = await press(user, steps, step3)
-    for _ in range(40):
-        if any("dit zeiden jongeren en ouders" in (m.text or "") for m in messages):
-            break
-        messages = await answer_current(user, question_of(messages), text="Ons antwoord.")
-    else:
-        raise AssertionError("the discussion question was never reached")
+    messages = await member_at_discussion(user, member_token)
     _only_safe("\n".join(m.text or "" for m in messages))
 
 

@@ -11,10 +11,8 @@ from storage import repo
 from storage.models import Campaign, Participant, Werkgroep
 from tests.e2e.conftest import (
     BotHarness,
-    answer_current,
     join_as_coordinator,
-    press,
-    question_of,
+    member_at_discussion,
     say,
     tap,
 )
@@ -100,17 +98,7 @@ async def test_member_sees_voices_at_the_discussion_question(harness: BotHarness
     werkgroep_id, _, member_token = await harness.werkgroep("armoede")
     await _seed_voices(harness, werkgroep_id)
     user = harness.api.user(9990003)
-    await say(user, f"/start {member_token}")
-    await say(user, "Mo Lid")
-    (steps,) = await say(user, "Jongerenwerk")
-    step3 = next(text for row in steps.buttons for text, _ in row if "3." in text)
-    messages = await press(user, steps, step3)
-    for _ in range(40):
-        if any("dit zeiden jongeren en ouders" in (m.text or "") for m in messages):
-            break
-        messages = await answer_current(user, question_of(messages), text="Ons antwoord.")
-    else:
-        raise AssertionError("the discussion question was never reached")
+    messages = await member_at_discussion(user, member_token)
     shown = "\n".join(m.text or "" for m in messages)
     assert str(RESPONDENTS) in shown
     assert harness.runtime is not None
