@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.util import await_only
 from sqlalchemy.util.concurrency import in_greenlet
 
+from storage import sqlite_driver
 from storage.logs import silence_sql_loggers
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -50,6 +51,7 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
         engine = create_async_engine(
             url, connect_args={"timeout": SQLITE_BUSY_SECONDS}, hide_parameters=True, **kwargs
         )
+        event.listen(engine.sync_engine, "do_connect", _one_hop_connect)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         _WriterTurns().install(engine)
         return engine
@@ -82,6 +84,11 @@ def _ensure_sqlite_dir(url: str) -> None:
         fd = os.open(database, os.O_WRONLY | os.O_CREAT, 0o600)
         os.close(fd)
         os.chmod(database, 0o600)
+
+
+def _one_hop_connect(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+    """Connect through :mod:`storage.sqlite_driver` (one thread hop per statement)."""
+    return dialect.dbapi.connect(*cargs, async_creator_fn=sqlite_driver.connect, **cparams)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
