@@ -6,8 +6,8 @@ It plays the same consultation as Samenspraak's ``armoede.stap-3.jongeren`` (rea
 YAML as plain data, no Samenspraak code), with the same messages and keyboard shapes and the
 same Bot API calls per update: the privacy notice with 'Ik doe mee', 'Vraag n van m' questions
 with option / 'Klaar ✔' / helper / navigation buttons, toggled multiple choice edited in place,
-the pressed question's keyboard removed, the previous question's keyboard retired before a typed
-answer's next question, every press answered, info steps as their own messages and 'Klaar!' at
+the pressed question's keyboard removed (the previous question's keyboard stays after a typed
+answer, as in Samenspraak since round 4), every press answered, info steps as their own messages and 'Klaar!' at
 the end. State lives in memory in a ``ConversationHandler`` and ``user_data``; there is no
 database, no translation, no pseudonyms, no redaction and no rate limiter (unless
 ``--rate-limiter`` is given, to compare with the same PTB limiter as ours: ``shipped`` is PTB's
@@ -46,7 +46,6 @@ from telegram.warnings import PTBUserWarning
 FLOW = Path(__file__).resolve().parent.parent / "flows" / "armoede" / "stap-3-jongeren.yaml"
 CONSENT, ASKING = range(2)
 SHORT_LABEL = 14
-LAST_QUESTION = "question_message_id"
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 Context = ContextTypes.DEFAULT_TYPE
 
@@ -176,12 +175,6 @@ class Consultation:
 
     # -- sending ------------------------------------------------------------------------------
 
-    async def _retire_previous(self, update: Update, context: Context) -> None:
-        assert context.chat_data is not None and update.effective_chat is not None
-        previous = context.chat_data.pop(LAST_QUESTION, None)
-        if previous is not None:
-            await self._edit(context, update.effective_chat.id, previous, None)
-
     async def _edit(
         self, context: Context, chat_id: int, message_id: int, markup: InlineKeyboardMarkup | None
     ) -> None:
@@ -190,7 +183,7 @@ class Consultation:
 
     async def _send_next(self, update: Update, context: Context) -> int:
         """Show the current question (with its info preamble), or finish."""
-        assert context.user_data is not None and context.chat_data is not None
+        assert context.user_data is not None
         chat = update.effective_chat
         assert chat is not None and update.effective_user is not None
         index = context.user_data["index"]
@@ -204,13 +197,12 @@ class Consultation:
         question = self.questions[index]
         for text in question.preamble:
             await bot.send_message(chat.id, text, parse_mode=ParseMode.HTML)
-        await self._retire_previous(update, context)
         answered = len(context.user_data["answers"])
         position = answered + 1
         total = position + len(self.questions) - index - 1
         token = token_for(update.effective_user.id, index, answered)
         context.user_data["token"] = token
-        message = await bot.send_message(
+        await bot.send_message(
             chat.id,
             question_text(question, position, total),
             parse_mode=ParseMode.HTML,
@@ -219,7 +211,6 @@ class Consultation:
                 question, position, token, frozenset(context.user_data["selected"])
             ),
         )
-        context.chat_data[LAST_QUESTION] = message.message_id
         return ASKING
 
     # -- handlers -----------------------------------------------------------------------------
@@ -260,7 +251,7 @@ class Consultation:
     async def button(self, update: Update, context: Context) -> int:
         query = update.callback_query
         assert query is not None and query.message is not None and query.data
-        assert context.user_data is not None and context.chat_data is not None
+        assert context.user_data is not None
         chat_id = query.message.chat.id
         kind, _, rest = query.data.partition(":")
         token, _, argument = rest.partition(":")
@@ -296,8 +287,6 @@ class Consultation:
         if question.goto_end_unless_yes and value != "Ja":
             index = len(self.questions)
         context.user_data["index"] = index
-        if context.chat_data.get(LAST_QUESTION) == query.message.message_id:
-            context.chat_data.pop(LAST_QUESTION)
         await self._edit(context, chat_id, query.message.message_id, None)
         state = await self._send_next(update, context)
         await query.answer()

@@ -63,11 +63,7 @@ def build_application(runtime: Runtime, ops: tuple[str, int] | None = None) -> A
         await runtime.prepare()
         # Replies a crash left behind go out before any new update is fetched; with SQLite this
         # is the only process, so every row is a leftover.
-        await sender.sweep(
-            application.bot,
-            application.chat_data,
-            everything=is_sqlite(settings.resolved_database_url),
-        )
+        await sender.sweep(application.bot, everything=is_sqlite(settings.resolved_database_url))
         if runtime.bot_username is None:
             runtime.bot_username = application.bot.username
         await set_commands(application)
@@ -124,7 +120,7 @@ def schedule_jobs(application: AnyApplication, runtime: Runtime, sender: OutboxS
     """
 
     async def outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
-        await sender.sweep(context.bot, context.application.chat_data, everything=False)
+        await sender.sweep(context.bot, everything=False)
 
     async def retention(_: ContextTypes.DEFAULT_TYPE) -> None:
         async with runtime.sessions.begin() as session:

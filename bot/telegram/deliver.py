@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
 
 from telegram import (
     Bot,
@@ -30,7 +29,6 @@ from bot.chat.events import (
 from bot.split import split_message
 
 log = logging.getLogger(__name__)
-LAST_QUESTION = "question_message_id"
 
 
 def markup(buttons: Keyboard) -> InlineKeyboardMarkup | None:
@@ -48,7 +46,6 @@ async def deliver(
     bot: Bot,
     chat_id: int,
     outs: Sequence[Out],
-    chat_data: dict[Any, Any],
     query: CallbackQuery | None = None,
 ) -> None:
     """Send in order, the answer to a button press first (so its spinner stops at once, before
@@ -58,30 +55,25 @@ async def deliver(
     ordered = toasts[:1] + [out for out in outs if not isinstance(out, Toast)]
     try:
         for out in ordered:
-            await _deliver_one(bot, chat_id, out, chat_data, query)
+            await _deliver_one(bot, chat_id, out, query)
     except Forbidden:
         log.info("chat unreachable (blocked or deleted); replies dropped")
 
 
-async def _deliver_one(
-    bot: Bot, chat_id: int, out: Out, chat_data: dict[Any, Any], query: CallbackQuery | None
-) -> None:
+async def _deliver_one(bot: Bot, chat_id: int, out: Out, query: CallbackQuery | None) -> None:
     if isinstance(out, Send):
-        if out.question:
-            await _retire_previous_question(bot, chat_id, chat_data)
+        # The previous question keeps its buttons: removing them cost an editMessageReplyMarkup
+        # per typed answer. A tapped answer edits its own question ("✔ <answer>") anyway, and a
+        # press on an older question's button is answered as stale ("hoort bij een oude vraag").
         chunks = split_message(out.text)
         for index, chunk in enumerate(chunks):
             last = index == len(chunks) - 1
-            message = await bot.send_message(
+            await bot.send_message(
                 chat_id,
                 chunk,
                 reply_markup=markup(out.buttons) if last else None,
             )
-        if out.question and out.buttons:
-            chat_data[LAST_QUESTION] = message.message_id
     elif isinstance(out, EditButtons):
-        if chat_data.get(LAST_QUESTION) == out.message_id and not out.buttons:
-            chat_data.pop(LAST_QUESTION, None)
         if out.text is not None:
             await _edit_text(bot, chat_id, out.message_id, out.text, out.buttons)
         else:
@@ -102,14 +94,6 @@ async def _deliver_one(
         except BadRequest as error:
             # "query is too old" (over 15 s) or unknown: the replies still go out.
             log.debug("button press not answered: %s", error.message)
-
-
-async def _retire_previous_question(bot: Bot, chat_id: int, chat_data: dict[Any, Any]) -> None:
-    """Remove the buttons of the previous question so it cannot be answered twice by mistake
-    (a press would be refused as stale anyway)."""
-    previous = chat_data.pop(LAST_QUESTION, None)
-    if previous is not None:
-        await _edit_markup(bot, chat_id, previous, ())
 
 
 async def _edit_markup(bot: Bot, chat_id: int, message_id: int, buttons: Keyboard) -> None:

@@ -64,12 +64,12 @@ def register_handlers(
 
     async def reply(update: Update, context: Context, incoming: Incoming) -> None:
         chat = update.effective_chat
-        assert chat is not None and context.chat_data is not None
+        assert chat is not None
         assert update.effective_user is not None
         # Help first: before the throttle and the database, so neither can hold it back.
         aid = dialog.first_aid(incoming)
         if aid:
-            await deliver(context.bot, chat.id, aid, {})
+            await deliver(context.bot, chat.id, aid)
         allowed, notify = throttle.check(update.effective_user.id)
         if not allowed:
             # Dropped: nothing to store, so the user's next update need not wait for the notice.
@@ -81,7 +81,7 @@ def register_handlers(
                     negotiate(incoming.language_code, dialog.runtime.settings.default_locale)
                 )
                 outs.append(Send(html(t, FLOOD_NOTICE, {})))
-            await deliver(context.bot, chat.id, outs, {}, update.callback_query)
+            await deliver(context.bot, chat.id, outs, update.callback_query)
             return
         handled = await dialog.handle_into_outbox(incoming, sender.slot(chat.id))
         await sender.deliver_now(
@@ -89,7 +89,6 @@ def register_handlers(
             chat.id,
             handled.outs,
             handled.outbox_id,
-            context.chat_data,
             update.callback_query,
         )
 

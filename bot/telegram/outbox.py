@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import timedelta
-from typing import Any
 
 from telegram import Bot, CallbackQuery
 from telegram.error import BadRequest, TelegramError
@@ -61,7 +60,6 @@ class OutboxSender:
         chat_id: int,
         outs: Sequence[Out],
         outbox_id: int | None,
-        chat_data: dict[Any, Any],
         query: CallbackQuery | None = None,
     ) -> None:
         """The fast path, right after the commit: the toast first, then the stored replies.
@@ -81,11 +79,11 @@ class OutboxSender:
             toasts = [out for out in outs if isinstance(out, Toast)]
             if query is not None and toasts:
                 try:
-                    await deliver(bot, chat_id, toasts, chat_data, query)
+                    await deliver(bot, chat_id, toasts, query)
                 except BadRequest as error:  # a press too old to answer: the replies still go
                     log.info("button press not answered: %s", error.message)
             rest = [out for out in outs if not isinstance(out, Toast)]
-            await deliver(bot, chat_id, rest, chat_data)
+            await deliver(bot, chat_id, rest)
             if outbox_id is not None:
                 await self._forget([outbox_id])
         finally:
@@ -116,9 +114,7 @@ class OutboxSender:
             self._delivered.difference_update(batch)
             self.deletions += 1
 
-    async def sweep(
-        self, bot: Bot, chat_data: Mapping[int, dict[Any, Any]], everything: bool
-    ) -> int:
+    async def sweep(self, bot: Bot, everything: bool) -> int:
         """Deliver the rows whose hold ran out (``everything``: all rows, at SQLite start-up);
         returns how many rows were delivered."""
         if self._delivered:
@@ -139,10 +135,7 @@ class OutboxSender:
                 async with self.sessions.begin() as session:
                     await outbox_repo.sent(session, [row.id])
         results = await asyncio.gather(
-            *(
-                self._deliver_chat(bot, chat_id, chat_rows, chat_data)
-                for chat_id, chat_rows in chats.items()
-            ),
+            *(self._deliver_chat(bot, chat_id, chat_rows) for chat_id, chat_rows in chats.items()),
             return_exceptions=True,
         )
         return sum(r for r in results if isinstance(r, int))
@@ -152,14 +145,13 @@ class OutboxSender:
         bot: Bot,
         chat_id: int,
         rows: list[outbox_repo.Pending],
-        chat_data: Mapping[int, dict[Any, Any]],
     ) -> int:
         done = 0
         async with self._chat(chat_id):
             for row in rows:
                 if row.id not in self._delivered:
                     try:
-                        await deliver(bot, chat_id, load_outs(row.body), chat_data.get(chat_id, {}))
+                        await deliver(bot, chat_id, load_outs(row.body))
                     except TelegramError as error:
                         # Held for another ``hold``; the next sweep tries again, in order.
                         log.info("outbox delivery failed (%s); retried later", type(error).__name__)

@@ -150,6 +150,28 @@ async def test_forged_and_stale_buttons_change_nothing(harness: BotHarness) -> N
     assert not user.message(first.message_id).buttons  # its keyboard was removed
 
 
+async def test_a_typed_answer_costs_no_edit_and_the_old_buttons_are_stale(
+    harness: BotHarness,
+) -> None:
+    """After a typed answer only the next question is sent: the answered question keeps its
+    buttons (no editMessageReplyMarkup), and a press on them is answered as stale."""
+    _, _, member_token = await harness.werkgroep("armoede")
+    user = harness.api.user(7770002)
+    await say(user, f"/start {member_token}")
+    await say(user, "Sam Jansen")
+    (steps,) = await say(user, "Buurthuis")
+    first = question_of(await press(user, steps, steps.buttons[0][0][0]))
+    start = len(harness.api.call_log)
+    second = question_of(await ask(user, "Kinderen in armoede doen minder mee."))
+    calls = [name for name, _ in harness.api.call_log[start:] if name != "getupdates"]
+    assert set(calls) == {"sendmessage"} and "Vraag 2 van" in (second.text or "")
+    assert user.message(first.message_id).buttons == first.buttons
+    skip = next(data for row in first.buttons for text, data in row if text == "Overslaan ➡")
+    stale = await user.press(first.message_id, skip)
+    assert "oude vraag" in (await user.wait_answer(stale)).text
+    assert await count(harness, Contribution) == 1
+
+
 async def test_unexpected_media_and_huge_paste(harness: BotHarness) -> None:
     """A sticker or a 5,000-character paste gets a short hint and the question again."""
     token = await harness.campaign("jongeren")

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from bot.admin import service
 from bot.admin.errors import InvalidRequest
+from bot.chat.turn import stale_button
 from bot.translate import translator
 from storage.models import Answer, Participant
 from tests.e2e.conftest import (
@@ -66,8 +67,15 @@ async def test_taal_mid_flow_resends_the_question_with_its_buttons(harness: BotH
     assert done.text == "Dil artık Türkçe."
     assert "Soru 2 /" in (turkish.text or "")
     assert len(turkish.buttons) == len(dutch.buttons)
-    assert not user.message(dutch.message_id).buttons  # the Dutch copy cannot be answered
     assert await count(harness, Answer) == 1
+    # The Dutch copy keeps its buttons (no edit retires it): they answer the same question, once.
+    data = user.message(dutch.message_id).buttons[0][0][1]
+    pressed = await user.press(dutch.message_id, data)
+    await user.wait_answer(pressed)
+    assert await count(harness, Answer) == 2
+    again = await user.press(turkish.message_id, turkish.buttons[0][0][1])
+    assert (await user.wait_answer(again)).text == stale_button(translator("tr"))
+    assert await count(harness, Answer) == 2
 
 
 # --- 3. ouders get u ----------------------------------------------------------------------------

@@ -85,7 +85,7 @@ async def test_replicas_deliver_leftovers_once_in_order_per_chat(tmp_path: Path,
         for _ in range(3):  # a few rounds, as the periodic sweep would
             await asyncio.gather(
                 *(
-                    sender.sweep(cast(Bot, bot), {}, everything=False)
+                    sender.sweep(cast(Bot, bot), everything=False)
                     for sender, bot in zip(senders, bots, strict=True)
                 )
             )
@@ -115,9 +115,9 @@ async def test_rows_still_held_by_their_writer_are_left_alone(tmp_path: Path) ->
             body = dump_outs([Send("vraag 2")])
             await outbox.enqueue(session, seal.seal(42), body, utcnow() + timedelta(seconds=60))
         sender = OutboxSender(sessions, seal)
-        assert await sender.sweep(bot, {}, everything=False) == 0
+        assert await sender.sweep(bot, everything=False) == 0
         assert log == []
-        assert await sender.sweep(bot, {}, everything=True) == 1
+        assert await sender.sweep(bot, everything=True) == 1
         assert log == [(42, "vraag 2", "r")]
     finally:
         await engine.dispose()
@@ -169,7 +169,7 @@ async def test_deletions_of_delivered_rows_coalesce(tmp_path: Path, kind: str) -
         sender = OutboxSender(sessions, seal)
 
         async def deliver(chat: int, row_id: int) -> None:
-            await sender.deliver_now(bot, chat, [Send(f"{chat}")], row_id, {})
+            await sender.deliver_now(bot, chat, [Send(f"{chat}")], row_id)
             async with sessions() as session:  # gone by the time the deliverer goes on
                 found = await session.scalar(select(OutboxEntry).where(OutboxEntry.id == row_id))
             assert found is None
@@ -177,7 +177,7 @@ async def test_deletions_of_delivered_rows_coalesce(tmp_path: Path, kind: str) -
         await asyncio.gather(*(deliver(chat, row_id) for chat, row_id in ids))
         assert sorted(chat for chat, _, _ in log) == list(range(40))
         assert 1 <= sender.deletions <= 5
-        assert await sender.sweep(bot, {}, everything=True) == 0
+        assert await sender.sweep(bot, everything=True) == 0
         assert len(log) == 40
     finally:
         await engine.dispose()

@@ -37,7 +37,7 @@ async def test_a_long_reply_is_split_by_utf16_units_and_keeps_its_markup() -> No
     assert units(text) > 2 * TELEGRAM_LIMIT
     bot = RecordingBot()
     buttons = ((Button("Klaar", "d:ab12cd34"),),)
-    await deliver(bot, 1, [Send(text, buttons)], {})  # type: ignore[arg-type]
+    await deliver(bot, 1, [Send(text, buttons)])  # type: ignore[arg-type]
     parts = [sent for sent, _ in bot.texts]
     assert len(parts) > 1
     for part in parts:
