@@ -201,10 +201,18 @@ async def load_conversation(session: AsyncSession, conversation_id: str) -> Conv
 
     The row stays in the unit of work until it ends (the session alone holds rows weakly), so a
     look at the state at the end of the event (a web page) finds it without a second read."""
-    row: ConversationRow | None = await session.scalar(
-        select(ConversationRow).where(ConversationRow.id == conversation_id).with_for_update()
-    )
-    session.info.setdefault("loaded", []).append(row)
+    # The participant comes along in the same read: storing an answer needs it, and
+    # ``session.get`` then finds it in the unit of work instead of asking the database again.
+    found = (
+        await session.execute(
+            select(ConversationRow, Participant)
+            .outerjoin(Participant, Participant.id == ConversationRow.participant_id)
+            .where(ConversationRow.id == conversation_id)
+            .with_for_update(of=ConversationRow)
+        )
+    ).first()
+    row = found[0] if found is not None else None
+    session.info.setdefault("loaded", []).append(found)
     return row
 
 

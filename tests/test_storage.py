@@ -17,6 +17,7 @@ from storage.models import (
     Contribution,
     ConversationRow,
     Invite,
+    Participant,
 )
 
 
@@ -182,3 +183,46 @@ async def test_a_loaded_conversation_is_found_again_without_a_read(
             event.remove(engine.sync_engine, "before_cursor_execute", count)
         assert found is not None and found.state == "q1"
         assert statements == []
+
+
+async def test_loading_a_conversation_brings_its_participant_along(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """Storing an answer needs the participant: it comes with the conversation's read, so the
+    hot path asks the database once for both."""
+    async with sessions.begin() as session:
+        werkgroep, _, _ = await repo.create_werkgroep(session, "Teststad", "armoede")
+        campaign = Campaign(
+            werkgroep_id=werkgroep.id,
+            audience="jongeren",
+            step_key="stap-3",
+            flow_id="armoede.stap-3.jongeren",
+            token_hash=repo.hash_token(repo.new_token()),
+        )
+        session.add(campaign)
+        await session.flush()
+        participant = Participant(campaign_id=campaign.id, pseudonym="p" * 64)
+        session.add(participant)
+        await session.flush()
+        row = ConversationRow(
+            flow_id="f", flow_digest="d", state="q1", data={}, participant_id=participant.id
+        )
+        session.add(row)
+        await session.flush()
+        conversation_id, participant_id = row.id, participant.id
+    statements: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement)
+
+    async with sessions.begin() as session:
+        engine = session.bind
+        event.listen(engine.sync_engine, "before_cursor_execute", count)
+        try:
+            loaded = await repo.load_conversation(session, conversation_id)
+            found = await session.get(Participant, participant_id)
+        finally:
+            event.remove(engine.sync_engine, "before_cursor_execute", count)
+        assert loaded is not None and loaded.participant_id == participant_id
+        assert found is not None and found.campaign_id == campaign.id
+        assert [s.split()[0] for s in statements if s != "BEGIN IMMEDIATE"] == ["SELECT"]
