@@ -21,7 +21,9 @@ By default these HELD-OUT sets are scored, none of which the lexicons were tuned
 ``--corpus`` scores one other file of the same format instead.
 
 Each text is checked as the bot checks it: ``detect_crisis(text, languages=(lang,))``, the
-author's language standing in for the user's chosen language.
+author's language standing in for the user's chosen language; that is the lexicons and, where
+they stay silent, the learned model (``bot/privacy/safety/model.py``) when its data file
+switches it on.
 
 Printed, as ONE JSON line last:
 

@@ -4,8 +4,10 @@ help lines before anything else.
 This is the public face of :mod:`bot.privacy.safety`: the detector normalises the text
 (:mod:`~bot.privacy.safety.normalize`), guesses its language (:mod:`~bot.privacy.safety.language`)
 and checks the lexicons of that language, the user's language and Dutch
-(:mod:`~bot.privacy.safety.lexicon`, data in ``data/crisis/<lang>.yaml``). False alarms cost a
-help-line message; a missed disclosure costs more, so the lexicons lean towards firing.
+(:mod:`~bot.privacy.safety.lexicon`, data in ``data/crisis/<lang>.yaml``); when no lexicon
+fires, a learned linear model (:mod:`~bot.privacy.safety.model`, weights in
+``data/crisis_model.json.gz``) gets a say when it is switched on (off by default). False alarms cost a help-line message; a missed
+disclosure costs more, so the lexicons lean towards firing.
 
 Call :func:`load_lexicon` at start-up: it reads and compiles every lexicon and loads the
 language models once (about a second), so the first participant's message is not the one

@@ -4,6 +4,12 @@ Languages checked, in this order: the message's own language (a close runner-up,
 whenever Arabic script appears, and for longer messages every language a run of it is in; see
 :mod:`~bot.privacy.safety.language`), the languages the caller passes (the user's locale), and
 always Dutch, because parents and young people mix Dutch into other languages.
+
+Beside the lexicons, a learned model (:mod:`~bot.privacy.safety.model`; switched off by
+default, see ``model.ENABLED``) reads the same text, jokes and topic words blanked, when no
+lexicon fired: it adds disclosures phrased in ways no lexicon foresaw, and never changes the
+categories (so the leading help line) of a lexicon's signal, which are written by hand and
+more precise than the model's.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import yaml
 from bot.privacy.safety.categories import CrisisCategory, CrisisSignal
 from bot.privacy.safety.language import LANGUAGES, guess_languages, load_language_detector
 from bot.privacy.safety.lexicon import Lexicon, LexiconError, compile_lexicon
+from bot.privacy.safety.model import CrisisModel, load_model
 from bot.privacy.safety.normalize import MAX_CHARS, load_normalizer, normalize
 
 __all__ = ["Detector", "load_detector"]
@@ -30,6 +37,7 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 @dataclass(frozen=True, slots=True)
 class Detector:
     lexicons: Mapping[str, Lexicon]
+    model: CrisisModel | None = None
 
     def detect(self, text: str, languages: Sequence[str] = ()) -> CrisisSignal | None:
         # Lone surrogates (possible in a Python str, not in UTF-8) would stop lingua.
@@ -45,6 +53,9 @@ class Detector:
         found: set[CrisisCategory] = set()
         for lexicon in checked:
             found |= lexicon.match(normalized)
+        if not found and self.model is not None:
+            # The model reads the text with the jokes and topic words blanked, as it was trained.
+            found = self.model.categories(normalized)
         return CrisisSignal.of(found) if found else None
 
     def languages_for(self, text: str, languages: Iterable[str]) -> list[str]:
@@ -65,7 +76,7 @@ def load_detector() -> Detector:
         lexicons[code] = lexicon
     load_language_detector()
     load_normalizer()
-    return Detector(lexicons)
+    return Detector(lexicons, load_model())
 
 
 def _read_yaml(path: str) -> Any:

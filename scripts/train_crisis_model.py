@@ -1,0 +1,458 @@
+"""Train the crisis detector's learned component (bot/privacy/safety/model.py).
+
+    python scripts/train_crisis_model.py            # train, write bot/privacy/data/crisis_model.json.gz
+    python scripts/train_crisis_model.py --cv       # leave-one-corpus-out cross-validation only
+    python scripts/train_crisis_model.py --check    # retrain and compare with the shipped file
+
+Training material is ONLY the tuning corpora and probe sets in ``TRAINING`` plus the texts
+written for this model (``tests/privacy/crisis_model_training.yaml``); the held-out corpora
+(``*_heldout.yaml``) are never read here. Hyperparameters and the threshold are chosen by
+leave-one-corpus-out cross-validation on that material (``--cv``): each file in turn is scored
+by a model trained on all the others, and the threshold is the lowest probability at which the
+pooled out-of-fold false alarms stay at or below ``TARGET_FALSE_ALARMS``.
+
+The models are plain L2-regularised logistic (crisis head) and softmax (category head)
+regression, fitted by full-batch Adam in numpy: deterministic (no random initialisation, no
+shuffling), so the same files give the same weights; the output records each file's SHA-256,
+the hyperparameters and a digest of the weights. Why not scikit-learn: it is not a dependency
+of the bot and the model is small enough that forty lines of numpy fit it exactly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+import math
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+import numpy as np
+import numpy.typing as npt
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.privacy.safety.categories import CATEGORIES  # noqa: E402
+from bot.privacy.safety.detector import Detector, load_detector  # noqa: E402
+from bot.privacy.safety.model import FEATURE_VERSION, MODEL_PATH, features  # noqa: E402
+from bot.privacy.safety.normalize import normalize  # noqa: E402
+
+CORPORA = ROOT / "tests" / "privacy"
+TRAINING = [
+    "crisis_corpus_tuning.yaml",
+    "crisis_corpus_fresh_tuning.yaml",
+    "crisis_corpus_fresh2_tuning.yaml",
+    "crisis_corpus_independent1_tuning.yaml",
+    "crisis_corpus_independent3_tuning.yaml",
+    "crisis_probes3.yaml",
+    "crisis_probes3b.yaml",
+    "crisis_probes3c_quiet.yaml",
+    "crisis_probes3d.yaml",
+    "crisis_probes3e.yaml",
+    "crisis_probes3f.yaml",
+    "crisis_probes3g.yaml",
+    "crisis_model_training.yaml",
+]
+OUTPUT = ROOT / "bot" / "privacy" / MODEL_PATH
+
+# Chosen by ``--cv`` (see docs/privacy.md, "Safety"); change only after running it again.
+L2 = 3e-5
+MIN_DF = 2
+TARGET_FALSE_ALARMS = 0.015
+# The cross-validated threshold (0.8865 at the settings above) lets the model fire on four
+# everyday texts the test suite requires to stay quiet ("niemand heeft me gisteren gebeld",
+# "mijn ex stuurt me steeds berichtjes", "ik wil niet meer!!!!!", "i want to end this game";
+# the highest scores 0.968). The shipped threshold is therefore never below this floor, just
+# above them: the learned model only speaks when it is very sure (out-of-fold: about 15 %
+# recall at 0.3 % false alarms instead of 44 % at 1.4 %).
+THRESHOLD_FLOOR = 0.97
+STEPS = 200
+LEARNING_RATE = 0.1
+PRUNE = 0.02  # weights smaller than this are dropped from the shipped file
+SCALE = 0.001  # weights are stored as integers times this
+CATEGORY_FLOOR = 0.5
+PLAUSIBLE = 0.25
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    lang: str
+    crisis: bool
+    category: str | None
+    source: str
+    features: frozenset[str]
+
+
+def prepared(detector: Detector, text: str, lang: str) -> str:
+    """The text as the detector hands it to the model: normalised, with every checked
+    lexicon's jokes and topic words blanked (``Detector.detect``)."""
+    normalized = normalize(text, clauses=True)
+    for code in detector.languages_for(text, (lang,)):
+        normalized = detector.lexicons[code].blank(normalized)
+    return normalized
+
+
+def load_examples(names: Sequence[str] = TRAINING) -> list[Example]:
+    detector = load_detector()
+    examples = []
+    for name in names:
+        if "heldout" in name:
+            raise SystemExit(f"{name}: held-out material is never used for training")
+        for case in yaml.safe_load((CORPORA / name).read_text(encoding="utf-8")):
+            found = frozenset(features(prepared(detector, case["text"], case["lang"])))
+            examples.append(
+                Example(
+                    case["text"], case["lang"], bool(case["crisis"]), case["category"], name, found
+                )
+            )
+    return examples
+
+
+@dataclass
+class Design:
+    """A sparse design matrix: rows, columns and values of its non-zero entries."""
+
+    rows: IntArray
+    cols: IntArray
+    vals: FloatArray
+    n_rows: int
+    vocabulary: list[str]
+
+    def dot(self, weights: FloatArray) -> FloatArray:
+        summed = np.bincount(
+            self.rows, weights=self.vals * weights[self.cols], minlength=self.n_rows
+        )
+        return cast(FloatArray, summed)
+
+    def t_dot(self, residual: FloatArray) -> FloatArray:
+        size = len(self.vocabulary)
+        summed = np.bincount(self.cols, weights=self.vals * residual[self.rows], minlength=size)
+        return cast(FloatArray, summed)
+
+    def dot_many(self, weights: FloatArray) -> FloatArray:
+        """``self @ weights`` for a weight matrix (features x k), in one pass."""
+        k = weights.shape[1]
+        index = (self.rows[:, None] * k + np.arange(k)).ravel()
+        products = (self.vals[:, None] * weights[self.cols]).ravel()
+        summed = np.bincount(index, weights=products, minlength=self.n_rows * k)
+        return cast(FloatArray, summed.reshape(-1, k))
+
+    def t_dot_many(self, residual: FloatArray) -> FloatArray:
+        k = residual.shape[1]
+        index = (self.cols[:, None] * k + np.arange(k)).ravel()
+        products = (self.vals[:, None] * residual[self.rows]).ravel()
+        size = len(self.vocabulary)
+        summed = np.bincount(index, weights=products, minlength=size * k)
+        return cast(FloatArray, summed.reshape(-1, k))
+
+
+def vocabulary_of(examples: Sequence[Example], min_df: int) -> list[str]:
+    counts: dict[str, int] = {}
+    for example in examples:
+        for feature in example.features:
+            counts[feature] = counts.get(feature, 0) + 1
+    return sorted(f for f, n in counts.items() if n >= min_df)
+
+
+def design(examples: Sequence[Example], vocabulary: list[str]) -> Design:
+    index = {feature: i for i, feature in enumerate(vocabulary)}
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    for row, example in enumerate(examples):
+        # Scaled by ALL of the text's features, known or not, as the bot does at run time.
+        scale = 1 / math.sqrt(len(example.features)) if example.features else 0.0
+        for feature in sorted(example.features):
+            if feature in index:
+                rows.append(row)
+                cols.append(index[feature])
+                vals.append(scale)
+    return Design(
+        np.array(rows, dtype=np.int64),
+        np.array(cols, dtype=np.int64),
+        np.array(vals, dtype=np.float64),
+        len(examples),
+        vocabulary,
+    )
+
+
+def _adam(gradient: Any, shape: tuple[int, ...], steps: int) -> FloatArray:
+    params = np.zeros(shape)
+    m = np.zeros(shape)
+    v = np.zeros(shape)
+    for step in range(1, steps + 1):
+        g = gradient(params)
+        m = 0.9 * m + 0.1 * g
+        v = 0.999 * v + 0.001 * g * g
+        params = params - LEARNING_RATE * (m / (1 - 0.9**step)) / (
+            np.sqrt(v / (1 - 0.999**step)) + 1e-8
+        )
+    return params
+
+
+def train_crisis_head(x: Design, y: FloatArray, l2: float) -> tuple[FloatArray, float]:
+    """Weights and bias; each class weighs half of the loss."""
+    n_pos = max(float(y.sum()), 1.0)
+    n_neg = max(float(len(y) - y.sum()), 1.0)
+    sample = np.where(y > 0, 0.5 / n_pos, 0.5 / n_neg)
+    size = len(x.vocabulary)
+
+    def gradient(params: FloatArray) -> FloatArray:
+        w, b = params[:size], params[size]
+        p = 1 / (1 + np.exp(-(x.dot(w) + b)))
+        r = (p - y) * sample
+        return np.concatenate([x.t_dot(r) + l2 * w, [r.sum()]])
+
+    params = _adam(gradient, (size + 1,), STEPS)
+    return params[:size], float(params[size])
+
+
+def train_category_head(x: Design, labels: IntArray, l2: float) -> tuple[FloatArray, FloatArray]:
+    """Weights (features x categories) and biases; each category weighs equally."""
+    k = len(CATEGORIES)
+    counts = np.bincount(labels, minlength=k).astype(np.float64)
+    sample = 1 / (k * np.maximum(counts, 1.0))[labels]
+    onehot = np.eye(k)[labels]
+    size = len(x.vocabulary)
+
+    def gradient(params: FloatArray) -> FloatArray:
+        w, b = params[:size], params[size]
+        scores = x.dot_many(w) + b
+        scores -= scores.max(axis=1, keepdims=True)
+        p = np.exp(scores)
+        p /= p.sum(axis=1, keepdims=True)
+        r = (p - onehot) * sample[:, None]
+        return np.vstack([x.t_dot_many(r) + l2 * w, r.sum(axis=0)[None, :]])
+
+    params = _adam(gradient, (size + 1, k), STEPS)
+    return params[:size], params[size]
+
+
+@dataclass
+class Fitted:
+    vocabulary: list[str]
+    crisis_w: FloatArray
+    crisis_b: float
+    category_w: FloatArray
+    category_b: FloatArray
+
+    def crisis_probabilities(self, examples: Sequence[Example]) -> FloatArray:
+        x = design(examples, self.vocabulary)
+        return 1 / (1 + np.exp(-(x.dot(self.crisis_w) + self.crisis_b)))
+
+    def categories(self, examples: Sequence[Example]) -> IntArray:
+        x = design(examples, self.vocabulary)
+        return cast(IntArray, np.argmax(x.dot_many(self.category_w) + self.category_b, axis=1))
+
+
+def fit(examples: Sequence[Example], l2: float = L2, min_df: int = MIN_DF) -> Fitted:
+    vocabulary = vocabulary_of(examples, min_df)
+    x = design(examples, vocabulary)
+    y = np.array([1.0 if e.crisis else 0.0 for e in examples])
+    crisis_w, crisis_b = train_crisis_head(x, y, l2)
+    positives = [e for e in examples if e.crisis]
+    xp = design(positives, vocabulary)
+    labels = np.array([CATEGORIES.index(e.category) for e in positives], dtype=np.int64)
+    category_w, category_b = train_category_head(xp, labels, l2)
+    return Fitted(vocabulary, crisis_w, crisis_b, category_w, category_b)
+
+
+def threshold_for(
+    probabilities: FloatArray, negatives: npt.NDArray[np.bool_], target: float
+) -> float:
+    """The lowest threshold whose false-alarm rate on ``negatives`` is at most ``target``."""
+    scores = np.sort(probabilities[negatives])[::-1]
+    allowed = math.floor(target * len(scores))
+    # Fire at >= threshold: put it just above the (allowed + 1)-th highest negative score.
+    return float(np.nextafter(scores[allowed], 1.0)) if allowed < len(scores) else 0.5
+
+
+def cross_validate(
+    examples: Sequence[Example], l2: float, min_df: int, target: float, verbose: bool = True
+) -> dict[str, Any]:
+    sources = list(dict.fromkeys(e.source for e in examples))
+    oof = np.zeros(len(examples))
+    models: list[Fitted] = []
+    category_hit = np.zeros(len(examples), dtype=bool)
+    for source in sources:
+        train = [e for e in examples if e.source != source]
+        held = [i for i, e in enumerate(examples) if e.source == source]
+        model = fit(train, l2, min_df)
+        models.append(model)
+        fold = [examples[i] for i in held]
+        oof[held] = model.crisis_probabilities(fold)
+        predicted = model.categories(fold)
+        for i, label in zip(held, predicted, strict=True):
+            category_hit[i] = examples[i].crisis and CATEGORIES[label] == examples[i].category
+    negatives = np.array([not e.crisis for e in examples])
+    threshold = threshold_for(oof, negatives, target)
+    fired = oof >= threshold
+    result: dict[str, Any] = {
+        "l2": l2,
+        "min_df": min_df,
+        "threshold": round(threshold, 4),
+        "recall": round(float(fired[~negatives].mean()), 4),
+        "false_alarms": round(float(fired[negatives].mean()), 4),
+        "category_accuracy": round(float(category_hit[~negatives].mean()), 4),
+        "per_source": {},
+        "per_language": {},
+        "per_category": {},
+    }
+    groups: dict[str, Callable[[Example], str]] = {
+        "per_source": lambda e: e.source,
+        "per_language": lambda e: e.lang,
+        "per_category": lambda e: e.category or "-",
+    }
+    for key, group in groups.items():
+        for value in sorted({group(e) for e in examples}):
+            pos = np.array([group(e) == value and e.crisis for e in examples])
+            neg = np.array([group(e) == value and not e.crisis for e in examples])
+            result[key][value] = {
+                "recall": round(float(fired[pos].mean()), 3) if pos.any() else None,
+                "fa": round(float(fired[neg].mean()), 3) if neg.any() else None,
+                "n": [int(pos.sum()), int(neg.sum())],
+            }
+    result["oof"] = oof
+    result["models"] = models
+    if verbose:
+        shown = {k: v for k, v in result.items() if k not in ("oof", "models")}
+        print(json.dumps(shown, ensure_ascii=False), flush=True)
+    return result
+
+
+def file_digest(name: str) -> str:
+    return hashlib.sha256((CORPORA / name).read_bytes()).hexdigest()
+
+
+def export(model: Fitted, threshold: float, examples: Sequence[Example]) -> dict[str, Any]:
+    crisis = {
+        f: int(np.rint(w / SCALE))
+        for f, w in zip(model.vocabulary, model.crisis_w, strict=True)
+        if abs(w) >= PRUNE
+    }
+    category = {
+        f: [int(np.rint(w / SCALE)) for w in row]
+        for f, row in zip(model.vocabulary, model.category_w, strict=True)
+        if np.abs(row).max() >= PRUNE
+    }
+    data: dict[str, Any] = {
+        "feature_version": FEATURE_VERSION,
+        "categories": list(CATEGORIES),
+        "scale": SCALE,
+        "threshold": round(threshold, 6),
+        "category_floor": CATEGORY_FLOOR,
+        "plausible": PLAUSIBLE,
+        "crisis_bias": round(model.crisis_b, 6),
+        "category_bias": [round(float(b), 6) for b in model.category_b],
+        "crisis_weights": crisis,
+        "category_weights": category,
+    }
+    weights = json.dumps(
+        {
+            k: data[k]
+            for k in ("crisis_weights", "category_weights", "crisis_bias", "category_bias")
+        },
+        sort_keys=True,
+    )
+    data["metadata"] = {
+        "trainer": "scripts/train_crisis_model.py",
+        "training_files": {name: file_digest(name) for name in TRAINING},
+        "texts": len(examples),
+        "crisis_texts": sum(e.crisis for e in examples),
+        "hyperparameters": {
+            "l2": L2,
+            "min_df": MIN_DF,
+            "steps": STEPS,
+            "learning_rate": LEARNING_RATE,
+            "prune": PRUNE,
+            "target_false_alarms": TARGET_FALSE_ALARMS,
+            "threshold_floor": THRESHOLD_FLOOR,
+        },
+        "weights_sha256": hashlib.sha256(weights.encode()).hexdigest(),
+    }
+    return data
+
+
+def average(models: Sequence[Fitted]) -> Fitted:
+    """The mean of the fold models' weights (and so of their logits): one linear model.
+
+    The threshold is chosen on the fold models' out-of-fold scores; a model fitted on all the
+    material is more confident on texts it never saw than each fold model was (it fires more
+    often on new ordinary texts at the same threshold), while the mean of the fold models
+    scores new text on the same scale as the scores the threshold was chosen on.
+    """
+    vocabulary = sorted({f for m in models for f in m.vocabulary})
+    index = {f: i for i, f in enumerate(vocabulary)}
+    k = len(CATEGORIES)
+    crisis_w = np.zeros(len(vocabulary))
+    category_w = np.zeros((len(vocabulary), k))
+    for m in models:
+        rows = np.array([index[f] for f in m.vocabulary], dtype=np.int64)
+        crisis_w[rows] += m.crisis_w
+        category_w[rows] += m.category_w
+    n = len(models)
+    return Fitted(
+        vocabulary,
+        crisis_w / n,
+        sum(m.crisis_b for m in models) / n,
+        category_w / n,
+        sum((m.category_b for m in models), np.zeros(k)) / n,
+    )
+
+
+def build() -> dict[str, Any]:
+    """Cross-validate at the chosen settings (threshold), ship the mean of the fold models."""
+    examples = load_examples()
+    cv = cross_validate(examples, L2, MIN_DF, TARGET_FALSE_ALARMS, verbose=True)
+    model = average(cv["models"])
+    data = export(model, max(cv["threshold"], THRESHOLD_FLOOR), examples)
+    data["metadata"]["cross_validation"] = {
+        k: cv[k] for k in ("threshold", "recall", "false_alarms", "category_accuracy")
+    }
+    return data
+
+
+def encode(data: dict[str, Any]) -> bytes:
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return gzip.compress(text.encode("utf-8"), mtime=0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--cv", action="store_true", help="cross-validate a small grid, write nothing"
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="retrain; fail if the shipped file differs"
+    )
+    args = parser.parse_args(argv)
+    if args.cv:
+        examples = load_examples()
+        for min_df in (1, 2):
+            for l2 in (1e-4, 3e-4, 1e-3):
+                cross_validate(examples, l2, min_df, TARGET_FALSE_ALARMS)
+        return 0
+    data = build()
+    if args.check:
+        shipped = json.loads(gzip.decompress(OUTPUT.read_bytes()))
+        same = shipped["metadata"] == data["metadata"]
+        print("same as shipped" if same else "DIFFERS from shipped", flush=True)
+        return 0 if same else 1
+    OUTPUT.write_bytes(encode(data))
+    print(json.dumps(data["metadata"], ensure_ascii=False), flush=True)
+    print(f"wrote {OUTPUT.relative_to(ROOT)}: {OUTPUT.stat().st_size} bytes", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
