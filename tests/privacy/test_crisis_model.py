@@ -52,11 +52,11 @@ def test_the_model_file_is_small_and_loads_quickly() -> None:
     assert 0.5 <= model.threshold < 1
 
 
-def test_the_model_is_off_by_default_and_then_costs_nothing() -> None:
-    # Switched off because it added less than 3 points of held-out recall (docs/privacy.md).
-    assert ENABLED is False
-    assert load_model() is None
-    assert load_detector().model is None
+def test_the_shipped_detector_asks_the_model() -> None:
+    """On by default (docs/privacy.md, "Round 4"): the detector the bot uses carries it."""
+    assert ENABLED is True
+    model = load_model()
+    assert model is not None and load_detector().model is model
 
 
 def test_the_model_records_its_training_data_and_weights() -> None:

@@ -5,7 +5,7 @@ whenever Arabic script appears, and for longer messages every language a run of 
 :mod:`~bot.privacy.safety.language`), the languages the caller passes (the user's locale), and
 always Dutch, because parents and young people mix Dutch into other languages.
 
-Beside the lexicons, a learned model (:mod:`~bot.privacy.safety.model`; switched off by
+Beside the lexicons, a learned model (:mod:`~bot.privacy.safety.model`; on by
 default, see ``model.ENABLED``) reads the same text, jokes and topic words blanked, when no
 lexicon fired: it adds disclosures phrased in ways no lexicon foresaw, and never changes the
 categories (so the leading help line) of a lexicon's signal, which are written by hand and
