@@ -136,7 +136,9 @@ def write(
         "combine": {"blend": BLEND, "floor": FLOOR, "min_words": MIN_WORDS},
         **meta,
     }
-    body = zlib.compress(np.ascontiguousarray(quantised.T).tobytes(), 9)
+    # Stored as unsigned bytes (weight + 128): see bot/summary/theme_model.py.
+    stored = (quantised.astype(np.int16) + 128).astype(np.uint8)
+    body = zlib.compress(np.ascontiguousarray(stored.T).tobytes(), 9)
     path.write_bytes(MAGIC + json.dumps(header, ensure_ascii=False).encode() + b"\n" + body)
 
 

@@ -13,8 +13,10 @@ the trainer needs only numpy (a development dependency), so the shipped file is 
 
 File format (little endian): ``SSTM1\\n``, one JSON line (classes, bits, per-class scales,
 biases, how the matcher combines it with the words, and the provenance: corpora and their
-SHA-256, hyperparameters), then zlib-compressed int8 weights, class-major (``classes`` rows of
-``2 ** bits``). A weight is ``int8 * scale[class]``.
+SHA-256, hyperparameters), then zlib-compressed weights of one byte each, class-major
+(``classes`` rows of ``2 ** bits``). A weight is ``(byte - 128) * scale[class]``: unsigned
+bytes, because summing bytes picked out of a ``bytes`` row is about four times faster in
+Python than summing signed values of an ``array``.
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ from __future__ import annotations
 import json
 import math
 import zlib
-from array import array
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -34,6 +35,7 @@ from bot.summary.textfeatures import feature_ids
 __all__ = ["MAGIC", "ThemeModel", "load_model", "model_path"]
 
 MAGIC = b"SSTM1\n"
+_OFFSET = 128
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ class ThemeModel:
     bits: int
     scales: tuple[float, ...]
     biases: tuple[float, ...]
-    rows: tuple[array[int], ...]  # per class: int8 weights, one per hashed feature
+    rows: tuple[bytes, ...]  # per class: a weight + 128 per hashed feature
     # How ThemeMatcher combines the model with the word lists (chosen by the trainer's
     # cross-validation): ``blend`` times a theme's probability is added to its word score
     # among the matched themes; an answer no word matches gets the model's theme when its
@@ -61,8 +63,9 @@ class ThemeModel:
             return {}
         pick = itemgetter(*ids) if len(ids) > 1 else (lambda row: (row[ids[0]],))
         norm = 1.0 / math.sqrt(len(ids))
+        offset = _OFFSET * len(ids)
         logits = [
-            bias + scale * norm * sum(pick(row))
+            bias + scale * norm * (sum(pick(row)) - offset)
             for bias, scale, row in zip(self.biases, self.scales, self.rows, strict=True)
         ]
         top = max(logits)
@@ -78,8 +81,7 @@ class ThemeModel:
         meta = json.loads(header)
         classes = tuple(meta["classes"])
         size = 1 << meta["bits"]
-        weights = array("b")
-        weights.frombytes(zlib.decompress(body))
+        weights = zlib.decompress(body)
         if len(weights) != size * len(classes):
             raise ValueError("theme model file: weights do not match the header")
         return cls(
