@@ -18,6 +18,10 @@ A word written ``-geen mening`` is a *blocker*: a non-answer whose words match n
 Guard: a Dutch function word ("dat", "als", "maar") only matches a taxonomy word that is
 literally that word, never through a stem, lemma, compound or misspelling ("date" stems to
 "dat"). An answer that matches nothing is tagged :data:`OVERIG`.
+
+A shipped taxonomy also has a learned model (:mod:`bot.summary.theme_model`): it settles which
+of several matched themes is the main one and reads answers no word matches (see
+:meth:`ThemeMatcher.ranked`). The words stay what a gemeente edits.
 """
 
 from __future__ import annotations
