@@ -1,6 +1,6 @@
 """Main-theme accuracy of the theme matcher on a labelled corpus, per language, and its speed.
 
-    .venv/bin/python -m benchmarks.themes [--corpus PATH] [--errors]
+    .venv/bin/python -m benchmarks.themes [--corpus PATH] [--errors] [--words-only]
 
 The corpus is a YAML list of answers::
 
@@ -13,7 +13,8 @@ taxonomy under flows/ it is tagged with: "default" (armoede, npo, staat-van-de-j
 tests/summary/corpora/themes_heldout.yaml (never tuned on) and adds ``fresh_heldout``: the
 held-out part of a second corpus (themes_fresh_heldout.yaml, 2026-12-03), written before the
 matcher was changed for it, never tuned on, and ``independent3_heldout``: the held-out half of a
-third corpus written by someone who had never seen the theme words. Also measured: the time and peak
+third corpus written by someone who had never seen the theme words. ``--words-only`` scores
+the word lists without the learned model (``ThemeMatcher(..., learned=False)``). Also measured: the time and peak
 RSS growth of loading the catalog and of building its taxonomies' matchers (with the lexicon), and µs per answer (first pass,
 with empty word caches, and a second, warm pass). Prints ONE JSON line last.
 """
@@ -74,6 +75,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=None)
     parser.add_argument("--errors", action="store_true", help="list the misses (stderr)")
+    parser.add_argument(
+        "--words-only", action="store_true", help="without the learned model (word lists alone)"
+    )
     args = parser.parse_args(argv)
     path = args.corpus or HELDOUT
     corpus = yaml.safe_load(path.read_text("utf-8"))
@@ -86,7 +90,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     catalog = load_catalog(ROOT / "flows")
     loaded = time.perf_counter()
     rss_loaded = _rss_kib()
-    matchers = {key: ThemeMatcher(taxonomy) for key, taxonomy in catalog.taxonomies.items()}
+    learned = not args.words_only
+    matchers = {
+        key: ThemeMatcher(taxonomy, learned=learned) for key, taxonomy in catalog.taxonomies.items()
+    }
     matchers["default"].tag("ik kom niet rond")  # loads the lexicon
     built = time.perf_counter()
     rss_after = _rss_kib()
@@ -109,6 +116,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "benchmark": "themes",
         "corpus": str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path),
         "answers": len(corpus),
+        "learned_model": learned and any(m.model is not None for m in matchers.values()),
         "main_theme_accuracy": round(sum(right.values()) / max(len(corpus), 1), 3),
         "per_language": {
             lang: {"n": total[lang], "accuracy": round(right[lang] / total[lang], 3)}

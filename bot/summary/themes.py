@@ -18,6 +18,10 @@ A word written ``-geen mening`` is a *blocker*: a non-answer whose words match n
 Guard: a Dutch function word ("dat", "als", "maar") only matches a taxonomy word that is
 literally that word, never through a stem, lemma, compound or misspelling ("date" stems to
 "dat"). An answer that matches nothing is tagged :data:`OVERIG`.
+
+A shipped taxonomy also has a learned model (:mod:`bot.summary.theme_model`): it settles which
+of several matched themes is the main one and reads answers no word matches (see
+:meth:`ThemeMatcher.ranked`). The words stay what a gemeente edits.
 """
 
 from __future__ import annotations
@@ -43,8 +47,10 @@ from bot.summary.lemmas import (
     stem,
     tokens,
 )
+from bot.summary.theme_model import ThemeModel, load_model
 
 __all__ = [
+    "LEARNED",
     "OVERIG",
     "ThemeMatcher",
     "keywords_by_theme",
@@ -55,6 +61,9 @@ __all__ = [
 
 OVERIG = "overig"
 """The theme of an answer that matches no theme of the taxonomy."""
+
+LEARNED = True
+"""Whether a matcher uses its taxonomy's learned model by default (``learned=`` overrides)."""
 
 # Misspellings are tried only on longer words: short words are one letter apart from too many.
 _FUZZY_MIN = 6
@@ -170,8 +179,10 @@ def _dutch_forms(word: str) -> frozenset[str]:
 class ThemeMatcher:
     """Tags text with the theme keys of one taxonomy; built once, used for many answers."""
 
-    def __init__(self, taxonomy: Taxonomy) -> None:
+    def __init__(self, taxonomy: Taxonomy, *, learned: bool = LEARNED) -> None:
         self.taxonomy = taxonomy
+        # The taxonomy's learned model, if one ships for its id (see ranked()).
+        self.model: ThemeModel | None = load_model(taxonomy.id) if learned else None
         self.labels: dict[str, str] = {theme.key: theme.label for theme in taxonomy.themes}
         if OVERIG in self.labels:
             raise ValueError(f"taxonomy {taxonomy.id}: '{OVERIG}' is reserved for unmatched text")
@@ -371,17 +382,18 @@ class ThemeMatcher:
     # -- public ---------------------------------------------------------------------------
 
     def tag(self, text: str) -> frozenset[str]:
-        """The theme keys ``text`` matches, or ``{"overig"}`` when it matches none."""
+        """The theme keys ``text`` matches, or ``{"overig"}`` when it matches none. With a
+        learned model an answer no word matches can still get the model's theme (see
+        :meth:`ranked`): the main theme is always among the tags."""
         _, hits = self._hits(text)
         found = {hit.keyword.theme for hit in hits}
-        return frozenset(found) if found else frozenset({OVERIG})
+        if found:
+            return frozenset(found)
+        return frozenset({self.main(text)}) if self.model is not None else frozenset({OVERIG})
 
-    def ranked(self, text: str) -> list[str]:
-        """The matched theme keys, main theme first: most words matched (weak words and short
-        compound heads half, words after the first contrast word half as much again), then
-        the theme with fewer setting words ("@school"), then the theme mentioned first, then
-        taxonomy order. A frame theme's words (``frame: true``: shame, waiting) weigh 1.5 times;
-        a phrase's words after its first weigh half. ``["overig"]`` when nothing matches."""
+    def _scored(self, text: str) -> list[tuple[str, float]]:
+        """The themes the words matched with their weights, in the word lists' order: most
+        weight first, then fewer setting words, then mentioned first, then taxonomy order."""
         words, hits = self._hits(text)
         # After "maar", "toch" or "but" comes what the answer is about ("mijn moeder werkt twee
         # banen en toch is er geen geld"): those words weigh more.
@@ -400,17 +412,60 @@ class ThemeMatcher:
                 best = found.get(at)
                 if best is None or (weight, not hit.keyword.setting) > (best[0], not best[1]):
                     found[at] = (weight, hit.keyword.setting)
-        if not weights:
-            return [OVERIG]
-        return sorted(
+        totals = {
+            theme: sum(weight for weight, _ in found.values()) for theme, found in weights.items()
+        }
+        order = sorted(
             weights,
             key=lambda theme: (
-                -sum(weight for weight, _ in weights[theme].values()),
+                -totals[theme],
                 sum(weight for weight, setting in weights[theme].values() if setting),
                 min(weights[theme]),
                 self._order[theme],
             ),
         )
+        return [(theme, totals[theme]) for theme in order]
+
+    def ranked(self, text: str) -> list[str]:
+        """The matched theme keys, main theme first. ``["overig"]`` when nothing matches.
+
+        Word lists: most words matched (weak words and short compound heads half, words after
+        the first contrast word half as much again), then the theme with fewer setting words
+        ("@school"), then the theme mentioned first, then taxonomy order. A frame theme's words
+        (``frame: true``: shame, waiting) weigh 1.5 times; a phrase's words after its first
+        weigh half.
+
+        With the taxonomy's learned model (:mod:`bot.summary.theme_model`, unless the matcher
+        was built with ``learned=False``): among the matched themes, the model's probability
+        times its ``blend`` is added to each theme's word weight, so the model settles close
+        calls and ties but a theme it was never trained on still wins by its words. An answer
+        no word matches gets the model's most likely theme when that is at least its ``floor``
+        and the answer has at least ``min_words`` words besides Dutch stop words (non-answers
+        such as "weet ik niet" are ``overig`` in its training data, and a short answer no word
+        matches is nearly always one: "misschien later")."""
+        scored = self._scored(text)
+        model = self.model
+        if model is None or len(scored) == 1:
+            return [theme for theme, _ in scored] or [OVERIG]
+        if not scored:
+            skip = stop_words()
+            content = sum(1 for word in tokens(text) if len(word) >= 2 and word not in skip)
+            if content < model.min_words:
+                return [OVERIG]
+            probabilities = model.probabilities(text)
+            best = max(
+                (key for key in probabilities if key == OVERIG or key in self._order),
+                key=probabilities.__getitem__,
+                default=OVERIG,
+            )
+            return [best] if probabilities.get(best, 0.0) >= model.floor else [OVERIG]
+        # Several themes matched: the model settles which one the answer is about.
+        probabilities = model.probabilities(text)
+        position = {theme: at for at, (theme, _) in enumerate(scored)}
+        blended = {
+            theme: weight + model.blend * probabilities.get(theme, 0.0) for theme, weight in scored
+        }
+        return sorted(position, key=lambda theme: (-blended[theme], position[theme]))
 
     def main(self, text: str) -> str:
         """The main theme of ``text`` (see :meth:`ranked`)."""
@@ -469,7 +524,7 @@ def keywords_by_theme(
 def top_unmatched_words(
     texts: Iterable[str], matcher: ThemeMatcher | None, n: int = 10, min_count: int = 1
 ) -> list[tuple[str, int]]:
-    """The words that occur in most answers no theme matched, as (word, answers) pairs.
+    """The words that occur in most answers no theme word matched, as (word, answers) pairs.
 
     ``matcher`` None: the texts are known to be unmatched (a summary samples only the answers
     stored without a theme, the ones its "overig" count counts), so they are not tagged again.
@@ -482,7 +537,9 @@ def top_unmatched_words(
     answers: Counter[str] = Counter()
     forms: dict[str, Counter[str]] = defaultdict(Counter)
     for text in texts:
-        if matcher is not None and matcher.tag(text) != {OVERIG}:
+        # Words no taxonomy word matched, whatever the learned model makes of the answer: the
+        # list is for finding words worth adding.
+        if matcher is not None and matcher.keywords(text):
             continue
         seen: set[str] = set()
         for word in tokens(text):

@@ -70,8 +70,15 @@ def test_unmatched_text_is_overig(default: ThemeMatcher) -> None:
 
 
 def test_redaction_markers_are_not_words(default: ThemeMatcher) -> None:
-    """A marker like [telefoonnummer] does not make an answer match the "online" theme."""
-    assert default.tag("bel me op [telefoonnummer]") == {OVERIG}
+    """A marker like [telefoonnummer] does not make an answer match the "online" theme, and
+    the learned model does not see it either (what "bel me op" alone means is its own
+    business)."""
+    words_only = ThemeMatcher(default.taxonomy, learned=False)
+    assert words_only.tag("bel me op [telefoonnummer]") == {OVERIG}
+    assert default.model is not None
+    assert default.model.probabilities("bel me op [telefoonnummer]") == (
+        default.model.probabilities("bel me op")
+    )
 
 
 @pytest.mark.parametrize(

@@ -81,7 +81,8 @@ def test_third_independent_heldout_half_holds_the_measured_floor(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """The held-out half of the third independent corpus, never tuned on, is scored by default:
-    61.7 % before round 3, 82.0 % after (target 85 %, not met). The floor catches regressions."""
+    61.7 % before round 3, 82.0 % after, 87.2 % with the learned model of round 4 (target
+    85 %; the word lists alone still score 82.0 %). The floor catches regressions."""
     corpus = CORPORA / "themes_independent3_heldout.yaml"
     assert "NEVER TUNED ON" in corpus.read_text("utf-8")[:600]
     result = benchmark.main([])
@@ -89,4 +90,4 @@ def test_third_independent_heldout_half_holds_the_measured_floor(
     independent = result["independent3_heldout"]
     assert independent["corpus"].endswith("themes_independent3_heldout.yaml")
     assert independent["answers"] == len(load("themes_independent3_heldout.yaml")) == 133
-    assert independent["main_theme_accuracy"] >= 0.80
+    assert independent["main_theme_accuracy"] >= 0.85
