@@ -13,6 +13,12 @@ triggers row by row and let them see the rows of the same statement processed so
 multiple choice stored or deleted in one statement counts its respondent once. A row that
 drops to zero is deleted.
 
+PostgreSQL: concurrent answers to one question of one campaign wait for each other's commit
+on the question's ``q`` row. Every trigger takes that row first (an upsert or ``FOR UPDATE``)
+and the value rows of the question after it, so two answering turns cannot deadlock; a
+transaction that deletes several questions at once (an erasure, the cut) takes them in the
+order it deletes.
+
 Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-03
@@ -90,6 +96,10 @@ BEGIN
       INSERT INTO answer_tallies AS t {_COLUMNS}
       VALUES (NEW.campaign_id, NEW.question_id, 'q', '', false, DATE '{EPOCH.isoformat()}', 1)
       ON CONFLICT {_CONFLICT} DO UPDATE SET respondents = t.respondents + 1;
+    ELSE
+      PERFORM 1 FROM answer_tallies
+      WHERE campaign_id = NEW.campaign_id AND question_id = NEW.question_id AND kind = 'q'
+        AND key = '' AND crisis = false AND day = DATE '{EPOCH.isoformat()}' FOR UPDATE;
     END IF;
     IF NOT EXISTS (SELECT 1 FROM answers WHERE participant_id = NEW.participant_id
                    AND question_id = NEW.question_id
@@ -103,6 +113,9 @@ BEGIN
     END IF;
     RETURN NEW;
   END IF;
+  PERFORM 1 FROM answer_tallies
+  WHERE campaign_id = OLD.campaign_id AND question_id = OLD.question_id AND kind = 'q'
+    AND key = '' AND crisis = false AND day = DATE '{EPOCH.isoformat()}' FOR UPDATE;
   IF NOT EXISTS (SELECT 1 FROM answers WHERE participant_id = OLD.participant_id
                  AND question_id = OLD.question_id AND id <> OLD.id) THEN
     UPDATE answer_tallies SET respondents = respondents - 1
