@@ -19,6 +19,11 @@ and the value rows of the question after it, so two answering turns cannot deadl
 transaction that deletes several questions at once (an erasure, the cut) takes them in the
 order it deletes.
 
+A transaction that rewrites a whole campaign (the cut) pauses the PostgreSQL trigger with a
+transaction-local setting and recounts the campaign at the end (``storage/tallies.py``):
+updating one tally row once per answer in one transaction would take time quadratic in the
+answers there.
+
 Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-03
@@ -90,6 +95,13 @@ POSTGRESQL_TRIGGERS = (
     f"""
 CREATE FUNCTION answers_tally() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  IF current_setting('samenspraak.tallies', true) = 'paused' THEN
+    -- A bulk rewrite recounts its campaigns at the end (storage.tallies.recounted).
+    IF TG_OP = 'INSERT' THEN
+      RETURN NEW;
+    END IF;
+    RETURN OLD;
+  END IF;
   IF TG_OP = 'INSERT' THEN
     IF NOT EXISTS (SELECT 1 FROM answers WHERE participant_id = NEW.participant_id
                    AND question_id = NEW.question_id) THEN
