@@ -85,7 +85,12 @@ BEGIN
                     AND value_number IS OLD.value_number AND crisis = OLD.crisis
                     AND id <> OLD.id);
   DELETE FROM answer_tallies
-  WHERE campaign_id = OLD.campaign_id AND question_id = OLD.question_id AND respondents <= 0;
+  WHERE campaign_id = OLD.campaign_id AND question_id = OLD.question_id AND kind = 'q'
+    AND key = '' AND crisis = 0 AND day = '{EPOCH.isoformat()}' AND respondents <= 0;
+  DELETE FROM answer_tallies
+  WHERE campaign_id = OLD.campaign_id AND question_id = OLD.question_id
+    AND kind = {_KIND.format(row='OLD')} AND key = {SQLITE_KEY.format(row='OLD')}
+    AND crisis = OLD.crisis AND day = OLD.answered_on AND respondents <= 0;
 END
 """,
 )
@@ -94,6 +99,8 @@ POSTGRESQL_KEY = "COALESCE({row}.value_option, {row}.value_number::text, '')"
 POSTGRESQL_TRIGGERS = (
     f"""
 CREATE FUNCTION answers_tally() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  left_over integer;
 BEGIN
   IF current_setting('samenspraak.tallies', true) = 'paused' THEN
     -- A bulk rewrite recounts its campaigns at the end (storage.tallies.recounted).
@@ -132,7 +139,13 @@ BEGIN
                  AND question_id = OLD.question_id AND id <> OLD.id) THEN
     UPDATE answer_tallies SET respondents = respondents - 1
     WHERE campaign_id = OLD.campaign_id AND question_id = OLD.question_id AND kind = 'q'
-      AND key = '' AND crisis = false AND day = DATE '{EPOCH.isoformat()}';
+      AND key = '' AND crisis = false AND day = DATE '{EPOCH.isoformat()}'
+    RETURNING respondents INTO left_over;
+    IF left_over <= 0 THEN
+      DELETE FROM answer_tallies
+      WHERE campaign_id = OLD.campaign_id AND question_id = OLD.question_id AND kind = 'q'
+        AND key = '' AND crisis = false AND day = DATE '{EPOCH.isoformat()}';
+    END IF;
   END IF;
   IF NOT EXISTS (SELECT 1 FROM answers WHERE participant_id = OLD.participant_id
                  AND question_id = OLD.question_id
@@ -142,10 +155,15 @@ BEGIN
     UPDATE answer_tallies SET respondents = respondents - 1
     WHERE campaign_id = OLD.campaign_id AND question_id = OLD.question_id
       AND kind = {_KIND.format(row='OLD')} AND key = {POSTGRESQL_KEY.format(row='OLD')}
-      AND crisis = OLD.crisis AND day = OLD.answered_on;
+      AND crisis = OLD.crisis AND day = OLD.answered_on
+    RETURNING respondents INTO left_over;
+    IF left_over <= 0 THEN
+      DELETE FROM answer_tallies
+      WHERE campaign_id = OLD.campaign_id AND question_id = OLD.question_id
+        AND kind = {_KIND.format(row='OLD')} AND key = {POSTGRESQL_KEY.format(row='OLD')}
+        AND crisis = OLD.crisis AND day = OLD.answered_on;
+    END IF;
   END IF;
-  DELETE FROM answer_tallies
-  WHERE campaign_id = OLD.campaign_id AND question_id = OLD.question_id AND respondents <= 0;
   RETURN OLD;
 END
 $$
