@@ -7,8 +7,9 @@ sample of (already redacted) free-text answers, and the caller asks for it only 
 is large enough to quote from.
 
 Respondent counts per value and per question come from ``answer_tallies``, which triggers
-keep inside every transaction that stores or deletes answers (migration 0008): adding up a few
-hundred tally rows replaces ``COUNT(DISTINCT participant_id)`` over every answer. Theme counts
+keep inside every transaction that stores or deletes answers (migration 0008): adding up the
+tally rows (one per value and answer date) replaces ``COUNT(DISTINCT participant_id)`` over
+every answer. Theme counts
 are an index-only count of ``answer_themes`` (``ix_answer_themes_scope``) minus the rare theme
 rows of crisis-flagged answers; the quote and word samples read ``ix_answers_summary`` per
 campaign. docs/performance.md has the timings.
@@ -143,6 +144,10 @@ def _answers_of(
     return and_(Answer.campaign_id.in_(campaign_ids), Answer.question_id.in_(question_ids))
 
 
+# Kinds of tally rows (storage.models.AnswerTally).
+_OPTION, _NUMBER, _QUESTION = "o", "n", "q"
+
+
 def _tallies_of(
     campaign_ids: Collection[str], question_ids: Collection[str]
 ) -> ColumnElement[bool]:
@@ -202,10 +207,6 @@ async def value_counts(
         for campaign, question, kind, key, crisis, count, first, last in result.all()
         if count
     ]
-
-
-# Kinds of tally rows (storage.models.AnswerTally).
-_OPTION, _NUMBER, _QUESTION = "o", "n", "q"
 
 
 async def question_respondents(
