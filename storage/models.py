@@ -224,6 +224,43 @@ class AnswerTheme(Base):
     question_id: Mapped[str] = mapped_column(String(32))
 
 
+class AnswerTally(Base):
+    """Respondents per campaign, question and answer value, kept by database triggers.
+
+    The summary's first computation adds these rows up instead of counting distinct
+    participants over every answer (``storage/summary.py``). Triggers on ``answers``
+    (``storage/migrations/versions/0008_answer_tallies.py``) keep them right inside the
+    transaction of every insert and delete, whichever code path runs it: storing, changing and
+    skipping an answer, "Antwoorden veranderen", erasure, the cut and retention. A row counts
+    a participant once per value (the triggers look for the participant's other rows first);
+    a row that drops to zero is deleted, so an erased answer leaves no trace here.
+
+    ``kind``: ``o`` an option (``key`` its value), ``n`` a scale number (``key`` the number),
+    ``t`` free text (``key`` ""), each per crisis flag and answer date (the period of the
+    summary); ``q`` the respondents of the question whatever they answered (``key`` "",
+    ``day`` :data:`TALLY_EPOCH`), the base of a multiple choice. No time of day, no
+    participant: nothing here is finer than the answers themselves. SQLite stores the rows in
+    key order (``WITHOUT ROWID``), so their order says nothing about who answered first.
+    """
+
+    __tablename__ = "answer_tallies"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    campaign_id: Mapped[str] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(1), primary_key=True)
+    key: Mapped[str] = mapped_column(String(24), primary_key=True)
+    crisis: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    respondents: Mapped[int] = mapped_column(Integer)
+
+
+TALLY_EPOCH = date(2000, 1, 1)
+"""The ``day`` of the per-question (``q``) tally rows, which are not split by date."""
+
+
 class Contribution(Base):
     """A werkgroep member's answer to a question of a step: attributed by design."""
 

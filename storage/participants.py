@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import delete, insert, select
 
-from storage import Session
+from storage import Session, tallies
 from storage.models import (
     Answer,
     AnswerTheme,
@@ -314,32 +314,36 @@ async def rewrite_anonymously(
         for answer_id, theme, question_id in themes
         if answer_id in answer_ids
     ]
-    await session.execute(delete(AnswerTheme).where(AnswerTheme.campaign_id == campaign_id))
-    await session.execute(delete(Answer).where(Answer.campaign_id == campaign_id))
-    await session.execute(
-        delete(ConversationRow).where(ConversationRow.participant_id.in_(list(new_ids)))
-    )
-    await session.execute(delete(Participant).where(Participant.campaign_id == campaign_id))
-    _forget_loaded(session, {Participant, Answer, AnswerTheme, ConversationRow})
-    participant_rows = [
-        {
-            "id": new_ids[old],
-            "campaign_id": campaign_id,
-            "pseudonym": None,
-            "created_on": created_on,
-            "completed": completed,
-        }
-        for old, created_on, completed in participants
-    ]
-    for rows in (participant_rows, answer_rows, theme_rows):
-        rng.shuffle(rows)
-    await session.execute(insert(Participant), participant_rows)
-    if answer_rows:
+    # One transaction rewrites the whole campaign: the summary's tallies are counted afresh
+    # at the end instead of once per copied and deleted answer (storage/tallies.py).
+    async with tallies.recounted(session, [campaign_id]):
+        await session.execute(delete(AnswerTheme).where(AnswerTheme.campaign_id == campaign_id))
+        await session.execute(delete(Answer).where(Answer.campaign_id == campaign_id))
         await session.execute(
-            insert(Answer), [{k: v for k, v in row.items() if k != "old"} for row in answer_rows]
+            delete(ConversationRow).where(ConversationRow.participant_id.in_(list(new_ids)))
         )
-    if theme_rows:
-        await session.execute(insert(AnswerTheme), theme_rows)
+        await session.execute(delete(Participant).where(Participant.campaign_id == campaign_id))
+        _forget_loaded(session, {Participant, Answer, AnswerTheme, ConversationRow})
+        participant_rows = [
+            {
+                "id": new_ids[old],
+                "campaign_id": campaign_id,
+                "pseudonym": None,
+                "created_on": created_on,
+                "completed": completed,
+            }
+            for old, created_on, completed in participants
+        ]
+        for rows in (participant_rows, answer_rows, theme_rows):
+            rng.shuffle(rows)
+        await session.execute(insert(Participant), participant_rows)
+        if answer_rows:
+            await session.execute(
+                insert(Answer),
+                [{k: v for k, v in row.items() if k != "old"} for row in answer_rows],
+            )
+        if theme_rows:
+            await session.execute(insert(AnswerTheme), theme_rows)
     return len(participant_rows)
 
 

@@ -6,9 +6,13 @@ without counting anyone twice. The only text that leaves the database is a bound
 sample of (already redacted) free-text answers, and the caller asks for it only when a group
 is large enough to quote from.
 
-Query plans: answers are reached through ``ix_answers_campaign_question`` (campaign, question),
-participants through ``ix_participants_campaign_id``; docs/summary.md has timings and the
-covering index that makes the answer queries index-only.
+Respondent counts per value and per question come from ``answer_tallies``, which triggers
+keep inside every transaction that stores or deletes answers (migration 0008): adding up the
+tally rows (one per value and answer date) replaces ``COUNT(DISTINCT participant_id)`` over
+every answer. Theme counts
+are an index-only count of ``answer_themes`` (``ix_answer_themes_scope``) minus the rare theme
+rows of crisis-flagged answers; the quote and word samples read ``ix_answers_summary`` per
+campaign. docs/performance.md has the timings.
 """
 
 from __future__ import annotations
@@ -18,13 +22,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, false, func, literal, select
+from sqlalchemy import ColumnElement, and_, case, exists, false, func, select, true, union_all
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
     Answer,
+    AnswerTally,
     AnswerTheme,
     AuditEntry,
     Campaign,
@@ -139,6 +144,19 @@ def _answers_of(
     return and_(Answer.campaign_id.in_(campaign_ids), Answer.question_id.in_(question_ids))
 
 
+# Kinds of tally rows (storage.models.AnswerTally).
+_OPTION, _NUMBER, _QUESTION = "o", "n", "q"
+
+
+def _tallies_of(
+    campaign_ids: Collection[str], question_ids: Collection[str]
+) -> ColumnElement[bool]:
+    return and_(
+        AnswerTally.campaign_id.in_(list(campaign_ids)),
+        AnswerTally.question_id.in_(list(question_ids)),
+    )
+
+
 async def value_counts(
     session: AsyncSession, campaign_ids: Collection[str], question_ids: Collection[str]
 ) -> list[ValueCount]:
@@ -149,42 +167,45 @@ async def value_counts(
     free-text answers group by their crisis flag alone. A participant has one row per
     question (one per option for a multiple choice), so adding up the groups of a
     single-valued question gives its respondents, and the crisis groups count the answers
-    that carried a crisis signal: one pass over the answers gives all of it.
+    that carried a crisis signal. Read from the tallies (one row per value and answer date,
+    each counting distinct participants), the same figures as ``COUNT(DISTINCT
+    participant_id)``, ``MIN`` and ``MAX(answered_on)`` over the answers.
     """
     if not campaign_ids or not question_ids:
         return []
     result = await session.execute(
         select(
-            Answer.campaign_id,
-            Answer.question_id,
-            Answer.value_option,
-            Answer.value_number,
-            Answer.crisis,
-            func.count(func.distinct(Answer.participant_id)),
-            func.min(Answer.answered_on),
-            func.max(Answer.answered_on),
+            AnswerTally.campaign_id,
+            AnswerTally.question_id,
+            AnswerTally.kind,
+            AnswerTally.key,
+            AnswerTally.crisis,
+            func.sum(AnswerTally.respondents),
+            func.min(AnswerTally.day),
+            func.max(AnswerTally.day),
         )
-        .where(_answers_of(campaign_ids, question_ids))
+        .where(_tallies_of(campaign_ids, question_ids), AnswerTally.kind != _QUESTION)
         .group_by(
-            Answer.campaign_id,
-            Answer.question_id,
-            Answer.value_option,
-            Answer.value_number,
-            Answer.crisis,
+            AnswerTally.campaign_id,
+            AnswerTally.question_id,
+            AnswerTally.kind,
+            AnswerTally.key,
+            AnswerTally.crisis,
         )
     )
     return [
         ValueCount(
             campaign,
             question,
-            option,
-            number,
+            key if kind == _OPTION else None,
+            int(key) if kind == _NUMBER else None,
             bool(crisis),
             int(count),
             _as_date(first),
             _as_date(last),
         )
-        for campaign, question, option, number, crisis, count, first, last in result.all()
+        for campaign, question, kind, key, crisis, count, first, last in result.all()
+        if count
     ]
 
 
@@ -196,15 +217,18 @@ async def question_respondents(
         return []
     result = await session.execute(
         select(
-            Answer.campaign_id,
-            Answer.question_id,
-            literal(""),
-            func.count(func.distinct(Answer.participant_id)),
+            AnswerTally.campaign_id,
+            AnswerTally.question_id,
+            func.sum(AnswerTally.respondents),
         )
-        .where(_answers_of(campaign_ids, question_ids))
-        .group_by(Answer.campaign_id, Answer.question_id)
+        .where(_tallies_of(campaign_ids, question_ids), AnswerTally.kind == _QUESTION)
+        .group_by(AnswerTally.campaign_id, AnswerTally.question_id)
     )
-    return [QuestionCount(*row) for row in result.all()]
+    return [
+        QuestionCount(campaign, question, "", int(count))
+        for campaign, question, count in result.all()
+        if count
+    ]
 
 
 async def theme_counts(
@@ -218,23 +242,32 @@ async def theme_counts(
         return []
     # Every stored free-text answer without a crisis signal has at least one theme row
     # ("overig" when none matched), and a respondent has one text answer per question: a row
-    # count is a respondent count.
-    result = await session.execute(
-        select(
-            AnswerTheme.campaign_id,
-            AnswerTheme.question_id,
-            AnswerTheme.theme,
-            func.count(),
-        )
-        .join(Answer, Answer.id == AnswerTheme.answer_id)
-        .where(
-            AnswerTheme.campaign_id.in_(list(campaign_ids)),
-            AnswerTheme.question_id.in_(list(question_ids)),
-            Answer.crisis == false(),
-        )
-        .group_by(AnswerTheme.campaign_id, AnswerTheme.question_id, AnswerTheme.theme)
+    # count is a respondent count. The bot writes no theme row for a crisis-flagged answer,
+    # but older rows may have one: those are counted apart (a short range of the answers
+    # index, crisis being set on free text only) and taken off, so the theme rows
+    # themselves are counted from their index alone, without a join.
+    scope = (
+        AnswerTheme.campaign_id.in_(list(campaign_ids)),
+        AnswerTheme.question_id.in_(list(question_ids)),
     )
-    return [QuestionCount(*row) for row in result.all()]
+    columns = (AnswerTheme.campaign_id, AnswerTheme.question_id, AnswerTheme.theme)
+    counted = await session.execute(select(*columns, func.count()).where(*scope).group_by(*columns))
+    # An IN over the flagged answers, not a join: SQLite then walks the few flagged index
+    # entries and looks their theme rows up, instead of probing the answer of every theme row.
+    flagged_answers = select(Answer.id).where(
+        _answers_of(campaign_ids, question_ids),
+        Answer.value_option.is_(None),
+        Answer.value_number.is_(None),
+        Answer.crisis == true(),
+    )
+    flagged = await session.execute(
+        select(*columns, func.count())
+        .where(AnswerTheme.answer_id.in_(flagged_answers))
+        .group_by(*columns)
+    )
+    crisis = {(c, q, t): int(n) for c, q, t, n in flagged.all()}
+    rows = [(c, q, t, int(n) - crisis.get((c, q, t), 0)) for c, q, t, n in counted.all()]
+    return [QuestionCount(c, q, t, n) for c, q, t, n in rows if n > 0]
 
 
 def _as_date(value: object) -> date | None:
@@ -264,32 +297,47 @@ async def sample_texts(
     if not campaign_ids or limit <= 0:
         return []
     group = (
-        Answer.campaign_id.in_(campaign_ids),
         Answer.question_id == question_id,
         Answer.value_option.is_(None),
         Answer.value_number.is_(None),
         Answer.crisis == false(),
     )
-    window = select(Answer.participant_id).where(*group).order_by(Answer.participant_id)
-    chosen = list(await session.scalars(window.where(Answer.participant_id >= start).limit(limit)))
-    if len(chosen) < limit:
-        rest = window.where(Answer.participant_id < start).limit(limit - len(chosen))
-        chosen += list(await session.scalars(rest))
-    if not chosen:
-        return []
-    statement = select(Answer.value_text).where(
-        Answer.participant_id.in_(chosen),
-        Answer.question_id == question_id,
-        Answer.value_text.is_not(None),
-        Answer.crisis == false(),
+    texts = await _window(session, campaign_ids, group, Answer.participant_id >= start, limit)
+    if len(texts) < limit:
+        rest = Answer.participant_id < start
+        texts += await _window(session, campaign_ids, group, rest, limit - len(texts))
+    return [text for text, themed in texts if text and not (unthemed_only and themed)]
+
+
+async def _window(
+    session: AsyncSession,
+    campaign_ids: Collection[str],
+    group: tuple[ColumnElement[bool], ...],
+    bound: ColumnElement[bool],
+    limit: int,
+) -> list[tuple[str | None, bool]]:
+    """The text answers of the first ``limit`` respondents of the group within ``bound``, each
+    with whether it has a theme besides "overig".
+
+    The respondents are found per campaign (each an ordered range of ``ix_answers_summary``
+    that stops after ``limit`` entries) and merged, in one statement with reading their
+    answers: the same respondents as one range over all campaigns, which the database would
+    answer by sorting the whole group."""
+    windows = [
+        select(Answer.participant_id)
+        .where(*group, bound, Answer.campaign_id == campaign_id)
+        .order_by(Answer.participant_id)
+        .limit(limit)
+        .subquery()
+        for campaign_id in sorted(set(campaign_ids))
+    ]
+    merged = union_all(*(select(window.c.participant_id) for window in windows)).subquery()
+    chosen = select(merged.c.participant_id).order_by(merged.c.participant_id).limit(limit)
+    themed = exists().where(AnswerTheme.answer_id == Answer.id, AnswerTheme.theme != OVERIG)
+    result = await session.execute(
+        select(Answer.value_text, themed).where(Answer.participant_id.in_(chosen), *group)
     )
-    if unthemed_only:
-        themed = exists().where(
-            and_(AnswerTheme.answer_id == Answer.id, AnswerTheme.theme != OVERIG)
-        )
-        statement = statement.where(~themed)
-    result = await session.scalars(statement)
-    return [text for text in result.all() if text]
+    return [(text, bool(flag)) for text, flag in result.all()]
 
 
 # --- released figures -------------------------------------------------------------------------

@@ -147,7 +147,13 @@ def should_release(current_n: int, released_n: int | None, k: int) -> bool:
 
 
 def select_quotes(
-    quotes: Sequence[str], respondents: int, k: int, rng: random.Random, limit: int = 5
+    quotes: Sequence[str],
+    respondents: int,
+    k: int,
+    rng: random.Random,
+    limit: int = 5,
+    *,
+    may_show: Callable[[str], bool] | None = None,
 ) -> list[str]:
     """Pick up to ``limit`` quotes in random order, or none when fewer than 2k responded.
 
@@ -155,6 +161,12 @@ def select_quotes(
     that carry a crisis signal are left out: their number is reported, never their words,
     since a disclosure is the kind of text that makes a young person recognisable. Pass plain
     text only: no timestamps or ids, so nothing ties a quote to a moment or a person.
+    ``may_show`` is a further rule a quote must pass (the summary's
+    :func:`~bot.summary.quotes.quote_may_be_shown`).
+
+    The distinct texts are checked one at a time in a random order, and checking stops once
+    ``limit`` quotes passed: a uniformly random choice of the usable quotes, in random order,
+    that redacts only about as many texts as it shows (redaction is the costly part).
     """
     validate_k(k)
     _check_count(respondents)
@@ -162,9 +174,17 @@ def select_quotes(
         raise ValueError(f"limit must not be negative (got {limit})")
     if respondents < 2 * k:
         return []
-    cleaned = [redact(quote).text.strip() for quote in quotes]
-    usable = list(dict.fromkeys(q for q in cleaned if q and detect_crisis(q) is None))
-    return rng.sample(usable, min(limit, len(usable)))
+    candidates = list(dict.fromkeys(quotes))
+    chosen: list[str] = []
+    for quote in rng.sample(candidates, len(candidates)):
+        if len(chosen) >= limit:
+            break
+        if may_show is not None and not may_show(quote):
+            continue
+        cleaned = redact(quote).text.strip()
+        if cleaned and cleaned not in chosen and detect_crisis(cleaned) is None:
+            chosen.append(cleaned)
+    return chosen
 
 
 # --- 1-D ---------------------------------------------------------------------------------------

@@ -291,6 +291,10 @@ async def _merge_multi(
     return result
 
 
+def _may_quote(text: str) -> bool:
+    return quote_may_be_shown(text, crisis=False)
+
+
 def _month(day: date | None) -> str | None:
     return day.strftime("%Y-%m") if day is not None else None
 
@@ -443,9 +447,9 @@ async def _question(
     if spec.kind == "text" and base >= 2 * k:
         start = f"{rng.getrandbits(128):032x}"
         pool = await queries.sample_texts(session, campaign_ids, spec.id, QUOTE_POOL, start)
-        # The sample holds no crisis-flagged answer; the rule checks the text once more.
-        safe = [text for text in pool if quote_may_be_shown(text, crisis=False)]
-        quotes = select_quotes(safe, base, k, rng, limit=QUOTE_LIMIT)
+        # The sample holds no crisis-flagged answer; the rule checks the text once more, for
+        # as many candidates as it takes to find QUOTE_LIMIT quotes.
+        quotes = select_quotes(pool, base, k, rng, limit=QUOTE_LIMIT, may_show=_may_quote)
         if spec.themes and unit.matcher is not None and distribution.get(OVERIG):
             texts = await queries.sample_texts(
                 session, campaign_ids, spec.id, WORD_SAMPLE, start, unthemed_only=True

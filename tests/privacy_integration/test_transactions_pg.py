@@ -15,7 +15,8 @@ async def test_no_audit_row_shares_an_answer_transaction_and_the_cut_merges_them
     pg_harness: BotHarness,
 ) -> None:
     """Three people answer while a coordinator reads; xmin of answers never equals an audit
-    row's; after closing, all answers have one xmin and it is not any answering turn's."""
+    row's; after closing, all answers and the summary's tallies have one xmin and it is not
+    any answering turn's."""
     assert pg_harness.runtime is not None
     werkgroep_id, coordinator_token, _ = await pg_harness.werkgroep()
     token = repo.new_token()
@@ -57,3 +58,6 @@ async def test_no_audit_row_shares_an_answer_transaction_and_the_cut_merges_them
     after = await xmins("answers")
     assert len(after) == 1 and not after & answering
     assert not await xmins("participants") & (answering | chats)
+    # The summary's tallies (kept by triggers in the answering turns) are rewritten by the
+    # cut as well: no tally row keeps the transaction id of an answering turn.
+    assert await xmins("answer_tallies") == after
