@@ -20,6 +20,7 @@ from bot.privacy.safety.categories import CrisisCategory, CrisisSignal
 from bot.privacy.safety.language import LANGUAGES, guess_languages, load_language_detector
 from bot.privacy.safety.lexicon import Lexicon, LexiconError, compile_lexicon
 from bot.privacy.safety.normalize import MAX_CHARS, load_normalizer, normalize
+from bot.privacy.safety.patterns import PatternCache, default_cache_dir
 
 __all__ = ["Detector", "load_detector"]
 
@@ -57,12 +58,14 @@ def load_detector() -> Detector:
     """Read and compile every language's lexicon and load the language models, once."""
     lemmas = _read_yaml("data/crisis_lemmas.yaml") or {}
     lexicons = {}
+    patterns = PatternCache(default_cache_dir())  # compiling them is most of the cost
     for code in LANGUAGES:
         data = _read_yaml(f"data/crisis/{code}.yaml")
-        lexicon = compile_lexicon(data, lemmas.get(code))
+        lexicon = compile_lexicon(data, lemmas.get(code), patterns.compile)
         if lexicon.language != code:
             raise LexiconError(f"data/crisis/{code}.yaml says language {lexicon.language!r}")
         lexicons[code] = lexicon
+    patterns.save()
     load_language_detector()
     load_normalizer()
     return Detector(lexicons)

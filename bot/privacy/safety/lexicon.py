@@ -60,7 +60,7 @@ category and text, whatever the size of the lexicon.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, cast
@@ -230,8 +230,13 @@ class Lexicon:
         return found
 
 
-def compile_lexicon(data: Any, lemmas: Mapping[str, str] | None = None) -> Lexicon:
-    """Compile one language's lexicon data (the parsed YAML)."""
+def compile_lexicon(
+    data: Any,
+    lemmas: Mapping[str, str] | None = None,
+    compile_pattern: Callable[[str], re.Pattern[str]] = re.compile,
+) -> Lexicon:
+    """Compile one language's lexicon data (the parsed YAML); ``compile_pattern`` compiles
+    the phrase expressions (the detector's keeps them between starts, see ``patterns``)."""
     if not isinstance(data, dict) or not isinstance(data.get("language"), str):
         raise LexiconError("a crisis lexicon must be a mapping with a 'language'")
     language = data["language"]
@@ -251,7 +256,8 @@ def compile_lexicon(data: Any, lemmas: Mapping[str, str] | None = None) -> Lexic
         slang[normalize(str(key))] = normalize(value)
     patterns = {
         cast(CrisisCategory, category): _union(
-            [_phrase(p, macros, slang) for p in _as_phrases(phrases, f"{language}: {category}")]
+            [_phrase(p, macros, slang) for p in _as_phrases(phrases, f"{language}: {category}")],
+            compile_pattern,
         )
         for category, phrases in categories.items()
     }
@@ -266,8 +272,16 @@ def compile_lexicon(data: Any, lemmas: Mapping[str, str] | None = None) -> Lexic
         language=language,
         slang=slang,
         patterns=patterns,
-        exclude=_union([_phrase(p, macros, slang) for p in excludes]) if excludes else None,
-        exclude_unmapped=_union([_phrase(p, macros, {}) for p in excludes]) if excludes else None,
+        exclude=(
+            _union([_phrase(p, macros, slang) for p in excludes], compile_pattern)
+            if excludes
+            else None
+        ),
+        exclude_unmapped=(
+            _union([_phrase(p, macros, {}) for p in excludes], compile_pattern)
+            if excludes
+            else None
+        ),
         keywords=fuzzy,
         lemmas=dict(lemmas or {}),
         vocabulary=frozenset(
@@ -364,8 +378,10 @@ GAPS = frozenset({"...", "~", "~~", "$"})
 _normalize_word = cache(normalize)
 
 
-def _union(bodies: Sequence[str]) -> re.Pattern[str]:
-    return re.compile(r"(?<!\S)(?:" + "|".join(bodies) + r")(?!\S)")
+def _union(
+    bodies: Sequence[str], compile_pattern: Callable[[str], re.Pattern[str]] = re.compile
+) -> re.Pattern[str]:
+    return compile_pattern(r"(?<!\S)(?:" + "|".join(bodies) + r")(?!\S)")
 
 
 def _as_phrases(value: Any, where: str, allow_empty: bool = False) -> list[str]:
