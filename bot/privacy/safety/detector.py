@@ -16,11 +16,12 @@ from typing import Any
 
 import yaml
 
+from bot.datafiles import cache_dir
 from bot.privacy.safety.categories import CrisisCategory, CrisisSignal
 from bot.privacy.safety.language import LANGUAGES, guess_languages, load_language_detector
 from bot.privacy.safety.lexicon import Lexicon, LexiconError, compile_lexicon
 from bot.privacy.safety.normalize import MAX_CHARS, load_normalizer, normalize
-from bot.privacy.safety.patterns import PatternCache, default_cache_dir
+from bot.privacy.safety.patterns import PatternCache
 
 __all__ = ["Detector", "load_detector"]
 
@@ -58,7 +59,7 @@ def load_detector() -> Detector:
     """Read and compile every language's lexicon and load the language models, once."""
     lemmas = _read_yaml("data/crisis_lemmas.yaml") or {}
     lexicons = {}
-    patterns = PatternCache(default_cache_dir())  # compiling them is most of the cost
+    patterns = PatternCache(cache_dir())  # compiling them is most of the cost
     for code in LANGUAGES:
         data = _read_yaml(f"data/crisis/{code}.yaml")
         lexicon = compile_lexicon(data, lemmas.get(code), patterns.compile)

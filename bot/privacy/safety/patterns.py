@@ -12,8 +12,8 @@ compare equal on their text, flags and program; ``tests/privacy/test_crisis_patt
 Nothing depends on the file being there: a missing, unreadable or damaged file, another Python
 or a failing check means compiling as ``re`` does, and the file is written again (atomically,
 only the patterns of this start, so edited lexicons leave nothing stale behind). The directory
-is ``$XDG_CACHE_HOME/samenspraak`` (default ``~/.cache/samenspraak``), created for the user
-alone; when it cannot be written the detector simply compiles at every start.
+is :func:`bot.datafiles.cache_dir` (``~/.cache/samenspraak``), for the user alone; when it
+cannot be written the detector simply compiles at every start.
 """
 
 from __future__ import annotations
@@ -23,15 +23,15 @@ import base64
 import hashlib
 import json
 import logging
-import os
 import re
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["PatternCache", "default_cache_dir"]
+from bot.datafiles import read_cache, write_cache
+
+__all__ = ["PatternCache"]
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +42,6 @@ except ImportError:  # pragma: no cover - other interpreters
     _sre = None
 
 _FORMAT = 1
-
-
-def default_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "samenspraak"
 
 
 def _interpreter() -> str:
@@ -141,29 +136,15 @@ class PatternCache:
             {"format": _FORMAT, "interpreter": _interpreter(), "patterns": self._used},
             separators=(",", ":"),
         )
-        try:
-            self._path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self._path.parent, suffix=".tmp")
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as file:
-                    file.write(payload)
-                os.replace(temporary, self._path)
-            except BaseException:
-                os.unlink(temporary)
-                raise
-        except OSError as error:
-            log.info("crisis pattern cache not written (%s)", error.strerror or error)
-            return
-        self._stored = dict(self._used)
+        if write_cache(self._path, payload):
+            self._stored = dict(self._used)
 
     def _read(self) -> dict[str, dict[str, Any]]:
         assert self._path is not None
+        text = read_cache(self._path)
         try:
-            stat = self._path.stat()
-            if stat.st_uid != os.getuid():  # only a file of our own user is trusted
-                return {}
-            data = json.loads(self._path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = json.loads(text) if text is not None else None
+        except ValueError:
             return {}
         if (
             not isinstance(data, dict)
