@@ -254,9 +254,14 @@ def compile_lexicon(
         if not isinstance(value, str) or not normalize(str(key)) or not normalize(value):
             raise LexiconError(f"{language}: slang {key!r} needs a replacement text")
         slang[normalize(str(key))] = normalize(value)
+    # A macro is written out once per lexicon, not at every use (hundreds of phrases use {ME}).
+    expanded: dict[str, str] = {}
     patterns = {
         cast(CrisisCategory, category): _union(
-            [_phrase(p, macros, slang) for p in _as_phrases(phrases, f"{language}: {category}")],
+            [
+                _phrase(p, macros, slang, expanded=expanded)
+                for p in _as_phrases(phrases, f"{language}: {category}")
+            ],
             compile_pattern,
         )
         for category, phrases in categories.items()
@@ -273,12 +278,14 @@ def compile_lexicon(
         slang=slang,
         patterns=patterns,
         exclude=(
-            _union([_phrase(p, macros, slang) for p in excludes], compile_pattern)
+            _union(
+                [_phrase(p, macros, slang, expanded=expanded) for p in excludes], compile_pattern
+            )
             if excludes
             else None
         ),
         exclude_unmapped=(
-            _union([_phrase(p, macros, {}) for p in excludes], compile_pattern)
+            _union([_phrase(p, macros, {}, expanded={}) for p in excludes], compile_pattern)
             if excludes
             else None
         ),
@@ -397,6 +404,7 @@ def _phrase(
     macros: Mapping[str, Sequence[str]],
     slang: Mapping[str, str],
     depth: int = 0,
+    expanded: dict[str, str] | None = None,
 ) -> str:
     tokens = phrase.split()
     if not tokens or tokens[0] in GAPS or tokens[-1] in GAPS - {"$"}:
@@ -420,7 +428,7 @@ def _phrase(
             parts.append(" " + re.escape(CLAUSE))
             continue
         optional = token.endswith("?")
-        word = _token(token.removesuffix("?"), phrase, macros, slang, depth)
+        word = _token(token.removesuffix("?"), phrase, macros, slang, depth, expanded)
         if index == 0:
             parts.append(word)
         elif optional:
@@ -436,6 +444,7 @@ def _token(
     macros: Mapping[str, Sequence[str]],
     slang: Mapping[str, str],
     depth: int,
+    expanded: dict[str, str] | None = None,
 ) -> str:
     alternatives = []
     for alternative in token.split("|"):
@@ -443,8 +452,14 @@ def _token(
             name = alternative[1:-1]
             if name not in macros or depth > 0:
                 raise LexiconError(f"{phrase!r}: unknown or nested macro {alternative}")
-            bodies = [_phrase(p, macros, slang, depth + 1) for p in macros[name]]
-            alternatives.append("(?:" + "|".join(bodies) + ")")
+            if expanded is None or name not in expanded:
+                bodies = [_phrase(p, macros, slang, depth + 1) for p in macros[name]]
+                body = "(?:" + "|".join(bodies) + ")"
+                if expanded is None:
+                    alternatives.append(body)
+                    continue
+                expanded[name] = body
+            alternatives.append(expanded[name])
             continue
         if set(alternative) & set('"{}'):
             raise LexiconError(f"{phrase!r}: {alternative!r} has a stray quote or brace")
