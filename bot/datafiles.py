@@ -9,11 +9,15 @@ directories at the repository root are the ones being edited, and are used as th
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import tempfile
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -68,3 +72,26 @@ def write_cache(path: Path, text: str) -> bool:
         log.info("cache %s not written (%s)", path.name, error.strerror or error)
         return False
     return True
+
+
+def cached_json(name: str, source: bytes, compute: Callable[[], Any]) -> Any:
+    """``compute()`` (JSON data derived from ``source`` alone), read from the cache file
+    ``name`` when it was computed from the same ``source`` before.
+
+    A result that JSON would not give back unchanged (tuples, non-string keys) is not kept.
+    """
+    path = cache_dir() / f"{name}.json"
+    digest = hashlib.sha256(source).hexdigest()
+    text = read_cache(path)
+    if text is not None:
+        try:
+            stored = json.loads(text)
+            if isinstance(stored, dict) and stored.get("digest") == digest:
+                return stored["data"]
+        except (ValueError, KeyError):
+            pass
+    data = compute()
+    payload = json.dumps({"digest": digest, "data": data}, ensure_ascii=False)
+    if json.loads(payload)["data"] == data:
+        write_cache(path, payload)
+    return data

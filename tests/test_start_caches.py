@@ -1,5 +1,6 @@
-"""Parsed translation catalogs kept between starts: the same messages as parsing the .po
-file, parsed once, and an edited catalog or a damaged file is parsed again."""
+"""What start-up derives from shipped data, kept between starts (bot.datafiles): parsed
+translation catalogs and crisis data files are the same as parsing them, parsed once, and an
+edited source or a damaged file is parsed again. (Crisis patterns: privacy/test_crisis_patterns.)"""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot import translate
+from bot.datafiles import cached_json
+from bot.privacy.safety.detector import _read_yaml
 from bot.translate import LOCALES_DIR, _parse_messages
 
 LOCALE = "tr"
@@ -65,3 +68,32 @@ def test_a_damaged_cache_file_is_parsed_again(cache: Path, damage: str) -> None:
     digest = json.loads(cache.read_text())["digest"]
     cache.write_text(damage.replace("%s", digest))
     assert _load().messages == _parsed()
+
+
+def test_crisis_data_is_read_from_the_cache_until_its_source_changes(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lemma table parsed once equals the YAML; another source text is computed again."""
+    calls: list[int] = []
+
+    def compute() -> dict[str, str]:
+        calls.append(1)
+        return {"sloeg": "slaan"}
+
+    assert cached_json("t", b"one", compute) == {"sloeg": "slaan"}
+    assert cached_json("t", b"one", compute) == {"sloeg": "slaan"} and len(calls) == 1
+    assert cached_json("t", b"two", compute) == {"sloeg": "slaan"} and len(calls) == 2
+    lemmas = _read_yaml("data/crisis_lemmas.yaml")
+    assert _read_yaml("data/crisis_lemmas.yaml") == lemmas and len(lemmas["nl"]) > 100
+
+
+def test_data_that_json_would_change_is_not_kept(cache: Path) -> None:
+    """YAML can hold what JSON cannot give back (a number as a key): computed every time."""
+    calls: list[int] = []
+
+    def compute() -> dict[int, str]:
+        calls.append(1)
+        return {1: "een"}
+
+    assert cached_json("t", b"x", compute) == {1: "een"}
+    assert cached_json("t", b"x", compute) == {1: "een"} and len(calls) == 2
