@@ -104,7 +104,10 @@ class PatternCache:
     def __init__(self, directory: Path | None) -> None:
         usable = _sre is not None and array.array("I").itemsize == _sre.CODESIZE
         self._path = (
-            directory / f"crisis-patterns-{_sre.MAGIC}.json" if usable and directory else None
+            # One file per interpreter: two Pythons sharing a home do not overwrite each other's.
+            directory / f"crisis-patterns-{sys.implementation.cache_tag}-{_sre.MAGIC}.json"
+            if usable and directory
+            else None
         )
         self._stored: dict[str, dict[str, Any]] = self._read() if self._path else {}
         self._used: dict[str, dict[str, Any]] = {}
