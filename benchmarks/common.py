@@ -153,6 +153,9 @@ def start_bot(
     workdir.mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith("SAMENSPRAAK_")}
     env["PYTHONUNBUFFERED"] = "1"
+    # The bot under test comes from this tree, not from wherever the venv's editable install
+    # points (a git worktree shares the main checkout's .venv).
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     if kind == "ours":
         assert database_url is not None
         env.update(

@@ -60,7 +60,7 @@ category and text, whatever the size of the lexicon.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, cast
@@ -230,8 +230,13 @@ class Lexicon:
         return found
 
 
-def compile_lexicon(data: Any, lemmas: Mapping[str, str] | None = None) -> Lexicon:
-    """Compile one language's lexicon data (the parsed YAML)."""
+def compile_lexicon(
+    data: Any,
+    lemmas: Mapping[str, str] | None = None,
+    compile_pattern: Callable[[str], re.Pattern[str]] = re.compile,
+) -> Lexicon:
+    """Compile one language's lexicon data (the parsed YAML); ``compile_pattern`` compiles
+    the phrase expressions (the detector's keeps them between starts, see ``patterns``)."""
     if not isinstance(data, dict) or not isinstance(data.get("language"), str):
         raise LexiconError("a crisis lexicon must be a mapping with a 'language'")
     language = data["language"]
@@ -249,9 +254,15 @@ def compile_lexicon(data: Any, lemmas: Mapping[str, str] | None = None) -> Lexic
         if not isinstance(value, str) or not normalize(str(key)) or not normalize(value):
             raise LexiconError(f"{language}: slang {key!r} needs a replacement text")
         slang[normalize(str(key))] = normalize(value)
+    # A macro is written out once per lexicon, not at every use (hundreds of phrases use {ME}).
+    expanded: dict[str, str] = {}
     patterns = {
         cast(CrisisCategory, category): _union(
-            [_phrase(p, macros, slang) for p in _as_phrases(phrases, f"{language}: {category}")]
+            [
+                _phrase(p, macros, slang, expanded=expanded)
+                for p in _as_phrases(phrases, f"{language}: {category}")
+            ],
+            compile_pattern,
         )
         for category, phrases in categories.items()
     }
@@ -266,8 +277,18 @@ def compile_lexicon(data: Any, lemmas: Mapping[str, str] | None = None) -> Lexic
         language=language,
         slang=slang,
         patterns=patterns,
-        exclude=_union([_phrase(p, macros, slang) for p in excludes]) if excludes else None,
-        exclude_unmapped=_union([_phrase(p, macros, {}) for p in excludes]) if excludes else None,
+        exclude=(
+            _union(
+                [_phrase(p, macros, slang, expanded=expanded) for p in excludes], compile_pattern
+            )
+            if excludes
+            else None
+        ),
+        exclude_unmapped=(
+            _union([_phrase(p, macros, {}, expanded={}) for p in excludes], compile_pattern)
+            if excludes
+            else None
+        ),
         keywords=fuzzy,
         lemmas=dict(lemmas or {}),
         vocabulary=frozenset(
@@ -364,8 +385,10 @@ GAPS = frozenset({"...", "~", "~~", "$"})
 _normalize_word = cache(normalize)
 
 
-def _union(bodies: Sequence[str]) -> re.Pattern[str]:
-    return re.compile(r"(?<!\S)(?:" + "|".join(bodies) + r")(?!\S)")
+def _union(
+    bodies: Sequence[str], compile_pattern: Callable[[str], re.Pattern[str]] = re.compile
+) -> re.Pattern[str]:
+    return compile_pattern(r"(?<!\S)(?:" + "|".join(bodies) + r")(?!\S)")
 
 
 def _as_phrases(value: Any, where: str, allow_empty: bool = False) -> list[str]:
@@ -381,6 +404,7 @@ def _phrase(
     macros: Mapping[str, Sequence[str]],
     slang: Mapping[str, str],
     depth: int = 0,
+    expanded: dict[str, str] | None = None,
 ) -> str:
     tokens = phrase.split()
     if not tokens or tokens[0] in GAPS or tokens[-1] in GAPS - {"$"}:
@@ -404,7 +428,7 @@ def _phrase(
             parts.append(" " + re.escape(CLAUSE))
             continue
         optional = token.endswith("?")
-        word = _token(token.removesuffix("?"), phrase, macros, slang, depth)
+        word = _token(token.removesuffix("?"), phrase, macros, slang, depth, expanded)
         if index == 0:
             parts.append(word)
         elif optional:
@@ -420,6 +444,7 @@ def _token(
     macros: Mapping[str, Sequence[str]],
     slang: Mapping[str, str],
     depth: int,
+    expanded: dict[str, str] | None = None,
 ) -> str:
     alternatives = []
     for alternative in token.split("|"):
@@ -427,8 +452,14 @@ def _token(
             name = alternative[1:-1]
             if name not in macros or depth > 0:
                 raise LexiconError(f"{phrase!r}: unknown or nested macro {alternative}")
-            bodies = [_phrase(p, macros, slang, depth + 1) for p in macros[name]]
-            alternatives.append("(?:" + "|".join(bodies) + ")")
+            if expanded is None or name not in expanded:
+                bodies = [_phrase(p, macros, slang, depth + 1) for p in macros[name]]
+                body = "(?:" + "|".join(bodies) + ")"
+                if expanded is None:
+                    alternatives.append(body)
+                    continue
+                expanded[name] = body
+            alternatives.append(expanded[name])
             continue
         if set(alternative) & set('"{}'):
             raise LexiconError(f"{phrase!r}: {alternative!r} has a stray quote or brace")
