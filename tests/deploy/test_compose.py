@@ -282,6 +282,19 @@ def test_dockerfile_builds_a_slim_non_root_image_without_dev_extras() -> None:
     assert {WEBHOOK_PORT, "9090"} <= exposed
 
 
+def test_the_image_fills_the_start_up_caches_as_the_bot_user() -> None:
+    """The caches of compiled crisis patterns and parsed catalogs live in the runtime user's
+    home: filled after USER, a new container's first start does not compile them."""
+    instructions = dockerfile_instructions()
+    last_user = max(i for i, (instruction, _) in enumerate(instructions) if instruction == "USER")
+    warm = [
+        i
+        for i, (instruction, args) in enumerate(instructions)
+        if instruction == "RUN" and "load_lexicon()" in args and "translator(" in args
+    ]
+    assert warm and warm[0] > last_user
+
+
 def test_build_context_has_what_the_image_copies_and_no_secrets() -> None:
     """Every COPY source exists and is not ignored; .env and local data never enter the image."""
     ignored = [
