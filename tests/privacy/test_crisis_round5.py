@@ -29,6 +29,8 @@ DISCLOSURES = [
     ("babam sarhoşken eve gelme dedi, bu gece nerede kalacağım", "tr", "unsafe_home"),
     ("kızımın uyluklarında kesikler gördüm", "tr", "self_harm"),
     ("siniaki na rekach mam od ojczyma", "pl", "abuse"),
+    ("tata zamyka mnie w piwnicy", "pl", "abuse"),
+    ("kendimi cezalandırmak için yemek yemiyorum", "tr", "self_harm"),
     ("ojczym rzucil we mnie kubkiem", "pl", "abuse"),
     ("my sister doesnt want to live anymore", "en", "suicide"),
     ("my uncles would kill me to protect their honor", "en", "abuse"),
