@@ -50,6 +50,7 @@ TRAINING = [
     "crisis_corpus_fresh2_tuning.yaml",
     "crisis_corpus_independent1_tuning.yaml",
     "crisis_corpus_independent3_tuning.yaml",
+    "crisis_corpus_independent5_tuning.yaml",
     "crisis_probes3.yaml",
     "crisis_probes3b.yaml",
     "crisis_probes3c_quiet.yaml",
@@ -65,7 +66,8 @@ OUTPUT = ROOT / "bot" / "privacy" / MODEL_PATH
 L2 = 3e-5
 MIN_DF = 2
 TARGET_FALSE_ALARMS = 0.015
-# The cross-validated threshold (0.8865 at the settings above) lets the model fire on four
+# The cross-validated threshold (0.8865 at the settings above in round 4; 0.8693 in round 5,
+# with crisis_corpus_independent5_tuning.yaml added) lets the model fire on four
 # everyday texts the test suite requires to stay quiet ("niemand heeft me gisteren gebeld",
 # "mijn ex stuurt me steeds berichtjes", "ik wil niet meer!!!!!", "i want to end this game";
 # the highest scores 0.968). The shipped threshold is therefore never below this floor, just
