@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/train_theme_model.py            # train and write both models
     .venv/bin/python scripts/train_theme_model.py --select   # the model selection, printed
+    .venv/bin/python scripts/train_theme_model.py --without-half B   # for checking only
 
 Multinomial logistic regression per taxonomy (classes: its themes and ``overig``) over the
 hashed features of :mod:`bot.summary.textfeatures`, each answer's features scaled to length 1,
@@ -55,14 +56,22 @@ TUNING = (
     "themes_independent3_tuning",
     "themes_probes3_tuning",
     "themes_nonanswers4_tuning",
+    "themes_independent5_tuning",
 )
+# Round 5: --without-half B trains without half B of this corpus (scripts/score_halves.py), so
+# half B can check that a change generalises (--without-half A: half A's misses on a model that
+# never saw them); the shipped models are trained on all of it.
+HALVED = "themes_independent5_tuning"
 # Chosen by --select (see docs/summary.md, round 4).
 BITS = 14
 L2 = 1e-5
 EPOCHS = 250
 LEARNING_RATE = 0.05
 BLEND = 4.0
-FLOOR = 0.35
+# Round 5: 0.4, the lowest floor at which the everyday non-answers of
+# tests/summary/test_themes_matching.py stay "overig" once round 5's corpus is trained on
+# ("misschien later" reached 0.376 as werk); it was 0.35 in round 4.
+FLOOR = 0.4
 MIN_WORDS = 2
 ROUND2 = "86ef9ad"
 
@@ -142,9 +151,15 @@ def write(
     path.write_bytes(MAGIC + json.dumps(header, ensure_ascii=False).encode() + b"\n" + body)
 
 
-def build() -> None:
+def build(without_half: str = "") -> None:
     catalog = load_catalog(ROOT / "flows")
     data = {name: corpus(name) for name in TUNING}
+    if without_half:
+        from scripts.score_halves import halves
+
+        keep = halves(data[HALVED])[without_half == "A"]
+        data[HALVED] = [data[HALVED][at] for at in keep]
+        print(f"without half {without_half} of {HALVED}: NOT a model to ship")
     provenance = {
         name: hashlib.sha256((CORPORA / f"{name}.yaml").read_bytes()).hexdigest()[:16]
         for name in TUNING
@@ -232,7 +247,7 @@ def select() -> None:
     data = {name: corpus(name) for name in TUNING}
     old = _word_scores(ROUND2)
     settings = [("words", 0.0, 0.0), ("model", -1.0, 0.0)] + [
-        ("blend", blend, floor) for blend in (1.0, 2.0, 4.0, 8.0, 16.0) for floor in (0.0, 0.2, 0.35, 0.5)
+        ("blend", blend, floor) for blend in (1.0, 2.0, 4.0, 8.0, 16.0) for floor in (0.0, 0.2, 0.35, 0.4, 0.5)
     ]  # fmt: skip
     for held in ("themes_independent3_tuning", "themes_probes3_tuning"):
         right: dict[tuple[str, float, float], int] = defaultdict(int)
@@ -269,8 +284,11 @@ def select() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--select", action="store_true", help="print the model selection")
+    parser.add_argument(
+        "--without-half", choices=("A", "B"), help="leave out a half (checking, not shipping)"
+    )
     args = parser.parse_args()
-    select() if args.select else build()
+    select() if args.select else build(args.without_half or "")
 
 
 if __name__ == "__main__":
