@@ -11,6 +11,10 @@ By default these HELD-OUT sets are scored, none of which the lexicons were tuned
 * ``independent3_heldout`` (``tests/privacy/crisis_corpus_independent3_heldout.yaml``, the
   headline figures): half of 370 texts written on 2026-12-03 by a helper who had never seen the
   lexicons, split by language and category before any scoring; the other half tuned round 3;
+* ``independent4_heldout`` (``tests/privacy/crisis_corpus_independent4_heldout.yaml``): half of
+  677 texts written later that day by another helper who had never seen the lexicons, scored
+  whole three times while nothing was tuned on it, then split by language and category; the
+  other half tuned round 6;
 * ``fresh_heldout`` (``tests/privacy/crisis_corpus_fresh_heldout.yaml``):
   40% of a second corpus written on 2026-12-03 before the detector was changed for it, in the
   manner of an independent tester (indirect phrasing, slang, glued words, mixed languages);
@@ -66,6 +70,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT / "tests" / "privacy"
 HELDOUT_SETS = {
     "independent3_heldout": CORPORA / "crisis_corpus_independent3_heldout.yaml",
+    "independent4_heldout": CORPORA / "crisis_corpus_independent4_heldout.yaml",
     "fresh_heldout": CORPORA / "crisis_corpus_fresh_heldout.yaml",
     "fresh2_heldout": CORPORA / "crisis_corpus_fresh2_heldout.yaml",
     "heldout": CORPORA / "crisis_corpus_heldout.yaml",

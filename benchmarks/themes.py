@@ -13,7 +13,8 @@ taxonomy under flows/ it is tagged with: "default" (armoede, npo, staat-van-de-j
 tests/summary/corpora/themes_heldout.yaml (never tuned on) and adds ``fresh_heldout``: the
 held-out part of a second corpus (themes_fresh_heldout.yaml, 2026-12-03), written before the
 matcher was changed for it, never tuned on, and ``independent3_heldout``: the held-out half of a
-third corpus written by someone who had never seen the theme words. ``--words-only`` scores
+third corpus written by someone who had never seen the theme words, and ``independent4_heldout``,
+the held-out half of a fourth. ``--words-only`` scores
 the word lists without the learned model (``ThemeMatcher(..., learned=False)``). Also measured: the time and peak
 RSS growth of loading the catalog and of building its taxonomies' matchers (with the lexicon), and µs per answer (first pass,
 with empty word caches, and a second, warm pass). Prints ONE JSON line last.
@@ -38,7 +39,9 @@ FRESH_HELDOUT = ROOT / "tests" / "summary" / "corpora" / "themes_fresh_heldout.y
 # Held-out sets besides the first, each written before the matcher was changed for it:
 # ``fresh_heldout`` by the team in the manner of an independent tester; ``independent3_heldout``
 # by a helper who had never seen the theme words (half of 270 answers, split by taxonomy and
-# theme before any scoring; the other half tuned round 3).
+# theme before any scoring; the other half tuned round 3); ``independent4_heldout`` by another
+# helper (half of 360 answers, scored whole three times while nothing was tuned on it, then
+# split by taxonomy and theme; the other half tuned round 6).
 EXTRA_HELDOUT = {
     "fresh_heldout": FRESH_HELDOUT,
     "independent3_heldout": ROOT
@@ -46,6 +49,11 @@ EXTRA_HELDOUT = {
     / "summary"
     / "corpora"
     / "themes_independent3_heldout.yaml",
+    "independent4_heldout": ROOT
+    / "tests"
+    / "summary"
+    / "corpora"
+    / "themes_independent4_heldout.yaml",
 }
 
 
