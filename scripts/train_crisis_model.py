@@ -51,6 +51,7 @@ TRAINING = [
     "crisis_corpus_independent1_tuning.yaml",
     "crisis_corpus_independent3_tuning.yaml",
     "crisis_corpus_independent5_tuning.yaml",
+    "crisis_corpus_independent4_tuning.yaml",
     "crisis_probes3.yaml",
     "crisis_probes3b.yaml",
     "crisis_probes3c_quiet.yaml",
