@@ -241,3 +241,24 @@ def test_third_independent_heldout_half_holds_the_measured_floor() -> None:
     alarms = sum(detect_crisis(case["text"], (case["lang"],)) is not None for case in ordinary)
     assert found / len(crisis) >= 0.70
     assert alarms / len(ordinary) <= 0.05
+
+
+def test_fourth_independent_heldout_half_holds_the_measured_floor() -> None:
+    """The held-out half of the fourth independent corpus, never tuned on (scored whole before
+    rounds 4-6 and split before round 6): recall 65.5 % and false alarms 5.2 % after round 6,
+    which tuned on the other half and moved neither figure (docs/privacy.md, Safety). Far
+    below the 95 % target; this floor only catches regressions."""
+    text = (HERE / "crisis_corpus_independent4_heldout.yaml").read_text(encoding="utf-8")
+    assert "NEVER TUNED ON" in text[:600]
+    heldout: list[dict[str, Any]] = yaml.safe_load(text)
+    crisis = [case for case in heldout if case["crisis"]]
+    ordinary = [case for case in heldout if not case["crisis"]]
+    assert len(crisis) >= 160 and len(ordinary) >= 160
+    found = sum(
+        bool(signal and case["category"] in signal.categories)
+        for case in crisis
+        for signal in [detect_crisis(case["text"], (case["lang"],))]
+    )
+    alarms = sum(detect_crisis(case["text"], (case["lang"],)) is not None for case in ordinary)
+    assert found / len(crisis) >= 0.63
+    assert alarms / len(ordinary) <= 0.06
