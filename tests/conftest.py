@@ -15,7 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.engine import Catalog, Engine, load_catalog
-from storage.db import make_engine, make_sessionmaker, upgrade_async
+from storage.db import make_engine, make_sessionmaker, upgrade
 
 # See bot/telegram/__init__.py: PTB warns on RetryAfter without it, and warnings are errors.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
@@ -62,8 +62,8 @@ async def reset_postgres(url: str) -> None:
     await engine.dispose()
 
 
-async def prepared_database(kind: str, tmp_path: Path) -> str:
-    """A migrated, empty database URL of the given kind."""
+async def prepared_database(kind: str, tmp_path: Path, revision: str = "head") -> str:
+    """An empty database URL of the given kind, migrated up to ``revision``."""
     if kind == "postgresql":
         if not PG_URL:
             pytest.skip(PG_SKIP_REASON)
@@ -71,7 +71,7 @@ async def prepared_database(kind: str, tmp_path: Path) -> str:
         url = PG_URL
     else:
         url = f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
-    await upgrade_async(url)
+    await asyncio.to_thread(upgrade, url, revision)
     return url
 
 

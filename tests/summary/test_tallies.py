@@ -26,7 +26,7 @@ from bot.engine import Catalog
 from bot.summary.build import build_summary
 from storage import participants, repo
 from storage import summary as queries
-from storage.db import make_engine, make_sessionmaker, upgrade, upgrade_async
+from storage.db import make_engine, make_sessionmaker, upgrade_async
 from storage.models import (
     Answer,
     AnswerTally,
@@ -37,7 +37,7 @@ from storage.models import (
     Werkgroep,
 )
 from storage.summary import QuestionCount, ValueCount
-from tests.conftest import PG_SKIP_REASON, PG_URL, reset_postgres
+from tests.conftest import prepared_database
 from tests.summary.factory import Seeder
 
 QUESTIONS = ["leeftijd", "hoe-gaat-het", "onderwerpen", "hulp", "zorgen", "kansen", "idee"]
@@ -352,14 +352,7 @@ async def test_the_migration_fills_the_tallies_from_stored_answers(
 ) -> None:
     """Answers stored before migration 0008 are counted: the tallies it fills give the
     counts over the answers, and later changes keep them right."""
-    if kind == "postgresql":
-        if not PG_URL:
-            pytest.skip(PG_SKIP_REASON)
-        await reset_postgres(PG_URL)
-        url = PG_URL
-    else:
-        url = f"sqlite+aiosqlite:///{tmp_path / 'old.db'}"
-    await asyncio.to_thread(upgrade, url, "0007")
+    url = await prepared_database(kind, tmp_path, "0007")
     engine = make_engine(url)
     campaign_id, werkgroep_id = uuid.uuid4().hex, uuid.uuid4().hex
     rng = random.Random(3)
