@@ -148,8 +148,13 @@ def start_bot(
     *,
     rate_limiter: RateLimiter = "shipped",
     patches: tuple[Path, ...] = (),
+    python: str | None = None,
 ) -> BotProcess:
-    """Start our bot (``samenspraak run``) or the bare PTB baseline against ``api``."""
+    """Start our bot (``samenspraak run``) or the bare PTB baseline against ``api``.
+
+    ``python``: the interpreter to run our bot with (e.g. a wrapper that starts it under a
+    profiler); default this one.
+    """
     workdir.mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith("SAMENSPRAAK_")}
     env["PYTHONUNBUFFERED"] = "1"
@@ -172,7 +177,7 @@ def start_bot(
             BENCH_RATE_LIMITER=rate_limiter,
             BENCH_PATCHES=os.pathsep.join(str(p.resolve()) for p in patches),
         )
-        command = [sys.executable, "-c", BOOTSTRAP, *extra_args]
+        command = [python or sys.executable, "-c", BOOTSTRAP, *extra_args]
     else:
         command = [
             sys.executable,

@@ -65,7 +65,7 @@ class Runtime:
         """Apply migrations (by default only for SQLite; PostgreSQL has its own job)."""
         url = self.settings.resolved_database_url
         if migrate if migrate is not None else is_sqlite(url):
-            await upgrade_async(url)
+            await upgrade_async(url, self.database)
 
     @cached_property
     def reads(self) -> Sessions:

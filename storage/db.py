@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import weakref
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import (
@@ -31,6 +29,9 @@ from sqlalchemy.util.concurrency import in_greenlet
 
 from storage import sqlite_driver
 from storage.logs import silence_sql_loggers
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # How long a SQLite writer waits for the write lock before its transaction fails ("database is
@@ -192,6 +193,8 @@ def make_read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSessi
 
 
 def alembic_config(url: str) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -200,25 +203,79 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(url: str, revision: str = "head") -> None:
     """Apply migrations (blocking; it runs its own event loop, so call it from a thread)."""
+    # Alembic (and Mako, Pygments and every SQL dialect it registers) costs about 0.2-0.3 s to
+    # import: only a database that is behind pays for it, see upgrade_async.
+    from alembic import command
+
     if is_sqlite(url):
         _ensure_sqlite_dir(url)
     command.upgrade(alembic_config(url), revision)
 
 
-async def upgrade_async(url: str) -> None:
+async def upgrade_async(url: str, engine: AsyncEngine | None = None) -> None:
+    """Apply the migrations a database lacks; nothing (and no Alembic) when it is at the head.
+
+    ``engine``: an engine on ``url`` to read the current revision with (else a short-lived one).
+    """
+    if is_sqlite(url):
+        _ensure_sqlite_dir(url)
+    reader = engine if engine is not None else make_engine(url)
+    try:
+        current = await current_revision(reader)
+    except Exception:
+        current = None
+    finally:
+        if engine is None:
+            await reader.dispose()
+    if current is not None and current == head_revision():
+        return
     await asyncio.to_thread(upgrade, url)
 
 
+_REVISION = re.compile(r"^revision\s*(?::[^=]*)?=\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
+_DOWN_REVISION = re.compile(
+    r"^down_revision\s*(?::[^=]*)?=\s*(?:None|['\"]([^'\"]+)['\"])", re.MULTILINE
+)
+
+
+@cache
+def known_revisions() -> dict[str, str | None]:
+    """Every migration's revision and the one before it, read from the migration files.
+
+    Without importing Alembic: a restart of a migrated database only needs the head's name.
+    ``tests/test_storage.py`` checks this agrees with Alembic's own reading.
+    """
+    revisions: dict[str, str | None] = {}
+    for path in sorted((MIGRATIONS / "versions").glob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        revision, down = _REVISION.search(source), _DOWN_REVISION.search(source)
+        if revision is None or down is None:
+            raise RuntimeError(f"{path.name}: no revision / down_revision line")
+        revisions[revision.group(1)] = down.group(1)
+    return revisions
+
+
 def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    """The newest migration: the one no other migration follows."""
+    revisions = known_revisions()
+    heads = set(revisions) - set(revisions.values())
+    if len(heads) > 1:
+        raise RuntimeError(f"the migrations have several heads: {sorted(heads)}")
+    return next(iter(heads), None)
 
 
 async def current_revision(engine: AsyncEngine) -> str | None:
-    def read(connection: Connection) -> str | None:
-        return MigrationContext.configure(connection).get_current_revision()
-
+    """The revision the database was migrated to (``None``: never migrated)."""
     async with engine.connect() as connection:
-        return await connection.run_sync(read)
+        has_table = await connection.run_sync(
+            lambda sync: sync.dialect.has_table(sync, "alembic_version")
+        )
+        if not has_table:
+            return None
+        rows = (await connection.execute(text("SELECT version_num FROM alembic_version"))).all()
+    if len(rows) > 1:  # a branched history; this code has one line of migrations
+        raise RuntimeError(f"alembic_version holds several revisions: {rows}")
+    return rows[0][0] if rows else None
 
 
 async def compact(engine: AsyncEngine) -> bool:
