@@ -11,7 +11,16 @@ import typer.main
 
 from bot.cli import COMMANDS, GROUPS, app
 
-HEAVY = ("telegram", "sqlalchemy", "aiohttp", "docx", "openpyxl", "matplotlib", "segno")
+HEAVY = (
+    "telegram",
+    "sqlalchemy",
+    "aiohttp",
+    "docx",
+    "openpyxl",
+    "matplotlib",
+    "segno",
+    "alembic",
+)
 
 
 def _loaded(code: str, *args: str) -> list[str]:
@@ -45,10 +54,18 @@ def test_flows_check_imports_no_database_or_telegram() -> None:
 
 
 def test_bot_start_does_not_import_aiohttp_or_exports() -> None:
-    """The polling bot (bot.telegram.app) loads no aiohttp server, Word, Excel or chart library;
-    aiohttp comes only with the ops server or webhook mode."""
+    """The polling bot (bot.telegram.app) loads no aiohttp server, Word, Excel, chart, QR or
+    migration library; aiohttp comes only with the ops server or webhook mode, segno with the
+    first QR code, Alembic only for a database behind the newest migration
+    (tests/test_migration_check.py)."""
     loaded = _loaded("import sys, bot.cli.run, bot.telegram.app")
-    assert loaded == ["segno", "sqlalchemy", "telegram"]
+    assert loaded == ["sqlalchemy", "telegram"]
+
+
+def test_the_ops_server_checks_migrations_without_alembic() -> None:
+    """/healthz compares the database's revision with the head read from the migration files."""
+    loaded = _loaded("import bot.ops.server")
+    assert loaded == ["aiohttp", "sqlalchemy"]
 
 
 def test_every_command_is_in_the_lazy_registry() -> None:

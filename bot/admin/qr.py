@@ -9,8 +9,10 @@ large enough to scan from a poster across a table, small enough for a flyer. Err
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
-import segno
+if TYPE_CHECKING:
+    import segno
 
 SCALE = 12
 BORDER = 4
@@ -19,6 +21,10 @@ ERROR = "m"
 
 
 def qr_code(link: str) -> segno.QRCode:
+    # Imported here: only coordinators making a campaign need it, and every start-up would
+    # otherwise pay for it.
+    import segno
+
     # micro=False: Micro QR codes are not read by every phone camera.
     return segno.make(link, error=ERROR, micro=False)
 
