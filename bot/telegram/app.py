@@ -23,7 +23,12 @@ from bot.config import Settings
 from bot.errors import ConfigError
 from bot.i18n import N_, SUPPORTED_LOCALES
 from bot.logging import configure_logging
-from bot.ops.instrument import InstrumentedApplication, instrumented_request
+from bot.ops.instrument import (
+    InstrumentedApplication,
+    instrumented_request,
+    tls_context,
+    updates_request,
+)
 from bot.privacy.retention import purge
 from bot.privacy.sealed import ChatSeal
 from bot.runtime import Runtime, due_reminders
@@ -81,11 +86,13 @@ def build_application(runtime: Runtime, ops: tuple[str, int] | None = None) -> A
             await runner.cleanup()
         await runtime.close()
 
+    tls = tls_context(settings.telegram_api_url, settings.telegram_file_url)
     application = (
         ApplicationBuilder()
         # Metrics without touching the handlers: timed process_update, counted sends and 429s.
         .application_class(InstrumentedApplication)
-        .request(instrumented_request())
+        .request(instrumented_request(tls=tls))
+        .get_updates_request(updates_request(tls))
         .token(settings.telegram_token.get_secret_value())
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.telegram_file_url)
