@@ -85,9 +85,8 @@ def test_override_never_picks_overig_or_a_removed_theme(matcher: ThemeMatcher) -
 
 
 # Answers written for this test whose main point is a theme the round-6 matcher missed: the
-# words (and the round-6 model among the matched themes) chose another theme they name.
+# words chose another theme they name, and only the override gets there.
 SHIPPED_MODEL_OVERRIDES = [
-    ("default", "the kids at school laugh at my accent and call me names", "discriminatie"),
     ("default", "w szkole nikt ze mną nie rozmawia, czuję się samotna", "vrienden"),
     ("seksuele-gezondheid", "op een feestje ging hij door terwijl ik nee had gezegd", "grenzen"),
 ]  # fmt: skip
@@ -107,8 +106,18 @@ def test_shipped_models_combine_as_chosen_in_round_7() -> None:
 def test_model_names_the_main_point_of_a_two_theme_answer(
     taxonomy: str, text: str, theme: str
 ) -> None:
-    words = ThemeMatcher(TAXONOMIES[taxonomy], learned=False)
-    assert words.main(text) != theme
     learned = ThemeMatcher(TAXONOMIES[taxonomy])
     assert learned.main(text) == theme
     assert theme in learned.tag(text)
+    # Without the override (the round-6 rule) the same model does not get there.
+    assert learned.model is not None
+    learned.model = dataclasses.replace(learned.model, override=2.0, single=False)
+    assert learned.main(text) != theme
+
+
+def test_retrained_model_keeps_a_theme_the_round_6_model_blended_away() -> None:
+    """The words find discriminatie; the round-6 model's blend made it school (written for
+    this test)."""
+    learned = ThemeMatcher(TAXONOMIES["default"])
+    text = "the kids at school laugh at my accent and call me names"
+    assert learned.main(text) == "discriminatie"
