@@ -52,9 +52,17 @@ class ThemeModel:
     # among the matched themes; an answer no word matches gets the model's theme when its
     # probability is at least ``floor`` and the answer has at least ``min_words`` words that
     # are no Dutch stop words (else ``overig``: "misschien later", "ik denk het wel").
+    # Round 7: when the model's most likely theme (not ``overig``) is at least ``override``
+    # likely and the words did not match it, it is the main theme (only when several themes
+    # matched, or also when one did: ``single``); ``share``: a matched theme's word weight
+    # counts as its share of all matched weight before the blend. An ``override`` above 1
+    # never fires (round 4-6 files).
     blend: float = 0.0
     floor: float = 1.0
     min_words: int = 2
+    override: float = 2.0
+    share: bool = False
+    single: bool = False
     meta: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def probabilities(self, text: str) -> dict[str, float]:
@@ -93,6 +101,9 @@ class ThemeModel:
             blend=meta["combine"]["blend"],
             floor=meta["combine"]["floor"],
             min_words=meta["combine"]["min_words"],
+            override=meta["combine"].get("override", 2.0),
+            share=meta["combine"].get("share", False),
+            single=meta["combine"].get("single", False),
             meta=meta,
         )
 

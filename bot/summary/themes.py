@@ -383,13 +383,15 @@ class ThemeMatcher:
 
     def tag(self, text: str) -> frozenset[str]:
         """The theme keys ``text`` matches, or ``{"overig"}`` when it matches none. With a
-        learned model an answer no word matches can still get the model's theme (see
-        :meth:`ranked`): the main theme is always among the tags."""
-        _, hits = self._hits(text)
-        found = {hit.keyword.theme for hit in hits}
-        if found:
-            return frozenset(found)
-        return frozenset({self.main(text)}) if self.model is not None else frozenset({OVERIG})
+        learned model an answer no word matches can still get the model's theme, and a theme
+        the model is sure of is added to the words' (see :meth:`ranked`): the main theme is
+        always among the tags."""
+        if self.model is None:
+            _, hits = self._hits(text)
+            return frozenset({hit.keyword.theme for hit in hits} or {OVERIG})
+        # The model may make a theme the words did not match the main one (see ranked()).
+        ranked = self.ranked(text)
+        return frozenset(ranked) if ranked != [OVERIG] else frozenset({OVERIG})
 
     def _scored(self, text: str) -> list[tuple[str, float]]:
         """The themes the words matched with their weights, in the word lists' order: most
@@ -438,14 +440,19 @@ class ThemeMatcher:
         With the taxonomy's learned model (:mod:`bot.summary.theme_model`, unless the matcher
         was built with ``learned=False``): among the matched themes, the model's probability
         times its ``blend`` is added to each theme's word weight, so the model settles close
-        calls and ties but a theme it was never trained on still wins by its words. An answer
-        no word matches gets the model's most likely theme when that is at least its ``floor``
+        calls and ties but a theme it was never trained on still wins by its words. Round 7:
+        when the model gives a theme the words did not match at least its ``override``
+        probability, that theme comes first (with ``single``, also when the words matched one
+        theme): answers naming two things are often about the one no taxonomy word names, and
+        the model, trained on such answers labelled with their main point, reads that better
+        (chosen by leave-one-corpus-out cross-validation, scripts/train_theme_model.py
+        --select). An answer no word matches gets the model's most likely theme when that is at least its ``floor``
         and the answer has at least ``min_words`` words besides Dutch stop words (non-answers
         such as "weet ik niet" are ``overig`` in its training data, and a short answer no word
         matches is nearly always one: "misschien later")."""
         scored = self._scored(text)
         model = self.model
-        if model is None or len(scored) == 1:
+        if model is None or (len(scored) == 1 and not model.single):
             return [theme for theme, _ in scored] or [OVERIG]
         if not scored:
             skip = stop_words()
@@ -459,11 +466,25 @@ class ThemeMatcher:
                 default=OVERIG,
             )
             return [best] if probabilities.get(best, 0.0) >= model.floor else [OVERIG]
-        # Several themes matched: the model settles which one the answer is about.
         probabilities = model.probabilities(text)
-        position = {theme: at for at, (theme, _) in enumerate(scored)}
+        matched = [theme for theme, _ in scored]
+        # Round 7: a theme the model is sure of comes first, even if no word named it (an
+        # answer about stress that mentions school: the words find school, not mentaal).
+        best = max(
+            (key for key in probabilities if key != OVERIG and key in self._order),
+            key=probabilities.__getitem__,
+            default=OVERIG,
+        )
+        if best not in matched and probabilities.get(best, 0.0) >= model.override:
+            return [best, *matched]
+        if len(scored) == 1:
+            return matched
+        # Several themes matched: the model settles which one the answer is about.
+        total = sum(weight for _, weight in scored) if model.share else 1.0
+        position = {theme: at for at, theme in enumerate(matched)}
         blended = {
-            theme: weight + model.blend * probabilities.get(theme, 0.0) for theme, weight in scored
+            theme: weight / total + model.blend * probabilities.get(theme, 0.0)
+            for theme, weight in scored
         }
         return sorted(position, key=lambda theme: (-blended[theme], position[theme]))
 
