@@ -10,6 +10,12 @@ default, see ``model.ENABLED``) reads the same text, jokes and topic words blank
 lexicon fired: it adds disclosures phrased in ways no lexicon foresaw, and never changes the
 categories (so the leading help line) of a lexicon's signal, which are written by hand and
 more precise than the model's.
+
+Two shortcuts make a message cheaper without changing a verdict (docs/privacy.md, "Speed"):
+a lexicon searches a text only with the groups of phrases its words can match
+(``PhraseGroups`` in :mod:`~bot.privacy.safety.lexicon`), and the language is not guessed
+when the guess cannot change the verdict (:meth:`Detector._unguessed`);
+``scripts/crisis_equivalence.py`` compares two versions' verdicts over every corpus.
 """
 
 from __future__ import annotations

@@ -636,7 +636,12 @@ def _primary(requirements: Sequence[frozenset[str]]) -> frozenset[str] | None:
     rarer than short ones), or None if there is none."""
     if not requirements:
         return None
-    return min(requirements, key=lambda anchors: sum(1 / (len(a) - 1) ** 2 for a in anchors))
+    return min(requirements, key=_rarity)
+
+
+@cache
+def _rarity(anchors: frozenset[str]) -> float:
+    return sum(1 / (len(anchor) - 1) ** 2 for anchor in anchors)
 
 
 def _token_anchors(
@@ -724,16 +729,14 @@ class PhraseGroups(Generic[_Tag]):
         for requirement, number in requirement_ids.items():
             for anchor in requirement:
                 tables[anchor[0]].setdefault(anchor[1:], set()).add(number)
-        # The starts by their first letters (as many as the shortest start has), the ends by
-        # their last ones: a word looks up only those that begin or end as it does.
-        self._head = min(map(len, self._starts), default=0)
-        self._tail = min(map(len, self._ends), default=0)
+        # The starts by their first two letters (one-letter starts apart), the ends by their
+        # last two: a word looks up only those that begin or end as it does.
         self._starts_by_head: dict[str, list[tuple[str, set[int]]]] = {}
         for start, found in self._starts.items():
-            self._starts_by_head.setdefault(start[: self._head], []).append((start, found))
+            self._starts_by_head.setdefault(start[:2], []).append((start, found))
         self._ends_by_tail: dict[str, list[tuple[str, set[int]]]] = {}
         for end, found in self._ends.items():
-            self._ends_by_tail.setdefault(end[-self._tail :], []).append((end, found))
+            self._ends_by_tail.setdefault(end[-2:], []).append((end, found))
         self._any_part = (
             re.compile("|".join(map(re.escape, sorted(self._parts)))) if self._parts else None
         )
@@ -748,14 +751,16 @@ class PhraseGroups(Generic[_Tag]):
         if known is not None:
             return known
         numbers: set[int] = set(self._exact.get(word, ()))
-        if self._head:
-            for start, found in self._starts_by_head.get(word[: self._head], ()):
-                if word.startswith(start):
-                    numbers |= found
-        if self._tail:
-            for end, found in self._ends_by_tail.get(word[-self._tail :], ()):
-                if word.endswith(end):
-                    numbers |= found
+        if self._starts:
+            for head in (word[:1], word[:2]) if len(word) > 1 else (word,):
+                for start, found in self._starts_by_head.get(head, ()):
+                    if word.startswith(start):
+                        numbers |= found
+        if self._ends:
+            for tail in (word[-1:], word[-2:]) if len(word) > 1 else (word,):
+                for end, found in self._ends_by_tail.get(tail, ()):
+                    if word.endswith(end):
+                        numbers |= found
         if self._any_part is not None and self._any_part.search(word):
             for part, found in self._parts.items():
                 if part in word:
@@ -836,5 +841,5 @@ def literal_words(data: Any) -> set[str]:
             for alternative in token.removesuffix("?").split("|"):
                 if "*" in alternative or alternative.startswith("{") or alternative in GAPS:
                     continue
-                found.update(normalize(alternative).split())
+                found.update(_normalize_word(alternative).split())  # the same, cached
     return found
