@@ -10,6 +10,12 @@ default, see ``model.ENABLED``) reads the same text, jokes and topic words blank
 lexicon fired: it adds disclosures phrased in ways no lexicon foresaw, and never changes the
 categories (so the leading help line) of a lexicon's signal, which are written by hand and
 more precise than the model's.
+
+Two shortcuts make a message cheaper without changing a verdict (docs/privacy.md, "Speed"):
+a lexicon searches a text only with the groups of phrases its words can match
+(``PhraseGroups`` in :mod:`~bot.privacy.safety.lexicon`), and the language is not guessed
+when the guess cannot change the verdict (:meth:`Detector._unguessed`);
+``scripts/crisis_equivalence.py`` compares two versions' verdicts over every corpus.
 """
 
 from __future__ import annotations
@@ -34,6 +40,8 @@ __all__ = ["Detector", "load_detector"]
 
 _DATA = "bot.privacy"
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Texts of more different words than this are not tried without the language guess.
+_UNGUESSED_MAX_WORDS = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +55,10 @@ class Detector:
         normalized = normalize(text, clauses=True)
         if not normalized:
             return None
-        checked = [self.lexicons[code] for code in self.languages_for(text, languages)]
+        codes = self._unguessed(normalized, languages)
+        if codes is None:
+            codes = self.languages_for(text, languages)
+        checked = [self.lexicons[code] for code in codes]
         # A joke or topic word in one language must not fire another language's lexicon
         # ("suicide prevention" holds a Dutch keyword).
         for lexicon in checked:
@@ -59,6 +70,34 @@ class Detector:
             # The model reads the text with the jokes and topic words blanked, as it was trained.
             found = self.model.categories(normalized)
         return CrisisSignal.of(found) if found else None
+
+    def forget_words(self) -> None:
+        """Empty the lexicons' tables of words, as at start-up (for measuring)."""
+        for lexicon in self.lexicons.values():
+            lexicon.forget_words()
+
+    def _unguessed(self, normalized: str, languages: Sequence[str]) -> list[str] | None:
+        """The lexicons to check without guessing the language, when the guess cannot change
+        the verdict nor the model's input; else None.
+
+        The guess only adds lexicons and puts the checked ones in another order. A lexicon
+        that can neither blank (:meth:`Lexicon.may_blank`) nor match (:meth:`Lexicon.may_match`)
+        a text of these words changes nothing wherever it stands: blanking only takes words
+        away and adds "_", so the words of the text it would see are among these and "_". The
+        order of the others matters only for blanking, when two of them can blank.
+        """
+        lexicons = self.lexicons
+        always = [code for code in dict.fromkeys([*languages, "nl"]) if code in lexicons]
+        words = set(normalized.split())
+        if len(words) > _UNGUESSED_MAX_WORDS:
+            return None  # the guess reads only the start; this would read every word
+        words.add("_")
+        for code, lexicon in lexicons.items():
+            if code not in always and (lexicon.may_blank(words) or lexicon.may_match(words)):
+                return None
+        if len(always) > 1 and sum(lexicons[code].may_blank(words) for code in always) > 1:
+            return None
+        return always
 
     def languages_for(self, text: str, languages: Iterable[str]) -> list[str]:
         ordered = [*guess_languages(text), *languages, "nl"]

@@ -60,10 +60,10 @@ category and text, whatever the size of the lexicon.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
+from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, cast
+from typing import Any, Generic, TypeVar, cast
 
 from rapidfuzz import fuzz, process
 
@@ -86,6 +86,12 @@ _FUZZY_CUTOFF = 85.0
 _FUZZY_MIN_LENGTH = 6
 # A glued conjunction is taken off only when this many letters remain ("وين" stays whole).
 _CLITIC_MIN_REST = 3
+
+
+_Tag = TypeVar("_Tag")
+# The bounded tables of words: what a word becomes, can match, is a misspelling of.
+_MEMO_SIZE = 50_000
+_UNKNOWN: Any = object()
 
 
 class LexiconError(ValueError):
@@ -111,6 +117,16 @@ class Lexicon:
     determiners: frozenset[str] = frozenset()
     nouns: frozenset[str] = frozenset()
     clitics: tuple[str, ...] = ()
+    # The same phrases again, in groups that a text is searched with only when one of its
+    # words can take part in a match (see PhraseGroups); None: search the whole expressions.
+    groups: PhraseGroups[CrisisCategory] | None = field(default=None, compare=False, repr=False)
+    exclude_groups: PhraseGroups[None] | None = field(default=None, compare=False, repr=False)
+    exclude_unmapped_groups: PhraseGroups[None] | None = field(
+        default=None, compare=False, repr=False
+    )
+    # Per word of a text: what it becomes and can take part in; per word: its fuzzy keyword.
+    _reaches: dict[str, _Reach] = field(default_factory=dict, compare=False, repr=False)
+    _fuzzy_word: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def blank(self, normalized: str, slang_applied: bool = False) -> str:
         """``normalized`` with this language's jokes and topic words blanked out.
@@ -119,14 +135,100 @@ class Lexicon:
         the other form first ("learned about consent") would leave the rest of a longer one
         ("... and sending nudes") to fire.
         """
-        order = (self.exclude, self.exclude_unmapped)
-        for exclude in order if slang_applied else order[::-1]:
-            if exclude is not None:
-                normalized = exclude.sub(" _ ", normalized)
+        order = (
+            (self.exclude, self.exclude_groups),
+            (self.exclude_unmapped, self.exclude_unmapped_groups),
+        )
+        # Blanking only takes words away and adds "_", which satisfies no anchor: the words of
+        # the text before the first expression do for the second one too.
+        words: list[str] | None = None
+        for exclude, groups in order if slang_applied else order[::-1]:
+            if exclude is None:
+                continue
+            if groups is not None:
+                if words is None:
+                    words = normalized.split()
+                if not groups.search(normalized, words):
+                    continue  # no match: sub would return the text as it is
+            normalized = exclude.sub(" _ ", normalized)
         return normalized
 
     def match(self, normalized: str) -> set[CrisisCategory]:
         """The categories whose phrases or keywords occur in ``normalized`` text."""
+        texts, surface = self._forms(normalized)
+        found: set[CrisisCategory] = set()
+        if self.groups is None:
+            for category, pattern in self.patterns.items():
+                if any(pattern.search(text) for text in texts):
+                    found.add(category)
+        else:
+            for text in texts:
+                found |= self.groups.matching(text, text.split(), found)
+        found.update(self._fuzzy(surface))
+        return found
+
+    def forms(self, normalized: str) -> tuple[str, ...]:
+        """The forms of ``normalized`` that :meth:`match` searches (for tests)."""
+        return self._forms(normalized)[0]
+
+    def forget_words(self) -> None:
+        """Empty the tables of words (for measuring; nothing else needs it)."""
+        self._reaches.clear()
+        self._fuzzy_word.clear()
+        for groups in (self.groups, self.exclude_groups, self.exclude_unmapped_groups):
+            if groups is not None:
+                groups.forget_words()
+
+    def may_blank(self, words: Iterable[str]) -> bool:
+        """False when :meth:`blank` leaves every text of these words (or of fewer) as it is."""
+        if self.exclude is None and self.exclude_unmapped is None:
+            return False
+        return any(
+            groups is None or groups.candidates(words)
+            for groups in (self.exclude_groups, self.exclude_unmapped_groups)
+        )
+
+    def may_match(self, words: Iterable[str]) -> bool:
+        """False when :meth:`match` finds nothing in any text made of these words (or of fewer),
+        blanked with any exclusions ("_" counts among the words)."""
+        if self.groups is None:
+            return True
+        met: set[int] = set()
+        for word in words:
+            reach = self._reach(word)
+            if reach.fuzzy or reach.joins:
+                return True
+            met |= reach.requirements
+        return bool(self.groups.groups_for(met))
+
+    def _reach(self, word: str) -> _Reach:
+        """What a word of the text becomes in :meth:`_forms` and what that can take part in;
+        remembered per word (a bounded table of words, never of texts)."""
+        reach = self._reaches.get(word)
+        if reach is not None:
+            return reach
+        spelled = self.slang.get(word, word)
+        if self.vocabulary:  # as _forms spells it
+            spelled = " ".join(self.slang.get(p, p) for p in self._split_glued(spelled).split())
+        tokens = spelled.split()
+        # Every word the forms can hold for it: as spelled, without a clitic, and their lemmas
+        # (inversion only reorders; joined separable verbs count as "joins").
+        variants = set(tokens)
+        if self.clitics:
+            variants.update(self._unglue(token) for token in tokens)
+        variants.update([self.lemmas.get(token, token) for token in variants])
+        reach = _Reach(
+            requirements=self.groups.met(variants) if self.groups is not None else frozenset(),
+            fuzzy=bool(self._fuzzy(spelled)),
+            joins=(self.separable is not None and self.marker in tokens)
+            or not self.particles.isdisjoint(tokens),
+        )
+        if len(self._reaches) >= _MEMO_SIZE:
+            self._reaches.clear()
+        self._reaches[word] = reach
+        return reach
+
+    def _forms(self, normalized: str) -> tuple[tuple[str, ...], str]:
         words = [self.slang.get(word, word) for word in normalized.split()]
         if self.vocabulary:
             # The pieces of a glued word get the slang too ("ikwilgwndood" -> "gwn" -> "gewoon").
@@ -154,14 +256,7 @@ class Lexicon:
                     forms.append(inverted)
         for form in list(forms):
             forms.append(" ".join(self.lemmas.get(word, word) for word in form.split()))
-        texts = tuple(dict.fromkeys(forms))
-        found = {
-            category
-            for category, pattern in self.patterns.items()
-            if any(pattern.search(text) for text in texts)
-        }
-        found.update(self._fuzzy(surface))
-        return found
+        return tuple(dict.fromkeys(forms)), surface
 
     def _unglue(self, word: str) -> str:
         for clitic in self.clitics:
@@ -222,12 +317,25 @@ class Lexicon:
         for word in set(text.split()):
             if len(word) < _FUZZY_MIN_LENGTH or word == CLAUSE:
                 continue
-            best = process.extractOne(
-                word, self.keywords.keys(), scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
-            )
-            if best is not None:
-                found.add(self.keywords[best[0]])
+            category = self._fuzzy_word.get(word, _UNKNOWN)
+            if category is _UNKNOWN:
+                best = process.extractOne(
+                    word, self.keywords.keys(), scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
+                )
+                category = self.keywords[best[0]] if best is not None else None
+                if len(self._fuzzy_word) >= _MEMO_SIZE:
+                    self._fuzzy_word.clear()
+                self._fuzzy_word[word] = category
+            if category is not None:
+                found.add(category)
         return found
+
+
+@dataclass(frozen=True, slots=True)
+class _Reach:
+    requirements: frozenset[int]  # the requirements of the lexicon's groups its variants meet
+    fuzzy: bool  # one of its pieces is a misspelt keyword
+    joins: bool  # a separable particle or marker: the forms may join it to another word
 
 
 def compile_lexicon(
@@ -256,16 +364,19 @@ def compile_lexicon(
         slang[normalize(str(key))] = normalize(value)
     # A macro is written out once per lexicon, not at every use (hundreds of phrases use {ME}).
     expanded: dict[str, str] = {}
-    patterns = {
-        cast(CrisisCategory, category): _union(
-            [
-                _phrase(p, macros, slang, expanded=expanded)
-                for p in _as_phrases(phrases, f"{language}: {category}")
-            ],
-            compile_pattern,
+    patterns = {}
+    # The same phrases again in smaller expressions, grouped by their anchors: a text is
+    # searched only with the groups one of its words can take part in a match of.
+    tagged: list[tuple[CrisisCategory, str, str]] = []
+    for category, phrases in categories.items():
+        bodies = [
+            _phrase(p, macros, slang, expanded=expanded)
+            for p in _as_phrases(phrases, f"{language}: {category}")
+        ]
+        patterns[cast(CrisisCategory, category)] = _union(bodies, compile_pattern)
+        tagged.extend(
+            (cast(CrisisCategory, category), p, b) for p, b in zip(phrases, bodies, strict=True)
         )
-        for category, phrases in categories.items()
-    }
     excludes = _as_phrases(data.get("exclude") or [], f"{language}: exclude", allow_empty=True)
     separable, marker, particles = _separable(data.get("separable"), language)
     subjects, conjunctions, determiners, nouns = _inversion(data.get("inversion"), language, slang)
@@ -273,22 +384,30 @@ def compile_lexicon(
     for category, words in keywords.items():
         for word in _as_phrases(words, f"{language}: keywords {category}"):
             fuzzy[normalize(word)] = cast(CrisisCategory, category)
+    exclude = exclude_unmapped = exclude_groups = exclude_unmapped_groups = None
+    if excludes:
+        bodies = [_phrase(p, macros, slang, expanded=expanded) for p in excludes]
+        exclude = _union(bodies, compile_pattern)
+        exclude_groups = _phrase_groups(
+            [(None, p, b) for p, b in zip(excludes, bodies, strict=True)],
+            macros,
+            slang,
+            compile_pattern,
+        )
+        bodies = [_phrase(p, macros, {}, expanded={}) for p in excludes]
+        exclude_unmapped = _union(bodies, compile_pattern)
+        exclude_unmapped_groups = _phrase_groups(
+            [(None, p, b) for p, b in zip(excludes, bodies, strict=True)],
+            macros,
+            {},
+            compile_pattern,
+        )
     return Lexicon(
         language=language,
         slang=slang,
         patterns=patterns,
-        exclude=(
-            _union(
-                [_phrase(p, macros, slang, expanded=expanded) for p in excludes], compile_pattern
-            )
-            if excludes
-            else None
-        ),
-        exclude_unmapped=(
-            _union([_phrase(p, macros, {}, expanded={}) for p in excludes], compile_pattern)
-            if excludes
-            else None
-        ),
+        exclude=exclude,
+        exclude_unmapped=exclude_unmapped,
         keywords=fuzzy,
         lemmas=dict(lemmas or {}),
         vocabulary=frozenset(
@@ -310,6 +429,9 @@ def compile_lexicon(
         clitics=tuple(
             normalize(c) for c in _as_phrases(data.get("clitics") or [], "clitics", True)
         ),
+        groups=_phrase_groups(tagged, macros, slang, compile_pattern),
+        exclude_groups=exclude_groups,
+        exclude_unmapped_groups=exclude_unmapped_groups,
     )
 
 
@@ -479,6 +601,234 @@ def _token(
     return "(?:" + "|".join(alternatives) + ")"
 
 
+def phrase_requirements(
+    phrase: str,
+    macros: Mapping[str, Sequence[str]],
+    slang: Mapping[str, str],
+    expanded: dict[str, frozenset[str] | None] | None = None,
+) -> list[frozenset[str]]:
+    r"""What every match of ``phrase`` (as :func:`_phrase` writes it with ``macros`` and
+    ``slang``) holds: for each of its required tokens a set of anchors, one of which a whole
+    word of the text satisfies. Empty when the phrase has no required token.
+
+    An anchor is ``=word`` (the word itself), ``^start`` (a word starting with it, written
+    ``start*``), ``$end`` (``*end``) or ``~part`` (``*part*``). Why it holds: a required token
+    (not optional, not a gap or ``$``) is preceded in the expression by a space or
+    ``(?<!\S)`` and followed by a space, or by what may be empty and then ``(?!\S)``; a
+    wildcard is ``[^\s|]*``, which crosses neither a space nor the clause mark: the token
+    matches one whole whitespace-separated word of the text. Of a token's alternatives
+    (``a|b``, a macro's phrases) one matches, so its anchors are their union.
+
+    ``expanded`` keeps each macro's anchors between calls with the same macros and slang.
+    """
+    found = []
+    for token in phrase.split():
+        if token in GAPS or token.endswith("?"):
+            continue
+        anchors = _token_anchors(token, macros, slang, {} if expanded is None else expanded)
+        if anchors is not None:
+            found.append(anchors)
+    return found
+
+
+def _primary(requirements: Sequence[frozenset[str]]) -> frozenset[str] | None:
+    """Of a phrase's requirements the one likely rarest in text (long words and parts are
+    rarer than short ones), or None if there is none."""
+    if not requirements:
+        return None
+    return min(requirements, key=_rarity)
+
+
+@cache
+def _rarity(anchors: frozenset[str]) -> float:
+    return sum(1 / (len(anchor) - 1) ** 2 for anchor in anchors)
+
+
+def _token_anchors(
+    token: str,
+    macros: Mapping[str, Sequence[str]],
+    slang: Mapping[str, str],
+    expanded: dict[str, frozenset[str] | None],
+) -> frozenset[str] | None:
+    """Mirrors :func:`_token` (which has already checked the token); None: no anchors."""
+    found: set[str] = set()
+    for alternative in token.split("|"):
+        if alternative.startswith("{") and alternative.endswith("}"):
+            name = alternative[1:-1]
+            if name not in expanded:
+                union: set[str] | None = set()
+                for phrase in macros[name]:  # macros do not nest
+                    primary = _primary(phrase_requirements(phrase, {}, slang))
+                    if primary is None or union is None:
+                        union = None
+                    else:
+                        union |= primary
+                expanded[name] = frozenset(union) if union is not None else None
+            anchors = expanded[name]
+            if anchors is None:
+                return None
+            found |= anchors
+            continue
+        prefix = alternative.startswith("*")
+        suffix = alternative.endswith("*")
+        literal = _normalize_word(alternative.strip("*"))
+        if prefix and suffix:
+            found.add("~" + literal)
+        elif prefix:
+            found.add("$" + literal)
+        elif suffix:
+            found.add("^" + literal)
+        else:
+            # "pijn_doe" is the words "pijn doe"; slang applies per word and may give several
+            # ("kms" -> "kill myself"): the first word of what the expression spells out.
+            first = literal.split()[0]
+            found.add("=" + slang.get(first, first).split()[0])
+    return frozenset(found)
+
+
+class PhraseGroups(Generic[_Tag]):
+    """An expression's phrases in groups (by their rarest requirement), each group compiled
+    on its own, and which groups a text can match at all.
+
+    Searching a text only with the groups it can match gives the same answer as searching it
+    with the whole expression (the same phrases, with the same lookarounds): an alternation
+    matches exactly where one of its alternatives does, and a phrase cannot match a text
+    unless, for each of its requirements (:func:`phrase_requirements`), a word of the text
+    satisfies one of the anchors. What a word satisfies is remembered (a bounded table of
+    words, never of texts).
+    """
+
+    def __init__(
+        self,
+        groups: Sequence[tuple[_Tag, re.Pattern[str]]],
+        phrases: Sequence[tuple[int, Sequence[frozenset[str]]]],
+    ) -> None:
+        """``groups``: tag and expression; ``phrases``: group number and requirements."""
+        self.tags = tuple(tag for tag, _ in groups)
+        self.patterns = tuple(pattern for _, pattern in groups)
+        requirement_ids: dict[frozenset[str], int] = {}
+        always: set[int] = set()
+        # Per requirement, the phrases it is the rarest requirement of: (all requirements, group).
+        self._by_primary: dict[int, list[tuple[frozenset[int], int]]] = {}
+        for number, requirements in phrases:
+            primary = _primary(requirements)
+            if primary is None:
+                always.add(number)
+                continue
+            ids = frozenset(
+                requirement_ids.setdefault(r, len(requirement_ids)) for r in requirements
+            )
+            self._by_primary.setdefault(requirement_ids[primary], []).append((ids, number))
+        self._always = frozenset(always)
+        self._primaries = frozenset(self._by_primary)
+        self._exact: dict[str, set[int]] = {}
+        self._starts: dict[str, set[int]] = {}
+        self._ends: dict[str, set[int]] = {}
+        self._parts: dict[str, set[int]] = {}
+        tables = {"=": self._exact, "^": self._starts, "$": self._ends, "~": self._parts}
+        for requirement, number in requirement_ids.items():
+            for anchor in requirement:
+                tables[anchor[0]].setdefault(anchor[1:], set()).add(number)
+        # The starts by their first two letters (one-letter starts apart), the ends by their
+        # last two: a word looks up only those that begin or end as it does.
+        self._starts_by_head: dict[str, list[tuple[str, set[int]]]] = {}
+        for start, found in self._starts.items():
+            self._starts_by_head.setdefault(start[:2], []).append((start, found))
+        self._ends_by_tail: dict[str, list[tuple[str, set[int]]]] = {}
+        for end, found in self._ends.items():
+            self._ends_by_tail.setdefault(end[-2:], []).append((end, found))
+        self._any_part = (
+            re.compile("|".join(map(re.escape, sorted(self._parts)))) if self._parts else None
+        )
+        self._memo: dict[str, frozenset[int]] = {}
+
+    def forget_words(self) -> None:
+        self._memo.clear()
+
+    def satisfied(self, word: str) -> frozenset[int]:
+        """The requirements (by number) one of whose anchors ``word`` satisfies."""
+        known = self._memo.get(word)
+        if known is not None:
+            return known
+        numbers: set[int] = set(self._exact.get(word, ()))
+        if self._starts:
+            for head in (word[:1], word[:2]) if len(word) > 1 else (word,):
+                for start, found in self._starts_by_head.get(head, ()):
+                    if word.startswith(start):
+                        numbers |= found
+        if self._ends:
+            for tail in (word[-1:], word[-2:]) if len(word) > 1 else (word,):
+                for end, found in self._ends_by_tail.get(tail, ()):
+                    if word.endswith(end):
+                        numbers |= found
+        if self._any_part is not None and self._any_part.search(word):
+            for part, found in self._parts.items():
+                if part in word:
+                    numbers |= found
+        if len(self._memo) >= _MEMO_SIZE:
+            self._memo.clear()
+        known = self._memo[word] = frozenset(numbers)
+        return known
+
+    def met(self, words: Iterable[str]) -> frozenset[int]:
+        """The requirements a text of these words meets."""
+        unique = list(set(words))
+        known = list(map(self._memo.get, unique))
+        if None in known:
+            satisfied = self.satisfied
+            known = [satisfied(w) if f is None else f for f, w in zip(known, unique, strict=True)]
+        return frozenset().union(*cast(list[frozenset[int]], known))
+
+    def groups_for(self, met: Set[int]) -> list[int]:
+        """The groups (by number, in order) a text that meets ``met`` can match."""
+        found = set(self._always)
+        by_primary = self._by_primary
+        for requirement in met & self._primaries:
+            for ids, number in by_primary[requirement]:
+                if number not in found and ids <= met:
+                    found.add(number)
+        return sorted(found)
+
+    def candidates(self, words: Iterable[str]) -> list[int]:
+        """The groups (by number, in order) that can match a text of these words."""
+        return self.groups_for(self.met(words))
+
+    def search(self, text: str, words: Iterable[str]) -> bool:
+        """Whether the whole expression matches ``text``, whose words are among ``words``."""
+        patterns = self.patterns
+        return any(patterns[number].search(text) for number in self.candidates(words))
+
+    def matching(self, text: str, words: Iterable[str], known: Iterable[_Tag] = ()) -> set[_Tag]:
+        """The tags of the groups that match ``text`` (not searched: those of ``known``)."""
+        found = set(known)
+        tags, patterns = self.tags, self.patterns
+        for number in self.candidates(words):
+            if tags[number] not in found and patterns[number].search(text):
+                found.add(tags[number])
+        return found
+
+
+def _phrase_groups(
+    tagged: Sequence[tuple[_Tag, str, str]],
+    macros: Mapping[str, Sequence[str]],
+    slang: Mapping[str, str],
+    compile_pattern: Callable[[str], re.Pattern[str]],
+) -> PhraseGroups[_Tag]:
+    """``tagged``: (tag, phrase, its expression body) for each phrase."""
+    grouped: dict[tuple[_Tag, frozenset[str] | None], list[tuple[str, list[frozenset[str]]]]]
+    grouped = {}
+    expanded: dict[str, frozenset[str] | None] = {}
+    for tag, phrase, body in tagged:
+        requirements = phrase_requirements(phrase, macros, slang, expanded)
+        grouped.setdefault((tag, _primary(requirements)), []).append((body, requirements))
+    groups = []
+    phrases: list[tuple[int, Sequence[frozenset[str]]]] = []
+    for number, ((tag, _), members) in enumerate(grouped.items()):
+        groups.append((tag, _union([body for body, _ in members], compile_pattern)))
+        phrases.extend((number, requirements) for _, requirements in members)
+    return PhraseGroups(groups, phrases)
+
+
 def literal_words(data: Any) -> set[str]:
     """Every whole word (no ``*``) the lexicon's phrases and macros use, normalised."""
     phrases: list[str] = []
@@ -491,5 +841,5 @@ def literal_words(data: Any) -> set[str]:
             for alternative in token.removesuffix("?").split("|"):
                 if "*" in alternative or alternative.startswith("{") or alternative in GAPS:
                     continue
-                found.update(normalize(alternative).split())
+                found.update(_normalize_word(alternative).split())  # the same, cached
     return found
