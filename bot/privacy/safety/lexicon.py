@@ -706,6 +706,9 @@ class PhraseGroups(Generic[_Tag]):
         """``groups``: tag and expression; ``phrases``: group number and requirements."""
         self.tags = tuple(tag for tag, _ in groups)
         self.patterns = tuple(pattern for _, pattern in groups)
+        # Kept as given, so the compiled lexicon can be written out and read back (compiled.py).
+        self.phrases = tuple((number, tuple(requirements)) for number, requirements in phrases)
+        phrases = self.phrases
         requirement_ids: dict[frozenset[str], int] = {}
         always: set[int] = set()
         # Per requirement, the phrases it is the rarest requirement of: (all requirements, group).
