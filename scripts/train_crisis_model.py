@@ -123,7 +123,11 @@ def load_examples(names: Sequence[str] = TRAINING) -> list[Example]:
 
 @dataclass
 class Design:
-    """A sparse design matrix: rows, columns and values of its non-zero entries."""
+    """A sparse design matrix: rows, columns and values of its non-zero entries, in row order.
+
+    Products are sums over runs of equal row (or, through ``by_col``, column) indices with
+    ``np.add.reduceat``, which sums a whole (entries x k) block in one pass.
+    """
 
     rows: IntArray
     cols: IntArray
@@ -131,32 +135,46 @@ class Design:
     n_rows: int
     vocabulary: list[str]
 
+    def __post_init__(self) -> None:
+        by_col = np.argsort(self.cols, kind="stable")
+        self.rows_by_col = self.rows[by_col]
+        self.vals_by_col = self.vals[by_col]
+        self.row_starts, self.row_ids = _runs(self.rows)
+        self.col_starts, self.col_ids = _runs(self.cols[by_col])
+
+    def _sum_rows(self, products: FloatArray) -> FloatArray:
+        out = np.zeros((self.n_rows, *products.shape[1:]))
+        if len(products):
+            out[self.row_ids] = np.add.reduceat(products, self.row_starts, axis=0)
+        return out
+
+    def _sum_cols(self, products: FloatArray) -> FloatArray:
+        """Sums of ``products`` (given in column order) per column."""
+        out = np.zeros((len(self.vocabulary), *products.shape[1:]))
+        if len(products):
+            out[self.col_ids] = np.add.reduceat(products, self.col_starts, axis=0)
+        return out
+
     def dot(self, weights: FloatArray) -> FloatArray:
-        summed = np.bincount(
-            self.rows, weights=self.vals * weights[self.cols], minlength=self.n_rows
-        )
-        return cast(FloatArray, summed)
+        return self._sum_rows(self.vals * weights[self.cols])
 
     def t_dot(self, residual: FloatArray) -> FloatArray:
-        size = len(self.vocabulary)
-        summed = np.bincount(self.cols, weights=self.vals * residual[self.rows], minlength=size)
-        return cast(FloatArray, summed)
+        return self._sum_cols(self.vals_by_col * residual[self.rows_by_col])
 
     def dot_many(self, weights: FloatArray) -> FloatArray:
         """``self @ weights`` for a weight matrix (features x k), in one pass."""
-        k = weights.shape[1]
-        index = (self.rows[:, None] * k + np.arange(k)).ravel()
-        products = (self.vals[:, None] * weights[self.cols]).ravel()
-        summed = np.bincount(index, weights=products, minlength=self.n_rows * k)
-        return cast(FloatArray, summed.reshape(-1, k))
+        return self._sum_rows(self.vals[:, None] * weights[self.cols])
 
     def t_dot_many(self, residual: FloatArray) -> FloatArray:
-        k = residual.shape[1]
-        index = (self.cols[:, None] * k + np.arange(k)).ravel()
-        products = (self.vals[:, None] * residual[self.rows]).ravel()
-        size = len(self.vocabulary)
-        summed = np.bincount(index, weights=products, minlength=size * k)
-        return cast(FloatArray, summed.reshape(-1, k))
+        return self._sum_cols(self.vals_by_col[:, None] * residual[self.rows_by_col])
+
+
+def _runs(sorted_ids: IntArray) -> tuple[IntArray, IntArray]:
+    """Where each run of equal values in ``sorted_ids`` starts, and its value."""
+    if not len(sorted_ids):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, sorted_ids[1:] != sorted_ids[:-1]])
+    return starts.astype(np.int64), sorted_ids[starts]
 
 
 def vocabulary_of(examples: Sequence[Example], min_df: int) -> list[str]:
