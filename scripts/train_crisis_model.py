@@ -9,7 +9,10 @@ written for this model (``tests/privacy/crisis_model_training.yaml``); the held-
 (``*_heldout.yaml``) are never read here. Hyperparameters and the threshold are chosen by
 leave-one-corpus-out cross-validation on that material (``--cv``): each file in turn is scored
 by a model trained on all the others, and the threshold is the lowest probability at which the
-pooled out-of-fold false alarms stay at or below ``TARGET_FALSE_ALARMS``.
+pooled out-of-fold false alarms of the WHOLE detector (a lexicon fires, or else the model's
+probability reaches the threshold, as ``Detector.detect`` decides) stay at or below
+``TARGET_FALSE_ALARMS``. Everyday texts that must stay quiet are kept quiet by hard negatives in
+the training material (``crisis_model_training.yaml``), not by raising the threshold.
 
 The models are plain L2-regularised logistic (crisis head) and softmax (category head)
 regression, fitted by full-batch Adam in numpy: deterministic (no random initialisation, no
@@ -52,6 +55,9 @@ TRAINING = [
     "crisis_corpus_independent3_tuning.yaml",
     "crisis_corpus_independent5_tuning.yaml",
     "crisis_corpus_independent4_tuning.yaml",
+    "crisis_corpus_train7a_tuning.yaml",
+    "crisis_corpus_train7b_tuning.yaml",
+    "crisis_corpus_train7c_tuning.yaml",
     "crisis_probes3.yaml",
     "crisis_probes3b.yaml",
     "crisis_probes3c_quiet.yaml",
@@ -66,15 +72,15 @@ OUTPUT = ROOT / "bot" / "privacy" / MODEL_PATH
 # Chosen by ``--cv`` (see docs/privacy.md, "Safety"); change only after running it again.
 L2 = 3e-5
 MIN_DF = 2
-TARGET_FALSE_ALARMS = 0.015
-# The cross-validated threshold (0.8865 at the settings above in round 4; 0.8693 in round 5,
-# with crisis_corpus_independent5_tuning.yaml added) lets the model fire on four
-# everyday texts the test suite requires to stay quiet ("niemand heeft me gisteren gebeld",
-# "mijn ex stuurt me steeds berichtjes", "ik wil niet meer!!!!!", "i want to end this game";
-# the highest scores 0.968). The shipped threshold is therefore never below this floor, just
-# above them: the learned model only speaks when it is very sure (out-of-fold: about 15 %
-# recall at 0.3 % false alarms instead of 44 % at 1.4 %).
-THRESHOLD_FLOOR = 0.97
+# Whole-detector (lexicons OR model) pooled out-of-fold false alarms the threshold allows.
+# Round 4-6 used 1.5 % of the model's own false alarms and then a floor of 0.97 above four
+# everyday test sentences (about 15 % of what the lexicons miss); round 7 drops the floor and
+# teaches the model those sentences and their kind instead (hard negatives in
+# crisis_model_training.yaml).
+# 3 % and not 4 %: the lexicons were tuned on most of these files, so their pooled false alarms
+# (2.3 %) flatter them; on the three round-7 files nobody tuned on, a 4 % pooled budget meant
+# 7.2 % false alarms, 3 % meant 5.7 % (docs/privacy.md, "Round 7").
+TARGET_FALSE_ALARMS = 0.03
 STEPS = 200
 LEARNING_RATE = 0.1
 PRUNE = 0.02  # weights smaller than this are dropped from the shipped file
@@ -94,6 +100,7 @@ class Example:
     category: str | None
     source: str
     features: frozenset[str]
+    lexicon: bool = False  # the lexicons alone give a signal (the model is then not asked)
 
 
 def prepared(detector: Detector, text: str, lang: str) -> str:
@@ -107,23 +114,28 @@ def prepared(detector: Detector, text: str, lang: str) -> str:
 
 def load_examples(names: Sequence[str] = TRAINING) -> list[Example]:
     detector = load_detector()
+    lexicons_only = Detector(detector.lexicons, None)
     examples = []
     for name in names:
         if "heldout" in name:
             raise SystemExit(f"{name}: held-out material is never used for training")
         for case in yaml.safe_load((CORPORA / name).read_text(encoding="utf-8")):
-            found = frozenset(features(prepared(detector, case["text"], case["lang"])))
+            text, lang = case["text"], case["lang"]
+            found = frozenset(features(prepared(detector, text, lang)))
+            fired = lexicons_only.detect(text, (lang,)) is not None
             examples.append(
-                Example(
-                    case["text"], case["lang"], bool(case["crisis"]), case["category"], name, found
-                )
+                Example(text, lang, bool(case["crisis"]), case["category"], name, found, fired)
             )
     return examples
 
 
 @dataclass
 class Design:
-    """A sparse design matrix: rows, columns and values of its non-zero entries."""
+    """A sparse design matrix: rows, columns and values of its non-zero entries, in row order.
+
+    Products are sums over runs of equal row (or, through ``by_col``, column) indices with
+    ``np.add.reduceat``, which sums a whole (entries x k) block in one pass.
+    """
 
     rows: IntArray
     cols: IntArray
@@ -131,32 +143,46 @@ class Design:
     n_rows: int
     vocabulary: list[str]
 
+    def __post_init__(self) -> None:
+        by_col = np.argsort(self.cols, kind="stable")
+        self.rows_by_col = self.rows[by_col]
+        self.vals_by_col = self.vals[by_col]
+        self.row_starts, self.row_ids = _runs(self.rows)
+        self.col_starts, self.col_ids = _runs(self.cols[by_col])
+
+    def _sum_rows(self, products: FloatArray) -> FloatArray:
+        out = np.zeros((self.n_rows, *products.shape[1:]))
+        if len(products):
+            out[self.row_ids] = np.add.reduceat(products, self.row_starts, axis=0)
+        return out
+
+    def _sum_cols(self, products: FloatArray) -> FloatArray:
+        """Sums of ``products`` (given in column order) per column."""
+        out = np.zeros((len(self.vocabulary), *products.shape[1:]))
+        if len(products):
+            out[self.col_ids] = np.add.reduceat(products, self.col_starts, axis=0)
+        return out
+
     def dot(self, weights: FloatArray) -> FloatArray:
-        summed = np.bincount(
-            self.rows, weights=self.vals * weights[self.cols], minlength=self.n_rows
-        )
-        return cast(FloatArray, summed)
+        return self._sum_rows(self.vals * weights[self.cols])
 
     def t_dot(self, residual: FloatArray) -> FloatArray:
-        size = len(self.vocabulary)
-        summed = np.bincount(self.cols, weights=self.vals * residual[self.rows], minlength=size)
-        return cast(FloatArray, summed)
+        return self._sum_cols(self.vals_by_col * residual[self.rows_by_col])
 
     def dot_many(self, weights: FloatArray) -> FloatArray:
         """``self @ weights`` for a weight matrix (features x k), in one pass."""
-        k = weights.shape[1]
-        index = (self.rows[:, None] * k + np.arange(k)).ravel()
-        products = (self.vals[:, None] * weights[self.cols]).ravel()
-        summed = np.bincount(index, weights=products, minlength=self.n_rows * k)
-        return cast(FloatArray, summed.reshape(-1, k))
+        return self._sum_rows(self.vals[:, None] * weights[self.cols])
 
     def t_dot_many(self, residual: FloatArray) -> FloatArray:
-        k = residual.shape[1]
-        index = (self.cols[:, None] * k + np.arange(k)).ravel()
-        products = (self.vals[:, None] * residual[self.rows]).ravel()
-        size = len(self.vocabulary)
-        summed = np.bincount(index, weights=products, minlength=size * k)
-        return cast(FloatArray, summed.reshape(-1, k))
+        return self._sum_cols(self.vals_by_col[:, None] * residual[self.rows_by_col])
+
+
+def _runs(sorted_ids: IntArray) -> tuple[IntArray, IntArray]:
+    """Where each run of equal values in ``sorted_ids`` starts, and its value."""
+    if not len(sorted_ids):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, sorted_ids[1:] != sorted_ids[:-1]])
+    return starts.astype(np.int64), sorted_ids[starts]
 
 
 def vocabulary_of(examples: Sequence[Example], min_df: int) -> list[str]:
@@ -271,11 +297,17 @@ def fit(examples: Sequence[Example], l2: float = L2, min_df: int = MIN_DF) -> Fi
 
 
 def threshold_for(
-    probabilities: FloatArray, negatives: npt.NDArray[np.bool_], target: float
+    probabilities: FloatArray,
+    negatives: npt.NDArray[np.bool_],
+    lexicon: npt.NDArray[np.bool_],
+    target: float,
 ) -> float:
-    """The lowest threshold whose false-alarm rate on ``negatives`` is at most ``target``."""
-    scores = np.sort(probabilities[negatives])[::-1]
-    allowed = math.floor(target * len(scores))
+    """The lowest threshold at which the whole detector (``lexicon`` fired, or else the
+    probability reaches the threshold) raises at most ``target`` false alarms on ``negatives``."""
+    allowed = math.floor(target * int(negatives.sum())) - int((negatives & lexicon).sum())
+    scores = np.sort(probabilities[negatives & ~lexicon])[::-1]
+    if allowed < 0:
+        return 1.0  # the lexicons alone exceed the budget: the model may add nothing
     # Fire at >= threshold: put it just above the (allowed + 1)-th highest negative score.
     return float(np.nextafter(scores[allowed], 1.0)) if allowed < len(scores) else 0.5
 
@@ -298,14 +330,22 @@ def cross_validate(
         for i, label in zip(held, predicted, strict=True):
             category_hit[i] = examples[i].crisis and CATEGORIES[label] == examples[i].category
     negatives = np.array([not e.crisis for e in examples])
-    threshold = threshold_for(oof, negatives, target)
-    fired = oof >= threshold
+    lexicon = np.array([e.lexicon for e in examples])
+    threshold = threshold_for(oof, negatives, lexicon, target)
+    model_fired = oof >= threshold
+    fired = lexicon | model_fired  # the whole detector, as Detector.detect decides
+    asked = ~lexicon
     result: dict[str, Any] = {
         "l2": l2,
         "min_df": min_df,
         "threshold": round(threshold, 4),
         "recall": round(float(fired[~negatives].mean()), 4),
         "false_alarms": round(float(fired[negatives].mean()), 4),
+        "lexicons_recall": round(float(lexicon[~negatives].mean()), 4),
+        "lexicons_false_alarms": round(float(lexicon[negatives].mean()), 4),
+        # Of the texts the lexicons leave to the model: what it adds, what it raises.
+        "model_recall_asked": round(float(model_fired[~negatives & asked].mean()), 4),
+        "model_false_alarms_asked": round(float(model_fired[negatives & asked].mean()), 4),
         "category_accuracy": round(float(category_hit[~negatives].mean()), 4),
         "per_source": {},
         "per_language": {},
@@ -379,7 +419,6 @@ def export(model: Fitted, threshold: float, examples: Sequence[Example]) -> dict
             "learning_rate": LEARNING_RATE,
             "prune": PRUNE,
             "target_false_alarms": TARGET_FALSE_ALARMS,
-            "threshold_floor": THRESHOLD_FLOOR,
         },
         "weights_sha256": hashlib.sha256(weights.encode()).hexdigest(),
     }
@@ -418,9 +457,19 @@ def build() -> dict[str, Any]:
     examples = load_examples()
     cv = cross_validate(examples, L2, MIN_DF, TARGET_FALSE_ALARMS, verbose=True)
     model = average(cv["models"])
-    data = export(model, max(cv["threshold"], THRESHOLD_FLOOR), examples)
+    data = export(model, cv["threshold"], examples)
     data["metadata"]["cross_validation"] = {
-        k: cv[k] for k in ("threshold", "recall", "false_alarms", "category_accuracy")
+        k: cv[k]
+        for k in (
+            "threshold",
+            "recall",
+            "false_alarms",
+            "lexicons_recall",
+            "lexicons_false_alarms",
+            "model_recall_asked",
+            "model_false_alarms_asked",
+            "category_accuracy",
+        )
     }
     return data
 
@@ -441,9 +490,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.cv:
         examples = load_examples()
-        for min_df in (1, 2):
-            for l2 in (1e-4, 3e-4, 1e-3):
-                cross_validate(examples, l2, min_df, TARGET_FALSE_ALARMS)
+        for l2 in (1e-5, 3e-5, 1e-4):
+            cross_validate(examples, l2, MIN_DF, TARGET_FALSE_ALARMS)
         return 0
     data = build()
     if args.check:

@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 
 from bot.privacy.safety.categories import CATEGORIES
@@ -128,7 +129,7 @@ def test_switched_on_the_model_never_changes_a_lexicon_signal() -> None:
 
 def test_switched_on_the_model_keeps_ordinary_texts_quiet() -> None:
     """The quiet texts of the probes and of the lexicon tests stay quiet with the model on
-    (the shipped threshold sits just above the highest of them, see the trainer)."""
+    (round 7: taught by hard negatives in the training material, not by a raised threshold)."""
     quiet = [(c["text"], c["lang"]) for c in PROBES if not c["crisis"]]
     quiet += [*INVERSION_QUIET, *STRUCTURE_QUIET]
     model = _with_model()
@@ -170,3 +171,104 @@ def test_an_unsure_category_falls_back_to_every_plausible_one() -> None:
     unsure = _toy({"w:x": [0, 0, 0, 0, 9, 9]})  # abuse and unsafe home equally likely
     assert unsure.categories("x") == {"abuse", "unsafe_home"}
     assert not unsure.categories("y"), "the crisis head does not fire on an unknown word"
+
+
+def test_the_threshold_is_the_cross_validated_one_without_a_floor() -> None:
+    """Round 7: the shipped threshold is the whole detector's cross-validated one at the false-
+    alarm budget, not raised to 0.97 above a few quiet sentences."""
+    data = read_model_data()
+    meta = data["metadata"]
+    assert "threshold_floor" not in meta["hyperparameters"]
+    assert data["threshold"] == meta["cross_validation"]["threshold"] < 0.97
+    assert meta["cross_validation"]["false_alarms"] <= train.TARGET_FALSE_ALARMS
+    for name in (
+        "crisis_corpus_train7a_tuning.yaml",
+        "crisis_corpus_train7b_tuning.yaml",
+        "crisis_corpus_train7c_tuning.yaml",
+    ):
+        assert name in meta["training_files"]
+
+
+def test_the_threshold_counts_the_lexicons_false_alarms() -> None:
+    """The budget is for the whole detector: the lexicons' own false alarms use part of it,
+    and a text a lexicon already fires on is not the model's to count."""
+    scores = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0.05])
+    negatives = np.ones(10, dtype=bool)
+    no_lexicon = np.zeros(10, dtype=bool)
+    # 20 % of ten negatives: two may fire, so the threshold lies just above the third highest.
+    assert 0.7 < train.threshold_for(scores, negatives, no_lexicon, 0.2) <= 0.8
+    lexicon = no_lexicon.copy()
+    lexicon[0] = True  # the lexicons raise one false alarm: one left for the model
+    assert 0.7 < train.threshold_for(scores, negatives, lexicon, 0.2) <= 0.8 + 1e-9
+    lexicon[1] = True  # two: none left for the model
+    threshold = train.threshold_for(scores, negatives, lexicon, 0.2)
+    assert threshold > 0.7 and not (scores[~lexicon] >= threshold).any()
+
+
+# Written for round 7 (not taken from any corpus): everyday texts like the hard negatives in
+# crisis_model_training.yaml but not among them; quiet with the model on.
+NEW_QUIET: list[tuple[str, str]] = [
+    ("ik wil niet meer naar de tandarts, die doet altijd pijn", "nl"),
+    ("ik wil niet meer op hockey, ik ga liever zwemmen", "nl"),
+    ("niemand heeft me op mijn verjaardag gebeld, wel veel appjes gehad", "nl"),
+    ("mijn ex stuurt me nog steeds verjaardagskaartjes, een beetje raar", "nl"),
+    ("ik ga dood van het lachen om die meme", "nl"),
+    ("ik heb mijn personage in de game laten doodgaan om opnieuw te beginnen", "nl"),
+    ("i want to end this match quickly, i'm so tired", "en"),
+    ("nobody called me back about the job, kind of annoying", "en"),
+    ("i'm dead tired after practice", "en"),
+    ("artık piyano dersine gitmek istemiyorum", "tr"),
+    ("nie chcę już chodzić na basen, wolę piłkę", "pl"),
+    ("ما بدي روح عالنادي بعد اليوم", "ar"),
+]
+
+# Written for round 7 (not in any training file): disclosures neither the lexicons nor the
+# round-6 model (threshold floor 0.97) recognised, which the round-7 model does. Of eleven such
+# texts written for this check, the round-7 model caught these three; the other eight (a
+# pencil-sharpener blade, marks on the thighs, "soon nobody will have to deal with me", an
+# Arabic suicide hint, the mother's boyfriend walking in on the shower, ...) it misses too.
+NEW_DISCLOSURES: list[tuple[str, str, str]] = [
+    ("ik sta vaak op het perron en denk dan aan stappen", "nl", "suicide"),
+    (
+        "thuis krijg ik een tik als ik iets fout doe, soms met de slipper, en dan mag ik niks zeggen",
+        "nl",
+        "abuse",
+    ),
+    ("بخاف أرجع عالبيت، أبوي بيرجع سكران وبيكسر كل شي", "ar", "unsafe_home"),
+]
+
+
+def test_everyday_texts_like_the_hard_negatives_stay_quiet() -> None:
+    trained = {
+        c["text"] for c in yaml.safe_load((HERE / "crisis_model_training.yaml").read_text("utf-8"))
+    }
+    assert not {text for text, _ in NEW_QUIET} & trained
+    model = _with_model()
+    assert [text for text, language in NEW_QUIET if model.detect(text, (language,))] == []
+
+
+def test_the_hard_negatives_are_in_the_training_material() -> None:
+    text = (HERE / "crisis_model_training.yaml").read_text("utf-8")
+    assert "HARD NEGATIVES" in text
+    cases = yaml.safe_load(text)
+    for sentence in (
+        "ik wil niet meer naar school, het is zo saai daar",
+        "i quit this game, my team keeps feeding",
+    ):
+        assert {"text": sentence, "crisis": False}.items() <= next(
+            c for c in cases if c["text"] == sentence
+        ).items()
+
+
+def test_disclosures_the_round_six_model_missed_now_fire() -> None:
+    lexicons_only = Detector(load_detector().lexicons, None)
+    trained: set[str] = set()
+    for name in read_model_data()["metadata"]["training_files"]:
+        trained |= {c["text"] for c in yaml.safe_load((HERE / name).read_text("utf-8"))}
+    model = _with_model()
+    for text, language, category in NEW_DISCLOSURES:
+        assert text not in trained
+        assert lexicons_only.detect(text, (language,)) is None, text
+        signal = model.detect(text, (language,))
+        assert signal is not None, text
+        assert category in signal.categories, text
