@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.e2e --users 50 --seconds 20
 	$(BIN)/python -m benchmarks.summary --answers 200000
 	$(BIN)/python -m benchmarks.memory --conversations 2000
+	$(BIN)/python -m benchmarks.startup --runs 5 --baseline
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -80,3 +80,17 @@ def test_e2e_and_memory_benchmarks_report_their_figures() -> None:
 
     assert not MEMORY_KEYS - memory_result.keys(), MEMORY_KEYS - memory_result.keys()
     assert memory_result["errors"] == 0, memory_log
+
+
+STARTUP_KEYS = {"runs", "startup_s", "startup_min_s", "startup_cpu_s", "baseline_startup_s"}
+
+
+def test_startup_benchmark_reports_wall_and_cpu_seconds_beside_the_baseline() -> None:
+    """One counted start of each bot (after the warm-up start): the JSON line has the medians
+    and the ratio to the bare PTB bot."""
+    result, log = last_json(start("benchmarks.startup", "--runs", "1", "--baseline"))
+    assert not STARTUP_KEYS - result.keys(), STARTUP_KEYS - result.keys()
+    assert result["runs"] == 1
+    cpu, wall = result["startup_cpu_s"], result["startup_s"]
+    assert isinstance(cpu, float) and isinstance(wall, float)
+    assert cpu > 0 and wall > 0, log
