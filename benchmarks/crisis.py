@@ -8,8 +8,11 @@ self_harm, abuse, sexual, online_sexual, unsafe_home) and null when ``crisis`` i
 
 By default these HELD-OUT sets are scored, none of which the lexicons were tuned on:
 
-* ``independent3_heldout`` (``tests/privacy/crisis_corpus_independent3_heldout.yaml``, the
-  headline figures): half of 370 texts written on 2026-12-03 by a helper who had never seen the
+* ``independent6_heldout`` (``tests/privacy/crisis_corpus_independent6_heldout.yaml``, the
+  headline figures): 400 texts written at the start of round 7 by a helper briefed as the
+  external testers, who saw no code, lexicon, model or corpus; scored before round 7 and after
+  each of its steps, never tuned on, whole;
+* ``independent3_heldout`` (``tests/privacy/crisis_corpus_independent3_heldout.yaml``): half of 370 texts written on 2026-12-03 by a helper who had never seen the
   lexicons, split by language and category before any scoring; the other half tuned round 3;
 * ``independent4_heldout`` (``tests/privacy/crisis_corpus_independent4_heldout.yaml``): half of
   677 texts written later that day by another helper who had never seen the lexicons, scored
@@ -74,12 +77,15 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT / "tests" / "privacy"
 HELDOUT_SETS = {
+    "independent6_heldout": CORPORA / "crisis_corpus_independent6_heldout.yaml",
     "independent3_heldout": CORPORA / "crisis_corpus_independent3_heldout.yaml",
     "independent4_heldout": CORPORA / "crisis_corpus_independent4_heldout.yaml",
     "fresh_heldout": CORPORA / "crisis_corpus_fresh_heldout.yaml",
     "fresh2_heldout": CORPORA / "crisis_corpus_fresh2_heldout.yaml",
     "heldout": CORPORA / "crisis_corpus_heldout.yaml",
 }
+# The freshest measure: the newest corpus nobody here tuned on.
+HEADLINE = "independent6_heldout"
 
 HOSTILE = [
     "ik wil dood " * 9_000,
@@ -206,10 +212,10 @@ def main(argv: list[str] | None = None) -> None:
         result = {"corpus": _relative(args.corpus), **score(_load(args.corpus), args.show_misses)}
     else:
         sets = {name: score(_load(path), args.show_misses) for name, path in HELDOUT_SETS.items()}
-        headline = sets["independent3_heldout"]
+        headline = sets[HEADLINE]
         result = {
             "benchmark": "crisis",
-            "corpus": _relative(HELDOUT_SETS["independent3_heldout"]),
+            "corpus": _relative(HELDOUT_SETS[HEADLINE]),
             **{key: value for key, value in headline.items() if key != "benchmark"},
             "sets": {
                 name: {"corpus": _relative(HELDOUT_SETS[name]), **figures}

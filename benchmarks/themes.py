@@ -54,6 +54,13 @@ EXTRA_HELDOUT = {
     / "summary"
     / "corpora"
     / "themes_independent4_heldout.yaml",
+    # Round 7: 250 answers by a helper briefed as the external testers (no code, words, model
+    # or corpus seen); scored before round 7 and after each step, never tuned on, whole.
+    "independent6_heldout": ROOT
+    / "tests"
+    / "summary"
+    / "corpora"
+    / "themes_independent6_heldout.yaml",
 }
 
 

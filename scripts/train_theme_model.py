@@ -54,6 +54,20 @@ from bot.summary.theme_model import MAGIC, model_path  # noqa: E402
 from bot.summary.themes import stop_words  # noqa: E402
 
 CORPORA = ROOT / "tests" / "summary" / "corpora"
+# Round 7: --select holds out each of these in turn. Their answers were written by people who
+# had never seen the theme words, and no word was added for them, so the whole matcher (today's
+# words + a model trained without the file) is scored on answers neither has seen. The older
+# tuning corpora are training data only: the words were tuned on them.
+HELD_OUT_IN_TURN = (
+    # Training material from three independent writers, never a measurement.
+    "themes_train7a_tuning",
+    "themes_train7b_tuning",
+    "themes_train7c_tuning",
+    # Second batch: three more independent writers (parents, 16-23, 12-14).
+    "themes_train8a_tuning",
+    "themes_train8b_tuning",
+    "themes_train8c_tuning",
+)
 TUNING = (
     "themes_tuning",
     "themes_fresh_tuning",
@@ -63,26 +77,7 @@ TUNING = (
     "themes_nonanswers4_tuning",
     "themes_independent5_tuning",
     "themes_independent4_tuning",
-    # Round 7: training material from three independent writers, never a measurement.
-    "themes_train7a_tuning",
-    "themes_train7b_tuning",
-    "themes_train7c_tuning",
-    # Round 7, second batch: three more independent writers (parents, 16-23, 12-14).
-    "themes_train8a_tuning",
-    "themes_train8b_tuning",
-    "themes_train8c_tuning",
-)
-# Round 7: --select holds out each of these in turn. Their answers were written by people who
-# had never seen the theme words, and no word was added for them, so the whole matcher (today's
-# words + a model trained without the file) is scored on answers neither has seen. The older
-# tuning corpora are training data only: the words were tuned on them.
-HELD_OUT_IN_TURN = (
-    "themes_train7a_tuning",
-    "themes_train7b_tuning",
-    "themes_train7c_tuning",
-    "themes_train8a_tuning",
-    "themes_train8b_tuning",
-    "themes_train8c_tuning",
+    *HELD_OUT_IN_TURN,
 )
 # The training data of the round-6 model (the "before" of --select).
 ROUND6 = TUNING[:8]

@@ -93,16 +93,26 @@ def test_third_independent_heldout_half_holds_the_measured_floor(
     assert independent["main_theme_accuracy"] >= 0.85
 
 
-def test_fourth_independent_heldout_half_holds_the_measured_floor(
-    capsys: pytest.CaptureFixture[str],
+@pytest.mark.parametrize(
+    ("name", "answers", "floor"),
+    [
+        # Half of the fourth corpus: 81.5 % after rounds 5 and 6 (round 6 tuned on the other
+        # half and did not move it), 85.2 % after round 7.
+        ("independent4_heldout", 189, 0.83),
+        # The sixth corpus (round 7, by a helper briefed as the external testers, scored whole):
+        # 71.2 % before round 7, 82.0 % after it.
+        ("independent6_heldout", 250, 0.80),
+    ],
+)
+def test_independent_heldout_sets_hold_their_measured_floors(
+    capsys: pytest.CaptureFixture[str], name: str, answers: int, floor: float
 ) -> None:
-    """The held-out half of the fourth independent corpus, never tuned on, is scored by default:
-    81.5 % after rounds 5 and 6 (round 6 tuned on the other half and did not move it; target
-    85 %). The floor catches regressions."""
-    corpus = CORPORA / "themes_independent4_heldout.yaml"
+    """The independent held-out sets, never tuned on, are scored by default; the target is 85 %
+    (docs/summary.md) and the floors only catch regressions."""
+    corpus = CORPORA / f"themes_{name}.yaml"
     assert "NEVER TUNED ON" in corpus.read_text("utf-8")[:600]
     result = benchmark.main([])
     capsys.readouterr()
-    independent = result["independent4_heldout"]
-    assert independent["answers"] == len(load("themes_independent4_heldout.yaml")) == 189
-    assert independent["main_theme_accuracy"] >= 0.79
+    independent = result[name]
+    assert independent["answers"] == len(load(f"themes_{name}.yaml")) == answers
+    assert independent["main_theme_accuracy"] >= floor
