@@ -58,6 +58,10 @@ TRAINING = [
     "crisis_corpus_train7a_tuning.yaml",
     "crisis_corpus_train7b_tuning.yaml",
     "crisis_corpus_train7c_tuning.yaml",
+    # Round 7, second batch: three more independent writers (parents, 16-23, 12-14).
+    "crisis_corpus_train8a_tuning.yaml",
+    "crisis_corpus_train8b_tuning.yaml",
+    "crisis_corpus_train8c_tuning.yaml",
     "crisis_probes3.yaml",
     "crisis_probes3b.yaml",
     "crisis_probes3c_quiet.yaml",

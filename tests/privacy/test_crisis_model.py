@@ -5,6 +5,7 @@ switched on, and keep ordinary answers quiet. It is off by default (see docs/pri
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import sys
@@ -272,3 +273,29 @@ def test_disclosures_the_round_six_model_missed_now_fire() -> None:
         signal = model.detect(text, (language,))
         assert signal is not None, text
         assert category in signal.categories, text
+
+
+def test_weights_scaled_per_text_score_as_weights_scaled_when_read() -> None:
+    """The shipped weights stay integers and are scaled per text (a faster start); every text
+    of the tuning corpora gets the probability (to 1e-12) and categories of the weights scaled
+    one by one when the file is read, as before."""
+    data = read_model_data()
+    shipped = parse_model(data)
+    scale = float(data["scale"])
+    reference = dataclasses.replace(
+        shipped,
+        crisis_weights={f: w * scale for f, w in data["crisis_weights"].items()},
+        category_weights={
+            f: [w * scale for w in row] for f, row in data["category_weights"].items()
+        },
+        scale=1.0,
+    )
+    texts = [
+        normalize(case["text"], clauses=True)
+        for path in sorted(HERE.glob("crisis_corpus_*_tuning.yaml"))
+        for case in yaml.safe_load(path.read_text(encoding="utf-8"))
+    ]
+    assert len(texts) > 4000
+    for text in texts:
+        assert abs(shipped.crisis_probability(text) - reference.crisis_probability(text)) < 1e-12
+        assert shipped.categories(text) == reference.categories(text)
