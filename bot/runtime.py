@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.engine import Catalog, Engine, load_catalog
 from bot.privacy.crisis import load_lexicon
 from bot.privacy.pseudonym import chat_key, load_pepper, member_ref, participant_pseudonym
-from bot.summary.matchers import matcher_for
-from bot.summary.themes import ThemeMatcher
 from storage import chat as chat_repo
 from storage.db import (
     is_sqlite,
@@ -26,6 +25,9 @@ from storage.db import (
 )
 from storage.handles import Database, Sessions
 from storage.models import Campaign, utcnow
+
+if TYPE_CHECKING:
+    from bot.summary.themes import ThemeMatcher
 
 
 @dataclass
@@ -76,6 +78,9 @@ class Runtime:
     def themes(self, template_id: str, text: str) -> frozenset[str]:
         """Themes of a free-text answer, tagged when it is stored so summaries count in SQL."""
         if template_id not in self._matchers:
+            # Imported with the first free-text answer, not at start-up (see bot.chat.voices).
+            from bot.summary.matchers import matcher_for
+
             taxonomy = self.catalog.taxonomy_for(template_id)
             self._matchers[template_id] = matcher_for(taxonomy) if taxonomy else None
         matcher = self._matchers[template_id]

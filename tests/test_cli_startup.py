@@ -20,6 +20,8 @@ HEAVY = (
     "matplotlib",
     "segno",
     "alembic",
+    "bot.summary",
+    "snowballstemmer",
 )
 
 
@@ -55,9 +57,10 @@ def test_flows_check_imports_no_database_or_telegram() -> None:
 
 def test_bot_start_does_not_import_aiohttp_or_exports() -> None:
     """The polling bot (bot.telegram.app) loads no aiohttp server, Word, Excel, chart, QR or
-    migration library; aiohttp comes only with the ops server or webhook mode, segno with the
-    first QR code, Alembic only for a database behind the newest migration
-    (tests/test_migration_check.py)."""
+    migration library, nor the summary package; aiohttp comes only with the ops server or
+    webhook mode, segno with the first QR code, Alembic only for a database behind the newest
+    migration (tests/test_migration_check.py), bot.summary with the first free-text answer or
+    coordinator command."""
     loaded = _loaded("import sys, bot.cli.run, bot.telegram.app")
     assert loaded == ["sqlalchemy", "telegram"]
 

@@ -11,6 +11,7 @@ import re
 from dataclasses import replace
 from datetime import timedelta
 from html import escape
+from typing import TYPE_CHECKING
 
 from bot.chat.callbacks import AgreeMore, AgreeQuestion, AgreeStep, CallbackData, button
 from bot.chat.events import Out, Send, SendDocument, SendPhoto, Toast
@@ -20,19 +21,16 @@ from bot.chat.turn import Handler, Routes, Turn
 from bot.chat.view import fill
 from bot.engine.runner import clean_text, small_number
 from bot.engine.schema import Flow
-from bot.summary.build import build_summary, discussion_input, questions_of
-from bot.summary.model import Summary
-from bot.summary.plan import (
-    Plan,
-    PlanQuestion,
-    PlanRound,
-    PlanStep,
-    build_plan,
-    record_agreed_answer,
-)
-from bot.summary.render import render_text, split_summary
 from storage import repo, rounds
 from storage.models import Member, Werkgroep, utcnow
+
+if TYPE_CHECKING:
+    from bot.summary.model import Summary
+    from bot.summary.plan import Plan, PlanQuestion, PlanRound, PlanStep
+
+# bot.summary (the counting, the plan, the renderers; 0.1 s of imports) is imported by the
+# functions that use it: only coordinators and werkgroep members reach them, and every start
+# of the bot would otherwise pay for it before its first reply.
 
 MAX_AGREED = 4000
 MAX_REMINDER_DAYS = 365
@@ -40,6 +38,8 @@ MAX_REMINDER_DAYS = 365
 
 async def input_for_discussion(turn: Turn, werkgroep_id: str, flow: Flow) -> list[Out]:
     """What jongeren and ouders said at this step, before the question that discusses it."""
+    from bot.summary.build import discussion_input
+
     reader = await turn.member()
     summary = await discussion_input(
         turn.session,
@@ -66,6 +66,7 @@ def _summary_messages(turn: Turn, summary: Summary) -> list[Out]:
     # matplotlib is imported here, not at start-up: ~0.5 s and ~50 MB the bot only needs for
     # a summary (see docs/performance.md).
     from bot.summary.chart import render_chart
+    from bot.summary.render import render_text, split_summary
 
     text = render_text(summary, turn.t.gettext, turn.locale)
     messages: list[Out] = [Send(chunk) for chunk in split_summary(text)]
@@ -81,6 +82,8 @@ def _summary_messages(turn: Turn, summary: Summary) -> list[Out]:
 
 
 async def summary_command(turn: Turn) -> None:
+    from bot.summary.build import build_summary
+
     member = await coordinator_of(turn)
     if member is None:
         return
@@ -193,6 +196,8 @@ async def agree_step(turn: Turn) -> None:
 async def agree_question(turn: Turn) -> None:
     """A question was chosen: show what was said, then ask for the agreed answer (last, so the
     prompt is never buried above the input)."""
+    from bot.summary.render import render_text, split_summary
+
     member = await coordinator_of(turn)
     if member is None:
         return
@@ -281,6 +286,8 @@ def _step_only(summary: Summary, step_key: str) -> Summary:
 def _input_ids(turn: Turn, plan: Plan, step: PlanStep, question: PlanQuestion) -> set[str]:
     """The participant questions a werkgroep question discusses: its ``input_questions``, else
     the questions with its own id (the werkgroep's "zorgen" discusses "zorgen")."""
+    from bot.summary.build import questions_of
+
     flow = turn.runtime.catalog.flow_for(plan.template_id, step.key, "werkgroep")
     asked = (
         next((q for q in questions_of(flow) if q.id == question.question_id), None)
@@ -315,6 +322,8 @@ def _question_input(summary: Summary, step_key: str, question_ids: set[str]) -> 
 
 
 async def _plan(turn: Turn, member: Member) -> Plan:
+    from bot.summary.plan import build_plan
+
     return await build_plan(
         turn.session,
         turn.runtime.catalog,
@@ -325,6 +334,8 @@ async def _plan(turn: Turn, member: Member) -> Plan:
 
 
 async def agreed_text(turn: Turn) -> None:
+    from bot.summary.plan import record_agreed_answer
+
     member = await coordinator_of(turn)
     target = turn.state
     turn.state = Idle()
