@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import yaml
 
+from bot.privacy.crisis import detect_crisis
 from bot.privacy.safety.categories import CATEGORIES
 from bot.privacy.safety.detector import Detector, load_detector
 from bot.privacy.safety.model import (
@@ -299,3 +300,13 @@ def test_weights_scaled_per_text_score_as_weights_scaled_when_read() -> None:
     for text in texts:
         assert abs(shipped.crisis_probability(text) - reference.crisis_probability(text)) < 1e-12
         assert shipped.categories(text) == reference.categories(text)
+
+
+def test_numbers_alone_never_make_a_message_a_disclosure() -> None:
+    """Ages are frequent in disclosures ("ik ben 13 en ..."); a model that learnt "13" flagged a
+    flood of "bericht 13" messages as suicide. Numbers are not features."""
+    assert not any(detect_crisis(f"bericht {n}", ("nl",)) for n in range(1000))
+    assert not any(detect_crisis(f"ik ben {n} jaar", ("nl",)) for n in range(1, 100))
+    assert features(normalize("ik ben 13", clauses=True)) == features(
+        normalize("ik ben", clauses=True)
+    )
