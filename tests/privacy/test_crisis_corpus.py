@@ -246,7 +246,7 @@ def test_third_independent_heldout_half_holds_the_measured_floor() -> None:
 def test_fourth_independent_heldout_half_holds_the_measured_floor() -> None:
     """The held-out half of the fourth independent corpus, never tuned on (scored whole before
     rounds 4-6 and split before round 6): recall 65.5 % and false alarms 5.2 % after round 6,
-    which tuned on the other half and moved neither figure; 74.1 % (71.8 % with the expected
+    which tuned on the other half and moved neither figure; 74.7 % (72.4 % with the expected
     category) and 5.2 % after round 7 (docs/privacy.md, Safety). Below the 95 % target; this
     floor only catches regressions."""
     text = (HERE / "crisis_corpus_independent4_heldout.yaml").read_text(encoding="utf-8")
@@ -268,7 +268,7 @@ def test_fourth_independent_heldout_half_holds_the_measured_floor() -> None:
 def test_sixth_independent_corpus_holds_the_measured_floor() -> None:
     """The sixth independent corpus (round 7: 200 disclosures and 200 ordinary texts by a helper
     briefed as the external testers, never tuned on, scored whole): recall 68.0 % and false
-    alarms 6.5 % before round 7; after it 82.0 % (78.5 % with the expected category) and 6.5 %
+    alarms 6.5 % before round 7; after it 81.5 % (78.0 % with the expected category) and 6.5 %
     (docs/privacy.md, Safety). Below the 95 % / 5 % target; this floor only catches
     regressions."""
     text = (HERE / "crisis_corpus_independent6_heldout.yaml").read_text(encoding="utf-8")
