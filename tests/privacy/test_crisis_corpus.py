@@ -243,26 +243,33 @@ def test_third_independent_heldout_half_holds_the_measured_floor() -> None:
     assert alarms / len(ordinary) <= 0.05
 
 
-def test_fourth_independent_heldout_half_holds_the_measured_floor() -> None:
-    """The held-out half of the fourth independent corpus, never tuned on (scored whole before
-    rounds 4-6 and split before round 6): recall 65.5 % and false alarms 5.2 % after round 6,
-    which tuned on the other half and moved neither figure; 74.7 % (72.4 % with the expected
-    category) and 5.2 % after round 7 (docs/privacy.md, Safety). Below the 95 % target; this
-    floor only catches regressions."""
-    text = (HERE / "crisis_corpus_independent4_heldout.yaml").read_text(encoding="utf-8")
+def _heldout_figures(name: str) -> tuple[int, int, float, float]:
+    """A never-tuned-on corpus: its disclosures and ordinary texts, the share of disclosures
+    found with their expected category, and the share of ordinary texts that fire."""
+    text = (HERE / name).read_text(encoding="utf-8")
     assert "NEVER TUNED ON" in text[:600]
     heldout: list[dict[str, Any]] = yaml.safe_load(text)
     crisis = [case for case in heldout if case["crisis"]]
     ordinary = [case for case in heldout if not case["crisis"]]
-    assert len(crisis) >= 160 and len(ordinary) >= 160
     found = sum(
         bool(signal and case["category"] in signal.categories)
         for case in crisis
         for signal in [detect_crisis(case["text"], (case["lang"],))]
     )
     alarms = sum(detect_crisis(case["text"], (case["lang"],)) is not None for case in ordinary)
-    assert found / len(crisis) >= 0.69
-    assert alarms / len(ordinary) <= 0.06
+    return len(crisis), len(ordinary), found / len(crisis), alarms / len(ordinary)
+
+
+def test_fourth_independent_heldout_half_holds_the_measured_floor() -> None:
+    """The held-out half of the fourth independent corpus, never tuned on (scored whole before
+    rounds 4-6 and split before round 6): recall 65.5 % and false alarms 5.2 % after round 6,
+    which tuned on the other half and moved neither figure; 74.7 % (72.4 % with the expected
+    category) and 5.2 % after round 7 (docs/privacy.md, Safety). Below the 95 % target; this
+    floor only catches regressions."""
+    crisis, ordinary, recall, alarms = _heldout_figures("crisis_corpus_independent4_heldout.yaml")
+    assert crisis >= 160 and ordinary >= 160
+    assert recall >= 0.69
+    assert alarms <= 0.06
 
 
 def test_sixth_independent_corpus_holds_the_measured_floor() -> None:
@@ -271,17 +278,7 @@ def test_sixth_independent_corpus_holds_the_measured_floor() -> None:
     alarms 6.5 % before round 7; after it 81.5 % (78.0 % with the expected category) and 6.5 %
     (docs/privacy.md, Safety). Below the 95 % / 5 % target; this floor only catches
     regressions."""
-    text = (HERE / "crisis_corpus_independent6_heldout.yaml").read_text(encoding="utf-8")
-    assert "NEVER TUNED ON" in text[:600]
-    heldout: list[dict[str, Any]] = yaml.safe_load(text)
-    crisis = [case for case in heldout if case["crisis"]]
-    ordinary = [case for case in heldout if not case["crisis"]]
-    assert len(crisis) == 200 and len(ordinary) == 200
-    found = sum(
-        bool(signal and case["category"] in signal.categories)
-        for case in crisis
-        for signal in [detect_crisis(case["text"], (case["lang"],))]
-    )
-    alarms = sum(detect_crisis(case["text"], (case["lang"],)) is not None for case in ordinary)
-    assert found / len(crisis) >= 0.76
-    assert alarms / len(ordinary) <= 0.07
+    crisis, ordinary, recall, alarms = _heldout_figures("crisis_corpus_independent6_heldout.yaml")
+    assert crisis == 200 and ordinary == 200
+    assert recall >= 0.76
+    assert alarms <= 0.07
