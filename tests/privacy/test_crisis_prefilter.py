@@ -8,11 +8,17 @@
   leaves it as it is and finds nothing in it.
 * The language guess is skipped only where it cannot matter: the detector with the guess
   always made gives the same verdicts and the same input to the learned model.
+
+The corpora grow every round, so these tests read a fixed third of their texts (chosen by a
+hash of the text, the same third in every run; about 5,000 texts); ``SAMENSPRAAK_ALL_TEXTS=1``
+reads all of them, and ``scripts/crisis_equivalence.py`` compares two versions over every text.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -43,10 +49,16 @@ def _texts() -> list[str]:
     return list(dict.fromkeys(texts))
 
 
+def _sampled(texts: list[str]) -> list[str]:
+    if os.environ.get("SAMENSPRAAK_ALL_TEXTS") == "1":
+        return texts
+    return [text for text in texts if zlib.crc32(text.encode("utf-8")) % 3 == 0]
+
+
 @pytest.fixture(scope="module")
 def texts() -> list[str]:
-    found = _texts()
-    assert len(found) > 5_000
+    found = _sampled(_texts())
+    assert len(found) > 3_000
     return found
 
 
@@ -80,7 +92,7 @@ def test_groups_find_what_the_whole_expressions_find(detector: Detector, texts: 
                 assert groups is not None  # every lexicon has exclusions
                 expected = _searched(exclude, normalized)
                 assert groups.search(normalized, normalized.split()) == expected
-    assert checked > 20_000 and matched > 1_000  # the corpora hold many matches
+    assert checked > 15_000 and matched > 1_000  # the corpora hold many matches
 
 
 def test_what_cannot_blank_or_match_does_not(detector: Detector, texts: list[str]) -> None:
