@@ -32,21 +32,22 @@ from bot.engine.machine import AnswerValue
 from bot.engine.schema import InfoStep, MultiChoiceStep, Question, TextStep, options_of
 from bot.privacy.crisis import detect_crisis
 from bot.privacy.redact import redact
-from storage import repo, rounds
-from storage.models import Campaign, ConversationRow, Member, Participant
+from storage import conversations, repo, rounds
+from storage.conversations import ConversationRecord
+from storage.models import Campaign, Member, Participant
 
 
-async def active_row(turn: Turn) -> ConversationRow | None:
+async def active_row(turn: Turn) -> ConversationRecord | None:
     if turn.chat.conversation_id is None:
         return None
-    row = await repo.load_conversation(turn.session, turn.chat.conversation_id)
+    row = await conversations.load(turn.session, turn.chat.conversation_id)
     if row is None or row.flow_id not in turn.runtime.engine.machines:
         turn.chat.conversation_id = None
         return None
     return row
 
 
-def current_token(row: ConversationRow) -> str:
+def current_token(row: ConversationRecord) -> str:
     return question_token(row.id, row.state, len(row.data.get("history", [])))
 
 
@@ -63,7 +64,7 @@ async def command_input(turn: Turn, given: Back | Skip) -> None:
 
 
 async def advance(
-    turn: Turn, row: ConversationRow, given: Input, pressed: int | None = None
+    turn: Turn, row: ConversationRecord, given: Input, pressed: int | None = None
 ) -> None:
     engine = turn.runtime.engine
     unpause(turn)
@@ -94,7 +95,9 @@ async def advance(
         return
     if isinstance(outcome, NextQuestion) and outcome.recorded is None and not outcome.withdrawn:
         # A multiple-choice toggle: redraw the same question's buttons in place.
-        repo.save_state(row, conversation.state, conversation.to_data(), finished=False)
+        await conversations.save(
+            turn.session, row, conversation.state, conversation.to_data(), finished=False
+        )
         message = await question(turn, row, outcome, formal)
         if pressed is not None:
             turn.replies.add(EditButtons(pressed, message.buttons))
@@ -108,7 +111,9 @@ async def advance(
     data = conversation.to_data()
     if row.participant_id is not None and isinstance(outcome, Finished):
         data = {}  # nothing of a finished participant's answers stays outside the answers table
-    repo.save_state(row, conversation.state, data, finished=isinstance(outcome, Finished))
+    await conversations.save(
+        turn.session, row, conversation.state, data, finished=isinstance(outcome, Finished)
+    )
     if pressed is not None:
         turn.replies.add(_answered(turn, row, before, outcome, pressed))
     if turn.crisis is not None and isinstance(outcome, NextQuestion):
@@ -119,7 +124,7 @@ async def advance(
 
 def _answered(
     turn: Turn,
-    row: ConversationRow,
+    row: ConversationRecord,
     before: NextQuestion | Finished | None,
     outcome: NextQuestion | Finished,
     pressed: int,
@@ -135,7 +140,7 @@ def _answered(
 
 def pause(
     turn: Turn,
-    row: ConversationRow,
+    row: ConversationRecord,
     formal: bool,
     *,
     saved: bool,
@@ -195,7 +200,7 @@ async def stop(turn: Turn) -> None:
 
 
 async def persist(
-    turn: Turn, row: ConversationRow, outcome: NextQuestion | Finished
+    turn: Turn, row: ConversationRecord, outcome: NextQuestion | Finished
 ) -> AnswerValue:
     """Store what the outcome recorded or withdrew; return the value as stored."""
     session = turn.session
@@ -203,12 +208,13 @@ async def persist(
     recorded = outcome.recorded
     flow = turn.runtime.engine.flow(row.flow_id)
     if row.participant_id is not None:
-        participant = await session.get(Participant, row.participant_id)
-        assert participant is not None
+        # The participant's id and campaign came with the conversation's read.
+        assert row.campaign_id is not None
+        participant = repo.ParticipantKey(row.participant_id, row.campaign_id)
         for question_id in withdrawn:
             await repo.withdraw_participant_answer(session, participant.id, question_id)
         if isinstance(outcome, Finished):
-            participant.completed = True
+            await conversations.complete_participant(session, participant.id)
         if recorded is not None:
             question = _question(turn, row.flow_id, recorded.question_id)
             return await store_for_participant(
@@ -237,7 +243,11 @@ async def persist(
 
 
 async def store_for_participant(
-    turn: Turn, participant: Participant, question: Question, value: AnswerValue, template_id: str
+    turn: Turn,
+    participant: repo.ParticipantKey,
+    question: Question,
+    value: AnswerValue,
+    template_id: str,
 ) -> AnswerValue:
     free_text = isinstance(question, TextStep)
     crisis = False
@@ -275,7 +285,7 @@ def _question(turn: Turn, flow_id: str, question_id: str) -> Question:
 
 
 async def show_outcome(
-    turn: Turn, row: ConversationRow, outcome: NextQuestion | Finished, formal: bool
+    turn: Turn, row: ConversationRecord, outcome: NextQuestion | Finished, formal: bool
 ) -> None:
     infos = [info_message(step, turn.t, row.flow_id) for step in outcome.preamble]
     if isinstance(outcome, NextQuestion):
@@ -295,7 +305,7 @@ async def show_outcome(
     turn.replies.send(closing_message(turn, row, formal, closing) + offer, buttons)
 
 
-def closing_message(turn: Turn, row: ConversationRow, formal: bool, closing: str | None) -> str:
+def closing_message(turn: Turn, row: ConversationRecord, formal: bool, closing: str | None) -> str:
     """The thanks at the end of a flow; ``closing`` is the flow's last info text (HTML), which
     already thanks the user (and tells a member their answers are in the plan)."""
     voice = turn.voice(formal)
@@ -328,7 +338,7 @@ def closing_message(turn: Turn, row: ConversationRow, formal: bool, closing: str
     )
 
 
-async def before_question(turn: Turn, row: ConversationRow, asked: NextQuestion) -> None:
+async def before_question(turn: Turn, row: ConversationRecord, asked: NextQuestion) -> None:
     """For a member: their answer of the previous round (from round 2 on), and at the question
     where the werkgroep discusses what jongeren and ouders said, that input."""
     if row.member_id is None:
@@ -371,7 +381,7 @@ def unpause(turn: Turn) -> None:
 
 
 async def show_current(
-    turn: Turn, row: ConversationRow, note: str | None = None, *, discuss: bool = False
+    turn: Turn, row: ConversationRecord, note: str | None = None, *, discuss: bool = False
 ) -> None:
     """The open question again; ``discuss``: with what jongeren and ouders said, where the
     werkgroep discusses it (as when the question is first asked)."""
@@ -379,8 +389,12 @@ async def show_current(
     conversation = Conversation.from_data(row.flow_id, row.state, row.data)
     asked = turn.runtime.engine.current(conversation)
     if conversation.state != row.state or conversation.to_data() != row.data:
-        repo.save_state(
-            row, conversation.state, conversation.to_data(), finished=isinstance(asked, Finished)
+        await conversations.save(
+            turn.session,
+            row,
+            conversation.state,
+            conversation.to_data(),
+            finished=isinstance(asked, Finished),
         )
     formal = turn.formal = await is_formal(turn, row)
     if isinstance(asked, Finished):
@@ -397,7 +411,7 @@ async def show_current(
 
 
 async def question(
-    turn: Turn, row: ConversationRow, asked: NextQuestion, formal: bool, note: str | None = None
+    turn: Turn, row: ConversationRecord, asked: NextQuestion, formal: bool, note: str | None = None
 ) -> Send:
     """The question message of ``row``'s flow as this user sees it (register, placeholders)."""
     return question_message(
@@ -411,18 +425,15 @@ async def question(
     )
 
 
-async def flow_fields(turn: Turn, row: ConversationRow) -> dict[str, str]:
+async def flow_fields(turn: Turn, row: ConversationRecord) -> dict[str, str]:
     """What the flow's ``{placeholders}`` say for this conversation: the campaign's own words
     (e.g. the local schemes a werkgroep named with ``--regelingen``), else the flow's default."""
     flow = turn.runtime.engine.flow(row.flow_id)
     if not flow.placeholders:
         return {}
     values = {name: turn.t.pgettext(row.flow_id, text) for name, text in flow.placeholders.items()}
-    if row.participant_id is not None:
-        participant = await turn.session.get(Participant, row.participant_id)
-        campaign = (
-            await turn.session.get(Campaign, participant.campaign_id) if participant else None
-        )
+    if row.campaign_id is not None:
+        campaign = await turn.session.get(Campaign, row.campaign_id)
         if campaign is not None and campaign.regelingen:
             values["regelingen"] = campaign.regelingen
     return values
@@ -437,22 +448,22 @@ async def start_conversation(
 ) -> None:
     engine = turn.runtime.engine
     conversation, outcome = engine.start(flow_id)
-    row = ConversationRow(
+    row = await conversations.create(
+        turn.session,
         flow_id=flow_id,
         flow_digest=engine.digest(flow_id),
         state=conversation.state,
         data=conversation.to_data(),
+        finished=isinstance(outcome, Finished),
         participant_id=participant.id if participant else None,
         member_id=member.id if member else None,
-        finished=isinstance(outcome, Finished),
+        campaign_id=participant.campaign_id if participant else None,
     )
-    turn.session.add(row)
-    await turn.session.flush()
     turn.chat.conversation_id = row.id
     await show_outcome(turn, row, outcome, await is_formal(turn, row))
 
 
-async def is_formal(turn: Turn, row: ConversationRow | None) -> bool:
+async def is_formal(turn: Turn, row: ConversationRecord | None) -> bool:
     if row is None:
         return False
     return turn.runtime.engine.flow(row.flow_id).audience == "ouders"
@@ -470,7 +481,7 @@ async def formal_now(turn: Turn) -> bool:
         conversation_id = current.conversation_id
     if conversation_id is None:
         return False
-    row = await repo.load_conversation(turn.session, conversation_id)
+    row = await conversations.load(turn.session, conversation_id)
     if row is None or row.flow_id not in turn.runtime.engine.machines:
         return False
     return await is_formal(turn, row)
