@@ -240,15 +240,19 @@ async def store_participant_answer(
     free_text: bool,
     crisis: bool = False,
     themes: Iterable[str] = (),
+    replaces: bool = True,
 ) -> None:
     """Replace a participant's answer to a question (a multiple choice is one row per option).
 
     ``free_text`` says a str is typed text (stored redacted, theme-tagged) rather than an option;
     a ``crisis`` one gets no theme.
 
-    ``value`` None (skipped) removes a previous answer and stores nothing.
+    ``value`` None (skipped) removes a previous answer and stores nothing. ``replaces`` False:
+    the caller knows there is no stored answer to this question (the conversation's own record
+    of its answers says so), so the DELETE that would find nothing is not sent.
     """
-    await withdraw_participant_answer(session, participant.id, question_id)
+    if replaces:
+        await withdraw_participant_answer(session, participant.id, question_id)
     if value is None:
         return
     if isinstance(value, bool):

@@ -217,8 +217,11 @@ async def persist(
             await conversations.complete_participant(session, participant.id)
         if recorded is not None:
             question = _question(turn, row.flow_id, recorded.question_id)
+            # The conversation lists every answer stored for it (the record is saved in the
+            # same transaction as the answers); a question not in it has no row to replace.
+            replaces = recorded.question_id in row.data.get("answers", {})
             return await store_for_participant(
-                turn, participant, question, recorded.value, flow.plan.template
+                turn, participant, question, recorded.value, flow.plan.template, replaces
             )
     elif row.member_id is not None:
         member = await session.get(Member, row.member_id)
@@ -248,6 +251,7 @@ async def store_for_participant(
     question: Question,
     value: AnswerValue,
     template_id: str,
+    replaces: bool = True,
 ) -> AnswerValue:
     free_text = isinstance(question, TextStep)
     crisis = False
@@ -265,6 +269,7 @@ async def store_for_participant(
         free_text=free_text,
         crisis=crisis,
         themes=themes,
+        replaces=replaces,
     )
     return value
 
