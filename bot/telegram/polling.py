@@ -56,6 +56,10 @@ MAX_IN_HAND = 1024
 # pending): ask again after this long (or once none runs), to fetch what arrived meanwhile and to
 # confirm what finished, without parsing the same updates over and over.
 RECHECK = 0.05
+# ... plus this much per update in hand: each answer repeats them all, so the parsing per second
+# stays bounded however many run (at 60 in hand: every 0.17 s; a new update then waits less
+# than it queues behind those 60).
+RECHECK_PER_HELD = 0.002
 # PTB's get_updates adds the request's read timeout to the long-poll timeout; the same here
 # (HTTPXRequest's default read timeout, which bot.ops.instrument.updates_request keeps).
 READ_TIMEOUT = 5.0
@@ -158,8 +162,9 @@ class CommittedPolling:
                     self._dispatch(self._parse(data))
             if self._running:
                 # Each answer repeats every update still in hand, so ask at most every RECHECK
-                # seconds while updates run; at once when none is left (then a long poll).
-                await self._wait_until_idle(RECHECK)
+                # seconds (and longer the more are in hand) while updates run; at once when
+                # none is left (then a long poll).
+                await self._wait_until_idle(RECHECK + RECHECK_PER_HELD * len(self._running))
 
     async def _fetch(self, offset: int | None, timeout: int) -> list[dict[str, Any]]:
         """``getUpdates`` as JSON, not yet parsed (see the module docstring for why).
