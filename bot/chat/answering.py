@@ -7,11 +7,12 @@ member's answer is stored as an attributed contribution.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from bot.chat import optin
 from bot.chat.callbacks import PauseContinue, PauseStop, button
 from bot.chat.events import Button, EditButtons, Send, Toast
-from bot.chat.render import answered_message, info_message, question_message, question_token
+from bot.chat.render import answered_line, info_message, question_message, question_token
 from bot.chat.state import Consent as ConsentPending
 from bot.chat.state import CrisisPause, Idle, Paused
 from bot.chat.turn import Turn
@@ -69,7 +70,7 @@ async def advance(
     engine = turn.runtime.engine
     unpause(turn)
     conversation = Conversation.from_data(row.flow_id, row.state, row.data)
-    # The question as it stands before a tap: the tapped answer is shown under it.
+    # The question as it stands before a tap: the next message shows the tapped answer.
     before = (
         engine.current(Conversation.from_data(row.flow_id, row.state, row.data))
         if pressed is not None
@@ -114,28 +115,36 @@ async def advance(
     await conversations.save(
         turn.session, row, conversation.state, data, finished=isinstance(outcome, Finished)
     )
-    if pressed is not None:
-        turn.replies.add(_answered(turn, row, before, outcome, pressed))
+    shown = len(turn.replies.items)
     if turn.crisis is not None and isinstance(outcome, NextQuestion):
         pause(turn, row, formal, saved=outcome.recorded is not None, info=outcome.preamble)
-        return
-    await show_outcome(turn, row, outcome, formal)
+    else:
+        await show_outcome(turn, row, outcome, formal)
+    if pressed is not None:
+        _carry_answer(turn, row, before, outcome, shown)
 
 
-def _answered(
+def _carry_answer(
     turn: Turn,
     row: ConversationRecord,
     before: NextQuestion | Finished | None,
     outcome: NextQuestion | Finished,
-    pressed: int,
-) -> EditButtons:
-    """The tapped question without its buttons; with "✔ <answer>" (or "➡ Overgeslagen") when
-    it was answered (or skipped)."""
+    shown: int,
+) -> None:
+    """The tapped answer, "✔ <answer>" (or "➡ Overgeslagen"), heads the first message sent
+    after it (from ``shown`` on). The tapped question itself is not edited: that was one more
+    Bot API call (and one more of Telegram's 30 messages/s) per answer, and a press on its
+    buttons is answered as stale anyway, its token being no longer current."""
     recorded = outcome.recorded
     if not isinstance(before, NextQuestion) or recorded is None:
-        return EditButtons(pressed, ())
-    text = answered_message(before, recorded.value, turn.t, row.flow_id)
-    return EditButtons(pressed, (), text=text)
+        return  # e.g. ⬅ Terug: nothing was answered
+    line = answered_line(before, recorded.value, turn.t, row.flow_id)
+    items = turn.replies.items
+    for index in range(shown, len(items)):
+        item = items[index]
+        if isinstance(item, Send):
+            items[index] = replace(item, text=f"{line}\n\n{item.text}")
+            return
 
 
 def pause(
