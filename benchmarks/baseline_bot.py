@@ -6,8 +6,8 @@ It plays the same consultation as Samenspraak's ``armoede.stap-3.jongeren`` (rea
 YAML as plain data, no Samenspraak code), with the same messages and keyboard shapes and the
 same Bot API calls per update: the privacy notice with 'Ik doe mee', 'Vraag n van m' questions
 with option / 'Klaar ✔' / helper / navigation buttons, toggled multiple choice edited in place,
-the pressed question's keyboard removed (the previous question's keyboard stays after a typed
-answer, as in Samenspraak since round 4), every press answered, info steps as their own messages and 'Klaar!' at
+every keyboard left in place once its question is answered (after a typed answer as in
+Samenspraak since round 4, after a tap since round 8), every press answered, info steps as their own messages and 'Klaar!' at
 the end. State lives in memory in a ``ConversationHandler`` and ``user_data``; there is no
 database, no translation, no pseudonyms, no redaction and no rate limiter (unless
 ``--rate-limiter`` is given, to compare with the same PTB limiter as ours: ``shipped`` is PTB's
@@ -287,7 +287,8 @@ class Consultation:
         if question.goto_end_unless_yes and value != "Ja":
             index = len(self.questions)
         context.user_data["index"] = index
-        await self._edit(context, chat_id, query.message.message_id, None)
+        # The pressed question keeps its keyboard, as in Samenspraak since round 8 (the answer
+        # heads the next message there): the same Bot API calls per update.
         state = await self._send_next(update, context)
         await query.answer()
         return state

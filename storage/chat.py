@@ -21,22 +21,6 @@ async def member_progress(session: Session, member_id: str) -> dict[str, bool]:
     return {row.flow_id: row.finished for row in rows}
 
 
-async def member_conversation(
-    session: Session, member_id: str, flow_id: str
-) -> ConversationRow | None:
-    row: ConversationRow | None = await session.scalar(
-        select(ConversationRow).where(
-            ConversationRow.member_id == member_id, ConversationRow.flow_id == flow_id
-        )
-    )
-    return row
-
-
-async def drop_conversation(session: Session, row: ConversationRow) -> None:
-    await session.delete(row)
-    await session.flush()
-
-
 async def werkgroep_names(session: Session, werkgroep_ids: Iterable[str]) -> dict[str, str]:
     rows = await session.scalars(select(Werkgroep).where(Werkgroep.id.in_(list(werkgroep_ids))))
     return {werkgroep.id: werkgroep.naam for werkgroep in rows}

@@ -154,7 +154,7 @@ class _WriterTurns:
         lock = self._lock()
         if lock is not None:
             try:
-                await_only(asyncio.wait_for(lock.acquire(), SQLITE_BUSY_SECONDS))
+                await_only(_acquire(lock))
             except TimeoutError as waited:
                 # As SQLite itself would fail: e.g. a transaction opened inside another one.
                 raise OperationalError("BEGIN IMMEDIATE", None, waited) from None
@@ -179,6 +179,12 @@ class _WriterTurns:
         lock = info.pop(self._HELD, None)
         if lock is not None and lock.locked():
             lock.release()
+
+
+async def _acquire(lock: asyncio.Lock) -> None:
+    # asyncio.timeout, not wait_for: no task per transaction (wait_for wraps the acquire in one).
+    async with asyncio.timeout(SQLITE_BUSY_SECONDS):
+        await lock.acquire()
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, func, insert, select, text, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import OutboxEntry
@@ -29,6 +29,8 @@ TABLE: Table = OutboxEntry.__table__  # type: ignore[assignment]
 TAKE_OVER_LOCK = 0x5A4D_0B0C
 
 ENQUEUE = insert(TABLE).returning(TABLE.c.id)
+# Built once (with an expanding IN): a delete runs after every delivered update.
+SENT = delete(TABLE).where(TABLE.c.id.in_(bindparam("ids", expanding=True)))
 TRY_LOCK = text("SELECT pg_try_advisory_xact_lock(:key)")
 
 
@@ -46,7 +48,7 @@ async def enqueue(session: AsyncSession, chat: bytes, body: list[Any], held_unti
 
 
 async def sent(session: AsyncSession, ids: Sequence[int]) -> None:
-    await session.execute(delete(TABLE).where(TABLE.c.id.in_(ids)))
+    await session.execute(SENT, {"ids": list(ids)})
 
 
 async def take_over(

@@ -19,7 +19,8 @@ from typing import Any
 
 from sqlalchemy import delete, insert, select
 
-from storage import Session, tallies
+from storage import Session, conversations, tallies
+from storage.conversations import ConversationRecord
 from storage.models import (
     Answer,
     AnswerTheme,
@@ -43,7 +44,7 @@ class Standing(enum.Enum):
 class Participation:
     standing: Standing
     participant: Participant | None
-    conversation: ConversationRow | None
+    conversation: ConversationRecord | None
     # True when the earlier participation came through another campaign link of the scope.
     other_link: bool
 
@@ -91,14 +92,7 @@ async def standing(session: Session, campaign: Campaign, pseudonym: str) -> Part
     if participant is None:
         return Participation(Standing.NEW, None, None, other_link=False)
     other = participant.campaign_id != campaign.id
-    row: ConversationRow | None = await session.scalar(
-        select(ConversationRow)
-        .where(
-            ConversationRow.participant_id == participant.id,
-            ConversationRow.finished.is_(False),
-        )
-        .limit(1)
-    )
+    row = await conversations.open_of_participant(session, participant.id)
     if row is not None:
         return Participation(Standing.IN_PROGRESS, participant, row, other_link=other)
     if participant.completed:

@@ -10,7 +10,7 @@ import hashlib
 import secrets
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, NamedTuple, Protocol, cast
 
 from sqlalchemy import Table, delete, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -196,26 +196,6 @@ async def participant_for(
 # --- conversations ----------------------------------------------------------------------------
 
 
-async def load_conversation(session: AsyncSession, conversation_id: str) -> ConversationRow | None:
-    """Load with a row lock (PostgreSQL); SQLite serialises writers itself.
-
-    The row stays in the unit of work until it ends (the session alone holds rows weakly), so a
-    look at the state at the end of the event (a web page) finds it without a second read."""
-    # The participant comes along in the same read: storing an answer needs it, and
-    # ``session.get`` then finds it in the unit of work instead of asking the database again.
-    found = (
-        await session.execute(
-            select(ConversationRow, Participant)
-            .outerjoin(Participant, Participant.id == ConversationRow.participant_id)
-            .where(ConversationRow.id == conversation_id)
-            .with_for_update(of=ConversationRow)
-        )
-    ).first()
-    row = found[0] if found is not None else None
-    session.info.setdefault("loaded", []).append(found)
-    return row
-
-
 async def open_conversation_for(
     session: AsyncSession,
     *,
@@ -234,35 +214,45 @@ async def open_conversation_for(
     return row
 
 
-def save_state(row: ConversationRow, state: str, data: dict[str, Any], finished: bool) -> None:
-    row.state = state
-    row.data = data
-    if finished and not row.finished:
-        row.finished = True
-        row.finished_on = today()
-
-
 # --- answers ----------------------------------------------------------------------------------
+
+
+class ParticipantKey(NamedTuple):
+    """What storing an answer needs of a participant (the ORM ``Participant`` has both too)."""
+
+    id: str
+    campaign_id: str
+
+
+class _AnswersFor(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def campaign_id(self) -> str: ...
 
 
 async def store_participant_answer(
     session: AsyncSession,
-    participant: Participant,
+    participant: _AnswersFor,
     question_id: str,
     value: Any,
     *,
     free_text: bool,
     crisis: bool = False,
     themes: Iterable[str] = (),
+    replaces: bool = True,
 ) -> None:
     """Replace a participant's answer to a question (a multiple choice is one row per option).
 
     ``free_text`` says a str is typed text (stored redacted, theme-tagged) rather than an option;
     a ``crisis`` one gets no theme.
 
-    ``value`` None (skipped) removes a previous answer and stores nothing.
+    ``value`` None (skipped) removes a previous answer and stores nothing. ``replaces`` False:
+    the caller knows there is no stored answer to this question (the conversation's own record
+    of its answers says so), so the DELETE that would find nothing is not sent.
     """
-    await withdraw_participant_answer(session, participant.id, question_id)
+    if replaces:
+        await withdraw_participant_answer(session, participant.id, question_id)
     if value is None:
         return
     if isinstance(value, bool):

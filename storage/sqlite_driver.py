@@ -8,6 +8,12 @@ fifth of the CPU of handling an update. Here ``cursor()`` is free and ``execute`
 whole statement (cursor, execute, fetch every row, close) in one hop; the rows wait in memory
 for SQLAlchemy to read, which is what its adapter does anyway (it fetches everything at once).
 
+A transaction's ``BEGIN`` makes no hop of its own either: it waits and runs in the hop of the
+transaction's first statement (an update's transaction is about eight statements, so this is
+one hop in nine). A transaction without a statement then needs neither ``BEGIN`` nor ``COMMIT``.
+A ``BEGIN IMMEDIATE`` that fails (another process holds the write lock past the busy timeout)
+fails that first statement instead, inside the same transaction.
+
 Statements still run off the event loop, in aiosqlite's thread: a commit that waits for the
 disk, or SQLite's busy handler waiting for another process's write lock, never blocks the loop.
 """
@@ -22,15 +28,19 @@ from typing import Any
 import aiosqlite
 
 Row = tuple[Any, ...]
+# What SQLAlchemy and storage.db send to open a transaction (see _WriterTurns there).
+BEGINS = frozenset({"BEGIN", "BEGIN IMMEDIATE", "BEGIN DEFERRED", "BEGIN EXCLUSIVE"})
 Description = tuple[tuple[Any, ...], ...] | None
 
 
 def _run(
-    connection: sqlite3.Connection, sql: str, parameters: Any, many: bool
+    connection: sqlite3.Connection, begin: str | None, sql: str, parameters: Any, many: bool
 ) -> tuple[Description, list[Row], int | None, int]:
-    """One statement, start to finish, in aiosqlite's thread."""
+    """One statement, start to finish, in aiosqlite's thread (after ``begin``, if any)."""
     cursor = connection.cursor()
     try:
+        if begin is not None:
+            cursor.execute(begin)
         if many:
             cursor.executemany(sql, parameters)
         elif parameters is None:
@@ -55,6 +65,10 @@ class OneHopCursor:
         self._rows: list[Row] = []
 
     async def execute(self, sql: str, parameters: Any = None) -> OneHopCursor:
+        if sql in BEGINS and parameters in (None, (), []):
+            self._connection.begin_later(sql)
+            self.description, self._rows, self.rowcount = None, [], -1
+            return self
         await self._statement(sql, parameters, many=False)
         return self
 
@@ -64,7 +78,7 @@ class OneHopCursor:
 
     async def _statement(self, sql: str, parameters: Any, many: bool) -> None:
         connection = self._connection
-        run = partial(_run, connection._conn, sql, parameters, many)
+        run = partial(_run, connection._conn, connection.take_begin(), sql, parameters, many)
         done = await connection._execute(run)  # type: ignore[no-untyped-call]
         self.description, self._rows, self.lastrowid, self.rowcount = done
 
@@ -85,16 +99,31 @@ class OneHopCursor:
 
 
 class OneHopConnection(aiosqlite.Connection):
+    # A BEGIN not yet sent: it goes with the next statement (see the module docstring).
+    _begin: str | None = None
+
     async def cursor(self) -> OneHopCursor:  # type: ignore[override]
         return OneHopCursor(self)
 
+    def begin_later(self, sql: str) -> None:
+        if self._begin is not None or self._conn.in_transaction:
+            # As SQLite would refuse it: "cannot start a transaction within a transaction".
+            raise sqlite3.OperationalError("cannot start a transaction within a transaction")
+        self._begin = sql
+
+    def take_begin(self) -> str | None:
+        begin, self._begin = self._begin, None
+        return begin
+
     async def rollback(self) -> None:
         # The pool rolls back every connection it gets back, mostly after a commit: without a
-        # transaction there is nothing to undo, so no hop.
+        # transaction there is nothing to undo, so no hop. A BEGIN not sent is simply dropped.
+        self._begin = None
         if self._conn.in_transaction:
             await super().rollback()
 
     async def commit(self) -> None:
+        self._begin = None
         if self._conn.in_transaction:
             await super().commit()
 

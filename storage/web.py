@@ -27,7 +27,9 @@ class SessionView:
 
 
 async def session_view(session: AsyncSession, subject: str) -> SessionView:
-    chat = await session.get(ChatSession, subject)
+    # Read from the database: the dialog writes these rows with Core statements, so an object
+    # of the unit of work would be out of date.
+    chat = await session.get(ChatSession, subject, populate_existing=True)
     if chat is None:
         return SessionView()
     # The typed chat state (bot/chat/state.py) stores a pause as mode "paused".
@@ -35,7 +37,7 @@ async def session_view(session: AsyncSession, subject: str) -> SessionView:
     view = SessionView(chat.locale, chat.mode, paused)
     if chat.conversation_id is None:
         return view
-    row = await session.get(ConversationRow, chat.conversation_id)
+    row = await session.get(ConversationRow, chat.conversation_id, populate_existing=True)
     if row is None or row.finished:
         return view
     return SessionView(

@@ -3,15 +3,17 @@ plain aiosqlite: rows, row counts, inserted ids, many rows, errors."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from storage import db
 from storage.db import make_engine
 from storage.sqlite_driver import OneHopConnection
 
@@ -47,15 +49,68 @@ async def test_the_engine_connects_through_the_one_hop_driver(engine: AsyncEngin
 
 async def test_each_statement_is_one_hop(engine: AsyncEngine, hops: list[str]) -> None:
     """aiosqlite through SQLAlchemy's adapter made four hops per statement (cursor, execute,
-    fetch, close); here each statement is one, plus one for COMMIT. The pool's rollback of
-    the returned connection needs none: no transaction is open any more."""
+    fetch, close); here each statement is one, BEGIN goes with the first, plus one for COMMIT.
+    The pool's rollback of the returned connection needs none: no transaction is open any
+    more."""
     async with engine.begin() as connection:
-        hops.clear()
         await connection.execute(text("INSERT INTO t (v) VALUES ('a')"))
         await connection.execute(text("SELECT v FROM t"))
         await connection.execute(text("UPDATE t SET v = 'b'"))
         assert hops == ["_run", "_run", "_run"]
     assert hops[3:] == ["commit"]
+    async with engine.connect() as connection:
+        assert (await connection.execute(text("SELECT v FROM t"))).scalar() == "b"
+
+
+async def test_a_transaction_without_statements_makes_no_hop(
+    engine: AsyncEngine, hops: list[str]
+) -> None:
+    """BEGIN waits for a first statement; with none, neither BEGIN nor COMMIT is sent."""
+    async with engine.begin():
+        pass
+    assert hops == []
+    async with engine.begin() as connection:  # the next transaction begins normally
+        await connection.execute(text("INSERT INTO t (v) VALUES ('next')"))
+    assert hops == ["_run", "commit"]
+
+
+async def test_begin_immediate_still_takes_the_write_lock_first(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """While a transaction that has run a statement is open, another process's connection
+    cannot write (the lock came with the first statement, before its read)."""
+    async with engine.begin() as connection:
+        await connection.execute(text("SELECT count(*) FROM t"))
+        other = sqlite3.connect(tmp_path / "hops.db", timeout=0.1, isolation_level=None)
+        try:
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("INSERT INTO t (v) VALUES ('other')")
+        finally:
+            other.close()
+
+
+async def test_a_begin_that_fails_fails_the_first_statement(
+    engine: AsyncEngine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process holds the write lock past the busy timeout: the transaction's first
+    statement fails, nothing is written, and the next transaction works."""
+    monkeypatch.setattr(db, "SQLITE_BUSY_SECONDS", 1)
+    other = sqlite3.connect(tmp_path / "hops.db", timeout=0.1, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        locked = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'hops.db'}")
+        with pytest.raises(OperationalError, match="locked"):
+            async with locked.begin() as connection:
+                await connection.execute(text("INSERT INTO t (v) VALUES ('blocked')"))
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    async with locked.begin() as connection:
+        await connection.execute(text("INSERT INTO t (v) VALUES ('after')"))
+    async with locked.connect() as connection:
+        values = (await connection.execute(text("SELECT v FROM t"))).scalars().all()
+    await locked.dispose()
+    assert values == ["after"]
 
 
 async def test_a_rollback_still_undoes_an_open_transaction(engine: AsyncEngine) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import gc
+from dataclasses import replace
 
+import pytest
 from sqlalchemy import event, func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
-from storage import repo
+from storage import conversations, repo
 from storage.db import current_revision, head_revision
 from storage.models import (
     Answer,
@@ -121,21 +123,43 @@ async def test_conversation_state_roundtrip_and_version(
 ) -> None:
     """State and data survive a reload; every save bumps the optimistic version."""
     async with sessions.begin() as session:
-        row = ConversationRow(flow_id="f", flow_digest="d", state="a", data={})
-        session.add(row)
+        row = await conversations.create(
+            session, flow_id="f", flow_digest="d", state="a", data={}, finished=False
+        )
     async with sessions.begin() as session:
-        loaded = await repo.load_conversation(session, row.id)
+        loaded = await conversations.load(session, row.id)
         assert loaded is not None
-        repo.save_state(loaded, "end", {"answers": {"a": ["x"]}}, finished=True)
+        await conversations.save(session, loaded, "end", {"answers": {"a": ["x"]}}, finished=True)
     async with sessions.begin() as session:
-        loaded = await repo.load_conversation(session, row.id)
-        assert loaded is not None
-        assert (loaded.state, loaded.data, loaded.finished, loaded.version) == (
+        stored = await session.get(ConversationRow, row.id)
+        assert stored is not None
+        assert (stored.state, stored.data, stored.finished, stored.version) == (
             "end",
             {"answers": {"a": ["x"]}},
             True,
             2,
         )
+        assert stored.finished_on is not None
+
+
+async def test_a_save_from_a_stale_read_fails_and_changes_nothing(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """Two saves from the same read: the second raises and the first one's state stays."""
+    async with sessions.begin() as session:
+        row = await conversations.create(
+            session, flow_id="f", flow_digest="d", state="q1", data={}, finished=False
+        )
+    async with sessions.begin() as session:
+        first = await conversations.load(session, row.id)
+        assert first is not None
+        stale = replace(first)
+        await conversations.save(session, first, "q2", {"n": 1}, finished=False)
+        with pytest.raises(StaleDataError):
+            await conversations.save(session, stale, "q9", {"n": 9}, finished=False)
+    async with sessions.begin() as session:
+        stored = await session.get(ConversationRow, row.id)
+        assert stored is not None and (stored.state, stored.data) == ("q2", {"n": 1})
 
 
 async def test_contribution_upsert_and_audit(sessions: async_sessionmaker[AsyncSession]) -> None:
@@ -154,42 +178,11 @@ async def test_contribution_upsert_and_audit(sessions: async_sessionmaker[AsyncS
         assert upgraded.id == member.id and upgraded.role == "coordinator"
 
 
-async def test_a_loaded_conversation_is_found_again_without_a_read(
-    sessions: async_sessionmaker[AsyncSession],
-) -> None:
-    """A conversation loaded during an event is found again at its end without a second read,
-    even when the code that loaded it kept no reference (the session holds rows weakly)."""
-    async with sessions.begin() as session:
-        row = ConversationRow(flow_id="f", flow_digest="d", state="q1", data={})
-        session.add(row)
-        await session.flush()
-        conversation_id = row.id
-    statements: list[str] = []
-
-    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        statements.append(statement)
-
-    async def load_and_drop(session: AsyncSession) -> None:
-        assert await repo.load_conversation(session, conversation_id) is not None
-
-    async with sessions.begin() as session:
-        await load_and_drop(session)
-        gc.collect()
-        engine = session.bind
-        event.listen(engine.sync_engine, "before_cursor_execute", count)
-        try:
-            found = await session.get(ConversationRow, conversation_id)
-        finally:
-            event.remove(engine.sync_engine, "before_cursor_execute", count)
-        assert found is not None and found.state == "q1"
-        assert statements == []
-
-
 async def test_loading_a_conversation_brings_its_participant_along(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
-    """Storing an answer needs the participant: it comes with the conversation's read, so the
-    hot path asks the database once for both."""
+    """Storing an answer needs the participant's campaign: it comes with the conversation's
+    read, so the hot path asks the database once for both."""
     async with sessions.begin() as session:
         werkgroep, _, _ = await repo.create_werkgroep(session, "Teststad", "armoede")
         campaign = Campaign(
@@ -204,11 +197,15 @@ async def test_loading_a_conversation_brings_its_participant_along(
         participant = Participant(campaign_id=campaign.id, pseudonym="p" * 64)
         session.add(participant)
         await session.flush()
-        row = ConversationRow(
-            flow_id="f", flow_digest="d", state="q1", data={}, participant_id=participant.id
+        row = await conversations.create(
+            session,
+            flow_id="f",
+            flow_digest="d",
+            state="q1",
+            data={},
+            finished=False,
+            participant_id=participant.id,
         )
-        session.add(row)
-        await session.flush()
         conversation_id, participant_id = row.id, participant.id
     statements: list[str] = []
 
@@ -219,10 +216,9 @@ async def test_loading_a_conversation_brings_its_participant_along(
         engine = session.bind
         event.listen(engine.sync_engine, "before_cursor_execute", count)
         try:
-            loaded = await repo.load_conversation(session, conversation_id)
-            found = await session.get(Participant, participant_id)
+            loaded = await conversations.load(session, conversation_id)
         finally:
             event.remove(engine.sync_engine, "before_cursor_execute", count)
         assert loaded is not None and loaded.participant_id == participant_id
-        assert found is not None and found.campaign_id == campaign.id
+        assert loaded.campaign_id == campaign.id
         assert [s.split()[0] for s in statements if s != "BEGIN IMMEDIATE"] == ["SELECT"]

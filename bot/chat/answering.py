@@ -7,11 +7,12 @@ member's answer is stored as an attributed contribution.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from bot.chat import optin
 from bot.chat.callbacks import PauseContinue, PauseStop, button
 from bot.chat.events import Button, EditButtons, Send, Toast
-from bot.chat.render import answered_message, info_message, question_message, question_token
+from bot.chat.render import answered_line, info_message, question_message, question_token
 from bot.chat.state import Consent as ConsentPending
 from bot.chat.state import CrisisPause, Idle, Paused
 from bot.chat.turn import Turn
@@ -32,21 +33,22 @@ from bot.engine.machine import AnswerValue
 from bot.engine.schema import InfoStep, MultiChoiceStep, Question, TextStep, options_of
 from bot.privacy.crisis import detect_crisis
 from bot.privacy.redact import redact
-from storage import repo, rounds
-from storage.models import Campaign, ConversationRow, Member, Participant
+from storage import conversations, repo, rounds
+from storage.conversations import ConversationRecord
+from storage.models import Campaign, Member, Participant
 
 
-async def active_row(turn: Turn) -> ConversationRow | None:
+async def active_row(turn: Turn) -> ConversationRecord | None:
     if turn.chat.conversation_id is None:
         return None
-    row = await repo.load_conversation(turn.session, turn.chat.conversation_id)
+    row = await conversations.load(turn.session, turn.chat.conversation_id)
     if row is None or row.flow_id not in turn.runtime.engine.machines:
         turn.chat.conversation_id = None
         return None
     return row
 
 
-def current_token(row: ConversationRow) -> str:
+def current_token(row: ConversationRecord) -> str:
     return question_token(row.id, row.state, len(row.data.get("history", [])))
 
 
@@ -63,12 +65,12 @@ async def command_input(turn: Turn, given: Back | Skip) -> None:
 
 
 async def advance(
-    turn: Turn, row: ConversationRow, given: Input, pressed: int | None = None
+    turn: Turn, row: ConversationRecord, given: Input, pressed: int | None = None
 ) -> None:
     engine = turn.runtime.engine
     unpause(turn)
     conversation = Conversation.from_data(row.flow_id, row.state, row.data)
-    # The question as it stands before a tap: the tapped answer is shown under it.
+    # The question as it stands before a tap: the next message shows the tapped answer.
     before = (
         engine.current(Conversation.from_data(row.flow_id, row.state, row.data))
         if pressed is not None
@@ -94,7 +96,9 @@ async def advance(
         return
     if isinstance(outcome, NextQuestion) and outcome.recorded is None and not outcome.withdrawn:
         # A multiple-choice toggle: redraw the same question's buttons in place.
-        repo.save_state(row, conversation.state, conversation.to_data(), finished=False)
+        await conversations.save(
+            turn.session, row, conversation.state, conversation.to_data(), finished=False
+        )
         message = await question(turn, row, outcome, formal)
         if pressed is not None:
             turn.replies.add(EditButtons(pressed, message.buttons))
@@ -108,34 +112,44 @@ async def advance(
     data = conversation.to_data()
     if row.participant_id is not None and isinstance(outcome, Finished):
         data = {}  # nothing of a finished participant's answers stays outside the answers table
-    repo.save_state(row, conversation.state, data, finished=isinstance(outcome, Finished))
-    if pressed is not None:
-        turn.replies.add(_answered(turn, row, before, outcome, pressed))
+    await conversations.save(
+        turn.session, row, conversation.state, data, finished=isinstance(outcome, Finished)
+    )
+    shown = len(turn.replies.items)
     if turn.crisis is not None and isinstance(outcome, NextQuestion):
         pause(turn, row, formal, saved=outcome.recorded is not None, info=outcome.preamble)
-        return
-    await show_outcome(turn, row, outcome, formal)
+    else:
+        await show_outcome(turn, row, outcome, formal)
+    if pressed is not None:
+        _carry_answer(turn, row, before, outcome, shown)
 
 
-def _answered(
+def _carry_answer(
     turn: Turn,
-    row: ConversationRow,
+    row: ConversationRecord,
     before: NextQuestion | Finished | None,
     outcome: NextQuestion | Finished,
-    pressed: int,
-) -> EditButtons:
-    """The tapped question without its buttons; with "✔ <answer>" (or "➡ Overgeslagen") when
-    it was answered (or skipped)."""
+    shown: int,
+) -> None:
+    """The tapped answer, "✔ <answer>" (or "➡ Overgeslagen"), heads the first message sent
+    after it (from ``shown`` on). The tapped question itself is not edited: that was one more
+    Bot API call (and one more of Telegram's 30 messages/s) per answer, and a press on its
+    buttons is answered as stale anyway, its token being no longer current."""
     recorded = outcome.recorded
     if not isinstance(before, NextQuestion) or recorded is None:
-        return EditButtons(pressed, ())
-    text = answered_message(before, recorded.value, turn.t, row.flow_id)
-    return EditButtons(pressed, (), text=text)
+        return  # e.g. ⬅ Terug: nothing was answered
+    line = answered_line(before, recorded.value, turn.t, row.flow_id)
+    items = turn.replies.items
+    for index in range(shown, len(items)):
+        item = items[index]
+        if isinstance(item, Send):
+            items[index] = replace(item, text=f"{line}\n\n{item.text}")
+            return
 
 
 def pause(
     turn: Turn,
-    row: ConversationRow,
+    row: ConversationRecord,
     formal: bool,
     *,
     saved: bool,
@@ -195,7 +209,7 @@ async def stop(turn: Turn) -> None:
 
 
 async def persist(
-    turn: Turn, row: ConversationRow, outcome: NextQuestion | Finished
+    turn: Turn, row: ConversationRecord, outcome: NextQuestion | Finished
 ) -> AnswerValue:
     """Store what the outcome recorded or withdrew; return the value as stored."""
     session = turn.session
@@ -203,16 +217,20 @@ async def persist(
     recorded = outcome.recorded
     flow = turn.runtime.engine.flow(row.flow_id)
     if row.participant_id is not None:
-        participant = await session.get(Participant, row.participant_id)
-        assert participant is not None
+        # The participant's id and campaign came with the conversation's read.
+        assert row.campaign_id is not None
+        participant = repo.ParticipantKey(row.participant_id, row.campaign_id)
         for question_id in withdrawn:
             await repo.withdraw_participant_answer(session, participant.id, question_id)
         if isinstance(outcome, Finished):
-            participant.completed = True
+            await conversations.complete_participant(session, participant.id)
         if recorded is not None:
             question = _question(turn, row.flow_id, recorded.question_id)
+            # The conversation lists every answer stored for it (the record is saved in the
+            # same transaction as the answers); a question not in it has no row to replace.
+            replaces = recorded.question_id in row.data.get("answers", {})
             return await store_for_participant(
-                turn, participant, question, recorded.value, flow.plan.template
+                turn, participant, question, recorded.value, flow.plan.template, replaces
             )
     elif row.member_id is not None:
         member = await session.get(Member, row.member_id)
@@ -237,7 +255,12 @@ async def persist(
 
 
 async def store_for_participant(
-    turn: Turn, participant: Participant, question: Question, value: AnswerValue, template_id: str
+    turn: Turn,
+    participant: repo.ParticipantKey,
+    question: Question,
+    value: AnswerValue,
+    template_id: str,
+    replaces: bool = True,
 ) -> AnswerValue:
     free_text = isinstance(question, TextStep)
     crisis = False
@@ -255,6 +278,7 @@ async def store_for_participant(
         free_text=free_text,
         crisis=crisis,
         themes=themes,
+        replaces=replaces,
     )
     return value
 
@@ -275,7 +299,7 @@ def _question(turn: Turn, flow_id: str, question_id: str) -> Question:
 
 
 async def show_outcome(
-    turn: Turn, row: ConversationRow, outcome: NextQuestion | Finished, formal: bool
+    turn: Turn, row: ConversationRecord, outcome: NextQuestion | Finished, formal: bool
 ) -> None:
     infos = [info_message(step, turn.t, row.flow_id) for step in outcome.preamble]
     if isinstance(outcome, NextQuestion):
@@ -295,7 +319,7 @@ async def show_outcome(
     turn.replies.send(closing_message(turn, row, formal, closing) + offer, buttons)
 
 
-def closing_message(turn: Turn, row: ConversationRow, formal: bool, closing: str | None) -> str:
+def closing_message(turn: Turn, row: ConversationRecord, formal: bool, closing: str | None) -> str:
     """The thanks at the end of a flow; ``closing`` is the flow's last info text (HTML), which
     already thanks the user (and tells a member their answers are in the plan)."""
     voice = turn.voice(formal)
@@ -328,7 +352,7 @@ def closing_message(turn: Turn, row: ConversationRow, formal: bool, closing: str
     )
 
 
-async def before_question(turn: Turn, row: ConversationRow, asked: NextQuestion) -> None:
+async def before_question(turn: Turn, row: ConversationRecord, asked: NextQuestion) -> None:
     """For a member: their answer of the previous round (from round 2 on), and at the question
     where the werkgroep discusses what jongeren and ouders said, that input."""
     if row.member_id is None:
@@ -371,7 +395,7 @@ def unpause(turn: Turn) -> None:
 
 
 async def show_current(
-    turn: Turn, row: ConversationRow, note: str | None = None, *, discuss: bool = False
+    turn: Turn, row: ConversationRecord, note: str | None = None, *, discuss: bool = False
 ) -> None:
     """The open question again; ``discuss``: with what jongeren and ouders said, where the
     werkgroep discusses it (as when the question is first asked)."""
@@ -379,8 +403,12 @@ async def show_current(
     conversation = Conversation.from_data(row.flow_id, row.state, row.data)
     asked = turn.runtime.engine.current(conversation)
     if conversation.state != row.state or conversation.to_data() != row.data:
-        repo.save_state(
-            row, conversation.state, conversation.to_data(), finished=isinstance(asked, Finished)
+        await conversations.save(
+            turn.session,
+            row,
+            conversation.state,
+            conversation.to_data(),
+            finished=isinstance(asked, Finished),
         )
     formal = turn.formal = await is_formal(turn, row)
     if isinstance(asked, Finished):
@@ -397,7 +425,7 @@ async def show_current(
 
 
 async def question(
-    turn: Turn, row: ConversationRow, asked: NextQuestion, formal: bool, note: str | None = None
+    turn: Turn, row: ConversationRecord, asked: NextQuestion, formal: bool, note: str | None = None
 ) -> Send:
     """The question message of ``row``'s flow as this user sees it (register, placeholders)."""
     return question_message(
@@ -411,18 +439,15 @@ async def question(
     )
 
 
-async def flow_fields(turn: Turn, row: ConversationRow) -> dict[str, str]:
+async def flow_fields(turn: Turn, row: ConversationRecord) -> dict[str, str]:
     """What the flow's ``{placeholders}`` say for this conversation: the campaign's own words
     (e.g. the local schemes a werkgroep named with ``--regelingen``), else the flow's default."""
     flow = turn.runtime.engine.flow(row.flow_id)
     if not flow.placeholders:
         return {}
     values = {name: turn.t.pgettext(row.flow_id, text) for name, text in flow.placeholders.items()}
-    if row.participant_id is not None:
-        participant = await turn.session.get(Participant, row.participant_id)
-        campaign = (
-            await turn.session.get(Campaign, participant.campaign_id) if participant else None
-        )
+    if row.campaign_id is not None:
+        campaign = await turn.session.get(Campaign, row.campaign_id)
         if campaign is not None and campaign.regelingen:
             values["regelingen"] = campaign.regelingen
     return values
@@ -437,22 +462,22 @@ async def start_conversation(
 ) -> None:
     engine = turn.runtime.engine
     conversation, outcome = engine.start(flow_id)
-    row = ConversationRow(
+    row = await conversations.create(
+        turn.session,
         flow_id=flow_id,
         flow_digest=engine.digest(flow_id),
         state=conversation.state,
         data=conversation.to_data(),
+        finished=isinstance(outcome, Finished),
         participant_id=participant.id if participant else None,
         member_id=member.id if member else None,
-        finished=isinstance(outcome, Finished),
+        campaign_id=participant.campaign_id if participant else None,
     )
-    turn.session.add(row)
-    await turn.session.flush()
     turn.chat.conversation_id = row.id
     await show_outcome(turn, row, outcome, await is_formal(turn, row))
 
 
-async def is_formal(turn: Turn, row: ConversationRow | None) -> bool:
+async def is_formal(turn: Turn, row: ConversationRecord | None) -> bool:
     if row is None:
         return False
     return turn.runtime.engine.flow(row.flow_id).audience == "ouders"
@@ -470,7 +495,7 @@ async def formal_now(turn: Turn) -> bool:
         conversation_id = current.conversation_id
     if conversation_id is None:
         return False
-    row = await repo.load_conversation(turn.session, conversation_id)
+    row = await conversations.load(turn.session, conversation_id)
     if row is None or row.flow_id not in turn.runtime.engine.machines:
         return False
     return await is_formal(turn, row)

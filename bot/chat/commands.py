@@ -30,7 +30,7 @@ from bot.i18n import SUPPORTED_LOCALES
 from bot.privacy.erasure import erase_participant
 from bot.translate import translator
 from storage import chat as chat_repo
-from storage import invites, participants, repo
+from storage import conversations, invites, participants, repo
 from storage.models import Campaign, Member, Werkgroep
 from storage.participants import Standing
 
@@ -416,14 +416,14 @@ async def choose_step(turn: Turn) -> None:
     flow = turn.runtime.catalog.flow_for(template.id, step.key, "werkgroep")
     if flow is None:
         return
-    row = await chat_repo.member_conversation(turn.session, member.id, flow.id)
+    row = await conversations.of_member(turn.session, member.id, flow.id)
     if row is not None and not row.finished:
         turn.chat.conversation_id = row.id
         await answering.show_current(turn, row)
         return
     if row is not None:
         # A finished step is worked through again from the start.
-        await chat_repo.drop_conversation(turn.session, row)
+        await conversations.drop(turn.session, row.id)
     await answering.start_conversation(turn, flow.id, member=member)
 
 

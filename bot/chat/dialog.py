@@ -29,7 +29,7 @@ from bot.chat.turn import DiscussionInput, Handler, Routes, Turn
 from bot.chat.wire import dump_outs
 from bot.runtime import Runtime
 from bot.translate import negotiate, translator
-from storage import Session, repo
+from storage import Session, chat_sessions, repo
 from storage import outbox as outbox_repo
 
 K = TypeVar("K")
@@ -135,7 +135,7 @@ class Dialog:
         async with self.runtime.sessions.begin() as session:
             if not await repo.claim_update(session, incoming.update_id):
                 return Handled([])
-            chat = await repo.chat_session(session, self.runtime.subject(incoming.principal))
+            chat = await chat_sessions.load(session, self.runtime.subject(incoming.principal))
             locale = chat.locale or negotiate(
                 incoming.language_code, self.runtime.settings.default_locale
             )
@@ -160,6 +160,7 @@ class Dialog:
                 )
             await self._route(turn)
             chat.mode, chat.context = state.dump(turn.state)
+            await chat_sessions.save(session, chat)
             body = dump_outs(turn.replies.items) if outbox is not None else []
             if outbox is not None and body:
                 outbox_id = await outbox_repo.enqueue(session, outbox.chat, body, outbox.held_until)

@@ -98,16 +98,13 @@ def question_message(
     return Send("\n".join(lines), _keyboard(asked, t, voice, flow_id, token), question=True)
 
 
-def answered_message(asked: NextQuestion, value: object, t: Translator, flow_id: str) -> str:
-    """A question as it reads once answered with a button: no buttons, "✔ <answer>" below
-    ("➡ Overgeslagen" when ``value`` is None: skipped)."""
-    question = flow_html(t, flow_id, asked.question.text)
+def answered_line(asked: NextQuestion, value: object, t: Translator, flow_id: str) -> str:
+    """The answer given with a button to ``asked``: "✔ <answer>" ("➡ Overgeslagen" when
+    ``value`` is None: skipped), as the first line of the next message."""
     if value is None:
         say = Say(t)
-        outcome = "➡ " + say("Overgeslagen")
-    else:
-        outcome = "✔ " + escape(_answer_text(asked.question, value, t, flow_id))
-    return f"<i>{counter(asked, t)}</i>\n<b>{question}</b>\n{outcome}"
+        return "➡ " + say("Overgeslagen")
+    return "✔ " + escape(_answer_text(asked.question, value, t, flow_id))
 
 
 def counter(asked: NextQuestion, t: Translator) -> str:

@@ -19,7 +19,8 @@ from bot.privacy.crisis import CrisisSignal
 from bot.runtime import Runtime
 from bot.translate import Translator, language_names
 from storage import Session, members
-from storage.models import ChatSession, Member
+from storage.chat_sessions import ChatRecord
+from storage.models import Member
 
 K = TypeVar("K", bound=CallbackData)
 
@@ -36,7 +37,7 @@ class Turn:
     runtime: Runtime
     session: Session
     incoming: Incoming
-    chat: ChatSession
+    chat: ChatRecord
     t: Translator
     discussion: DiscussionInput
     state: state.ChatState = field(default_factory=state.Idle)

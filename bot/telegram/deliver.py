@@ -63,8 +63,9 @@ async def deliver(
 async def _deliver_one(bot: Bot, chat_id: int, out: Out, query: CallbackQuery | None) -> None:
     if isinstance(out, Send):
         # The previous question keeps its buttons: removing them cost an editMessageReplyMarkup
-        # per typed answer. A tapped answer edits its own question ("✔ <answer>") anyway, and a
-        # press on an older question's button is answered as stale ("hoort bij een oude vraag").
+        # per answer. A tapped answer heads the next message ("✔ <answer>", see
+        # bot.chat.answering), and a press on an older question's button is answered as stale
+        # ("hoort bij een oude vraag").
         chunks = split_message(out.text)
         for index, chunk in enumerate(chunks):
             last = index == len(chunks) - 1

@@ -17,7 +17,11 @@ So this loop
 * asks with ``offset`` = the lowest update id still being handled, or one past the highest id
   it has seen when nothing is running: only the contiguous prefix of finished updates is
   confirmed, never an update that a later, faster user overtook;
-* skips what it already holds (``getUpdates`` returns running updates again until confirmed);
+* skips what it already holds (``getUpdates`` returns running updates again until confirmed),
+  before parsing: PTB's ``get_updates`` turns every returned update into objects, and under
+  load most of them are the ones still in hand, asked for every ``RECHECK`` seconds (parsing
+  them again and again was about 45 % of the bot's CPU in a 60-user closed loop, see
+  docs/performance.md); so the loop fetches the raw list and parses only what is new;
 * hands each new update to the application's update processor (in order per user, concurrent
   across users, see ``bot.telegram.throttle``).
 
@@ -39,7 +43,7 @@ from typing import Any
 
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
-from telegram.ext import Application
+from telegram.ext import Application, ExtBot
 
 from bot.telegram.turns import on_commit
 
@@ -52,6 +56,13 @@ MAX_IN_HAND = 1024
 # pending): ask again after this long (or once none runs), to fetch what arrived meanwhile and to
 # confirm what finished, without parsing the same updates over and over.
 RECHECK = 0.05
+# ... plus this much per update in hand: each answer repeats them all, so the parsing per second
+# stays bounded however many run (at 60 in hand: every 0.17 s; a new update then waits less
+# than it queues behind those 60).
+RECHECK_PER_HELD = 0.002
+# PTB's get_updates adds the request's read timeout to the long-poll timeout; the same here
+# (HTTPXRequest's default read timeout, which bot.ops.instrument.updates_request keeps).
+READ_TIMEOUT = 5.0
 
 
 _ACTIVE: weakref.WeakKeyDictionary[AnyApplication, CommittedPolling] = weakref.WeakKeyDictionary()
@@ -129,12 +140,7 @@ class CommittedPolling:
                 continue
             offset = self.offset
             try:
-                updates = await self.application.bot.get_updates(
-                    offset=offset,
-                    limit=self.limit,
-                    timeout=0 if self._running else self.timeout,
-                    allowed_updates=self.allowed_updates,
-                )
+                raw = await self._fetch(offset, 0 if self._running else self.timeout)
             except InvalidToken:
                 raise
             except RetryAfter as error:
@@ -150,13 +156,39 @@ class CommittedPolling:
                 continue
             delay = 0.0
             self._forget_confirmed(offset)
-            fresh = [u for u in updates if u.update_id not in self._running | self._finished]
-            for update in fresh:
-                self._dispatch(update)
+            held = self._running | self._finished
+            for data in raw:
+                if data["update_id"] not in held:
+                    self._dispatch(self._parse(data))
             if self._running:
                 # Each answer repeats every update still in hand, so ask at most every RECHECK
-                # seconds while updates run; at once when none is left (then a long poll).
-                await self._wait_until_idle(RECHECK)
+                # seconds (and longer the more are in hand) while updates run; at once when
+                # none is left (then a long poll).
+                await self._wait_until_idle(RECHECK + RECHECK_PER_HELD * len(self._running))
+
+    async def _fetch(self, offset: int | None, timeout: int) -> list[dict[str, Any]]:
+        """``getUpdates`` as JSON, not yet parsed (see the module docstring for why).
+
+        Through ``Bot._post``, the path PTB's own ``get_updates`` takes (rate limiter, request
+        objects, error mapping); the public ``do_api_request`` would warn that a method exists.
+        """
+        data = {
+            "offset": offset,
+            "limit": self.limit,
+            "timeout": timeout,
+            "allowed_updates": self.allowed_updates,
+        }
+        result = await self.application.bot._post(
+            "getUpdates", data, read_timeout=READ_TIMEOUT + timeout
+        )
+        return result if isinstance(result, list) else []
+
+    def _parse(self, data: dict[str, Any]) -> Update:
+        bot = self.application.bot
+        update = Update.de_json(data, bot)
+        if isinstance(bot, ExtBot):
+            bot.insert_callback_data(update)  # as ExtBot.get_updates does (arbitrary callbacks)
+        return update
 
     def _dispatch(self, update: Update) -> None:
         self._running.add(update.update_id)

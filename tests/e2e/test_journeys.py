@@ -147,7 +147,22 @@ async def test_forged_and_stale_buttons_change_nothing(harness: BotHarness) -> N
     stale = await user.press(first.message_id, first.buttons[0][0][1])
     assert "oude vraag" in (await user.wait_answer(stale)).text
     assert await count(harness, Answer) == before
-    assert not user.message(first.message_id).buttons  # its keyboard was removed
+    # Its keyboard stays (no edit per answer): the presses above are what keeps it harmless.
+    assert user.message(first.message_id).buttons == first.buttons
+
+
+async def test_a_tapped_answer_costs_no_edit(harness: BotHarness) -> None:
+    """A tapped answer is answered with the press's answer and the next messages only (the
+    answer heads the next message): no edit of the tapped question."""
+    token = await harness.campaign("jongeren")
+    user = harness.api.user(5551241)
+    (notice,) = await say(user, f"/start {token}")
+    first = question_of(await press(user, notice, "Ik doe mee"))
+    start = len(harness.api.call_log)
+    messages = await press(user, first, first.buttons[0][0][0])
+    calls = [name for name, _ in harness.api.call_log[start:] if name != "getupdates"]
+    assert set(calls) == {"answercallbackquery", "sendmessage"}
+    assert (messages[0].text or "").startswith("✔ " + first.buttons[0][0][0])
 
 
 async def test_a_typed_answer_costs_no_edit_and_the_old_buttons_are_stale(
