@@ -67,6 +67,11 @@ HELD_OUT_IN_TURN = (
     "themes_train8a_tuning",
     "themes_train8b_tuning",
     "themes_train8c_tuning",
+    # Round 9: three more (newcomer families with Arabic and Arabizi and non-native English;
+    # Dutch straattaal and low literacy; Polish and Turkish parents).
+    "themes_train9a_tuning",
+    "themes_train9b_tuning",
+    "themes_train9c_tuning",
 )
 TUNING = (
     "themes_tuning",
