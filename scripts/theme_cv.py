@@ -33,27 +33,42 @@ import train_theme_model as T  # noqa: E402
 from bot.engine import load_catalog  # noqa: E402
 
 
-def _fold(job: tuple[str, str, int, float]) -> tuple[str, str, np.ndarray]:
-    held, key, bits, l2 = job
+def _fold(job: tuple[str, str, int, float, float]) -> tuple[str, str, np.ndarray]:
+    held, key, bits, l2, independent = job
     catalog = load_catalog(ROOT / "flows")
     names = T.classes_of(catalog.taxonomies)[key]
     data = {name: T.corpus(name) for name in T.TUNING}
-    rest = [x for name in T.TUNING if name != held for x in data[name] if T._tax(x) == key]
+    files = [name for name in T.TUNING if name != held]
+    rest = [x for name in files for x in data[name] if T._tax(x) == key]
+    share = [
+        independent if name in T.HELD_OUT_IN_TURN else 1.0
+        for name in files
+        for x in data[name]
+        if T._tax(x) == key
+    ]
     labels = np.array([names.index(item["theme"]) for item in rest])
-    weights, bias = T.train(T.featurize([x["text"] for x in rest], bits), labels, len(names), l2)
+    weights, bias = T.train(
+        T.featurize([x["text"] for x in rest], bits),
+        labels,
+        len(names),
+        l2,
+        sample_weight=None if independent == 1.0 else np.array(share, np.float32),
+    )
     texts = [x["text"] for x in data[held] if T._tax(x) == key]
     probs = T.softmax(T.featurize(texts, bits) @ weights + bias) if texts else np.zeros((0, 1))
     print(f"  {held} {key}", file=sys.stderr, flush=True)
     return held, key, probs
 
 
-def cv_probabilities(bits: int, l2: float, workers: int = 2) -> dict[str, np.ndarray]:
+def cv_probabilities(
+    bits: int, l2: float, independent: float = 1.0, workers: int = 2
+) -> dict[str, np.ndarray]:
     """Per held-out file, each answer's probabilities from a model trained without the file."""
     catalog = load_catalog(ROOT / "flows")
     classes = T.classes_of(catalog.taxonomies)
     width = max(map(len, classes.values()))
     data = {name: T.corpus(name) for name in T.HELD_OUT_IN_TURN}
-    jobs = [(held, key, bits, l2) for held in T.HELD_OUT_IN_TURN for key in classes]
+    jobs = [(held, key, bits, l2, independent) for held in T.HELD_OUT_IN_TURN for key in classes]
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         done = pool.map(_fold, jobs, chunksize=1)
     result = {held: np.zeros((len(data[held]), width), np.float32) for held in data}
@@ -176,11 +191,17 @@ def main() -> None:
     parser.add_argument("--grid", action="store_true")
     parser.add_argument("--bits", type=int, default=T.BITS)
     parser.add_argument("--l2", type=float, default=T.L2)
+    parser.add_argument(
+        "--independent-weight",
+        type=float,
+        default=T.INDEPENDENT_WEIGHT,
+        help="weight of the answers of the independent training files (rounds 7-9)",
+    )
     args = parser.parse_args()
     if args.cache and args.cache.exists():
         probs = dict(np.load(args.cache))
     else:
-        probs = cv_probabilities(args.bits, args.l2)
+        probs = cv_probabilities(args.bits, args.l2, args.independent_weight)
         if args.cache:
             np.savez(args.cache, **probs)
     print("chosen:", T.Combine())
