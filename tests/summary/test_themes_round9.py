@@ -49,9 +49,14 @@ def test_persian_keyboard_letters_fold_to_arabic() -> None:
     [
         "ik zoek al maanden een stageplek maar niemand neemt me aan",
         "mijn stage begint pas in maart",
+        "ik weet nog niet welke vervolgopleiding ik moet kiezen",
+        "no idea which course to pick, the careers advice was useless",
+        "oğlum ne okuyacağını bilmiyor",
+        "córka nie wie jaki kierunek wybrać",
+        "ابني محتار شو بدو يدرس بعد الثانوي",
     ],
 )
-def test_internships_are_werk_by_the_words(text: str) -> None:
+def test_internships_and_study_choice_are_werk_by_the_words(text: str) -> None:
     words = ThemeMatcher(TAXONOMIES["default"], learned=False)
     assert words.main(text) == "werk"
 
