@@ -31,8 +31,12 @@ _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 # Redaction markers ("[telefoonnummer]") are not words the participant chose.
 _MARKER = re.compile(r"\[[^\]\s]{1,20}\]")
 # Letters NFKD does not take apart: Polish ł, Turkish dotless ı; Arabic ta marbuta and alif
-# maqsura are written either way, and the tatweel only stretches a word.
-_LETTERS = str.maketrans({"ł": "l", "ı": "i", "ة": "ه", "ى": "ي", "ـ": None, "’": "'"})
+# maqsura are written either way, and the tatweel only stretches a word. (NFKD already turns
+# أ إ آ into ا and ؤ ئ into و ي.) Round 9: the Persian keh and yeh that Arabic typed on a
+# Persian or Urdu keyboard layout gives ("ک", "ی") are Arabic kaf and ya.
+_LETTERS = str.maketrans(
+    {"ł": "l", "ı": "i", "ة": "ه", "ى": "ي", "ی": "ي", "ک": "ك", "ـ": None, "’": "'"}
+)
 
 # Prefixes of Dutch separable verbs ("rondkomen": "ik kom niet rond"), longest first.
 PARTICLES = (

@@ -14,16 +14,22 @@ compute exactly the same features.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from itertools import pairwise
 from zlib import crc32
 
-from bot.summary.lemmas import arabic_variants, lemma, tokens
+from bot.summary.lemmas import arabic_variants, fold, lemma, tokens
 
 __all__ = ["feature_ids", "word_features"]
 
 # Character n-gram lengths of a word with its boundary marks.
 NGRAMS = (3, 4, 5)
+# Round 9: Arabic written in Latin letters (Arabizi, chat Darija) uses digits for the sounds
+# Latin has no letter for: 3 (ain), 7 (ha), 9 (qaf), 2 (hamza), 5 (kha), 8 (ghain), 6 (ta).
+# ``tokens`` cuts "l7ouma" into "l" and "ouma" and "3ndi" into "ndi"; as features such a word
+# is kept whole, its digits as letters. Numbers alone ("16", "2024") are no features.
+_ARABIZI = re.compile(r"(?<![^\W_])(?=[^\W_]*[^\W\d_])(?=[^\W_]*[235789])[^\W_]{3,}(?![^\W_])")
 
 
 @lru_cache(maxsize=65536)
@@ -49,6 +55,9 @@ def feature_ids(text: str, bits: int) -> list[int]:
     found: dict[int, None] = {}
     for word in words:
         found.update(dict.fromkeys(word_features(word, bits)))
+    if any(char in text for char in "235789"):
+        for word in _ARABIZI.findall(fold(text)):
+            found.update(dict.fromkeys(word_features(word, bits)))
     for first, second in pairwise(words):
         found[crc32(f"b|{first} {second}".encode()) & mask] = None
     if not words:

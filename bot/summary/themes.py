@@ -50,9 +50,11 @@ from bot.summary.lemmas import (
 from bot.summary.theme_model import ThemeModel, load_model
 
 __all__ = [
+    "HEDGES",
     "LEARNED",
     "OVERIG",
     "ThemeMatcher",
+    "content_words",
     "keywords_by_theme",
     "stop_words",
     "tokens",
@@ -85,6 +87,30 @@ _FRAME = 1.5
 # fully, each further word half, so an English phrase for a Dutch compound does not count double.
 _PHRASE_REST = 0.5
 _CLAUSE = re.compile(r"[.,;:!?()\n]+")
+
+
+# Round 9: words that say when, how sure or how much, but not about what. An answer no taxonomy
+# word matches is left to the model only when it has at least ``min_words`` words that are
+# neither Dutch stop words nor these ("misschien later", "maybe later", "belki sonra", "może
+# później", "ربما بعدين" are non-answers, whatever the model makes of "later"). Folded.
+HEDGES = frozenset(
+    {
+        "misschien", "later", "straks", "ooit", "soms", "eigenlijk", "wellicht", "hoor",
+        "maybe", "perhaps", "sometimes", "really", "idk", "dunno", "probably",
+        "belki", "sonra", "bazen", "galiba", "herhalde", "sanirim",
+        "moze", "pozniej", "czasem", "chyba", "raczej", "kiedys",
+        "ربما", "يمكن", "بعدين", "لاحقا", "ممكن", "بلكي",
+    }
+)  # fmt: skip
+
+
+def content_words(text: str) -> int:
+    """How many words of ``text`` could say what it is about: two letters or more, no Dutch
+    stop word and no hedge (:data:`HEDGES`)."""
+    skip = stop_words()
+    return sum(
+        1 for word in tokens(text) if len(word) >= 2 and word not in skip and word not in HEDGES
+    )
 
 
 @cache
@@ -455,9 +481,7 @@ class ThemeMatcher:
         if model is None or (len(scored) == 1 and not model.single):
             return [theme for theme, _ in scored] or [OVERIG]
         if not scored:
-            skip = stop_words()
-            content = sum(1 for word in tokens(text) if len(word) >= 2 and word not in skip)
-            if content < model.min_words:
+            if content_words(text) < model.min_words:
                 return [OVERIG]
             probabilities = model.probabilities(text)
             best = max(

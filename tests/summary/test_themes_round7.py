@@ -99,7 +99,9 @@ def test_shipped_models_combine_as_chosen_in_round_7() -> None:
         assert model is not None
         assert 0 < model.override <= 0.5
         assert model.single
-        assert model.floor >= 0.4  # the lowest that keeps the tests' non-answers "overig"
+        # The lowest that keeps the tests' non-answers "overig": 0.4-0.46 in round 7; 0.27
+        # since round 9, when hedges ("misschien later") stopped counting as content words.
+        assert model.floor >= 0.25
 
 
 @pytest.mark.parametrize(("taxonomy", "text", "theme"), SHIPPED_MODEL_OVERRIDES)
