@@ -72,6 +72,11 @@ HELD_OUT_IN_TURN = (
     "themes_train9a_tuning",
     "themes_train9b_tuning",
     "themes_train9c_tuning",
+    # Round 10: three more (teens online; bicultural teens and mothers with Darija and Arabizi,
+    # Turkish and Polish; answers to survey questions).
+    "themes_train10a_tuning",
+    "themes_train10b_tuning",
+    "themes_train10c_tuning",
 )
 TUNING = (
     "themes_tuning",

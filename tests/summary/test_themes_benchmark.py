@@ -97,11 +97,13 @@ def test_third_independent_heldout_half_holds_the_measured_floor(
     ("name", "answers", "floor"),
     [
         # Half of the fourth corpus: 81.5 % after rounds 5 and 6 (round 6 tuned on the other
-        # half and did not move it), 85.2 % after round 7.
-        ("independent4_heldout", 189, 0.83),
+        # half and did not move it), 85.2 % after round 7, 89.9 % after rounds 9 and 10.
+        ("independent4_heldout", 189, 0.87),
         # The sixth corpus (round 7, by a helper briefed as the external testers, scored whole):
-        # 71.2 % before round 7, 82.0 % after it.
-        ("independent6_heldout", 250, 0.80),
+        # 71.2 % before round 7, 82.0 % after it, 86.8 % after rounds 9 and 10.
+        ("independent6_heldout", 250, 0.85),
+        # The seventh (rounds 9 and 10, the same kind of helper): 87.6 % before, 94.8 % after.
+        ("independent7_heldout", 250, 0.92),
     ],
 )
 def test_independent_heldout_sets_hold_their_measured_floors(
