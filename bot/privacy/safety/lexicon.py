@@ -201,6 +201,29 @@ class Lexicon:
             met |= reach.requirements
         return bool(self.groups.groups_for(met))
 
+    def stirs(self, word: str) -> tuple[bool, bool]:
+        """Whether ``word`` can make :meth:`may_blank` and :meth:`may_match` true: (False, ...)
+        for every word of a text means may_blank is false for it, (..., False) may_match.
+
+        What each of them needs of at least one word (else a group matches no text of these
+        words): ``may_blank``, a requirement of an exclusion group's rarest kind that the word
+        meets (or a group searched whole, or a group needing nothing); ``may_match``, the same
+        of the phrase groups for what the word becomes (``_reach``), or a fuzzy keyword or a
+        joining particle in it. Not remembered here: the detector keeps it per word.
+        """
+        if self.exclude is None and self.exclude_unmapped is None:
+            blanks = False
+        else:
+            blanks = any(
+                groups is None or groups.stirred_by(word)
+                for groups in (self.exclude_groups, self.exclude_unmapped_groups)
+            )
+        if self.groups is None:
+            return blanks, True
+        reach = self._reach(word)
+        matches = reach.fuzzy or reach.joins or self.groups.stirred_by_met(reach.requirements)
+        return blanks, matches
+
     def _reach(self, word: str) -> _Reach:
         """What a word of the text becomes in :meth:`_forms` and what that can take part in;
         remembered per word (a bounded table of words, never of texts)."""
@@ -773,14 +796,26 @@ class PhraseGroups(Generic[_Tag]):
         known = self._memo[word] = frozenset(numbers)
         return known
 
+    def stirred_by(self, word: str) -> bool:
+        """False when ``word`` meets no requirement that is the rarest of a phrase, and every
+        group needs some requirement: then no text of such words has a :meth:`candidates`."""
+        return self.stirred_by_met(self.satisfied(word))
+
+    def stirred_by_met(self, met: frozenset[int]) -> bool:
+        return bool(self._always) or not self._primaries.isdisjoint(met)
+
     def met(self, words: Iterable[str]) -> frozenset[int]:
         """The requirements a text of these words meets."""
-        unique = list(set(words))
+        unique = set(words)
         known = list(map(self._memo.get, unique))
         if None in known:
             satisfied = self.satisfied
             known = [satisfied(w) if f is None else f for f, w in zip(known, unique, strict=True)]
-        return frozenset().union(*cast(list[frozenset[int]], known))
+        # Most words meet nothing: only the others are joined.
+        meeting = [found for found in cast(list[frozenset[int]], known) if found]
+        if len(meeting) == 1:
+            return meeting[0]
+        return frozenset().union(*meeting)
 
     def groups_for(self, met: Set[int]) -> list[int]:
         """The groups (by number, in order) a text that meets ``met`` can match."""

@@ -97,8 +97,8 @@ class CrisisModel:
     def _crisis_probability(self, found: set[str]) -> float:
         if not found:
             return 0.0
-        get = self.crisis_weights.get
-        total = math.fsum(get(feature, 0.0) for feature in found) * self.scale
+        # The same sum as over a generator, without a Python frame per feature.
+        total = math.fsum(map(self.crisis_weights.get, found, itertools.repeat(0.0))) * self.scale
         return _sigmoid(self.crisis_bias + total / math.sqrt(len(found)))
 
     def category_probabilities(self, normalized: str) -> dict[CrisisCategory, float]:
