@@ -62,6 +62,11 @@ TRAINING = [
     "crisis_corpus_train8a_tuning.yaml",
     "crisis_corpus_train8b_tuning.yaml",
     "crisis_corpus_train8c_tuning.yaml",
+    # Round 9: three more independent writers (newcomer families ar/en/nl; praktijkonderwijs
+    # pupils 12-18 with straattaal; rural families, Polish/Turkish labour migrants).
+    "crisis_corpus_train9a_tuning.yaml",
+    "crisis_corpus_train9b_tuning.yaml",
+    "crisis_corpus_train9c_tuning.yaml",
     "crisis_probes3.yaml",
     "crisis_probes3b.yaml",
     "crisis_probes3c_quiet.yaml",
