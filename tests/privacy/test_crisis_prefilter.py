@@ -92,10 +92,9 @@ def test_what_cannot_blank_or_match_does_not(detector: Detector, texts: list[str
         for lexicon in detector.lexicons.values():
             assert lexicon.may_blank(words) or lexicon.blank(normalized) == normalized
             may_match = lexicon.may_match(words)
-            # What the detector asks of each word first (Lexicon.stirs) is necessary for both.
-            stirs = [lexicon.stirs(word) for word in words]
-            assert any(blanks for blanks, _ in stirs) or not lexicon.may_blank(words)
-            assert any(matches for _, matches in stirs) or not may_match
+            # What the detector asks first (Lexicon.stirs_*) is necessary for both.
+            assert lexicon.stirs_blank(words) or not lexicon.may_blank(words)
+            assert lexicon.stirs_match(words) or not may_match
             skipped += not may_match
             # nothing in the text, nor in the text as another lexicon blanked it
             assert may_match or all(lexicon.match(t) == set() for t in {normalized, *blanked}), (
@@ -118,7 +117,7 @@ class _Recording:
 class _AlwaysGuessing(Detector):
     __slots__ = ()
 
-    def _unguessed(self, normalized: str, languages: Any, stirred: Any = None) -> None:
+    def _unguessed(self, normalized: str, languages: Any) -> None:
         return None
 
 

@@ -21,7 +21,7 @@ when the guess cannot change the verdict (:meth:`Detector._unguessed`);
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -43,19 +43,12 @@ _DATA = "bot.privacy"
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Texts of more different words than this are not tried without the language guess.
 _UNGUESSED_MAX_WORDS = 64
-# Words whose stirred lexicons the detector remembers (about 100 bytes each).
-_STIRS_SIZE = 50_000
 
 
 @dataclass(frozen=True, slots=True)
 class Detector:
     lexicons: Mapping[str, Lexicon]
     model: CrisisModel | None = None
-    # Per word: the lexicons it can make blank and match (Lexicon.stirs), as sets of codes; a
-    # bounded table of words, never of texts.
-    _stirs: dict[str, tuple[frozenset[str], frozenset[str]]] = field(
-        default_factory=dict, compare=False, repr=False
-    )
 
     def detect(self, text: str, languages: Sequence[str] = ()) -> CrisisSignal | None:
         # Lone surrogates (possible in a Python str, not in UTF-8) would stop lingua.
@@ -63,28 +56,25 @@ class Detector:
         normalized = normalize(text, clauses=True)
         if not normalized:
             return None
+        # Blanking only takes words away and adds "_": the words of every text a lexicon sees
+        # below are among these and "_". A long text: every lexicon is asked, as it comes.
         words = set(normalized.split())
-        stirred: tuple[frozenset[str], frozenset[str]] | None = None
-        codes = None
-        if len(words) <= _UNGUESSED_MAX_WORDS:
-            # Blanking only takes words away and adds "_": the words of every text a lexicon
-            # sees below are among these and "_".
-            words.add("_")
-            stirred = self._stirred(words)
-            codes = self._unguessed(normalized, languages, stirred)
+        short = len(words) <= _UNGUESSED_MAX_WORDS
+        words.add("_")
+        codes = self._unguessed(normalized, languages) if short else None
         if codes is None:
             codes = self.languages_for(text, languages)
-        lexicons = self.lexicons
+        checked = [self.lexicons[code] for code in codes]
         # A joke or topic word in one language must not fire another language's lexicon
-        # ("suicide prevention" holds a Dutch keyword). A lexicon no word stirs leaves the
-        # text as it is (Lexicon.may_blank) and finds nothing in it (Lexicon.may_match).
-        for code in codes:
-            if stirred is None or code in stirred[0]:
-                normalized = lexicons[code].blank(normalized)
+        # ("suicide prevention" holds a Dutch keyword). A lexicon that cannot blank these
+        # words leaves the text as it is (Lexicon.may_blank), one that cannot match them
+        # finds nothing in it (Lexicon.may_match); stirs_* is the cheap first half of each.
+        for lexicon in checked:
+            if not short or lexicon.stirs_blank(words):
+                normalized = lexicon.blank(normalized)
         found: set[CrisisCategory] = set()
-        for code in codes:
-            lexicon = lexicons[code]
-            if stirred is None or (code in stirred[1] and lexicon.may_match(words)):
+        for lexicon in checked:
+            if not short or (lexicon.stirs_match(words) and lexicon.may_match(words)):
                 found |= lexicon.match(normalized)
         if not found and self.model is not None:
             # The model reads the text with the jokes and topic words blanked, as it was trained.
@@ -93,70 +83,35 @@ class Detector:
 
     def forget_words(self) -> None:
         """Empty the lexicons' tables of words, as at start-up (for measuring)."""
-        self._stirs.clear()
         for lexicon in self.lexicons.values():
             lexicon.forget_words()
 
-    def _stirred(self, words: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:
-        """The lexicons that some of ``words`` can make blank, and those they can make match;
-        a lexicon in neither can do neither with a text of these words (:meth:`Lexicon.stirs`)."""
-        table = self._stirs
-        blanking: set[str] = set()
-        matching: set[str] = set()
-        for word in words:
-            known = table.get(word)
-            if known is None:
-                known = self._word_stirs(word)
-            blanking |= known[0]
-            matching |= known[1]
-        return frozenset(blanking), frozenset(matching)
-
-    def _word_stirs(self, word: str) -> tuple[frozenset[str], frozenset[str]]:
-        found = [(code, lexicon.stirs(word)) for code, lexicon in self.lexicons.items()]
-        known = (
-            frozenset(code for code, (blanks, _) in found if blanks),
-            frozenset(code for code, (_, matches) in found if matches),
-        )
-        if len(self._stirs) >= _STIRS_SIZE:
-            self._stirs.clear()
-        self._stirs[word] = known
-        return known
-
-    def _unguessed(
-        self,
-        normalized: str,
-        languages: Sequence[str],
-        stirred: tuple[frozenset[str], frozenset[str]] | None = None,
-    ) -> list[str] | None:
+    def _unguessed(self, normalized: str, languages: Sequence[str]) -> list[str] | None:
         """The lexicons to check without guessing the language, when the guess cannot change
-        the verdict nor the model's input; else None. ``stirred``: :meth:`_stirred` of the
-        text's words and "_", if known.
+        the verdict nor the model's input; else None.
 
         The guess only adds lexicons and puts the checked ones in another order. A lexicon
         that can neither blank (:meth:`Lexicon.may_blank`) nor match (:meth:`Lexicon.may_match`)
         a text of these words changes nothing wherever it stands: blanking only takes words
         away and adds "_", so the words of the text it would see are among these and "_". The
-        order of the others matters only for blanking, when two of them can blank. Only the
-        lexicons the words stir (:meth:`_stirred`) are asked.
+        order of the others matters only for blanking, when two of them can blank. Each is
+        asked only when a word can stir it (:meth:`Lexicon.stirs_blank`, ``stirs_match``).
         """
         lexicons = self.lexicons
+        always = [code for code in dict.fromkeys([*languages, "nl"]) if code in lexicons]
         words = set(normalized.split())
         if len(words) > _UNGUESSED_MAX_WORDS:
             return None  # the guess reads only the start; this would read every word
         words.add("_")
-        blanking, matching = self._stirred(words) if stirred is None else stirred
-        always = [code for code in dict.fromkeys([*languages, "nl"]) if code in lexicons]
-        for code in blanking | matching:
-            if code in always:
-                continue
-            lexicon = lexicons[code]
-            if (code in blanking and lexicon.may_blank(words)) or (
-                code in matching and lexicon.may_match(words)
+        for code, lexicon in lexicons.items():
+            if code not in always and (
+                (lexicon.stirs_blank(words) and lexicon.may_blank(words))
+                or (lexicon.stirs_match(words) and lexicon.may_match(words))
             ):
                 return None
         if len(always) > 1:
-            blanks = [code for code in always if code in blanking]
-            if len(blanks) > 1 and sum(lexicons[code].may_blank(words) for code in blanks) > 1:
+            blanking = [lexicons[code] for code in always if lexicons[code].stirs_blank(words)]
+            if len(blanking) > 1 and sum(lexicon.may_blank(words) for lexicon in blanking) > 1:
                 return None
         return always
 

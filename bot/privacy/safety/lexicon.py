@@ -127,6 +127,9 @@ class Lexicon:
     # Per word of a text: what it becomes and can take part in; per word: its fuzzy keyword.
     _reaches: dict[str, _Reach] = field(default_factory=dict, compare=False, repr=False)
     _fuzzy_word: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # Per word: whether it can take part in blanking, in matching (stirs_blank, stirs_match).
+    _blank_stirs: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+    _match_stirs: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
 
     def blank(self, normalized: str, slang_applied: bool = False) -> str:
         """``normalized`` with this language's jokes and topic words blanked out.
@@ -175,6 +178,8 @@ class Lexicon:
         """Empty the tables of words (for measuring; nothing else needs it)."""
         self._reaches.clear()
         self._fuzzy_word.clear()
+        self._blank_stirs.clear()
+        self._match_stirs.clear()
         for groups in (self.groups, self.exclude_groups, self.exclude_unmapped_groups):
             if groups is not None:
                 groups.forget_words()
@@ -201,28 +206,47 @@ class Lexicon:
             met |= reach.requirements
         return bool(self.groups.groups_for(met))
 
-    def stirs(self, word: str) -> tuple[bool, bool]:
-        """Whether ``word`` can make :meth:`may_blank` and :meth:`may_match` true: (False, ...)
-        for every word of a text means may_blank is false for it, (..., False) may_match.
-
-        What each of them needs of at least one word (else a group matches no text of these
-        words): ``may_blank``, a requirement of an exclusion group's rarest kind that the word
-        meets (or a group searched whole, or a group needing nothing); ``may_match``, the same
-        of the phrase groups for what the word becomes (``_reach``), or a fuzzy keyword or a
-        joining particle in it. Not remembered here: the detector keeps it per word.
-        """
+    def stirs_blank(self, words: Iterable[str]) -> bool:
+        """False when no word of ``words`` can make :meth:`may_blank` true, which needs a word
+        that meets a requirement that is the rarest of an exclusion group's phrase (unless a
+        group is searched whole or needs nothing). Remembered per word (bounded)."""
         if self.exclude is None and self.exclude_unmapped is None:
-            blanks = False
-        else:
-            blanks = any(
-                groups is None or groups.stirred_by(word)
-                for groups in (self.exclude_groups, self.exclude_unmapped_groups)
-            )
-        if self.groups is None:
-            return blanks, True
-        reach = self._reach(word)
-        matches = reach.fuzzy or reach.joins or self.groups.stirred_by_met(reach.requirements)
-        return blanks, matches
+            return False
+        groups = (self.exclude_groups, self.exclude_unmapped_groups)
+        if groups[0] is None or groups[1] is None:
+            return True
+        memo = self._blank_stirs
+        for word in words:
+            known = memo.get(word)
+            if known is None:
+                known = groups[0].stirred_by(word) or groups[1].stirred_by(word)
+                if len(memo) >= _MEMO_SIZE:
+                    memo.clear()
+                memo[word] = known
+            if known:
+                return True
+        return False
+
+    def stirs_match(self, words: Iterable[str]) -> bool:
+        """False when no word of ``words`` can make :meth:`may_match` true, which needs a word
+        that is or holds a misspelt keyword or a joining particle, or whose forms (``_reach``)
+        meet a requirement that is the rarest of a phrase (unless a group needs nothing).
+        Remembered per word (bounded)."""
+        groups = self.groups
+        if groups is None:
+            return True
+        memo = self._match_stirs
+        for word in words:
+            known = memo.get(word)
+            if known is None:
+                reach = self._reach(word)
+                known = reach.fuzzy or reach.joins or groups.stirred_by_met(reach.requirements)
+                if len(memo) >= _MEMO_SIZE:
+                    memo.clear()
+                memo[word] = known
+            if known:
+                return True
+        return False
 
     def _reach(self, word: str) -> _Reach:
         """What a word of the text becomes in :meth:`_forms` and what that can take part in;
