@@ -70,6 +70,9 @@ class _Recording:
         self.asked = hashlib.sha256(normalized.encode("utf-8", "surrogatepass")).hexdigest()[:16]
         return self.model.categories(normalized)
 
+    def vetoes(self, normalized: str) -> bool:
+        return bool(self.model.vetoes(normalized))
+
 
 def dump(out: Path) -> None:
     from bot.privacy.safety.detector import Detector, load_detector

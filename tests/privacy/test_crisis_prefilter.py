@@ -113,6 +113,9 @@ class _Recording:
         self.asked.append(normalized)
         return self.model.categories(normalized)
 
+    def vetoes(self, normalized: str) -> bool:
+        return bool(self.model.vetoes(normalized))
+
 
 class _AlwaysGuessing(Detector):
     __slots__ = ()

@@ -9,7 +9,9 @@ Beside the lexicons, a learned model (:mod:`~bot.privacy.safety.model`; on by
 default, see ``model.ENABLED``) reads the same text, jokes and topic words blanked, when no
 lexicon fired: it adds disclosures phrased in ways no lexicon foresaw, and never changes the
 categories (so the leading help line) of a lexicon's signal, which are written by hand and
-more precise than the model's.
+more precise than the model's. When the model data carries a veto (``CrisisModel.veto``,
+chosen or refused by the trainer's cross-validation), a lexicon signal on a text the model
+finds less probable than it is dropped; the shipped data says whether there is one.
 
 Two shortcuts make a message cheaper without changing a verdict (docs/privacy.md, "Speed"):
 a lexicon searches a text only with the groups of phrases its words can match
@@ -76,9 +78,14 @@ class Detector:
         for lexicon in checked:
             if not short or (lexicon.stirs_match(words) and lexicon.may_match(words)):
                 found |= lexicon.match(normalized)
-        if not found and self.model is not None:
+        model = self.model
+        if found and model is not None and model.vetoes(normalized):
+            # The model's veto (off unless the trainer chose one). It lies below the model's
+            # own threshold, so the model does not fire on this text either.
+            found = set()
+        if not found and model is not None:
             # The model reads the text with the jokes and topic words blanked, as it was trained.
-            found = self.model.categories(normalized)
+            found = model.categories(normalized)
         return CrisisSignal.of(found) if found else None
 
     def forget_words(self) -> None:
