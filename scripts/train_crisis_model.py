@@ -62,11 +62,6 @@ TRAINING = [
     "crisis_corpus_train8a_tuning.yaml",
     "crisis_corpus_train8b_tuning.yaml",
     "crisis_corpus_train8c_tuning.yaml",
-    # Round 9: three more independent writers (newcomer families ar/en/nl; praktijkonderwijs
-    # pupils 12-18 with straattaal; rural families, Polish/Turkish labour migrants).
-    "crisis_corpus_train9a_tuning.yaml",
-    "crisis_corpus_train9b_tuning.yaml",
-    "crisis_corpus_train9c_tuning.yaml",
     "crisis_probes3.yaml",
     "crisis_probes3b.yaml",
     "crisis_probes3c_quiet.yaml",
@@ -75,6 +70,17 @@ TRAINING = [
     "crisis_probes3f.yaml",
     "crisis_probes3g.yaml",
     "crisis_model_training.yaml",
+]
+# Round 9: three more independent writers (newcomer families ar/en/nl; praktijkonderwijs
+# pupils 12-18 with straattaal; rural families, Polish/Turkish labour migrants), 1,426 texts.
+# Training material, NOT in TRAINING yet: with them the lexicons' own false alarms on fresh
+# material use almost all of the pooled 3 % budget, the threshold rises from 0.874 to 0.917 and
+# out-of-fold recall falls from 86.8 to 81.4 % (85.1 % on the 21 files above, at 2.7 % false
+# alarms); docs/privacy.md, "Round 9". Add them together with a decision about the budget.
+PENDING = [
+    "crisis_corpus_train9a_tuning.yaml",
+    "crisis_corpus_train9b_tuning.yaml",
+    "crisis_corpus_train9c_tuning.yaml",
 ]
 OUTPUT = ROOT / "bot" / "privacy" / MODEL_PATH
 
