@@ -27,6 +27,12 @@ By default these HELD-OUT sets are scored, none of which the lexicons were tuned
 
 ``--corpus`` scores one other file of the same format instead.
 
+``--speed-only`` reads no held-out file: it times the detector over the training corpora
+(``TRAINING`` of ``scripts/train_crisis_model.py``; tests/privacy/) and prints, as one JSON
+line last, the median, p95 and max microseconds per message for the first sight of each text
+(the words of the texts before it known, as in the bot), for a warm repeat of the same text,
+and with the tables of words emptied first (every word new), plus the hostile inputs.
+
 Each text is checked as the bot checks it: ``detect_crisis(text, languages=(lang,))``, the
 author's language standing in for the user's chosen language; that is the lexicons and, where
 they stay silent, the learned model (``bot/privacy/safety/model.py``) when its data file
@@ -194,6 +200,74 @@ def score(corpus: list[dict[str, Any]], show_misses: bool = False) -> dict[str, 
     }
 
 
+def _training_files() -> list[Path]:
+    """The trainer's ``TRAINING`` files, read from its source (scripts/ is not a package)."""
+    import ast
+
+    source = (ROOT / "scripts" / "train_crisis_model.py").read_text(encoding="utf-8")
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "TRAINING":
+            names = ast.literal_eval(node.value)
+            break
+    else:
+        raise SystemExit("no TRAINING list in scripts/train_crisis_model.py")
+    never = ("heldout", "independent6", "independent7")
+    return [CORPORA / name for name in names if not any(word in name for word in never)]
+
+
+def _spread(timings: list[float]) -> dict[str, float]:
+    ordered = sorted(timings)
+    return {
+        "median": round(statistics.median(ordered), 1),
+        "p95": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))], 1),
+        "max": round(ordered[-1], 1),
+    }
+
+
+def speed(repeats: int = 1) -> dict[str, Any]:
+    """Microseconds per message over the training corpora (no held-out file is read)."""
+    from bot.privacy.crisis import load_lexicon
+
+    cases = [case for path in _training_files() for case in _load(path)]
+    detector = load_lexicon()
+    detector.detect("warm-up")
+    first: list[float] = []
+    warm: list[float] = []
+    no_word_tables: list[float] = []
+    clock = time.perf_counter
+    for _ in range(repeats):
+        detector.forget_words()
+        for case in cases:
+            text, languages = case["text"], (case["lang"],)
+            started = clock()
+            detector.detect(text, languages)
+            first.append((clock() - started) * 1e6)
+            started = clock()
+            detector.detect(text, languages)
+            warm.append((clock() - started) * 1e6)
+        for case in cases:
+            detector.forget_words()
+            started = clock()
+            detector.detect(case["text"], (case["lang"],))
+            no_word_tables.append((clock() - started) * 1e6)
+    hostile = []
+    for text in HOSTILE:
+        detector.forget_words()
+        started = clock()
+        detector.detect(text, ("ar",))
+        hostile.append((clock() - started) * 1e6)
+    detector.forget_words()
+    return {
+        "benchmark": "crisis-speed",
+        "texts": len(cases),
+        "files": len(_training_files()),
+        "us_first_sight": _spread(first),
+        "us_warm": _spread(warm),
+        "us_no_word_tables": _spread(no_word_tables),
+        "us_hostile_max": round(max(hostile), 1),
+    }
+
+
 def _relative(path: Path) -> str:
     return str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
 
@@ -207,8 +281,14 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, help="score this file instead of the held-out sets")
     parser.add_argument("--show-misses", action="store_true", help="list misses and false alarms")
+    parser.add_argument(
+        "--speed-only", action="store_true", help="time the training corpora; no held-out file"
+    )
+    parser.add_argument("--repeats", type=int, default=1, help="passes for --speed-only")
     args = parser.parse_args(argv)
-    if args.corpus is not None:
+    if args.speed_only:
+        result = speed(args.repeats)
+    elif args.corpus is not None:
         result = {"corpus": _relative(args.corpus), **score(_load(args.corpus), args.show_misses)}
     else:
         sets = {name: score(_load(path), args.show_misses) for name, path in HELDOUT_SETS.items()}

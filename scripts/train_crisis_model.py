@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 from bot.privacy.safety.categories import CATEGORIES  # noqa: E402
 from bot.privacy.safety.detector import Detector, load_detector  # noqa: E402
 from bot.privacy.safety.model import FEATURE_VERSION, MODEL_PATH, features  # noqa: E402
-from bot.privacy.safety.normalize import normalize  # noqa: E402
+from bot.privacy.safety.normalize import CLAUSE, normalize  # noqa: E402
 
 CORPORA = ROOT / "tests" / "privacy"
 TRAINING = [
@@ -71,6 +71,17 @@ TRAINING = [
     "crisis_probes3g.yaml",
     "crisis_model_training.yaml",
 ]
+# Round 9: three more independent writers (newcomer families ar/en/nl; praktijkonderwijs
+# pupils 12-18 with straattaal; rural families, Polish/Turkish labour migrants), 1,426 texts.
+# Training material, NOT in TRAINING yet: with them the lexicons' own false alarms on fresh
+# material use almost all of the pooled 3 % budget, the threshold rises from 0.874 to 0.917 and
+# out-of-fold recall falls from 86.8 to 81.4 % (85.1 % on the 21 files above, at 2.7 % false
+# alarms); docs/privacy.md, "Round 9". Add them together with a decision about the budget.
+PENDING = [
+    "crisis_corpus_train9a_tuning.yaml",
+    "crisis_corpus_train9b_tuning.yaml",
+    "crisis_corpus_train9c_tuning.yaml",
+]
 OUTPUT = ROOT / "bot" / "privacy" / MODEL_PATH
 
 # Chosen by ``--cv`` (see docs/privacy.md, "Safety"); change only after running it again.
@@ -92,6 +103,21 @@ SCALE = 0.001  # weights are stored as integers times this
 CATEGORY_FLOOR = 0.5
 PLAUSIBLE = 0.25
 
+# The veto (docs/privacy.md, "Safety"): when a lexicon fires, the model scores the text too, and
+# a lexicon signal whose probability is below ``veto`` is dropped. Chosen by the same
+# leave-one-corpus-out run (``evaluate_veto``): the largest value of the grid that costs at most
+# VETO_MAX_RECALL_LOSS of pooled out-of-fold recall, estimated honestly by choosing it for each
+# file on the other files only; shipped only if that nested estimate keeps the recall loss within
+# the limit AND lowers the pooled false alarms by at least VETO_MIN_FALSE_ALARM_DROP (a third of
+# the budget): a missed disclosure costs more than a help-line message, so a veto that trades
+# disclosures for false alarms one for one is not worth it.
+VETO_GRID = (0.02, 0.03, 0.05, 0.075, 0.1, 0.125, 0.15, 0.2, 0.25, 0.3, 0.4)
+VETO_MAX_RECALL_LOSS = 0.005
+VETO_MIN_FALSE_ALARM_DROP = 0.01
+# Which lexicon hits a veto may drop: any ("all", what the detector implements), or only hits
+# of low specificity ("weak": a one-word phrase or a misspelt keyword; reported, not shipped).
+VETO_SCOPES = {"all": ("phrase", "single", "keyword"), "weak": ("single", "keyword")}
+
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
@@ -105,6 +131,9 @@ class Example:
     source: str
     features: frozenset[str]
     lexicon: bool = False  # the lexicons alone give a signal (the model is then not asked)
+    # How specific the lexicons' signal is: "phrase" (a match of two words or more), "single"
+    # (one-word matches only), "keyword" (a misspelt keyword only); None when none fired.
+    kind: str | None = None
 
 
 def prepared(detector: Detector, text: str, lang: str) -> str:
@@ -116,19 +145,43 @@ def prepared(detector: Detector, text: str, lang: str) -> str:
     return normalized
 
 
+def hit_kind(detector: Detector, text: str, lang: str) -> str | None:
+    """How specific the lexicons' signal on ``text`` is (``Example.kind``): the most specific
+    of the checked lexicons that fire; the length of a match is that of the match the
+    category's whole expression finds at each position of each form."""
+    normalized = prepared(detector, text, lang)
+    best: str | None = None
+    order = {None: -1, "keyword": 0, "single": 1, "phrase": 2}
+    for code in detector.languages_for(text, (lang,)):
+        lexicon = detector.lexicons[code]
+        if not lexicon.match(normalized):
+            continue
+        longest = 0
+        for pattern in lexicon.patterns.values():
+            for form in lexicon.forms(normalized):
+                for found in pattern.finditer(form):
+                    longest = max(longest, sum(w != CLAUSE for w in found.group(0).split()))
+        kind = "phrase" if longest >= 2 else "single" if longest == 1 else "keyword"
+        best = max(best, kind, key=order.__getitem__)
+    return best
+
+
 def load_examples(names: Sequence[str] = TRAINING) -> list[Example]:
     detector = load_detector()
     lexicons_only = Detector(detector.lexicons, None)
     examples = []
     for name in names:
-        if "heldout" in name:
+        if any(word in name for word in ("heldout", "independent6", "independent7")):
             raise SystemExit(f"{name}: held-out material is never used for training")
         for case in yaml.safe_load((CORPORA / name).read_text(encoding="utf-8")):
             text, lang = case["text"], case["lang"]
             found = frozenset(features(prepared(detector, text, lang)))
             fired = lexicons_only.detect(text, (lang,)) is not None
+            kind = hit_kind(detector, text, lang) if fired else None
             examples.append(
-                Example(text, lang, bool(case["crisis"]), case["category"], name, found, fired)
+                Example(
+                    text, lang, bool(case["crisis"]), case["category"], name, found, fired, kind
+                )
             )
     return examples
 
@@ -316,6 +369,96 @@ def threshold_for(
     return float(np.nextafter(scores[allowed], 1.0)) if allowed < len(scores) else 0.5
 
 
+def _fired(
+    oof: FloatArray,
+    lexicon: npt.NDArray[np.bool_],
+    vetoable: npt.NDArray[np.bool_],
+    threshold: float,
+    veto: float | None,
+) -> npt.NDArray[np.bool_]:
+    """The whole detector's verdicts: a lexicon hit unless vetoed, else the model."""
+    vetoed = lexicon & vetoable & (oof < veto) if veto is not None else np.zeros_like(lexicon)
+    return (lexicon & ~vetoed) | (~lexicon & (oof >= threshold))
+
+
+def _veto_for(
+    oof: FloatArray,
+    positives: npt.NDArray[np.bool_],
+    lexicon: npt.NDArray[np.bool_],
+    vetoable: npt.NDArray[np.bool_],
+    threshold: float,
+    rows: npt.NDArray[np.bool_],
+) -> float | None:
+    """The largest veto of the grid that costs at most VETO_MAX_RECALL_LOSS of recall on
+    ``rows``; None when even the smallest costs more (or drops nothing)."""
+    base = _fired(oof, lexicon, vetoable, threshold, None)[positives & rows].mean()
+    chosen = None
+    for veto in VETO_GRID:
+        if veto > threshold:
+            break
+        fired = _fired(oof, lexicon, vetoable, threshold, veto)
+        if base - fired[positives & rows].mean() <= VETO_MAX_RECALL_LOSS + 1e-12:
+            chosen = veto
+    return chosen
+
+
+def evaluate_veto(examples: Sequence[Example], oof: FloatArray, threshold: float) -> dict[str, Any]:
+    """Out-of-fold recall and false alarms with and without the veto, pooled and per file, for
+    each scope; the veto for each file is chosen on the other files only (nested), so the
+    figures with the veto are estimates for material nobody chose it on."""
+    positives = np.array([e.crisis for e in examples])
+    lexicon = np.array([e.lexicon for e in examples])
+    sources = np.array([e.source for e in examples])
+    without = _fired(oof, lexicon, lexicon, threshold, None)
+    result: dict[str, Any] = {
+        "recall": round(float(without[positives].mean()), 4),
+        "false_alarms": round(float(without[~positives].mean()), 4),
+        "scopes": {},
+    }
+    for scope, kinds in VETO_SCOPES.items():
+        vetoable = np.array([e.kind in kinds for e in examples])
+        nested = without.copy()
+        per_file: dict[str, Any] = {}
+        chosen_per_file = {}
+        for source in dict.fromkeys(e.source for e in examples):
+            rows = sources == source
+            veto = _veto_for(oof, positives, lexicon, vetoable, threshold, ~rows)
+            chosen_per_file[source] = veto
+            nested[rows] = _fired(oof, lexicon, vetoable, threshold, veto)[rows]
+            pos, neg = rows & positives, rows & ~positives
+            per_file[source] = {
+                "veto": veto,
+                "recall": [_share(without, pos), _share(nested, pos)],
+                "fa": [_share(without, neg), _share(nested, neg)],
+            }
+        veto = _veto_for(oof, positives, lexicon, vetoable, threshold, np.ones_like(lexicon))
+        recall_loss = float(without[positives].mean() - nested[positives].mean())
+        fa_drop = float(without[~positives].mean() - nested[~positives].mean())
+        in_sample = _fired(oof, lexicon, vetoable, threshold, veto)
+        result["scopes"][scope] = {
+            "veto": veto,
+            "in_sample": [
+                round(float(in_sample[positives].mean()), 4),
+                round(float(in_sample[~positives].mean()), 4),
+            ],
+            "nested_recall": round(float(nested[positives].mean()), 4),
+            "nested_false_alarms": round(float(nested[~positives].mean()), 4),
+            "lost": int((without & ~nested & positives).sum()),
+            "quieted": int((without & ~nested & ~positives).sum()),
+            "accepted": veto is not None
+            and recall_loss <= VETO_MAX_RECALL_LOSS
+            and fa_drop >= VETO_MIN_FALSE_ALARM_DROP,
+            "per_file": per_file,
+        }
+    accepted = result["scopes"]["all"]  # the only scope the detector implements
+    result["veto"] = accepted["veto"] if accepted["accepted"] else None
+    return result
+
+
+def _share(fired: npt.NDArray[np.bool_], rows: npt.NDArray[np.bool_]) -> float | None:
+    return round(float(fired[rows].mean()), 3) if rows.any() else None
+
+
 def cross_validate(
     examples: Sequence[Example], l2: float, min_df: int, target: float, verbose: bool = True
 ) -> dict[str, Any]:
@@ -369,6 +512,7 @@ def cross_validate(
                 "fa": round(float(fired[neg].mean()), 3) if neg.any() else None,
                 "n": [int(pos.sum()), int(neg.sum())],
             }
+    result["veto"] = evaluate_veto(examples, oof, threshold)
     result["oof"] = oof
     result["models"] = models
     if verbose:
@@ -381,7 +525,9 @@ def file_digest(name: str) -> str:
     return hashlib.sha256((CORPORA / name).read_bytes()).hexdigest()
 
 
-def export(model: Fitted, threshold: float, examples: Sequence[Example]) -> dict[str, Any]:
+def export(
+    model: Fitted, threshold: float, examples: Sequence[Example], veto: float | None = None
+) -> dict[str, Any]:
     crisis = {
         f: int(np.rint(w / SCALE))
         for f, w in zip(model.vocabulary, model.crisis_w, strict=True)
@@ -397,6 +543,7 @@ def export(model: Fitted, threshold: float, examples: Sequence[Example]) -> dict
         "categories": list(CATEGORIES),
         "scale": SCALE,
         "threshold": round(threshold, 6),
+        "veto": veto,
         "category_floor": CATEGORY_FLOOR,
         "plausible": PLAUSIBLE,
         "crisis_bias": round(model.crisis_b, 6),
@@ -423,6 +570,9 @@ def export(model: Fitted, threshold: float, examples: Sequence[Example]) -> dict
             "learning_rate": LEARNING_RATE,
             "prune": PRUNE,
             "target_false_alarms": TARGET_FALSE_ALARMS,
+            "veto_grid": list(VETO_GRID),
+            "veto_max_recall_loss": VETO_MAX_RECALL_LOSS,
+            "veto_min_false_alarm_drop": VETO_MIN_FALSE_ALARM_DROP,
         },
         "weights_sha256": hashlib.sha256(weights.encode()).hexdigest(),
     }
@@ -461,7 +611,11 @@ def build() -> dict[str, Any]:
     examples = load_examples()
     cv = cross_validate(examples, L2, MIN_DF, TARGET_FALSE_ALARMS, verbose=True)
     model = average(cv["models"])
-    data = export(model, cv["threshold"], examples)
+    data = export(model, cv["threshold"], examples, cv["veto"]["veto"])
+    data["metadata"]["veto_cross_validation"] = {
+        scope: {k: v for k, v in figures.items() if k != "per_file"}
+        for scope, figures in cv["veto"]["scopes"].items()
+    }
     data["metadata"]["cross_validation"] = {
         k: cv[k]
         for k in (

@@ -104,6 +104,9 @@ def test_what_cannot_blank_or_match_does_not(detector: Detector, texts: list[str
         for lexicon in detector.lexicons.values():
             assert lexicon.may_blank(words) or lexicon.blank(normalized) == normalized
             may_match = lexicon.may_match(words)
+            # What the detector asks first (Lexicon.stirs_*) is necessary for both.
+            assert lexicon.stirs_blank(words) or not lexicon.may_blank(words)
+            assert lexicon.stirs_match(words) or not may_match
             skipped += not may_match
             # nothing in the text, nor in the text as another lexicon blanked it
             assert may_match or all(lexicon.match(t) == set() for t in {normalized, *blanked}), (
@@ -121,6 +124,9 @@ class _Recording:
     def categories(self, normalized: str) -> Any:
         self.asked.append(normalized)
         return self.model.categories(normalized)
+
+    def vetoes(self, normalized: str) -> bool:
+        return bool(self.model.vetoes(normalized))
 
 
 class _AlwaysGuessing(Detector):

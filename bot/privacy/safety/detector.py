@@ -9,7 +9,9 @@ Beside the lexicons, a learned model (:mod:`~bot.privacy.safety.model`; on by
 default, see ``model.ENABLED``) reads the same text, jokes and topic words blanked, when no
 lexicon fired: it adds disclosures phrased in ways no lexicon foresaw, and never changes the
 categories (so the leading help line) of a lexicon's signal, which are written by hand and
-more precise than the model's.
+more precise than the model's. When the model data carries a veto (``CrisisModel.veto``,
+chosen or refused by the trainer's cross-validation), a lexicon signal on a text the model
+finds less probable than it is dropped; the shipped data says whether there is one.
 
 Two shortcuts make a message cheaper without changing a verdict (docs/privacy.md, "Speed"):
 a lexicon searches a text only with the groups of phrases its words can match
@@ -56,20 +58,34 @@ class Detector:
         normalized = normalize(text, clauses=True)
         if not normalized:
             return None
-        codes = self._unguessed(normalized, languages)
+        # Blanking only takes words away and adds "_": the words of every text a lexicon sees
+        # below are among these and "_". A long text: every lexicon is asked, as it comes.
+        words = set(normalized.split())
+        short = len(words) <= _UNGUESSED_MAX_WORDS
+        words.add("_")
+        codes = self._unguessed(normalized, languages) if short else None
         if codes is None:
             codes = self.languages_for(text, languages)
         checked = [self.lexicons[code] for code in codes]
         # A joke or topic word in one language must not fire another language's lexicon
-        # ("suicide prevention" holds a Dutch keyword).
+        # ("suicide prevention" holds a Dutch keyword). A lexicon that cannot blank these
+        # words leaves the text as it is (Lexicon.may_blank), one that cannot match them
+        # finds nothing in it (Lexicon.may_match); stirs_* is the cheap first half of each.
         for lexicon in checked:
-            normalized = lexicon.blank(normalized)
+            if not short or lexicon.stirs_blank(words):
+                normalized = lexicon.blank(normalized)
         found: set[CrisisCategory] = set()
         for lexicon in checked:
-            found |= lexicon.match(normalized)
-        if not found and self.model is not None:
+            if not short or (lexicon.stirs_match(words) and lexicon.may_match(words)):
+                found |= lexicon.match(normalized)
+        model = self.model
+        if found and model is not None and model.vetoes(normalized):
+            # The model's veto (off unless the trainer chose one). It lies below the model's
+            # own threshold, so the model does not fire on this text either.
+            found = set()
+        if not found and model is not None:
             # The model reads the text with the jokes and topic words blanked, as it was trained.
-            found = self.model.categories(normalized)
+            found = model.categories(normalized)
         return CrisisSignal.of(found) if found else None
 
     def forget_words(self) -> None:
@@ -85,7 +101,8 @@ class Detector:
         that can neither blank (:meth:`Lexicon.may_blank`) nor match (:meth:`Lexicon.may_match`)
         a text of these words changes nothing wherever it stands: blanking only takes words
         away and adds "_", so the words of the text it would see are among these and "_". The
-        order of the others matters only for blanking, when two of them can blank.
+        order of the others matters only for blanking, when two of them can blank. Each is
+        asked only when a word can stir it (:meth:`Lexicon.stirs_blank`, ``stirs_match``).
         """
         lexicons = self.lexicons
         always = [code for code in dict.fromkeys([*languages, "nl"]) if code in lexicons]
@@ -94,10 +111,15 @@ class Detector:
             return None  # the guess reads only the start; this would read every word
         words.add("_")
         for code, lexicon in lexicons.items():
-            if code not in always and (lexicon.may_blank(words) or lexicon.may_match(words)):
+            if code not in always and (
+                (lexicon.stirs_blank(words) and lexicon.may_blank(words))
+                or (lexicon.stirs_match(words) and lexicon.may_match(words))
+            ):
                 return None
-        if len(always) > 1 and sum(lexicons[code].may_blank(words) for code in always) > 1:
-            return None
+        if len(always) > 1:
+            blanking = [lexicons[code] for code in always if lexicons[code].stirs_blank(words)]
+            if len(blanking) > 1 and sum(lexicon.may_blank(words) for lexicon in blanking) > 1:
+                return None
         return always
 
     def languages_for(self, text: str, languages: Iterable[str]) -> list[str]:

@@ -127,6 +127,9 @@ class Lexicon:
     # Per word of a text: what it becomes and can take part in; per word: its fuzzy keyword.
     _reaches: dict[str, _Reach] = field(default_factory=dict, compare=False, repr=False)
     _fuzzy_word: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # Per word: whether it can take part in blanking, in matching (stirs_blank, stirs_match).
+    _blank_stirs: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+    _match_stirs: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
 
     def blank(self, normalized: str, slang_applied: bool = False) -> str:
         """``normalized`` with this language's jokes and topic words blanked out.
@@ -175,6 +178,8 @@ class Lexicon:
         """Empty the tables of words (for measuring; nothing else needs it)."""
         self._reaches.clear()
         self._fuzzy_word.clear()
+        self._blank_stirs.clear()
+        self._match_stirs.clear()
         for groups in (self.groups, self.exclude_groups, self.exclude_unmapped_groups):
             if groups is not None:
                 groups.forget_words()
@@ -200,6 +205,48 @@ class Lexicon:
                 return True
             met |= reach.requirements
         return bool(self.groups.groups_for(met))
+
+    def stirs_blank(self, words: Iterable[str]) -> bool:
+        """False when no word of ``words`` can make :meth:`may_blank` true, which needs a word
+        that meets a requirement that is the rarest of an exclusion group's phrase (unless a
+        group is searched whole or needs nothing). Remembered per word (bounded)."""
+        if self.exclude is None and self.exclude_unmapped is None:
+            return False
+        groups = (self.exclude_groups, self.exclude_unmapped_groups)
+        if groups[0] is None or groups[1] is None:
+            return True
+        memo = self._blank_stirs
+        for word in words:
+            known = memo.get(word)
+            if known is None:
+                known = groups[0].stirred_by(word) or groups[1].stirred_by(word)
+                if len(memo) >= _MEMO_SIZE:
+                    memo.clear()
+                memo[word] = known
+            if known:
+                return True
+        return False
+
+    def stirs_match(self, words: Iterable[str]) -> bool:
+        """False when no word of ``words`` can make :meth:`may_match` true, which needs a word
+        that is or holds a misspelt keyword or a joining particle, or whose forms (``_reach``)
+        meet a requirement that is the rarest of a phrase (unless a group needs nothing).
+        Remembered per word (bounded)."""
+        groups = self.groups
+        if groups is None:
+            return True
+        memo = self._match_stirs
+        for word in words:
+            known = memo.get(word)
+            if known is None:
+                reach = self._reach(word)
+                known = reach.fuzzy or reach.joins or groups.stirred_by_met(reach.requirements)
+                if len(memo) >= _MEMO_SIZE:
+                    memo.clear()
+                memo[word] = known
+            if known:
+                return True
+        return False
 
     def _reach(self, word: str) -> _Reach:
         """What a word of the text becomes in :meth:`_forms` and what that can take part in;
@@ -773,14 +820,26 @@ class PhraseGroups(Generic[_Tag]):
         known = self._memo[word] = frozenset(numbers)
         return known
 
+    def stirred_by(self, word: str) -> bool:
+        """False when ``word`` meets no requirement that is the rarest of a phrase, and every
+        group needs some requirement: then no text of such words has a :meth:`candidates`."""
+        return self.stirred_by_met(self.satisfied(word))
+
+    def stirred_by_met(self, met: frozenset[int]) -> bool:
+        return bool(self._always) or not self._primaries.isdisjoint(met)
+
     def met(self, words: Iterable[str]) -> frozenset[int]:
         """The requirements a text of these words meets."""
-        unique = list(set(words))
+        unique = set(words)
         known = list(map(self._memo.get, unique))
         if None in known:
             satisfied = self.satisfied
             known = [satisfied(w) if f is None else f for f, w in zip(known, unique, strict=True)]
-        return frozenset().union(*cast(list[frozenset[int]], known))
+        # Most words meet nothing: only the others are joined.
+        meeting = [found for found in cast(list[frozenset[int]], known) if found]
+        if len(meeting) == 1:
+            return meeting[0]
+        return frozenset().union(*meeting)
 
     def groups_for(self, met: Set[int]) -> list[int]:
         """The groups (by number, in order) a text that meets ``met`` can match."""

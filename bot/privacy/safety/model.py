@@ -90,6 +90,14 @@ class CrisisModel:
     # The weights as stored (integers) times this: scaled per text, not per weight when the
     # file is read (that took a tenth of a second of every start).
     scale: float = 1.0
+    # A lexicon signal on a text the crisis head finds less probable than this is dropped
+    # (never above ``threshold``); None: no veto, the lexicons' signals stand as they are.
+    # Chosen, or refused, by the trainer's cross-validation (docs/privacy.md, "Safety").
+    veto: float | None = None
+
+    def vetoes(self, normalized: str) -> bool:
+        """Whether a lexicon signal on ``normalized`` is dropped (:attr:`veto`)."""
+        return self.veto is not None and self.crisis_probability(normalized) < self.veto
 
     def crisis_probability(self, normalized: str) -> float:
         return self._crisis_probability(features(normalized))
@@ -97,8 +105,8 @@ class CrisisModel:
     def _crisis_probability(self, found: set[str]) -> float:
         if not found:
             return 0.0
-        get = self.crisis_weights.get
-        total = math.fsum(get(feature, 0.0) for feature in found) * self.scale
+        # The same sum as over a generator, without a Python frame per feature.
+        total = math.fsum(map(self.crisis_weights.get, found, itertools.repeat(0.0))) * self.scale
         return _sigmoid(self.crisis_bias + total / math.sqrt(len(found)))
 
     def category_probabilities(self, normalized: str) -> dict[CrisisCategory, float]:
@@ -145,6 +153,9 @@ def parse_model(data: Mapping[str, Any]) -> CrisisModel:
         )
     if list(data["categories"]) != list(CATEGORIES):
         raise ValueError("crisis model categories differ from CATEGORIES: retrain")
+    veto = data.get("veto")
+    if veto is not None and not 0.0 <= float(veto) <= float(data["threshold"]):
+        raise ValueError(f"crisis model veto {veto!r} is not between 0 and the threshold")
     return CrisisModel(
         # Integers, scaled when a text is scored (``scale``).
         crisis_weights=cast(dict[str, int], data["crisis_weights"]),
@@ -156,6 +167,7 @@ def parse_model(data: Mapping[str, Any]) -> CrisisModel:
         plausible=float(data["plausible"]),
         metadata=cast(dict[str, Any], data.get("metadata", {})),
         scale=float(data["scale"]),  # weights are stored as integers times this
+        veto=None if veto is None else float(veto),
     )
 
 

@@ -1,0 +1,87 @@
+"""The learned model's veto on lexicon signals (docs/privacy.md, "Safety", round 9).
+
+A lexicon fires on hyperbole and topic talk with a death or violence word ("ik ga letterlijk
+dood als ajax weer verliest"). A veto lets the model drop such a signal when it finds the
+text unlikely to be a disclosure. Whether there is one, and at which probability, is decided
+by the trainer's leave-one-corpus-out cross-validation (scripts/train_crisis_model.py,
+``evaluate_veto``); the detector honours what the shipped data says. These tests name texts of
+the training files, as a user would see them: what a veto quiets, what it must never quiet.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.privacy.safety.detector import Detector, load_detector
+from bot.privacy.safety.model import parse_model, read_model_data
+
+HERE = Path(__file__).parent
+
+# Ordinary texts of the training files that a lexicon fires on (hyperbole, topic talk).
+HYPERBOLE = [
+    ("bro ik ga letterlijk dood als ajax weer verliest", "nl", "independent5"),
+    (
+        "mijn moeder betrapte me om 3 uur 's nachts met mijn telefoon, een week kwijt haha",
+        "nl",
+        "train7c",
+    ),
+    ("we learned about sextortion scams in class, scary how common it is", "en", "train8b"),
+    ("my little brother punched me over the xbox lol we're fine now", "en", "train7b"),
+]
+# Disclosures of the training files that a lexicon fires on and that a veto must leave alone.
+CRISIS = [
+    ("ik wil dood ik meen het", "nl", ""),
+    ("mijn vader slaat mij als hij dronken is", "nl", ""),
+    ("i wish i was dead", "en", ""),
+    ("أريد الموت", "ar", ""),
+    ("ölmek istiyorum", "tr", ""),
+]
+
+
+def _in_file(text: str, corpus: str, crisis: bool) -> None:
+    """``text`` is in the training file ``crisis_corpus_<corpus>_tuning.yaml`` ("": the first
+    corpus's, ``crisis_corpus_tuning.yaml``), labelled as said."""
+    name = f"crisis_corpus_{corpus}_tuning.yaml" if corpus else "crisis_corpus_tuning.yaml"
+    cases = yaml.safe_load((HERE / name).read_text(encoding="utf-8"))
+    assert any(c["text"] == text and bool(c["crisis"]) is crisis for c in cases), text
+
+
+def _cv_veto() -> float:
+    """The veto the cross-validation chose (whether or not it was accepted)."""
+    veto = read_model_data()["metadata"]["veto_cross_validation"]["all"]["veto"]
+    assert veto is not None
+    return float(veto)
+
+
+def test_the_shipped_veto_is_the_cross_validated_decision() -> None:
+    data = read_model_data()
+    decision = data["metadata"]["veto_cross_validation"]["all"]  # the scope the detector has
+    assert data["veto"] == (decision["veto"] if decision["accepted"] else None)
+    rules = data["metadata"]["hyperparameters"]
+    assert rules["veto_max_recall_loss"] <= 0.005
+
+
+def test_a_veto_above_the_threshold_is_refused() -> None:
+    data = read_model_data()
+    data["veto"] = data["threshold"] + 0.01
+    with pytest.raises(ValueError, match="veto"):
+        parse_model(data)
+
+
+def test_a_veto_quiets_hyperbole_and_keeps_disclosures() -> None:
+    detector = load_detector()
+    assert detector.model is not None
+    lexicons_only = Detector(detector.lexicons, None)
+    vetoing = Detector(detector.lexicons, dataclasses.replace(detector.model, veto=_cv_veto()))
+    for text, language, name in HYPERBOLE:
+        _in_file(text, name, crisis=False)
+        assert lexicons_only.detect(text, (language,)) is not None, text
+        assert vetoing.detect(text, (language,)) is None, text
+    for text, language, name in CRISIS:
+        _in_file(text, name, crisis=True)
+        assert lexicons_only.detect(text, (language,)) is not None, text
+        assert vetoing.detect(text, (language,)) == lexicons_only.detect(text, (language,)), text
