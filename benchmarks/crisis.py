@@ -8,8 +8,11 @@ self_harm, abuse, sexual, online_sexual, unsafe_home) and null when ``crisis`` i
 
 By default these HELD-OUT sets are scored, none of which the lexicons were tuned on:
 
-* ``independent6_heldout`` (``tests/privacy/crisis_corpus_independent6_heldout.yaml``, the
-  headline figures): 400 texts written at the start of round 7 by a helper briefed as the
+* ``independent7_heldout`` (``tests/privacy/crisis_corpus_independent7_heldout.yaml``, the
+  headline figures): 400 texts written at the start of round 9 by another helper briefed as the
+  external testers; scored before rounds 9 and 10 and after their steps, read by no one who
+  changed the detector, never tuned on, whole;
+* ``independent6_heldout`` (``tests/privacy/crisis_corpus_independent6_heldout.yaml``): 400 texts written at the start of round 7 by a helper briefed as the
   external testers, who saw no code, lexicon, model or corpus; scored before round 7 and after
   each of its steps, never tuned on, whole;
 * ``independent3_heldout`` (``tests/privacy/crisis_corpus_independent3_heldout.yaml``): half of 370 texts written on 2026-12-03 by a helper who had never seen the
@@ -83,6 +86,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT / "tests" / "privacy"
 HELDOUT_SETS = {
+    "independent7_heldout": CORPORA / "crisis_corpus_independent7_heldout.yaml",
     "independent6_heldout": CORPORA / "crisis_corpus_independent6_heldout.yaml",
     "independent3_heldout": CORPORA / "crisis_corpus_independent3_heldout.yaml",
     "independent4_heldout": CORPORA / "crisis_corpus_independent4_heldout.yaml",
@@ -91,7 +95,7 @@ HELDOUT_SETS = {
     "heldout": CORPORA / "crisis_corpus_heldout.yaml",
 }
 # The freshest measure: the newest corpus nobody here tuned on.
-HEADLINE = "independent6_heldout"
+HEADLINE = "independent7_heldout"
 
 HOSTILE = [
     "ik wil dood " * 9_000,

@@ -11,7 +11,7 @@ leave-one-corpus-out cross-validation on that material (``--cv``): each file in 
 by a model trained on all the others, and the threshold is the lowest probability at which the
 pooled out-of-fold false alarms of the WHOLE detector (a lexicon fires, or else the model's
 probability reaches the threshold, as ``Detector.detect`` decides) stay at or below
-``TARGET_FALSE_ALARMS``. Everyday texts that must stay quiet are kept quiet by hard negatives in
+``MODEL_FALSE_ALARMS`` over the lexicons' own. Everyday texts that must stay quiet are kept quiet by hard negatives in
 the training material (``crisis_model_training.yaml``), not by raising the threshold.
 
 The models are plain L2-regularised logistic (crisis head) and softmax (category head)
@@ -72,15 +72,16 @@ TRAINING = [
     "crisis_model_training.yaml",
 ]
 # Round 9: three more independent writers (newcomer families ar/en/nl; praktijkonderwijs
-# pupils 12-18 with straattaal; rural families, Polish/Turkish labour migrants), 1,426 texts.
-# Training material, NOT in TRAINING yet: with them the lexicons' own false alarms on fresh
-# material use almost all of the pooled 3 % budget, the threshold rises from 0.874 to 0.917 and
-# out-of-fold recall falls from 86.8 to 81.4 % (85.1 % on the 21 files above, at 2.7 % false
-# alarms); docs/privacy.md, "Round 9". Add them together with a decision about the budget.
-PENDING = [
+# pupils 12-18 with straattaal; rural families, Polish/Turkish labour migrants), 1,426 texts;
+# round 10: three more (teens online; bicultural teens and mothers in Darija, Arabizi, Turkish
+# and Polish; answers to survey questions), 1,350 texts.
+TRAINING += [
     "crisis_corpus_train9a_tuning.yaml",
     "crisis_corpus_train9b_tuning.yaml",
     "crisis_corpus_train9c_tuning.yaml",
+    "crisis_corpus_train10a_tuning.yaml",
+    "crisis_corpus_train10b_tuning.yaml",
+    "crisis_corpus_train10c_tuning.yaml",
 ]
 OUTPUT = ROOT / "bot" / "privacy" / MODEL_PATH
 
@@ -92,10 +93,15 @@ MIN_DF = 2
 # everyday test sentences (about 15 % of what the lexicons miss); round 7 drops the floor and
 # teaches the model those sentences and their kind instead (hard negatives in
 # crisis_model_training.yaml).
-# 3 % and not 4 %: the lexicons were tuned on most of these files, so their pooled false alarms
+# (Round 7 set a whole-detector budget of 3 %.) 3 % and not 4 %: the lexicons were tuned on most of these files, so their pooled false alarms
 # (2.3 %) flatter them; on the three round-7 files nobody tuned on, a 4 % pooled budget meant
 # 7.2 % false alarms, 3 % meant 5.7 % (docs/privacy.md, "Round 7").
-TARGET_FALSE_ALARMS = 0.03
+# Round 10: the budget is the lexicons' own pooled false alarms plus what the model may add.
+# With the round-9 files (hard negatives written to trip detectors) the lexicons alone raise
+# 2.9 %, so a fixed 3 % left the model nothing and its threshold rose to 0.917 (out-of-fold
+# recall 86.8 -> 81.4 %). The model's own share is what the threshold governs: 0.4 points, what
+# it added under the 3 % budget of round 7 (2.59 % lexicons + 0.40 model, 21 files).
+MODEL_FALSE_ALARMS = 0.004
 STEPS = 200
 LEARNING_RATE = 0.1
 PRUNE = 0.02  # weights smaller than this are dropped from the shipped file
@@ -478,7 +484,8 @@ def cross_validate(
             category_hit[i] = examples[i].crisis and CATEGORIES[label] == examples[i].category
     negatives = np.array([not e.crisis for e in examples])
     lexicon = np.array([e.lexicon for e in examples])
-    threshold = threshold_for(oof, negatives, lexicon, target)
+    # ``target`` is the model's share of the budget, on top of the lexicons' own false alarms.
+    threshold = threshold_for(oof, negatives, lexicon, float(lexicon[negatives].mean()) + target)
     model_fired = oof >= threshold
     fired = lexicon | model_fired  # the whole detector, as Detector.detect decides
     asked = ~lexicon
@@ -569,7 +576,7 @@ def export(
             "steps": STEPS,
             "learning_rate": LEARNING_RATE,
             "prune": PRUNE,
-            "target_false_alarms": TARGET_FALSE_ALARMS,
+            "model_false_alarms": MODEL_FALSE_ALARMS,
             "veto_grid": list(VETO_GRID),
             "veto_max_recall_loss": VETO_MAX_RECALL_LOSS,
             "veto_min_false_alarm_drop": VETO_MIN_FALSE_ALARM_DROP,
@@ -609,7 +616,7 @@ def average(models: Sequence[Fitted]) -> Fitted:
 def build() -> dict[str, Any]:
     """Cross-validate at the chosen settings (threshold), ship the mean of the fold models."""
     examples = load_examples()
-    cv = cross_validate(examples, L2, MIN_DF, TARGET_FALSE_ALARMS, verbose=True)
+    cv = cross_validate(examples, L2, MIN_DF, MODEL_FALSE_ALARMS, verbose=True)
     model = average(cv["models"])
     data = export(model, cv["threshold"], examples, cv["veto"]["veto"])
     data["metadata"]["veto_cross_validation"] = {
@@ -649,7 +656,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.cv:
         examples = load_examples()
         for l2 in (1e-5, 3e-5, 1e-4):
-            cross_validate(examples, l2, MIN_DF, TARGET_FALSE_ALARMS)
+            cross_validate(examples, l2, MIN_DF, MODEL_FALSE_ALARMS)
         return 0
     data = build()
     if args.check:

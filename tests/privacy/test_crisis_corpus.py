@@ -264,21 +264,33 @@ def test_fourth_independent_heldout_half_holds_the_measured_floor() -> None:
     """The held-out half of the fourth independent corpus, never tuned on (scored whole before
     rounds 4-6 and split before round 6): recall 65.5 % and false alarms 5.2 % after round 6,
     which tuned on the other half and moved neither figure; 74.7 % (72.4 % with the expected
-    category) and 5.2 % after round 7 (docs/privacy.md, Safety). Below the 95 % target; this
-    floor only catches regressions."""
+    category) and 5.2 % after round 7, 76.4 % (75.3 %) and 5.2 % after round 10 (docs/privacy.md,
+    Safety). Below the 95 % target; this floor only catches regressions."""
     crisis, ordinary, recall, alarms = _heldout_figures("crisis_corpus_independent4_heldout.yaml")
     assert crisis >= 160 and ordinary >= 160
-    assert recall >= 0.69
+    assert recall >= 0.73
     assert alarms <= 0.06
 
 
 def test_sixth_independent_corpus_holds_the_measured_floor() -> None:
     """The sixth independent corpus (round 7: 200 disclosures and 200 ordinary texts by a helper
     briefed as the external testers, never tuned on, scored whole): recall 68.0 % and false
-    alarms 6.5 % before round 7; after it 81.5 % (78.0 % with the expected category) and 6.5 %
-    (docs/privacy.md, Safety). Below the 95 % / 5 % target; this floor only catches
-    regressions."""
+    alarms 6.5 % before round 7; after it 81.5 % (78.0 % with the expected category) and 6.5 %;
+    after round 10 83.5 % (80.0 %) and 6.5 % (docs/privacy.md, Safety). Below the 95 % / 5 %
+    target; this floor only catches regressions."""
     crisis, ordinary, recall, alarms = _heldout_figures("crisis_corpus_independent6_heldout.yaml")
     assert crisis == 200 and ordinary == 200
-    assert recall >= 0.76
+    assert recall >= 0.78
     assert alarms <= 0.07
+
+
+def test_seventh_independent_corpus_holds_the_measured_floor() -> None:
+    """The seventh independent corpus (rounds 9-10: 200 disclosures and 200 ordinary texts by
+    another helper briefed as the external testers, read by no one who changed the detector,
+    never tuned on, scored whole): recall 85.5 % (84.0 % with the expected category) and false
+    alarms 8.5 % before round 9; 88.0 % (87.0 %) and 8.5 % after round 10 (docs/privacy.md,
+    Safety). Below the 95 % / 5 % target; this floor only catches regressions."""
+    crisis, ordinary, recall, alarms = _heldout_figures("crisis_corpus_independent7_heldout.yaml")
+    assert crisis == 200 and ordinary == 200
+    assert recall >= 0.85
+    assert alarms <= 0.09

@@ -109,17 +109,26 @@ def _recall(detect: Any) -> tuple[float, float]:
 
 
 def test_switched_on_the_model_adds_disclosures_the_lexicons_miss() -> None:
+    """Measured on the two newest independent corpora, never trained or tuned on (the probes
+    are too few: round 7's model added one of their 54 disclosures, "i dont see a reason to keep
+    living anymore", which the English lexicon catches since round 10; round 10's model puts
+    the six the lexicons still miss at 0.69-0.85, under its threshold 0.862). Round 10: the
+    model adds 34 disclosures of independent6 and 24 of independent7, and no false alarm."""
     lexicons_only = Detector(load_detector().lexicons, None)
     before, before_alarms = _recall(lexicons_only.detect)
     after, after_alarms = _recall(_with_model().detect)
-    # Measured when the probes were first scored with the shipped model: 46 -> 47 of 54.
-    assert before < after
-    assert after >= 47 / 54
+    assert after >= before >= 47 / 54
     assert after_alarms == before_alarms == 0
-    text = "i dont see a reason to keep living anymore"
-    assert lexicons_only.detect(text, ("en",)) is None
-    signal = _with_model().detect(text, ("en",))
-    assert signal is not None and signal.primary == "suicide"
+    for name, at_least in (("independent6", 28), ("independent7", 20)):
+        cases = yaml.safe_load((HERE / f"crisis_corpus_{name}_heldout.yaml").read_text("utf-8"))
+        added = alarms = 0
+        for case in cases:
+            if lexicons_only.detect(case["text"], (case["lang"],)) is None:
+                fired = _with_model().detect(case["text"], (case["lang"],)) is not None
+                added += fired and case["crisis"]
+                alarms += fired and not case["crisis"]
+        assert added >= at_least, name
+        assert alarms <= 2, name
 
 
 def test_switched_on_the_model_never_changes_a_lexicon_signal() -> None:
@@ -182,7 +191,8 @@ def test_the_threshold_is_the_cross_validated_one_without_a_floor() -> None:
     meta = data["metadata"]
     assert "threshold_floor" not in meta["hyperparameters"]
     assert data["threshold"] == meta["cross_validation"]["threshold"] < 0.97
-    assert meta["cross_validation"]["false_alarms"] <= train.TARGET_FALSE_ALARMS
+    cv = meta["cross_validation"]
+    assert cv["false_alarms"] <= cv["lexicons_false_alarms"] + train.MODEL_FALSE_ALARMS + 1e-4
     for name in (
         "crisis_corpus_train7a_tuning.yaml",
         "crisis_corpus_train7b_tuning.yaml",
