@@ -212,20 +212,12 @@ class Lexicon:
         group is searched whole or needs nothing). Remembered per word (bounded)."""
         if self.exclude is None and self.exclude_unmapped is None:
             return False
-        groups = (self.exclude_groups, self.exclude_unmapped_groups)
-        if groups[0] is None or groups[1] is None:
+        first, second = self.exclude_groups, self.exclude_unmapped_groups
+        if first is None or second is None:
             return True
-        memo = self._blank_stirs
-        for word in words:
-            known = memo.get(word)
-            if known is None:
-                known = groups[0].stirred_by(word) or groups[1].stirred_by(word)
-                if len(memo) >= _MEMO_SIZE:
-                    memo.clear()
-                memo[word] = known
-            if known:
-                return True
-        return False
+        return _any_remembered(
+            self._blank_stirs, words, lambda word: first.stirred_by(word) or second.stirred_by(word)
+        )
 
     def stirs_match(self, words: Iterable[str]) -> bool:
         """False when no word of ``words`` can make :meth:`may_match` true, which needs a word
@@ -235,18 +227,12 @@ class Lexicon:
         groups = self.groups
         if groups is None:
             return True
-        memo = self._match_stirs
-        for word in words:
-            known = memo.get(word)
-            if known is None:
-                reach = self._reach(word)
-                known = reach.fuzzy or reach.joins or groups.stirred_by_met(reach.requirements)
-                if len(memo) >= _MEMO_SIZE:
-                    memo.clear()
-                memo[word] = known
-            if known:
-                return True
-        return False
+
+        def stirs(word: str) -> bool:
+            reach = self._reach(word)
+            return reach.fuzzy or reach.joins or groups.stirred_by_met(reach.requirements)
+
+        return _any_remembered(self._match_stirs, words, stirs)
 
     def _reach(self, word: str) -> _Reach:
         """What a word of the text becomes in :meth:`_forms` and what that can take part in;
@@ -905,3 +891,20 @@ def literal_words(data: Any) -> set[str]:
                     continue
                 found.update(_normalize_word(alternative).split())  # the same, cached
     return found
+
+
+def _any_remembered(
+    memo: dict[str, bool], words: Iterable[str], compute: Callable[[str], bool]
+) -> bool:
+    """Whether ``compute`` is true for a word of ``words``, each word's answer remembered in
+    ``memo`` (emptied when it reaches _MEMO_SIZE, so it stays bounded)."""
+    for word in words:
+        known = memo.get(word)
+        if known is None:
+            known = compute(word)
+            if len(memo) >= _MEMO_SIZE:
+                memo.clear()
+            memo[word] = known
+        if known:
+            return True
+    return False
