@@ -29,8 +29,11 @@ loop a slower bot answers fewer updates, in a different mix (more /start and con
 cost more) and with less batching per getUpdates, so CPU per update is only comparable at the
 same offered load. Both bots get ``--cpu-users`` fresh participants (so the same sequence of
 update kinds) at ``--cpu-rate`` updates/s (default: half of our phase-1 throughput) for
-``--cpu-seconds``; ``cpu_ratio`` = ours / baseline CPU per update there
-(``closed_loop_cpu_ratio`` is the phase-1 ratio, for reference).
+``--cpu-seconds``, in turn, ``--cpu-repeats`` times (both bots stay up in between, each with
+its own server); ``cpu_ratio`` = ours / baseline CPU per update there, the median of the
+per-turn ratios (``cpu_ratios``): a shared machine's load drifts from minute to minute, and a
+pair measured one after the other drifts least (``closed_loop_cpu_ratio`` is the phase-1
+ratio, for reference).
 
 The last line printed is one JSON object with all of these.
 """
@@ -42,10 +45,12 @@ import asyncio
 import contextlib
 import itertools
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -126,7 +131,7 @@ class Phase:
 class RunResult:
     kind: BotKind
     load: Phase
-    at_rate: Phase | None
+    at_rate: list[Phase]  # one per repeat of phase 2 (empty: no phase 2)
     log_errors: int
     answers_sent: int
     answers_stored: int | None
@@ -136,22 +141,30 @@ class RunResult:
 
     @property
     def errors(self) -> int:
-        return self.load.errors + (self.at_rate.errors if self.at_rate else 0) + self.log_errors
+        return self.load.errors + sum(p.errors for p in self.at_rate) + self.log_errors
 
     @property
-    def cpu_phase(self) -> Phase:
-        return self.at_rate or self.load
+    def cpu_phases(self) -> list[Phase]:
+        return self.at_rate or [self.load]
 
 
-async def run_one(
-    kind: BotKind,
-    args: argparse.Namespace,
-    workdir: Path,
-    database_url: str,
-    cpu_rate: float | None,
-) -> RunResult:
-    """Start the bot, run phase 1 and (unless ``cpu_rate`` is None) phase 2, stop it.
-    ``cpu_rate`` 0 means: half of this bot's phase-1 throughput."""
+@dataclass
+class Running:
+    """One bot under load: its server, its process and what it was sent."""
+
+    kind: BotKind
+    api: LocalBotApi
+    bot: BotProcess
+    token: str
+    stats: Stats
+    startup_s: float
+
+
+@contextlib.asynccontextmanager
+async def running(
+    kind: BotKind, args: argparse.Namespace, workdir: Path, database_url: str
+) -> AsyncIterator[Running]:
+    """The bot started against its own local Bot API server, until the block ends."""
     token = BASELINE_TOKEN
     if kind == "ours":
         await prepare_database(database_url)
@@ -170,7 +183,9 @@ async def run_one(
             patches=tuple(args.bot_patch),
         )
         try:
-            return await drive(kind, api, bot, token, args, database_url, cpu_rate)
+            startup = await probe(api, user_id=1, timeout=180)
+            bot.check_alive()
+            yield Running(kind, api, bot, token, Stats(), startup)
         finally:
             # In a thread: the server in this event loop must answer the bot's last getUpdates.
             code = await asyncio.to_thread(bot.stop)
@@ -178,23 +193,12 @@ async def run_one(
                 print(f"{kind} bot exited with {code}", file=sys.stderr)
 
 
-async def drive(
-    kind: BotKind,
-    api: LocalBotApi,
-    bot: BotProcess,
-    token: str,
-    args: argparse.Namespace,
-    database_url: str,
-    cpu_rate: float | None,
-) -> RunResult:
-    startup = await probe(api, user_id=1, timeout=180)
-    bot.check_alive()
-    stats = Stats()
-    load = await phase(
-        api,
-        bot,
-        token,
-        stats,
+async def load_phase(one: Running, args: argparse.Namespace) -> Phase:
+    return await phase(
+        one.api,
+        one.bot,
+        one.token,
+        one.stats,
         users=args.users,
         first_id=1_000_001,
         rate=args.rate,
@@ -203,34 +207,43 @@ async def drive(
         timeout=args.timeout,
         profile=args.profile,
     )
-    rss = bot.rss_kb()
-    at_rate = None
-    if cpu_rate == 0:
-        cpu_rate = max(2.0, round(load.updates_per_s / 2))
-    if cpu_rate is not None:
-        at_rate = await phase(
-            api,
-            bot,
-            token,
-            stats,
-            users=args.cpu_users,
-            first_id=5_000_001,
-            rate=cpu_rate,
-            warmup=0.0,
-            seconds=args.cpu_seconds,
-            timeout=args.timeout,
-            profile=None,
-        )
-    bot.check_alive()
+
+
+async def rate_phase(one: Running, args: argparse.Namespace, rate: float, turn: int) -> Phase:
+    """Phase 2 (``turn`` counts its repeats): fresh participants at ``rate`` updates/s."""
+    return await phase(
+        one.api,
+        one.bot,
+        one.token,
+        one.stats,
+        users=args.cpu_users,
+        first_id=5_000_001 + 100_000 * turn,
+        rate=rate,
+        warmup=0.0,
+        seconds=args.cpu_seconds,
+        timeout=args.timeout,
+        profile=None,
+    )
+
+
+async def finish(
+    one: Running,
+    load: Phase,
+    at_rate: list[Phase],
+    rss_kb: int,
+    cpu_rate: float | None,
+    database_url: str,
+) -> RunResult:
+    one.bot.check_alive()
     return RunResult(
-        kind=kind,
+        kind=one.kind,
         load=load,
         at_rate=at_rate,
-        log_errors=bot.error_lines(),
-        answers_sent=stats.answers_sent,
-        answers_stored=await count_answers(database_url) if kind == "ours" else None,
-        startup_s=startup,
-        rss_kb=rss,
+        log_errors=one.bot.error_lines(),
+        answers_sent=one.stats.answers_sent,
+        answers_stored=await count_answers(database_url) if one.kind == "ours" else None,
+        startup_s=one.startup_s,
+        rss_kb=rss_kb,
         cpu_rate=cpu_rate,
     )
 
@@ -301,16 +314,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         workdir = args.workdir or Path(tmp)
         database_url = args.database_url or f"sqlite+aiosqlite:///{workdir / 'bench.db'}"
         database = "postgresql" if database_url.startswith("postgresql") else "sqlite"
-        # Phase 2 needs a rate both bots sustain: ours (the slower one) sets it.
-        wanted = args.rate is None and not args.no_baseline
-        ours = await run_one(
-            "ours", args, workdir, database_url, (args.cpu_rate or 0.0) if wanted else None
-        )
-        report(ours)
-        baseline = None
-        if not args.no_baseline:
-            baseline = await run_one("baseline", args, workdir, database_url, ours.cpu_rate)
-            report(baseline)
+        ours, baseline = await run_bots(args, workdir, database_url)
     lost = (ours.answers_sent - ours.answers_stored) if ours.answers_stored is not None else None
     result: dict[str, Any] = {
         "benchmark": "e2e",
@@ -330,7 +334,11 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     if baseline is None:
         result.update(baseline_cpu_ms_per_update=None, cpu_ratio=None)
         return result
-    ours_cpu, base_cpu = ours.cpu_phase, baseline.cpu_phase
+    # One ratio per alternation (ours, then the baseline, at the same rate): the machine's
+    # load drifts between minutes, so each pair is compared within itself and the median kept.
+    ours_cpu = [p.cpu_per_update for p in ours.cpu_phases]
+    base_cpu = [p.cpu_per_update for p in baseline.cpu_phases]
+    ratios = [ratio(o, b) for o, b in zip(ours_cpu, base_cpu, strict=True)]
     result.update(
         baseline_updates_per_s=round(baseline.load.updates_per_s, 1),
         baseline_p50_ms=baseline.load.ms(50),
@@ -339,14 +347,48 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         baseline_rate_limiter=args.rate_limiter if args.baseline_rate_limiter else "none",
         cpu_rate=ours.cpu_rate if ours.cpu_rate is not None else args.rate,
         cpu_users=args.cpu_users if ours.cpu_rate is not None else args.users,
-        cpu_ms_per_update_at_rate=round(ours_cpu.cpu_per_update, 3),
-        baseline_cpu_ms_per_update=round(base_cpu.cpu_per_update, 3),
-        cpu_ratio=ratio(ours_cpu.cpu_per_update, base_cpu.cpu_per_update),
+        cpu_repeats=len(ratios),
+        cpu_ms_per_update_at_rate=round(statistics.median(ours_cpu), 3),
+        baseline_cpu_ms_per_update=round(statistics.median(base_cpu), 3),
+        cpu_ratio=statistics.median([r for r in ratios if r is not None] or [0.0]) or None,
+        cpu_ratios=ratios,
         closed_loop_cpu_ratio=ratio(ours.load.cpu_per_update, baseline.load.cpu_per_update)
         if args.rate is None
         else None,
     )
     return result
+
+
+async def run_bots(
+    args: argparse.Namespace, workdir: Path, database_url: str
+) -> tuple[RunResult, RunResult | None]:
+    """Phase 1 on our bot, then on the baseline; then phase 2 on each in turn, ``--cpu-repeats``
+    times, both bots staying up in between (each against its own server)."""
+    async with contextlib.AsyncExitStack() as stack:
+        ours = await stack.enter_async_context(running("ours", args, workdir, database_url))
+        ours_load = await load_phase(ours, args)
+        ours_rss = ours.bot.rss_kb()
+        if args.no_baseline:
+            result = await finish(ours, ours_load, [], ours_rss, None, database_url)
+            report(result)
+            return result, None
+        base = await stack.enter_async_context(running("baseline", args, workdir, database_url))
+        base_load = await load_phase(base, args)
+        base_rss = base.bot.rss_kb()
+        cpu_rate = None
+        ours_rates: list[Phase] = []
+        base_rates: list[Phase] = []
+        if args.rate is None:  # else phase 1 already ran at a fixed rate
+            # Phase 2 needs a rate both bots sustain: ours (the slower one) sets it.
+            cpu_rate = args.cpu_rate or max(2.0, round(ours_load.updates_per_s / 2))
+            for turn in range(args.cpu_repeats):
+                ours_rates.append(await rate_phase(ours, args, cpu_rate, turn))
+                base_rates.append(await rate_phase(base, args, cpu_rate, turn))
+        ours_result = await finish(ours, ours_load, ours_rates, ours_rss, cpu_rate, database_url)
+        base_result = await finish(base, base_load, base_rates, base_rss, cpu_rate, database_url)
+    report(ours_result)
+    report(base_result)
+    return ours_result, base_result
 
 
 def ratio(ours: float, baseline: float) -> float | None:
@@ -373,10 +415,9 @@ def start_profiler(
 
 def report(result: RunResult) -> None:
     """Human lines per bot on stderr; the JSON line on stdout stays last."""
-    phases = [("load", result.load), ("at-rate", result.at_rate)]
+    phases = [("load", result.load)]
+    phases += [(f"at-rate {turn + 1}", p) for turn, p in enumerate(result.at_rate)]
     for name, measured in phases:
-        if measured is None:
-            continue
         line = " ".join(f"{key}={value}" for key, value in measured.summary().items())
         if measured.error_kinds:
             line += f" error_kinds={measured.error_kinds}"
@@ -409,6 +450,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--cpu-users", type=int, default=10, help="phase 2 participants")
     parser.add_argument("--cpu-seconds", type=float, default=15.0, help="phase 2 duration")
+    parser.add_argument(
+        "--cpu-repeats",
+        type=int,
+        default=3,
+        help="phase 2 alternations (ours, baseline); cpu_ratio is the median of their ratios",
+    )
     parser.add_argument("--no-baseline", action="store_true", help="only our bot")
     parser.add_argument(
         "--rate-limiter",
