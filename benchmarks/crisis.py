@@ -8,10 +8,14 @@ self_harm, abuse, sexual, online_sexual, unsafe_home) and null when ``crisis`` i
 
 By default these HELD-OUT sets are scored, none of which the lexicons were tuned on:
 
-* ``independent7_heldout`` (``tests/privacy/crisis_corpus_independent7_heldout.yaml``, the
-  headline figures): 400 texts written at the start of round 9 by another helper briefed as the
-  external testers; scored before rounds 9 and 10 and after their steps, read by no one who
-  changed the detector, never tuned on, whole;
+* ``independent8_heldout`` (``tests/privacy/crisis_corpus_independent8_heldout.yaml``, the
+  headline figures): 400 texts written at the start of round 11 by a helper briefed as the
+  external testers (safeguarding trainer, youth worker, interpreter); scored before round 11 and
+  after its steps, read by no one who changed the detector, never tuned on, whole;
+* ``independent7_heldout`` (``tests/privacy/crisis_corpus_independent7_heldout.yaml``): 400
+  texts written at the start of round 9 by another helper briefed as the external testers;
+  scored before rounds 9 and 10 and after their steps, read by no one who changed the
+  detector, never tuned on, whole;
 * ``independent6_heldout`` (``tests/privacy/crisis_corpus_independent6_heldout.yaml``): 400 texts written at the start of round 7 by a helper briefed as the
   external testers, who saw no code, lexicon, model or corpus; scored before round 7 and after
   each of its steps, never tuned on, whole;
@@ -86,6 +90,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT / "tests" / "privacy"
 HELDOUT_SETS = {
+    "independent8_heldout": CORPORA / "crisis_corpus_independent8_heldout.yaml",
     "independent7_heldout": CORPORA / "crisis_corpus_independent7_heldout.yaml",
     "independent6_heldout": CORPORA / "crisis_corpus_independent6_heldout.yaml",
     "independent3_heldout": CORPORA / "crisis_corpus_independent3_heldout.yaml",
@@ -95,7 +100,7 @@ HELDOUT_SETS = {
     "heldout": CORPORA / "crisis_corpus_heldout.yaml",
 }
 # The freshest measure: the newest corpus nobody here tuned on.
-HEADLINE = "independent7_heldout"
+HEADLINE = "independent8_heldout"
 
 HOSTILE = [
     "ik wil dood " * 9_000,

@@ -83,6 +83,14 @@ TRAINING += [
     "crisis_corpus_train10b_tuning.yaml",
     "crisis_corpus_train10c_tuning.yaml",
 ]
+# Round 11: three more (Arabic-speaking newcomer families in dialects and Arabizi; 12-15
+# year-olds with extra sexual, online sexual and suicide disclosures; 16-23 year-olds and
+# parents in five languages), 1,350 texts.
+TRAINING += [
+    "crisis_corpus_train11a_tuning.yaml",
+    "crisis_corpus_train11b_tuning.yaml",
+    "crisis_corpus_train11c_tuning.yaml",
+]
 OUTPUT = ROOT / "bot" / "privacy" / MODEL_PATH
 
 # Chosen by ``--cv`` (see docs/privacy.md, "Safety"); change only after running it again.
