@@ -90,6 +90,11 @@ TRAINING += [
     "crisis_corpus_train11a_tuning.yaml",
     "crisis_corpus_train11b_tuning.yaml",
     "crisis_corpus_train11c_tuning.yaml",
+    # Second batch: indirect suicide and self-harm (Brabant, Limburg); parents and their
+    # children (wijkteam, five languages); sexual and online sexual abuse (13-20), 1,369 texts.
+    "crisis_corpus_train12a_tuning.yaml",
+    "crisis_corpus_train12b_tuning.yaml",
+    "crisis_corpus_train12c_tuning.yaml",
 ]
 OUTPUT = ROOT / "bot" / "privacy" / MODEL_PATH
 

@@ -57,9 +57,7 @@ QUIET = [
 
 
 @pytest.mark.parametrize(("text", "language", "category"), DISCLOSURES)
-def test_round_11_disclosures_get_the_right_help(
-    text: str, language: str, category: str
-) -> None:
+def test_round_11_disclosures_get_the_right_help(text: str, language: str, category: str) -> None:
     signal = detect_crisis(text, languages=(language,))
     assert signal is not None, text
     assert category in signal.categories, (text, signal.categories)
