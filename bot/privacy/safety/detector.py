@@ -36,6 +36,7 @@ from bot.privacy.safety.compiled import code_digest, lexicon_from_data, lexicon_
 from bot.privacy.safety.language import LANGUAGES, guess_languages
 from bot.privacy.safety.lexicon import Lexicon, LexiconError, compile_lexicon
 from bot.privacy.safety.model import CrisisModel, load_model
+from bot.privacy.safety.model import forget_words as forget_model_words
 from bot.privacy.safety.normalize import MAX_CHARS, load_normalizer, normalize
 from bot.privacy.safety.patterns import PatternCache
 
@@ -89,9 +90,11 @@ class Detector:
         return CrisisSignal.of(found) if found else None
 
     def forget_words(self) -> None:
-        """Empty the lexicons' tables of words, as at start-up (for measuring)."""
+        """Empty every table of words (the lexicons', the model's features), as at start-up
+        (for measuring)."""
         for lexicon in self.lexicons.values():
             lexicon.forget_words()
+        forget_model_words()
 
     def _unguessed(self, normalized: str, languages: Sequence[str]) -> list[str] | None:
         """The lexicons to check without guessing the language, when the guess cannot change

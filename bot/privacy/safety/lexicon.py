@@ -130,6 +130,8 @@ class Lexicon:
     # Per word: whether it can take part in blanking, in matching (stirs_blank, stirs_match).
     _blank_stirs: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
     _match_stirs: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+    # Per long word: the known words it splits into (_split_glued), or None.
+    _segments: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
 
     def blank(self, normalized: str, slang_applied: bool = False) -> str:
         """``normalized`` with this language's jokes and topic words blanked out.
@@ -180,6 +182,7 @@ class Lexicon:
         self._fuzzy_word.clear()
         self._blank_stirs.clear()
         self._match_stirs.clear()
+        self._segments.clear()
         for groups in (self.groups, self.exclude_groups, self.exclude_unmapped_groups):
             if groups is not None:
                 groups.forget_words()
@@ -341,7 +344,14 @@ class Lexicon:
     def _split_glued(self, word: str) -> str:
         if len(word) < _GLUED_MIN_LENGTH or word in self.vocabulary or word in self.lemmas:
             return word
-        return _segment(word, self.vocabulary) or word
+        segments = self._segments
+        found = segments.get(word, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = _segment(word, self.vocabulary)
+            if len(segments) >= _MEMO_SIZE:
+                segments.clear()
+            segments[word] = found
+        return found or word
 
     def _fuzzy(self, text: str) -> set[CrisisCategory]:
         found: set[CrisisCategory] = set()
@@ -506,8 +516,8 @@ def _inversion(
     return words("subjects"), words("conjunctions"), determiners, nouns
 
 
-@cache
-def _segment_cached(word: str, vocabulary: frozenset[str]) -> str | None:
+def _segment(word: str, vocabulary: frozenset[str]) -> str | None:
+    """``word`` as known words separated by spaces, or None if it does not split entirely."""
     # best[i]: the fewest known words that make up word[:i], as a list (None: impossible).
     best: list[list[str] | None] = [[]] + [None] * len(word)
     for end in range(1, len(word) + 1):
@@ -527,11 +537,6 @@ def _segment_cached(word: str, vocabulary: frozenset[str]) -> str | None:
                 best[end] = [*head, piece]
     found = best[-1]
     return " ".join(found) if found is not None and len(found) > 1 else None
-
-
-def _segment(word: str, vocabulary: frozenset[str]) -> str | None:
-    """``word`` as known words separated by spaces, or None if it does not split entirely."""
-    return _segment_cached(word, vocabulary)
 
 
 GAPS = frozenset({"...", "~", "~~", "$"})

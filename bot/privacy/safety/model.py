@@ -42,7 +42,15 @@ from typing import Any, cast
 from bot.privacy.safety.categories import CATEGORIES, CrisisCategory
 from bot.privacy.safety.normalize import CLAUSE
 
-__all__ = ["ENABLED", "FEATURE_VERSION", "CrisisModel", "features", "load_model", "parse_model"]
+__all__ = [
+    "ENABLED",
+    "FEATURE_VERSION",
+    "CrisisModel",
+    "features",
+    "forget_words",
+    "load_model",
+    "parse_model",
+]
 
 # Raised when :func:`features` changes: a model file trained on other features is refused.
 FEATURE_VERSION = 1
@@ -63,6 +71,11 @@ def _word_features(word: str) -> tuple[str, ...]:
         for start in range(len(padded) - size + 1)
     ]
     return (f"w:{word}", *grams)
+
+
+def forget_words() -> None:
+    """Empty the table of words' features, as at start-up (for measuring)."""
+    _word_features.cache_clear()
 
 
 def features(normalized: str) -> set[str]:
