@@ -136,6 +136,8 @@ class Detector:
             lexicon.forget_words()
         self.gate.forget_words()
         forget_model_words()
+        if self.model is not None:
+            self.model.forget_words()
 
     def _looked_up(self, normalized: str) -> _Looked | None:
         """The words of a text of at most _UNGUESSED_MAX_WORDS different words, and "_", with
