@@ -19,7 +19,13 @@ import pytest
 import yaml
 
 from bot.privacy.safety.detector import Detector, load_detector
-from bot.privacy.safety.lexicon import _GLUED_MAX_WORDS, Lexicon, PhraseGroups, _segment
+from bot.privacy.safety.lexicon import (
+    _GLUED_MAX_WORDS,
+    Lexicon,
+    PhraseGroups,
+    _Reach,
+    _segment,
+)
 from bot.privacy.safety.normalize import normalize
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -134,6 +140,37 @@ def test_plain_means_the_forms_hold_the_word_as_it_is(detector: Detector) -> Non
                 surface = lexicon.blank(word + " |", slang_applied=True)
                 held = {held for form in lexicon.forms(word + " |") for held in form.split()}
                 assert held == set(surface.split()), (lexicon.language, word)
+
+
+def _reach_through_variants(lexicon: Lexicon, word: str) -> _Reach:
+    """What ``Lexicon._reach`` gives through every variant of a word (slang, split, clitic,
+    lemma), as it did for every word before plain words took a shorter way."""
+    spelled = lexicon.slang.get(word, word)
+    if lexicon.vocabulary:
+        pieces = lexicon._split_glued(spelled).split()
+        spelled = " ".join(lexicon.slang.get(p, p) for p in pieces)
+    tokens = spelled.split()
+    variants = set(tokens)
+    if lexicon.clitics:
+        variants.update(lexicon._unglue(token) for token in tokens)
+    variants.update([lexicon.lemmas.get(token, token) for token in variants])
+    assert lexicon.groups is not None
+    return _Reach(
+        requirements=lexicon.groups.met(variants),
+        fuzzy=bool(lexicon._fuzzy(spelled)),
+        joins=(lexicon.separable is not None and lexicon.marker in tokens)
+        or not lexicon.particles.isdisjoint(tokens),
+    )
+
+
+def test_a_plain_word_reaches_what_its_variants_reach(detector: Detector) -> None:
+    words = sorted(_words(detector))
+    for lexicon in detector.lexicons.values():
+        plain = 0
+        for word in words[::3]:
+            assert lexicon._reach(word) == _reach_through_variants(lexicon, word), word
+            plain += lexicon.plain(word)
+        assert plain > len(words) // 6
 
 
 def _segment_as_before(word: str, vocabulary: frozenset[str]) -> str | None:

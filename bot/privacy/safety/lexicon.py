@@ -254,18 +254,25 @@ class Lexicon:
         reach = self._reaches.get(word)
         if reach is not None:
             return reach
-        spelled = self.slang.get(word, word)
-        if self.vocabulary:  # as _forms spells it
-            spelled = " ".join(self.slang.get(p, p) for p in self._split_glued(spelled).split())
-        tokens = spelled.split()
-        # Every word the forms can hold for it: as spelled, without a clitic, and their lemmas
-        # (inversion only reorders; joined separable verbs count as "joins").
-        variants = set(tokens)
-        if self.clitics:
-            variants.update(self._unglue(token) for token in tokens)
-        variants.update([self.lemmas.get(token, token) for token in variants])
+        groups = self.groups
+        if self.plain(word):  # most words: the forms hold it as it is, and only it
+            spelled, tokens = word, [word]
+            requirements = groups.satisfied(word) if groups is not None else frozenset()
+        else:
+            spelled = self.slang.get(word, word)
+            if self.vocabulary:  # as _forms spells it
+                pieces = self._split_glued(spelled).split()
+                spelled = " ".join(self.slang.get(p, p) for p in pieces)
+            tokens = spelled.split()
+            # Every word the forms can hold for it: as spelled, without a clitic, and their
+            # lemmas (inversion only reorders; joined separable verbs count as "joins").
+            variants = set(tokens)
+            if self.clitics:
+                variants.update(self._unglue(token) for token in tokens)
+            variants.update([self.lemmas.get(token, token) for token in variants])
+            requirements = groups.met(variants) if groups is not None else frozenset()
         reach = _Reach(
-            requirements=self.groups.met(variants) if self.groups is not None else frozenset(),
+            requirements=requirements,
             fuzzy=bool(self._fuzzy(spelled)),
             joins=(self.separable is not None and self.marker in tokens)
             or not self.particles.isdisjoint(tokens),

@@ -148,7 +148,11 @@ class CrisisModel:
             entry = known.get(word)
             if entry is None:
                 grams = _word_features(word)
-                entry = (grams, {gram: weights[gram] for gram in grams if gram in weights})
+                found_weights = map(weights.get, grams)  # one look-up per feature
+                entry = (
+                    grams,
+                    {g: w for g, w in zip(grams, found_weights, strict=True) if w is not None},
+                )
                 if len(known) >= _MEMO_SIZE:
                     known.clear()
                 known[word] = entry
