@@ -62,8 +62,9 @@ Printed, as ONE JSON line last:
 
 Every call is timed straight on the detector (``Detector.detect``), never through
 ``detect_crisis``, whose memo of recent verdicts would answer a text seen before. The detector
-keeps small tables per word (what a word becomes in each lexicon, which phrase groups it can
-take part in, its fuzzy keyword), as the bot does between messages; the first call on a text
+keeps small tables per word (what a word becomes in each lexicon, how a glued word splits,
+which phrase groups it can take part in, its fuzzy keyword, its features for the model), as the
+bot does between messages; the first call on a text
 is timed with the words of the texts before it known. ``us_corpus_no_word_tables_median`` /
 ``_mean`` time each text once more with those tables emptied first (every word new: the
 detector's worst case); ``us_corpus_best_of_3_mean`` / ``_median`` are over each text's fastest

@@ -321,3 +321,31 @@ def test_numbers_alone_never_make_a_message_a_disclosure() -> None:
     assert features(normalize("ik ben 13", clauses=True)) == features(
         normalize("ik ben", clauses=True)
     )
+
+
+def test_the_table_of_known_words_changes_no_score() -> None:
+    """The model keeps each word's weighed features; a text scores exactly (==, not to a
+    tolerance) what the sum over its features gives, whether its words are new or known, and
+    with weights as stored (integers) or scaled when read (floats)."""
+    data = read_model_data()
+    shipped = parse_model(data)
+    scaled = dataclasses.replace(
+        shipped,
+        crisis_weights={f: w * shipped.scale for f, w in data["crisis_weights"].items()},
+        scale=1.0,
+    )
+    texts = [
+        normalize(case["text"], clauses=True)
+        for path in sorted(HERE.glob("crisis_corpus_*_tuning.yaml"))
+        for case in yaml.safe_load(path.read_text(encoding="utf-8"))
+    ]
+    texts += [text.replace(" ", "") for text in texts[:500]] + ["", "|", "13 | 14", "x"]
+    for model in (shipped, scaled):
+        assert model._words == {}  # a replaced model does not share the table
+        for round_ in range(2):  # new words, then known ones
+            for text in texts:
+                expected = model._crisis_probability(features(text))  # the sum over features
+                assert model.crisis_probability(text) == expected, (round_, text)
+        assert model._words
+        model.forget_words()
+        assert model._words == {}

@@ -16,14 +16,17 @@ finds less probable than it is dropped; the shipped data says whether there is o
 Two shortcuts make a message cheaper without changing a verdict (docs/privacy.md, "Speed"):
 a lexicon searches a text only with the groups of phrases its words can match
 (``PhraseGroups`` in :mod:`~bot.privacy.safety.lexicon`), and the language is not guessed
-when the guess cannot change the verdict (:meth:`Detector._unguessed`);
+when the guess cannot change the verdict (:meth:`Detector._unguessed`). Which lexicons a word
+can take part in at all is answered for all of them at once by the word gate
+(:mod:`~bot.privacy.safety.gate`), so a new word costs one look-up instead of one per lexicon
+table, and the words it finds quiet for a lexicon are not looked up there again;
 ``scripts/crisis_equivalence.py`` compares two versions' verdicts over every corpus.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -33,9 +36,11 @@ import yaml
 from bot.datafiles import cache_dir, cached_json
 from bot.privacy.safety.categories import CrisisCategory, CrisisSignal
 from bot.privacy.safety.compiled import code_digest, lexicon_from_data, lexicon_to_data
+from bot.privacy.safety.gate import WordGate
 from bot.privacy.safety.language import LANGUAGES, guess_languages
 from bot.privacy.safety.lexicon import Lexicon, LexiconError, compile_lexicon
 from bot.privacy.safety.model import CrisisModel, load_model
+from bot.privacy.safety.model import forget_words as forget_model_words
 from bot.privacy.safety.normalize import MAX_CHARS, load_normalizer, normalize
 from bot.privacy.safety.patterns import PatternCache
 
@@ -48,9 +53,39 @@ _UNGUESSED_MAX_WORDS = 64
 
 
 @dataclass(frozen=True, slots=True)
+class _Looked:
+    """The words of a short text ("_" among them) and what each can take part in (the gate)."""
+
+    words: list[str]
+    answers: list[int]
+    stirred: int  # the lexicons some word stirs: every answer's bits
+
+    def loud(self, bit: int) -> list[str]:
+        """The words with this bit; the others add nothing to what it stands for."""
+        return [word for word, answer in zip(self.words, self.answers, strict=True) if answer & bit]
+
+    def quiet(self, bits: int) -> set[str]:
+        """The words with none of these bits."""
+        return {
+            word for word, answer in zip(self.words, self.answers, strict=True) if not answer & bits
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Detector:
     lexicons: Mapping[str, Lexicon]
     model: CrisisModel | None = None
+    # What each word can take part in, in every lexicon at once (Lexicon.stirs_* and more).
+    gate: WordGate = field(init=False, repr=False, compare=False)
+    # Per language code, its bits in the gate's answers: stirs_blank, stirs_match, loud for
+    # blanking, loud for matching.
+    _bits: Mapping[str, tuple[int, int, int, int]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        codes = list(self.lexicons)
+        gate = WordGate([self.lexicons[code] for code in codes])
+        object.__setattr__(self, "gate", gate)
+        object.__setattr__(self, "_bits", {code: gate.bits(i) for i, code in enumerate(codes)})
 
     def detect(self, text: str, languages: Sequence[str] = ()) -> CrisisSignal | None:
         # Lone surrogates (possible in a Python str, not in UTF-8) would stop lingua.
@@ -58,26 +93,32 @@ class Detector:
         normalized = normalize(text, clauses=True)
         if not normalized:
             return None
-        # Blanking only takes words away and adds "_": the words of every text a lexicon sees
-        # below are among these and "_". A long text: every lexicon is asked, as it comes.
-        words = set(normalized.split())
-        short = len(words) <= _UNGUESSED_MAX_WORDS
-        words.add("_")
-        codes = self._unguessed(normalized, languages) if short else None
+        # A long text: every lexicon is asked, as it comes.
+        looked = self._looked_up(normalized)
+        codes = self._unguessed(normalized, languages) if looked is not None else None
         if codes is None:
             codes = self.languages_for(text, languages)
-        checked = [self.lexicons[code] for code in codes]
+        lexicons, bits = self.lexicons, self._bits
         # A joke or topic word in one language must not fire another language's lexicon
         # ("suicide prevention" holds a Dutch keyword). A lexicon that cannot blank these
         # words leaves the text as it is (Lexicon.may_blank), one that cannot match them
-        # finds nothing in it (Lexicon.may_match); stirs_* is the cheap first half of each.
-        for lexicon in checked:
-            if not short or lexicon.stirs_blank(words):
-                normalized = lexicon.blank(normalized)
+        # finds nothing in it (Lexicon.may_match); stirs_* (the gate) is the cheap first
+        # half of each, and the words the gate finds quiet are not looked up again.
+        for code in codes:
+            if looked is None:
+                normalized = lexicons[code].blank(normalized)
+            elif looked.stirred & bits[code][0]:
+                quiet = looked.quiet(bits[code][2])
+                normalized = lexicons[code].blank(normalized, quiet=quiet)
         found: set[CrisisCategory] = set()
-        for lexicon in checked:
-            if not short or (lexicon.stirs_match(words) and lexicon.may_match(words)):
+        for code in codes:
+            lexicon = lexicons[code]
+            if looked is None:
                 found |= lexicon.match(normalized)
+            else:
+                _, stirs_match, loud_blank, loud_match = bits[code]
+                if looked.stirred & stirs_match and lexicon.may_match(looked.loud(loud_match)):
+                    found |= lexicon.match(normalized, looked.quiet(loud_blank | loud_match))
         model = self.model
         if found and model is not None and model.vetoes(normalized):
             # The model's veto (off unless the trainer chose one). It lies below the model's
@@ -89,9 +130,32 @@ class Detector:
         return CrisisSignal.of(found) if found else None
 
     def forget_words(self) -> None:
-        """Empty the lexicons' tables of words, as at start-up (for measuring)."""
+        """Empty every table of words (the lexicons', the gate's, the model's features), as
+        at start-up (for measuring)."""
         for lexicon in self.lexicons.values():
             lexicon.forget_words()
+        self.gate.forget_words()
+        forget_model_words()
+        if self.model is not None:
+            self.model.forget_words()
+
+    def _looked_up(self, normalized: str) -> _Looked | None:
+        """The words of a text of at most _UNGUESSED_MAX_WORDS different words, and "_", with
+        the gate's answers; None for a longer text.
+
+        Blanking only takes words away and adds "_": the words of every text a lexicon sees
+        are among these.
+        """
+        unique = set(normalized.split())
+        if len(unique) > _UNGUESSED_MAX_WORDS:
+            return None
+        unique.add("_")
+        words = list(unique)
+        answers = self.gate.look_up(words)
+        stirred = 0
+        for answer in answers:
+            stirred |= answer
+        return _Looked(words, answers, stirred)
 
     def _unguessed(self, normalized: str, languages: Sequence[str]) -> list[str] | None:
         """The lexicons to check without guessing the language, when the guess cannot change
@@ -102,23 +166,29 @@ class Detector:
         a text of these words changes nothing wherever it stands: blanking only takes words
         away and adds "_", so the words of the text it would see are among these and "_". The
         order of the others matters only for blanking, when two of them can blank. Each is
-        asked only when a word can stir it (:meth:`Lexicon.stirs_blank`, ``stirs_match``).
+        asked only when a word can stir it (:meth:`Lexicon.stirs_blank`, ``stirs_match``, as
+        the gate answers them), and only about the words the gate finds loud for it.
         """
         lexicons = self.lexicons
         always = [code for code in dict.fromkeys([*languages, "nl"]) if code in lexicons]
-        words = set(normalized.split())
-        if len(words) > _UNGUESSED_MAX_WORDS:
+        looked = self._looked_up(normalized)
+        if looked is None:
             return None  # the guess reads only the start; this would read every word
-        words.add("_")
+        stirred, bits = looked.stirred, self._bits
         for code, lexicon in lexicons.items():
+            stirs_blank, stirs_match, loud_blank, loud_match = bits[code]
             if code not in always and (
-                (lexicon.stirs_blank(words) and lexicon.may_blank(words))
-                or (lexicon.stirs_match(words) and lexicon.may_match(words))
+                (stirred & stirs_blank and lexicon.may_blank(looked.loud(loud_blank)))
+                or (stirred & stirs_match and lexicon.may_match(looked.loud(loud_match)))
             ):
                 return None
         if len(always) > 1:
-            blanking = [lexicons[code] for code in always if lexicons[code].stirs_blank(words)]
-            if len(blanking) > 1 and sum(lexicon.may_blank(words) for lexicon in blanking) > 1:
+            blanking = [code for code in always if stirred & bits[code][0]]
+            if (
+                len(blanking) > 1
+                and sum(lexicons[code].may_blank(looked.loud(bits[code][2])) for code in blanking)
+                > 1
+            ):
                 return None
         return always
 

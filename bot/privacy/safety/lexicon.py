@@ -130,13 +130,18 @@ class Lexicon:
     # Per word: whether it can take part in blanking, in matching (stirs_blank, stirs_match).
     _blank_stirs: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
     _match_stirs: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+    # Per long word: the known words it splits into (_split_glued), or None.
+    _segments: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
 
-    def blank(self, normalized: str, slang_applied: bool = False) -> str:
+    def blank(
+        self, normalized: str, slang_applied: bool = False, quiet: Set[str] = frozenset()
+    ) -> str:
         """``normalized`` with this language's jokes and topic words blanked out.
 
         The exclusions written for the text's own form go first: blanking a shorter match of
         the other form first ("learned about consent") would leave the rest of a longer one
-        ("... and sending nudes") to fire.
+        ("... and sending nudes") to fire. ``quiet``: words known to satisfy no anchor of the
+        exclusions (the detector's gate), left out of the look-ups.
         """
         order = (
             (self.exclude, self.exclude_groups),
@@ -150,15 +155,20 @@ class Lexicon:
                 continue
             if groups is not None:
                 if words is None:
-                    words = normalized.split()
+                    words = [word for word in normalized.split() if word not in quiet]
                 if not groups.search(normalized, words):
                     continue  # no match: sub would return the text as it is
             normalized = exclude.sub(" _ ", normalized)
         return normalized
 
-    def match(self, normalized: str) -> set[CrisisCategory]:
-        """The categories whose phrases or keywords occur in ``normalized`` text."""
-        texts, surface = self._forms(normalized)
+    def match(self, normalized: str, quiet: Set[str] = frozenset()) -> set[CrisisCategory]:
+        """The categories whose phrases or keywords occur in ``normalized`` text.
+
+        ``quiet``: words known to satisfy no anchor of the phrases nor of the exclusions and
+        to be no misspelt keyword here (the detector's gate): left out of the look-ups, they
+        change no group searched and no keyword found.
+        """
+        texts, surface = self._forms(normalized, quiet)
         found: set[CrisisCategory] = set()
         if self.groups is None:
             for category, pattern in self.patterns.items():
@@ -166,8 +176,11 @@ class Lexicon:
                     found.add(category)
         else:
             for text in texts:
-                found |= self.groups.matching(text, text.split(), found)
-        found.update(self._fuzzy(surface))
+                words = text.split()
+                if quiet:
+                    words = [word for word in words if word not in quiet]
+                found |= self.groups.matching(text, words, found)
+        found.update(self._fuzzy(surface, quiet))
         return found
 
     def forms(self, normalized: str) -> tuple[str, ...]:
@@ -180,6 +193,7 @@ class Lexicon:
         self._fuzzy_word.clear()
         self._blank_stirs.clear()
         self._match_stirs.clear()
+        self._segments.clear()
         for groups in (self.groups, self.exclude_groups, self.exclude_unmapped_groups):
             if groups is not None:
                 groups.forget_words()
@@ -240,18 +254,25 @@ class Lexicon:
         reach = self._reaches.get(word)
         if reach is not None:
             return reach
-        spelled = self.slang.get(word, word)
-        if self.vocabulary:  # as _forms spells it
-            spelled = " ".join(self.slang.get(p, p) for p in self._split_glued(spelled).split())
-        tokens = spelled.split()
-        # Every word the forms can hold for it: as spelled, without a clitic, and their lemmas
-        # (inversion only reorders; joined separable verbs count as "joins").
-        variants = set(tokens)
-        if self.clitics:
-            variants.update(self._unglue(token) for token in tokens)
-        variants.update([self.lemmas.get(token, token) for token in variants])
+        groups = self.groups
+        if self.plain(word):  # most words: the forms hold it as it is, and only it
+            spelled, tokens = word, [word]
+            requirements = groups.satisfied(word) if groups is not None else frozenset()
+        else:
+            spelled = self.slang.get(word, word)
+            if self.vocabulary:  # as _forms spells it
+                pieces = self._split_glued(spelled).split()
+                spelled = " ".join(self.slang.get(p, p) for p in pieces)
+            tokens = spelled.split()
+            # Every word the forms can hold for it: as spelled, without a clitic, and their
+            # lemmas (inversion only reorders; joined separable verbs count as "joins").
+            variants = set(tokens)
+            if self.clitics:
+                variants.update(self._unglue(token) for token in tokens)
+            variants.update([self.lemmas.get(token, token) for token in variants])
+            requirements = groups.met(variants) if groups is not None else frozenset()
         reach = _Reach(
-            requirements=self.groups.met(variants) if self.groups is not None else frozenset(),
+            requirements=requirements,
             fuzzy=bool(self._fuzzy(spelled)),
             joins=(self.separable is not None and self.marker in tokens)
             or not self.particles.isdisjoint(tokens),
@@ -261,7 +282,7 @@ class Lexicon:
         self._reaches[word] = reach
         return reach
 
-    def _forms(self, normalized: str) -> tuple[tuple[str, ...], str]:
+    def _forms(self, normalized: str, quiet: Set[str] = frozenset()) -> tuple[tuple[str, ...], str]:
         words = [self.slang.get(word, word) for word in normalized.split()]
         if self.vocabulary:
             # The pieces of a glued word get the slang too ("ikwilgwndood" -> "gwn" -> "gewoon").
@@ -269,7 +290,8 @@ class Lexicon:
                 " ".join(self.slang.get(piece, piece) for piece in self._split_glued(word).split())
                 for word in words
             ]
-        surface = self.blank(" ".join(words), slang_applied=True)
+        # A quiet word is plain: slang and splitting leave it as it is.
+        surface = self.blank(" ".join(words), slang_applied=True, quiet=quiet)
         forms = [surface]
         if self.separable is not None and f" {self.marker} " in f" {surface} ":
             joined = self.separable.sub(r"\1\2", surface)
@@ -338,17 +360,34 @@ class Lexicon:
                     break
         return " ".join(words)
 
+    def plain(self, word: str) -> bool:
+        """Whether the forms (:meth:`_forms`, ``_reach``) hold ``word`` only as itself: no
+        slang, lemma, split into known words nor glued clitic makes it another word. What a
+        plain word can take part in is then what it satisfies itself."""
+        if word in self.slang or self.lemmas.get(word, word) != word:
+            return False
+        if self.clitics and self._unglue(word) != word:
+            return False
+        return not self.vocabulary or self._split_glued(word) == word
+
     def _split_glued(self, word: str) -> str:
         if len(word) < _GLUED_MIN_LENGTH or word in self.vocabulary or word in self.lemmas:
             return word
-        return _segment(word, self.vocabulary) or word
+        segments = self._segments
+        found = segments.get(word, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = _segment(word, self.vocabulary)
+            if len(segments) >= _MEMO_SIZE:
+                segments.clear()
+            segments[word] = found
+        return found or word
 
-    def _fuzzy(self, text: str) -> set[CrisisCategory]:
+    def _fuzzy(self, text: str, quiet: Set[str] = frozenset()) -> set[CrisisCategory]:
         found: set[CrisisCategory] = set()
         if not self.keywords:
             return found
         for word in set(text.split()):
-            if len(word) < _FUZZY_MIN_LENGTH or word == CLAUSE:
+            if len(word) < _FUZZY_MIN_LENGTH or word == CLAUSE or word in quiet:
                 continue
             category = self._fuzzy_word.get(word, _UNKNOWN)
             if category is _UNKNOWN:
@@ -506,17 +545,19 @@ def _inversion(
     return words("subjects"), words("conjunctions"), determiners, nouns
 
 
-@cache
-def _segment_cached(word: str, vocabulary: frozenset[str]) -> str | None:
+def _segment(word: str, vocabulary: frozenset[str]) -> str | None:
+    """``word`` as known words separated by spaces, or None if it does not split entirely."""
     # best[i]: the fewest known words that make up word[:i], as a list (None: impossible).
+    # Filled forwards from each start that known words reach (most words: only the first),
+    # in the order of starts, so that of equally few pieces the first start wins as before.
     best: list[list[str] | None] = [[]] + [None] * len(word)
-    for end in range(1, len(word) + 1):
+    for start in range(len(word)):
+        head = best[start]
+        if head is None or len(head) >= _GLUED_MAX_WORDS:
+            continue
         # A piece may be one letter only when the lexicon knows it (chat "k" for "ik").
-        for start in range(max(0, end - 20), end):
-            head = best[start]
+        for end in range(start + 1, min(len(word), start + 20) + 1):
             piece = word[start:end]
-            if head is None or len(head) >= _GLUED_MAX_WORDS:
-                continue
             if piece not in vocabulary and start > 0:
                 # Squeezing may have eaten the first letter ("ik" + "kras" -> "ikras").
                 piece = word[start - 1] + piece
@@ -527,11 +568,6 @@ def _segment_cached(word: str, vocabulary: frozenset[str]) -> str | None:
                 best[end] = [*head, piece]
     found = best[-1]
     return " ".join(found) if found is not None and len(found) > 1 else None
-
-
-def _segment(word: str, vocabulary: frozenset[str]) -> str | None:
-    """``word`` as known words separated by spaces, or None if it does not split entirely."""
-    return _segment_cached(word, vocabulary)
 
 
 GAPS = frozenset({"...", "~", "~~", "$"})
@@ -757,6 +793,19 @@ class PhraseGroups(Generic[_Tag]):
             self._by_primary.setdefault(requirement_ids[primary], []).append((ids, number))
         self._always = frozenset(always)
         self._primaries = frozenset(self._by_primary)
+        # The anchors of those rarest requirements: a word stirs these groups (stirred_by) when
+        # it satisfies one of them, or always when a group needs nothing.
+        self.primary_anchors = frozenset(
+            anchor
+            for requirement, number in requirement_ids.items()
+            if number in self._primaries
+            for anchor in requirement
+        )
+        self.needs_nothing = bool(always)
+        # Every anchor: a word that satisfies none of them meets no requirement (satisfied).
+        self.anchors = frozenset(
+            anchor for requirement in requirement_ids for anchor in requirement
+        )
         self._exact: dict[str, set[int]] = {}
         self._starts: dict[str, set[int]] = {}
         self._ends: dict[str, set[int]] = {}

@@ -34,7 +34,7 @@ import itertools
 import json
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, cast
@@ -42,7 +42,15 @@ from typing import Any, cast
 from bot.privacy.safety.categories import CATEGORIES, CrisisCategory
 from bot.privacy.safety.normalize import CLAUSE
 
-__all__ = ["ENABLED", "FEATURE_VERSION", "CrisisModel", "features", "load_model", "parse_model"]
+__all__ = [
+    "ENABLED",
+    "FEATURE_VERSION",
+    "CrisisModel",
+    "features",
+    "forget_words",
+    "load_model",
+    "parse_model",
+]
 
 # Raised when :func:`features` changes: a model file trained on other features is refused.
 FEATURE_VERSION = 1
@@ -52,17 +60,32 @@ FEATURE_VERSION = 1
 ENABLED = True
 MODEL_PATH = "data/crisis_model.json.gz"
 _CHAR_NGRAMS = range(2, 6)
+# Words whose weighed features a model keeps (as many as _word_features keeps features of).
+_MEMO_SIZE = 8192
+
+
+def _gram_slices(length: int) -> tuple[slice, ...]:
+    """Where the character n-grams of a padded word of this length are, in order."""
+    return tuple(
+        slice(start, start + size) for size in _CHAR_NGRAMS for start in range(length - size + 1)
+    )
+
+
+# Per padded length (normalize cuts words at 40 letters): the n-grams are cut in C, without a
+# Python step per n-gram (a new word costs a fifth less).
+_SLICES = tuple(_gram_slices(length) for length in range(64))
 
 
 @lru_cache(maxsize=8192)
 def _word_features(word: str) -> tuple[str, ...]:
     padded = f" {word} "
-    grams = [
-        padded[start : start + size]
-        for size in _CHAR_NGRAMS
-        for start in range(len(padded) - size + 1)
-    ]
-    return (f"w:{word}", *grams)
+    slices = _SLICES[len(padded)] if len(padded) < len(_SLICES) else _gram_slices(len(padded))
+    return (f"w:{word}", *map(padded.__getitem__, slices))
+
+
+def forget_words() -> None:
+    """Empty the table of words' features, as at start-up (for measuring)."""
+    _word_features.cache_clear()
 
 
 def features(normalized: str) -> set[str]:
@@ -94,20 +117,62 @@ class CrisisModel:
     # (never above ``threshold``); None: no veto, the lexicons' signals stand as they are.
     # Chosen, or refused, by the trainer's cross-validation (docs/privacy.md, "Safety").
     veto: float | None = None
+    # Per word: its features, and those of them with a crisis weight with their weights, so
+    # that a known word is not looked up in the big table of weights again (bounded).
+    _words: dict[str, tuple[tuple[str, ...], dict[str, float]]] = field(
+        init=False, default_factory=dict, compare=False, repr=False
+    )
+
+    def forget_words(self) -> None:
+        """Empty the table of words' weighed features, as at start-up (for measuring)."""
+        self._words.clear()
 
     def vetoes(self, normalized: str) -> bool:
         """Whether a lexicon signal on ``normalized`` is dropped (:attr:`veto`)."""
         return self.veto is not None and self.crisis_probability(normalized) < self.veto
 
     def crisis_probability(self, normalized: str) -> float:
-        return self._crisis_probability(features(normalized))
+        return self._crisis_probability(*self._weighed(normalized))
 
-    def _crisis_probability(self, found: set[str]) -> float:
+    def _weighed(self, normalized: str) -> tuple[set[str], float]:
+        """:func:`features` of the text and the sum of their crisis weights (unscaled).
+
+        The sum is over the same distinct features as ``fsum(weights.get(f, 0.0) for f in
+        features(normalized))``, and ``fsum`` is exact whatever the order: the same number.
+        """
+        weights, known = self.crisis_weights, self._words
+        words = [word for word in normalized.split() if word != CLAUSE and not word.isdigit()]
+        found: set[str] = set()
+        weighed: dict[str, float] = {}
+        for word in words:
+            entry = known.get(word)
+            if entry is None:
+                grams = _word_features(word)
+                found_weights = map(weights.get, grams)  # one look-up per feature
+                entry = (
+                    grams,
+                    {g: w for g, w in zip(grams, found_weights, strict=True) if w is not None},
+                )
+                if len(known) >= _MEMO_SIZE:
+                    known.clear()
+                known[word] = entry
+            found.update(entry[0])
+            weighed.update(entry[1])  # a feature of two words counts once
+        for pair in {f"b:{a} {b}" for a, b in itertools.pairwise(words)}:
+            found.add(pair)
+            weight = weights.get(pair)
+            if weight is not None:
+                weighed[pair] = weight
+        return found, math.fsum(weighed.values())
+
+    def _crisis_probability(self, found: set[str], total: float | None = None) -> float:
+        """``total``: the sum of the crisis weights of ``found`` (unscaled), if known."""
         if not found:
             return 0.0
-        # The same sum as over a generator, without a Python frame per feature.
-        total = math.fsum(map(self.crisis_weights.get, found, itertools.repeat(0.0))) * self.scale
-        return _sigmoid(self.crisis_bias + total / math.sqrt(len(found)))
+        if total is None:
+            # The same sum as over a generator, without a Python frame per feature.
+            total = math.fsum(map(self.crisis_weights.get, found, itertools.repeat(0.0)))
+        return _sigmoid(self.crisis_bias + total * self.scale / math.sqrt(len(found)))
 
     def category_probabilities(self, normalized: str) -> dict[CrisisCategory, float]:
         return self._category_probabilities(features(normalized))
@@ -127,8 +192,8 @@ class CrisisModel:
 
     def categories(self, normalized: str) -> set[CrisisCategory]:
         """The categories the model finds in ``normalized``; empty when it does not fire."""
-        found = features(normalized)
-        if self._crisis_probability(found) < self.threshold:
+        found, total = self._weighed(normalized)
+        if self._crisis_probability(found, total) < self.threshold:
             return set()
         probabilities = self._category_probabilities(found)
         best = max(probabilities, key=probabilities.__getitem__)
