@@ -130,6 +130,12 @@ PLAUSIBLE = 0.25
 # the limit AND lowers the pooled false alarms by at least VETO_MIN_FALSE_ALARM_DROP (a third of
 # the budget): a missed disclosure costs more than a help-line message, so a veto that trades
 # disclosures for false alarms one for one is not worth it.
+# Round 11: the rule accepted a veto for the first time (0.15 over 33 files: nested recall
+# 80.78 -> 80.29 %, false alarms 4.21 -> 3.02 %), and that veto silenced explicit disclosures
+# the test suite requires to fire ("ik wil heeeel graag dood", "ik heb geen toekomst, dat weet
+# ik gewoon", "ik wil gewoon voor altijd weg"): a pooled recall budget cannot tell an explicit
+# disclosure from a vague one. So the veto is still evaluated and reported, never shipped.
+VETO_SHIPS = False
 VETO_GRID = (0.02, 0.03, 0.05, 0.075, 0.1, 0.125, 0.15, 0.2, 0.25, 0.3, 0.4)
 VETO_MAX_RECALL_LOSS = 0.005
 VETO_MIN_FALSE_ALARM_DROP = 0.01
@@ -470,7 +476,7 @@ def evaluate_veto(examples: Sequence[Example], oof: FloatArray, threshold: float
             "per_file": per_file,
         }
     accepted = result["scopes"]["all"]  # the only scope the detector implements
-    result["veto"] = accepted["veto"] if accepted["accepted"] else None
+    result["veto"] = accepted["veto"] if accepted["accepted"] and VETO_SHIPS else None
     return result
 
 

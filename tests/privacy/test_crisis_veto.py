@@ -18,6 +18,7 @@ import yaml
 
 from bot.privacy.safety.detector import Detector, load_detector
 from bot.privacy.safety.model import parse_model, read_model_data
+from scripts.train_crisis_model import VETO_SHIPS
 
 HERE = Path(__file__).parent
 
@@ -58,11 +59,37 @@ def _cv_veto() -> float:
 
 
 def test_the_shipped_veto_is_the_cross_validated_decision() -> None:
+    """What the cross-validation decided, and only if the trainer ships vetoes at all."""
     data = read_model_data()
     decision = data["metadata"]["veto_cross_validation"]["all"]  # the scope the detector has
-    assert data["veto"] == (decision["veto"] if decision["accepted"] else None)
+    shipped = decision["veto"] if decision["accepted"] and VETO_SHIPS else None
+    assert data["veto"] == shipped
     rules = data["metadata"]["hyperparameters"]
     assert rules["veto_max_recall_loss"] <= 0.005
+
+
+# Explicit disclosures the rest of the suite requires to fire (test_crisis.py,
+# test_crisis_inversion.py); none of them is in a training file.
+EXPLICIT = [
+    ("ik wil heeeel graag dood", "nl"),
+    ("ik heb geen toekomst, dat weet ik gewoon", "nl"),
+    ("ik wil gewoon voor altijd weg", "nl"),
+    ("zaterdag ga ik naar het spoor achter de school. dan is het over", "nl"),
+]
+
+
+def test_no_veto_ships_while_the_accepted_one_silences_explicit_disclosures() -> None:
+    """Round 11: the rule accepted a veto (0.15; pooled nested recall -0.49 points, false alarms
+    -1.19 points), and it silenced these. Vetoes are not shipped (``VETO_SHIPS``) while that
+    holds; when it stops holding, this fails and the decision can be taken again."""
+    assert VETO_SHIPS is False
+    detector = load_detector()
+    assert detector.model is not None and detector.model.veto is None
+    vetoing = Detector(detector.lexicons, dataclasses.replace(detector.model, veto=_cv_veto()))
+    for text, language in EXPLICIT:
+        assert detector.detect(text, (language,)) is not None, text
+    silenced = [text for text, language in EXPLICIT if vetoing.detect(text, (language,)) is None]
+    assert silenced == [text for text, _ in EXPLICIT]
 
 
 def test_a_veto_above_the_threshold_is_refused() -> None:
