@@ -195,10 +195,7 @@ async def running(
 
 async def load_phase(one: Running, args: argparse.Namespace) -> Phase:
     return await phase(
-        one.api,
-        one.bot,
-        one.token,
-        one.stats,
+        one,
         users=args.users,
         first_id=1_000_001,
         rate=args.rate,
@@ -212,10 +209,7 @@ async def load_phase(one: Running, args: argparse.Namespace) -> Phase:
 async def rate_phase(one: Running, args: argparse.Namespace, rate: float, turn: int) -> Phase:
     """Phase 2 (``turn`` counts its repeats): fresh participants at ``rate`` updates/s."""
     return await phase(
-        one.api,
-        one.bot,
-        one.token,
-        one.stats,
+        one,
         users=args.cpu_users,
         first_id=5_000_001 + 100_000 * turn,
         rate=rate,
@@ -249,10 +243,7 @@ async def finish(
 
 
 async def phase(
-    api: LocalBotApi,
-    bot: BotProcess,
-    token: str,
-    stats: Stats,
+    one: Running,
     *,
     users: int,
     first_id: int,
@@ -264,6 +255,7 @@ async def phase(
 ) -> Phase:
     """``users`` players (fresh user ids from ``first_id``) for ``warmup + seconds``; the last
     ``seconds`` are measured. Returns when every player stopped and the bot is idle again."""
+    api, bot, token, stats = one.api, one.bot, one.token, one.stats
     errors0, kinds0 = stats.errors, dict(stats.error_kinds)
     rounds0 = stats.rounds_finished
     pacer = Pacer(rate) if rate else None
