@@ -12,6 +12,7 @@ the lexicons of the message's own language, the user's language and Dutch.
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from bot.chat.events import Incoming, Out, Send
@@ -22,10 +23,28 @@ from bot.privacy.helplines import help_reply
 HELP_COMMAND = "hulp"
 
 
+# A campaign's join token as ``storage.repo.new_token`` makes it (``secrets.token_urlsafe`` of 24
+# bytes): 32 characters of the URL-safe alphabet. It comes from a link, nobody typed it, and
+# random letters cut at "-" and "_" are chat words now and then (1 in about 7,000 tokens held
+# "zm", chat for "zelfmoord", and got the suicide help lines instead of the privacy notice).
+_JOIN_TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
+
+
 def typed_text(incoming: Incoming) -> str:
-    """Everything the user typed in this event (text, caption, command arguments)."""
-    parts = (incoming.text, incoming.caption, " ".join(incoming.args))
+    """Everything the user typed in this event (text, caption, command arguments; not the join
+    token of a /start link)."""
+    args = [arg for arg in incoming.args if not _is_join_token(incoming, arg)]
+    parts = (incoming.text, incoming.caption, " ".join(args))
     return "\n".join(part for part in parts if part)
+
+
+def _is_join_token(incoming: Incoming, arg: str) -> bool:
+    return (
+        incoming.command is not None
+        and incoming.command.lower() == "start"
+        and len(incoming.args) == 1
+        and _JOIN_TOKEN.fullmatch(arg) is not None
+    )
 
 
 def crisis_signal(incoming: Incoming, *locales: str) -> CrisisSignal | None:

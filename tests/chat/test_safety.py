@@ -13,6 +13,7 @@ from bot.chat.events import Incoming, Send
 from bot.chat.safety import first_aid, help_message
 from bot.privacy.crisis import CrisisSignal, detect_crisis
 from bot.privacy.helplines import help_reply
+from storage.repo import new_token
 from tests.chat.conftest import Talk
 
 SUICIDE = CrisisSignal.of({"suicide"})
@@ -28,6 +29,27 @@ def test_text_caption_and_command_arguments_are_checked() -> None:
     assert first_aid(incoming(text="ik wil niet meer leven"), "nl") == expected
     assert first_aid(incoming(media="photo", caption="ik wil niet meer leven"), "nl") == expected
     assert first_aid(incoming(command="start", args=("ik", "wil", "dood")), "nl") == expected
+
+
+# Join tokens that hold chat words once cut at "-" and "_" ("zm": zelfmoord), found among
+# 20,000 made by storage.repo.new_token.
+WORDY_TOKENS = [
+    "zM-3NJbKbTSkNlFrTIPFw3yQIyH7ks6e",
+    "Pl5PtpHbBpiHSkC-2Yjhka4_X1Et-zm-",
+    "wF4NoakAKM30BrY-Zm_7RnyRl9ltrm64",
+]
+
+
+def test_a_join_token_is_not_read_as_typed_text() -> None:
+    """A /start link's token is not something the user typed: whatever letters it holds, the
+    user gets the privacy notice, not help lines. Words typed after /start are still read."""
+    assert all(detect_crisis(token, ("nl",)) is not None for token in WORDY_TOKENS)
+    tokens = [*WORDY_TOKENS, *(new_token() for _ in range(3000))]
+    assert [t for t in tokens if first_aid(incoming(command="start", args=(t,)), "nl")] == []
+    expected = [help_message("nl", SUICIDE)]
+    assert first_aid(incoming(command="start", args=("zm",)), "nl") == expected
+    assert first_aid(incoming(command="start", args=(WORDY_TOKENS[0], "kms")), "nl") == expected
+    assert first_aid(incoming(text=WORDY_TOKENS[1]), "nl") == expected  # typed, not a link
 
 
 def test_ordinary_text_and_other_chats_get_nothing() -> None:
