@@ -6,8 +6,9 @@ missed by the lexicons of round 10: Sudanese and Arabizi wishes to die, 'God, ta
 were not haram'; cutting, burning and hitting oneself in Arabizi; harassment and rape in
 Arabizi; nude pictures and undressing on camera; thrown out and sleeping in the street; Dutch
 relapse into cutting, blades kept, limbs 'opengehaald', tired of existing, a goodbye after "ik
-kan niet meer", "nee gezegd" before an assault. On the quiet side: religious tiredness,
-sleeping outside on a camping trip, cooking, a cat's scratches, a lesson.
+kan niet meer", "nee gezegd" before an assault, "zm" (zelfmoord) with words of intent. On the
+quiet side: religious tiredness, sleeping outside on a camping trip, cooking, a cat's
+scratches, a lesson, "zm" for "zometeen".
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ DISCLOSURES = [
     ("soms denk ik erover om voor de trein ervoor te springen", "nl", "suicide"),
     ("ik heb nee gezegd maar hij ging gewoon door", "nl", "sexual"),
     ("got sextorted last night and i dont know what to do", "en", "online_sexual"),
+    ("ik denk de laatste tijd veel aan zm", "nl", "suicide"),
+    ("heb weer zm gedachten", "nl", "suicide"),
 ]
 
 QUIET = [
@@ -53,6 +56,10 @@ QUIET = [
     ("ik snij weer de uien voor de soep", "nl"),
     ("we kregen les over nee zeggen en grenzen, goed gesprek", "nl"),
     ("ik ben zo moe van school", "nl"),
+    # "zm" is also chat for "zometeen" (soon).
+    ("ik kom zm naar de les", "nl"),
+    ("ik ga dat zm doen, eerst eten", "nl"),
+    ("zm even boodschappen en dan huiswerk", "nl"),
 ]
 
 
