@@ -9,7 +9,6 @@ import dataclasses
 import hashlib
 import json
 import sys
-import time
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -44,14 +43,14 @@ PROBES: list[dict[str, Any]] = yaml.safe_load(
 )
 
 
-def test_the_model_file_is_small_and_loads_quickly() -> None:
+def test_the_model_file_is_small_and_loads() -> None:
+    """Its size is guarded here; how long it takes to load is start-up time, measured by
+    ``python -m benchmarks.startup`` (no timed assertions in tests: the machines are shared;
+    a 1.0 s bound here failed at 2.3 s under a loaded CI run)."""
     path = ROOT / "bot" / "privacy" / MODEL_PATH
-    # Round 11 (33 files, 12,092 texts): 1.03 MB gzipped; the load time below is what matters.
+    # Round 11 (33 files, 12,092 texts): 1.03 MB gzipped.
     assert path.stat().st_size < 1_200_000
-    started = time.perf_counter()
     model = parse_model(read_model_data())
-    elapsed = time.perf_counter() - started
-    assert elapsed < 1.0  # about 0.15 s measured; generous for a busy test machine
     assert model.crisis_weights and model.category_weights
     assert 0.5 <= model.threshold < 1
 
