@@ -28,8 +28,10 @@ import gzip
 import hashlib
 import json
 import math
+import os
+import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -43,6 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.privacy.safety.categories import CATEGORIES  # noqa: E402
 from bot.privacy.safety.detector import Detector, load_detector  # noqa: E402
+from bot.privacy.safety.frames import framed  # noqa: E402
 from bot.privacy.safety.model import FEATURE_VERSION, MODEL_PATH, features  # noqa: E402
 from bot.privacy.safety.normalize import CLAUSE, normalize  # noqa: E402
 
@@ -96,6 +99,16 @@ TRAINING += [
     "crisis_corpus_train12b_tuning.yaml",
     "crisis_corpus_train12c_tuning.yaml",
 ]
+# Round 12: three more (indirect suicide and self-harm hints in straattaal, 12-17; Arabic,
+# Turkish and Polish families; disclosures buried in long answers and the hardest ordinary
+# answers on the same topics), 1,356 texts. The retrain with them was not shipped: it fired on
+# two ordinary texts the suite pins ("ik heb een mesje in mijn etui voor het puntenslijpen",
+# "mama chce żebym wracała wcześniej do domu"); the shipped model is still round 11's.
+TRAINING += [
+    "crisis_corpus_train13a_tuning.yaml",
+    "crisis_corpus_train13b_tuning.yaml",
+    "crisis_corpus_train13c_tuning.yaml",
+]
 OUTPUT = ROOT / "bot" / "privacy" / MODEL_PATH
 
 # Chosen by ``--cv`` (see docs/privacy.md, "Safety"); change only after running it again.
@@ -141,7 +154,17 @@ VETO_MAX_RECALL_LOSS = 0.005
 VETO_MIN_FALSE_ALARM_DROP = 0.01
 # Which lexicon hits a veto may drop: any ("all", what the detector implements), or only hits
 # of low specificity ("weak": a one-word phrase or a misspelt keyword; reported, not shipped).
-VETO_SCOPES = {"all": ("phrase", "single", "keyword"), "weak": ("single", "keyword")}
+VETO_SCOPES = {
+    "all": ("phrase", "single", "keyword"),
+    "weak": ("single", "keyword"),
+    "framed": ("phrase", "single", "keyword"),
+}
+# Round 12: a third scope, "framed": only lexicon hits on a text with a distancing frame (a
+# laugh, a medium or lesson, a past that is over; bot/privacy/safety/frames.py). An explicit
+# disclosure without a frame can never be vetoed, whatever the model scores, so the reason the
+# unscoped veto is refused does not apply to it: this scope ships when the rule accepts it.
+FRAMED = "framed"
+SHIPPED_SCOPES = (FRAMED,) + (("all",) if VETO_SHIPS else ())
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -159,6 +182,7 @@ class Example:
     # How specific the lexicons' signal is: "phrase" (a match of two words or more), "single"
     # (one-word matches only), "keyword" (a misspelt keyword only); None when none fired.
     kind: str | None = None
+    framed: bool = False  # the text holds a distancing frame (bot.privacy.safety.frames)
 
 
 def prepared(detector: Detector, text: str, lang: str) -> str:
@@ -196,7 +220,7 @@ def load_examples(names: Sequence[str] = TRAINING) -> list[Example]:
     lexicons_only = Detector(detector.lexicons, None)
     examples = []
     for name in names:
-        if any(word in name for word in ("heldout", "independent6", "independent7")):
+        if "heldout" in name or re.search(r"independent(?:[6-9]|\d\d)", name):
             raise SystemExit(f"{name}: held-out material is never used for training")
         for case in yaml.safe_load((CORPORA / name).read_text(encoding="utf-8")):
             text, lang = case["text"], case["lang"]
@@ -205,7 +229,15 @@ def load_examples(names: Sequence[str] = TRAINING) -> list[Example]:
             kind = hit_kind(detector, text, lang) if fired else None
             examples.append(
                 Example(
-                    text, lang, bool(case["crisis"]), case["category"], name, found, fired, kind
+                    text,
+                    lang,
+                    bool(case["crisis"]),
+                    case["category"],
+                    name,
+                    found,
+                    fired,
+                    kind,
+                    framed(text),
                 )
             )
     return examples
@@ -442,6 +474,8 @@ def evaluate_veto(examples: Sequence[Example], oof: FloatArray, threshold: float
     }
     for scope, kinds in VETO_SCOPES.items():
         vetoable = np.array([e.kind in kinds for e in examples])
+        if scope == FRAMED:
+            vetoable &= np.array([e.framed for e in examples])
         nested = without.copy()
         per_file: dict[str, Any] = {}
         chosen_per_file = {}
@@ -475,9 +509,16 @@ def evaluate_veto(examples: Sequence[Example], oof: FloatArray, threshold: float
             and fa_drop >= VETO_MIN_FALSE_ALARM_DROP,
             "per_file": per_file,
         }
-    accepted = result["scopes"]["all"]  # the only scope the detector implements
-    result["veto"] = accepted["veto"] if accepted["accepted"] and VETO_SHIPS else None
+    result["veto"], result["veto_scope"] = shipped_veto(result["scopes"])
     return result
+
+
+def shipped_veto(scopes: Mapping[str, Mapping[str, Any]]) -> tuple[float | None, str]:
+    """The veto that ships, and its scope: the first accepted of SHIPPED_SCOPES."""
+    for scope in SHIPPED_SCOPES:
+        if scopes.get(scope, {}).get("accepted"):
+            return scopes[scope]["veto"], scope
+    return None, "all"
 
 
 def _share(fired: npt.NDArray[np.bool_], rows: npt.NDArray[np.bool_]) -> float | None:
@@ -552,7 +593,11 @@ def file_digest(name: str) -> str:
 
 
 def export(
-    model: Fitted, threshold: float, examples: Sequence[Example], veto: float | None = None
+    model: Fitted,
+    threshold: float,
+    examples: Sequence[Example],
+    veto: float | None = None,
+    veto_scope: str = "all",
 ) -> dict[str, Any]:
     crisis = {
         f: int(np.rint(w / SCALE))
@@ -570,6 +615,7 @@ def export(
         "scale": SCALE,
         "threshold": round(threshold, 6),
         "veto": veto,
+        "veto_scope": veto_scope,
         "category_floor": CATEGORY_FLOOR,
         "plausible": PLAUSIBLE,
         "crisis_bias": round(model.crisis_b, 6),
@@ -637,7 +683,13 @@ def build() -> dict[str, Any]:
     examples = load_examples()
     cv = cross_validate(examples, L2, MIN_DF, MODEL_FALSE_ALARMS, verbose=True)
     model = average(cv["models"])
-    data = export(model, cv["threshold"], examples, cv["veto"]["veto"])
+    data = export(model, cv["threshold"], examples, cv["veto"]["veto"], cv["veto"]["veto_scope"])
+    if os.environ.get("CRISIS_OOF_DUMP"):  # for studying vetoes without a retrain
+        dump = [
+            [e.source, e.crisis, e.lexicon, e.kind, e.framed, float(p)]
+            for e, p in zip(examples, cv["oof"], strict=True)
+        ]
+        Path(os.environ["CRISIS_OOF_DUMP"]).write_text(json.dumps(dump), encoding="utf-8")
     data["metadata"]["veto_cross_validation"] = {
         scope: {k: v for k, v in figures.items() if k != "per_file"}
         for scope, figures in cv["veto"]["scopes"].items()

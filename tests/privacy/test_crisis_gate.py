@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import random
 import zlib
-from pathlib import Path
 
 import pytest
-import yaml
 
 from bot.privacy.safety.detector import Detector, load_detector
 from bot.privacy.safety.lexicon import (
@@ -27,24 +25,11 @@ from bot.privacy.safety.lexicon import (
     _segment,
 )
 from bot.privacy.safety.normalize import normalize
-
-ROOT = Path(__file__).resolve().parent.parent.parent
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_NEVER = ("heldout", "independent6", "independent7")
+from tests.privacy.equivalence import RecordingModel, training_texts
 
 
 def _texts() -> list[str]:
-    files = sorted([*ROOT.glob("tests/privacy/*.yaml"), *ROOT.glob("tests/summary/corpora/*.yaml")])
-    texts: list[str] = []
-    for path in files:
-        if any(word in path.name for word in _NEVER):
-            continue
-        for entry in yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or []:
-            if isinstance(entry, dict):
-                texts.extend(
-                    entry[key] for key in ("text", "input") if isinstance(entry.get(key), str)
-                )
-    return list(dict.fromkeys(texts))
+    return list(training_texts())
 
 
 @pytest.fixture(scope="module")
@@ -225,23 +210,10 @@ class _NoShortcuts(Detector):
         return None
 
 
-class _Recording:
-    def __init__(self, model: object) -> None:
-        self.model = model
-        self.asked: list[str] = []
-
-    def categories(self, normalized: str) -> object:
-        self.asked.append(normalized)
-        return self.model.categories(normalized)  # type: ignore[attr-defined]
-
-    def vetoes(self, normalized: str) -> bool:
-        return bool(self.model.vetoes(normalized))  # type: ignore[attr-defined]
-
-
 def test_the_gate_and_quiet_words_change_no_verdict(detector: Detector) -> None:
     texts = [t for t in _texts() if zlib.crc32(t.encode("utf-8")) % 3 == 1]  # a fixed third
     assert len(texts) > 3_000
-    fast_model, slow_model = _Recording(detector.model), _Recording(detector.model)
+    fast_model, slow_model = RecordingModel(detector.model), RecordingModel(detector.model)
     fast = Detector(detector.lexicons, fast_model)  # type: ignore[arg-type]
     slow = _NoShortcuts(detector.lexicons, slow_model)  # type: ignore[arg-type]
     for index, text in enumerate(texts):

@@ -20,33 +20,18 @@ import os
 import re
 import zlib
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from bot.privacy.safety.detector import Detector, load_detector
 from bot.privacy.safety.lexicon import compile_lexicon, phrase_requirements
 from bot.privacy.safety.normalize import normalize
-
-ROOT = Path(__file__).resolve().parent.parent.parent
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from tests.privacy.equivalence import RecordingModel, training_texts
 
 
 def _texts() -> list[str]:
-    """The texts of every corpus file but the held-out ones (never read here)."""
-    files = sorted([*ROOT.glob("tests/privacy/*.yaml"), *ROOT.glob("tests/summary/corpora/*.yaml")])
-    texts: list[str] = []
-    for path in files:
-        if "heldout" in path.name:
-            continue
-        for entry in yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or []:
-            if isinstance(entry, dict):
-                texts.extend(
-                    entry[key] for key in ("text", "input") if isinstance(entry.get(key), str)
-                )
-    return list(dict.fromkeys(texts))
+    return list(training_texts())
 
 
 def _sampled(texts: list[str]) -> list[str]:
@@ -116,19 +101,6 @@ def test_what_cannot_blank_or_match_does_not(detector: Detector, texts: list[str
     assert skipped > len(texts)  # most lexicons are not about most texts
 
 
-class _Recording:
-    def __init__(self, model: Any) -> None:
-        self.model = model
-        self.asked: list[str] = []
-
-    def categories(self, normalized: str) -> Any:
-        self.asked.append(normalized)
-        return self.model.categories(normalized)
-
-    def vetoes(self, normalized: str) -> bool:
-        return bool(self.model.vetoes(normalized))
-
-
 class _AlwaysGuessing(Detector):
     __slots__ = ()
 
@@ -145,7 +117,7 @@ def _runs(detector: Detector, texts: list[str]) -> Iterator[tuple[str, tuple[str
 def test_skipping_the_language_guess_changes_no_verdict(
     detector: Detector, texts: list[str]
 ) -> None:
-    fast_model, slow_model = _Recording(detector.model), _Recording(detector.model)
+    fast_model, slow_model = RecordingModel(detector.model), RecordingModel(detector.model)
     fast = Detector(detector.lexicons, fast_model)  # type: ignore[arg-type]
     slow = _AlwaysGuessing(detector.lexicons, slow_model)  # type: ignore[arg-type]
     unguessed = 0

@@ -18,7 +18,7 @@ import yaml
 
 from bot.privacy.safety.detector import Detector, load_detector
 from bot.privacy.safety.model import parse_model, read_model_data
-from scripts.train_crisis_model import VETO_SHIPS
+from scripts.train_crisis_model import VETO_SHIPS, shipped_veto
 
 HERE = Path(__file__).parent
 
@@ -59,13 +59,72 @@ def _cv_veto() -> float:
 
 
 def test_the_shipped_veto_is_the_cross_validated_decision() -> None:
-    """What the cross-validation decided, and only if the trainer ships vetoes at all."""
+    """What the cross-validation decided: the framed scope's veto when the rule accepted it
+    (round 12), the unscoped one never while ``VETO_SHIPS`` is False."""
     data = read_model_data()
-    decision = data["metadata"]["veto_cross_validation"]["all"]  # the scope the detector has
-    shipped = decision["veto"] if decision["accepted"] and VETO_SHIPS else None
-    assert data["veto"] == shipped
+    decisions = data["metadata"]["veto_cross_validation"]
+    assert "all" in decisions
+    # The shipped model is round 11's (evaluated before the framed scope existed; round 12's
+    # retrain was refused, docs/privacy.md): no "framed" decision, so no framed veto.
+    framed = decisions.get("framed", {"accepted": False, "veto": None})
+    expected = (framed["veto"], "framed") if framed["accepted"] else (None, "all")
+    assert (data["veto"], data.get("veto_scope", "all")) == expected == shipped_veto(decisions)
     rules = data["metadata"]["hyperparameters"]
     assert rules["veto_max_recall_loss"] <= 0.005
+
+
+def test_a_framed_veto_never_silences_a_disclosure_without_a_frame() -> None:
+    """However high the veto (up to the model's own threshold, the most it may be), a text
+    without a distancing frame keeps its lexicon signal: the explicit disclosures the unscoped
+    veto silenced, recent or ongoing abuse told with a past tense or a game, and disclosures
+    with a laugh (gallows humour; a laugh is no frame)."""
+    detector = load_detector()
+    assert detector.model is not None
+    highest = dataclasses.replace(
+        detector.model, veto=detector.model.threshold, veto_scope="framed"
+    )
+    vetoing = Detector(detector.lexicons, highest)
+    lexicons_only = Detector(detector.lexicons, None)
+    unframed = [
+        *EXPLICIT,
+        *((text, language) for text, language, _ in CRISIS),
+        ("twee weken geleden heeft hij me verkracht", "nl"),
+        ("een man op roblox wil dat ik fotos stuur zonder kleren", "nl"),
+        ("ze zegt dat het de kat was maar we hebben geen kat, ze snijdt zichzelf", "nl"),
+        ("haha ik wil gewoon dood", "nl"),
+        ("ik heb pillen gespaard haha, dan is het klaar", "nl"),
+        ("ik snij mezelf lol 💀", "nl"),
+        ("i want to die lol", "en"),
+    ]
+    for text, language in unframed:
+        assert lexicons_only.detect(text, (language,)) is not None, text
+        assert vetoing.detect(text, (language,)) == lexicons_only.detect(text, (language,)), text
+
+
+def test_a_framed_veto_quiets_framed_hyperbole_only() -> None:
+    """The same highest veto, scoped to frames: the hyperbole and topic talk of the training
+    files with a lesson or a game loses its lexicon signal; the texts without a frame (a
+    football club, a laugh) keep it: the price of the scope."""
+    detector = load_detector()
+    assert detector.model is not None
+    vetoing = Detector(
+        detector.lexicons,
+        dataclasses.replace(detector.model, veto=detector.model.threshold, veto_scope="framed"),
+    )
+    unframed, framed_texts = HYPERBOLE[:2], HYPERBOLE[2:]
+    for text, _, name in HYPERBOLE:
+        _in_file(text, name, crisis=False)
+    for text, language, _ in framed_texts:
+        assert vetoing.detect(text, (language,)) is None, text
+    for text, language, _ in unframed:
+        assert vetoing.detect(text, (language,)) is not None, text
+
+
+def test_an_unknown_veto_scope_is_refused() -> None:
+    data = read_model_data()
+    data["veto_scope"] = "some"
+    with pytest.raises(ValueError, match="scope"):
+        parse_model(data)
 
 
 # Explicit disclosures the rest of the suite requires to fire (test_crisis.py,
@@ -79,17 +138,21 @@ EXPLICIT = [
 
 
 def test_no_veto_ships_while_the_accepted_one_silences_explicit_disclosures() -> None:
-    """Round 11: the rule accepted a veto (0.15; pooled nested recall -0.49 points, false alarms
-    -1.19 points), and it silenced these. Vetoes are not shipped (``VETO_SHIPS``) while that
-    holds; when it stops holding, this fails and the decision can be taken again."""
+    """Round 11: the rule accepted an unscoped veto (0.15; pooled nested recall -0.49 points,
+    false alarms -1.19 points), and it silenced these; round 12's (refused) retrain accepted
+    0.15 again, which silenced three of the four. Unscoped vetoes are not shipped (``VETO_SHIPS``) while
+    that holds (the framed one is, see below); when it stops holding, this fails and the
+    decision can be taken again."""
     assert VETO_SHIPS is False
     detector = load_detector()
-    assert detector.model is not None and detector.model.veto is None
-    vetoing = Detector(detector.lexicons, dataclasses.replace(detector.model, veto=_cv_veto()))
+    assert detector.model is not None
+    assert detector.model.veto is None or detector.model.veto_scope == "framed"
+    unscoped = dataclasses.replace(detector.model, veto=_cv_veto(), veto_scope="all")
+    vetoing = Detector(detector.lexicons, unscoped)
     for text, language in EXPLICIT:
         assert detector.detect(text, (language,)) is not None, text
     silenced = [text for text, language in EXPLICIT if vetoing.detect(text, (language,)) is None]
-    assert silenced == [text for text, _ in EXPLICIT]
+    assert len(silenced) >= 3, silenced  # round 12: all but "ik wil gewoon voor altijd weg"
 
 
 def test_a_veto_above_the_threshold_is_refused() -> None:
@@ -103,7 +166,8 @@ def test_a_veto_quiets_hyperbole_and_keeps_disclosures() -> None:
     detector = load_detector()
     assert detector.model is not None
     lexicons_only = Detector(detector.lexicons, None)
-    vetoing = Detector(detector.lexicons, dataclasses.replace(detector.model, veto=_cv_veto()))
+    unscoped = dataclasses.replace(detector.model, veto=_cv_veto(), veto_scope="all")
+    vetoing = Detector(detector.lexicons, unscoped)
     for text, language, name in HYPERBOLE:
         _in_file(text, name, crisis=False)
         assert lexicons_only.detect(text, (language,)) is not None, text

@@ -11,7 +11,9 @@ lexicon fired: it adds disclosures phrased in ways no lexicon foresaw, and never
 categories (so the leading help line) of a lexicon's signal, which are written by hand and
 more precise than the model's. When the model data carries a veto (``CrisisModel.veto``,
 chosen or refused by the trainer's cross-validation), a lexicon signal on a text the model
-finds less probable than it is dropped; the shipped data says whether there is one.
+finds less probable than it is dropped; the shipped data says whether there is one, and its
+scope: every signal, or only those on a text with a distancing frame (a laugh, a film or a
+lesson, a past that is over: :mod:`~bot.privacy.safety.frames`).
 
 Two shortcuts make a message cheaper without changing a verdict (docs/privacy.md, "Speed"):
 a lexicon searches a text only with the groups of phrases its words can match
@@ -36,6 +38,7 @@ import yaml
 from bot.datafiles import cache_dir, cached_json
 from bot.privacy.safety.categories import CrisisCategory, CrisisSignal
 from bot.privacy.safety.compiled import code_digest, lexicon_from_data, lexicon_to_data
+from bot.privacy.safety.frames import framed
 from bot.privacy.safety.gate import WordGate
 from bot.privacy.safety.language import LANGUAGES, guess_languages
 from bot.privacy.safety.lexicon import Lexicon, LexiconError, compile_lexicon
@@ -93,6 +96,7 @@ class Detector:
         normalized = normalize(text, clauses=True)
         if not normalized:
             return None
+        plain = normalized  # before any blanking: what a distancing frame is looked for in
         # A long text: every lexicon is asked, as it comes.
         looked = self._looked_up(normalized)
         codes = self._unguessed(normalized, languages) if looked is not None else None
@@ -120,7 +124,7 @@ class Detector:
                 if looked.stirred & stirs_match and lexicon.may_match(looked.loud(loud_match)):
                     found |= lexicon.match(normalized, looked.quiet(loud_blank | loud_match))
         model = self.model
-        if found and model is not None and model.vetoes(normalized):
+        if found and model is not None and model.vetoes(normalized, lambda: framed(text, plain)):
             # The model's veto (off unless the trainer chose one). It lies below the model's
             # own threshold, so the model does not fire on this text either.
             found = set()

@@ -33,7 +33,7 @@ import gzip
 import itertools
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
@@ -59,6 +59,8 @@ FEATURE_VERSION = 1
 # "Round 4"). Off, the weights are not even read.
 ENABLED = True
 MODEL_PATH = "data/crisis_model.json.gz"
+# The scopes a veto may have (``CrisisModel.veto_scope``).
+VETO_SCOPES = ("all", "framed")
 _CHAR_NGRAMS = range(2, 6)
 # Words whose weighed features a model keeps (as many as _word_features keeps features of).
 _MEMO_SIZE = 8192
@@ -117,6 +119,10 @@ class CrisisModel:
     # (never above ``threshold``); None: no veto, the lexicons' signals stand as they are.
     # Chosen, or refused, by the trainer's cross-validation (docs/privacy.md, "Safety").
     veto: float | None = None
+    # Which lexicon signals the veto may drop: "all", or only "framed" ones (a laugh, a medium
+    # or lesson, a past that is over: :mod:`~bot.privacy.safety.frames`), so that an explicit
+    # disclosure without such a frame is never vetoed.
+    veto_scope: str = "all"
     # Per word: its features, and those of them with a crisis weight with their weights, so
     # that a known word is not looked up in the big table of weights again (bounded).
     _words: dict[str, tuple[tuple[str, ...], dict[str, float]]] = field(
@@ -127,9 +133,12 @@ class CrisisModel:
         """Empty the table of words' weighed features, as at start-up (for measuring)."""
         self._words.clear()
 
-    def vetoes(self, normalized: str) -> bool:
-        """Whether a lexicon signal on ``normalized`` is dropped (:attr:`veto`)."""
-        return self.veto is not None and self.crisis_probability(normalized) < self.veto
+    def vetoes(self, normalized: str, framed: Callable[[], bool] = lambda: True) -> bool:
+        """Whether a lexicon signal on ``normalized`` is dropped (:attr:`veto`); ``framed``
+        says whether the text holds a distancing frame (asked only for the "framed" scope)."""
+        if self.veto is None or (self.veto_scope == "framed" and not framed()):
+            return False
+        return self.crisis_probability(normalized) < self.veto
 
     def crisis_probability(self, normalized: str) -> float:
         return self._crisis_probability(*self._weighed(normalized))
@@ -221,6 +230,9 @@ def parse_model(data: Mapping[str, Any]) -> CrisisModel:
     veto = data.get("veto")
     if veto is not None and not 0.0 <= float(veto) <= float(data["threshold"]):
         raise ValueError(f"crisis model veto {veto!r} is not between 0 and the threshold")
+    scope = data.get("veto_scope", "all")
+    if scope not in VETO_SCOPES:
+        raise ValueError(f"crisis model veto scope {scope!r} is not one of {VETO_SCOPES}")
     return CrisisModel(
         # Integers, scaled when a text is scored (``scale``).
         crisis_weights=cast(dict[str, int], data["crisis_weights"]),
@@ -233,6 +245,7 @@ def parse_model(data: Mapping[str, Any]) -> CrisisModel:
         metadata=cast(dict[str, Any], data.get("metadata", {})),
         scale=float(data["scale"]),  # weights are stored as integers times this
         veto=None if veto is None else float(veto),
+        veto_scope=scope,
     )
 
 

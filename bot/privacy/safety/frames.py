@@ -1,0 +1,120 @@
+"""Distancing frames: signs that a text talks *about* a crisis word rather than disclosing one.
+
+The lexicons fire on hyperbole and topic talk that share a crisis word: "mijn zus vermoordt me
+als ik haar oplader pak, grapje", "we learned about sextortion in class", "vroeger werd ik geslagen, 30
+jaar geleden", "mn broertje slaat me met fifa". What such texts have in common is a frame that
+puts distance between the writer and the word:
+
+* the writer calling it a joke (grapje, joking, jk, şaka, żartuję);
+* a medium or a lesson about a topic (serie, film, nieuws, docu, "les over", workshop, dizi,
+  haber, serial, مسلسل);
+* a childhood past (vroeger, toen ik klein was, toen ik 8 was, used to, çocukken, kiedyś);
+* a game or a fighting sport (fifa, uno, boksen, a pillow fight);
+
+and no word that takes the distance back ("serieus", "ik meen het", "geen grap", "nog steeds").
+
+Not here, on purpose: laughter (haha, lol, xD, 😂, 💀). Teenagers disclose with gallows humour,
+and the model scores "haha ik wil gewoon dood" and "ik heb pillen gespaard haha" as hyperbole
+(0.01 and 0.06): with laughter as a frame, the veto the cross-validation accepted silenced them
+(round 12, docs/privacy.md). Nor games where grooming starts (roblox, fortnite), pets ("ze zegt
+dat het de kat was" covers cuts), and "years ago" and its kin (newcomer parents date their
+arrival so: "we came here three years ago ... my husband beats me").
+
+A frame decides nothing on its own. It only marks the lexicon signals the learned model may
+veto (``CrisisModel.veto_scope == "framed"``): a framed text the model also finds improbable
+loses the lexicon's signal. An explicit disclosure without a frame ("ik wil heeeel graag dood")
+can never be vetoed, however low the model scores it; that is what an unscoped veto got wrong
+(round 11, docs/privacy.md). Whether a framed veto ships, and at which probability, is decided
+by the trainer's leave-one-corpus-out cross-validation (scripts/train_crisis_model.py).
+
+Words are written here as people type them and normalised once (:func:`normalize`), so the
+lists follow the detector's spelling rules (squeezed letters, no accents). Why a word list and
+not a library: no well-kept library marks distancing frames in these five languages; the lists
+are short, and a wrong entry only makes a lexicon signal *eligible* for the model's veto.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from bot.privacy.safety.normalize import normalize
+
+__all__ = ["framed"]
+
+# One word is enough (after normalisation). Kept short: each must be far more common in talk
+# about a topic than in a disclosure. Not here, because survey answers hold them by the way
+# and abuse happens there: "les" ("na de les zit hij aan me"), team sports ("de trainer van
+# voetbal"), "de gemeente moet" (every answer to this bot is about the gemeente).
+_WORDS = """
+    grapje grapjes geintje joke joking jokes kidding jk jking sarcasm sarcastisch
+    saka sakaydi sakasi zart zartuje zartowalam zartowalem zartem
+    serie series netflix film films movie movies docu documentaire documentary nieuws journaal
+    news krant newspaper artikel article boek book novel podcast aflevering episode
+    dizi dizide diziyi filmde filmi haber haberde haberlerde haberi gazete kitap
+    serial serialu filmie wiadomosci wiadomosciach artykul ksiazka ksiazce
+    مسلسل المسلسل فيلم الفيلم بالفيلم الاخبار بالاخبار خبر مقال
+    voorlichting spreekbeurt werkstuk profielwerkstuk workshop assembly pogadanka
+    توعيه محاضره
+    vroeger eskiden cocukken kiedys
+    fifa xbox ps4 ps5 playstation gta uno monopoly
+    boksen kickboksen sparring paintball judo karate boxing boks
+    kussen pillow poduszka poduszke yastik yastikla
+"""
+# Phrases of more than one word, matched as whole words in the normalised text.
+_PHRASES = """
+    toen ik klein was | toen ik jong was | toen ik een kind was | als kind |
+    when i was little | when i was a kid | when i was young | used to | kucukken |
+    jak bylam mala | jak bylem maly | لما كنت صغير | لما كنت صغيره |
+    les over | lessen over | les gehad over | in de les hadden we | we hebben geleerd |
+    we leerden | presentatie over | lesson about | lesson on | class about | we learned |
+    we learnt | in class we | we talked about | we hadden het over | lekcja o | lekcji o |
+    nu gaat het goed | gaat nu goed | now im fine | im fine now | we are fine now | simdi iyiyim |
+    teraz jest dobrze
+"""
+# Words that take a frame back: the writer says it is meant, still going on, or that the film
+# or lesson was about them ("haha, maar serieus, ik meen het"; "vroeger sloeg hij haar, nu nog
+# steeds"; "we hadden les over consent en toen besefte ik ...").
+_EARNEST_WORDS = """
+    serieus seriously serio ciddi ciddiyim powaznie naprawde
+"""
+_EARNEST_PHRASES = """
+    dat ben ik | dat ben ik gewoon | bij mij ook | mij ook | toen besefte ik | besefte ik |
+    toen wist ik | that is me | thats me | happens to me | realised | realized | to ja |
+    meen het | meen ik | ik meen | geen grap | geen grapje | niet als grap | nog steeds |
+    nog altijd | i mean it | not joking | not a joke | no joke | still does | still do |
+    saka degil | saka yapmiyorum | hala | nie zartuje | to nie zart | nadal | wciaz | ciagle |
+    مش بهزر | مو مزح | مش مزح | مازال | ما زال | لسا | لسه
+"""
+# "toen ik 8 was", "when i was 7", "8 yasindayken": a child's age, in the past.
+_AGE_PAST = re.compile(
+    r"\b(?:toen ik|when i was|jak mialam|jak mialem) \d{1,2}\b|\b\d{1,2} yasindayken\b"
+)
+
+
+@cache
+def _tables() -> tuple[frozenset[str], tuple[str, ...], frozenset[str], tuple[str, ...]]:
+    return (*_table(_WORDS, _PHRASES), *_table(_EARNEST_WORDS, _EARNEST_PHRASES))
+
+
+def _table(words: str, phrases: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    return (
+        frozenset(w for word in words.split() for w in normalize(word).split()),
+        tuple(f" {normalize(p)} " for p in (part.strip() for part in phrases.split("|")) if p),
+    )
+
+
+def framed(text: str, normalized: str | None = None) -> bool:
+    """Whether ``text`` (normalised as ``normalized``, clause marks allowed) holds a
+    distancing frame and no word that takes it back."""
+    words, phrases, earnest_words, earnest_phrases = _tables()
+    plain = normalize(text) if normalized is None else normalized.replace(" | ", " ")
+    tokens = plain.split()
+    padded = f" {plain.strip(' |')} "
+    if any(word in earnest_words for word in tokens) or any(
+        phrase in padded for phrase in earnest_phrases
+    ):
+        return False
+    if any(word in words for word in tokens):
+        return True
+    return any(phrase in padded for phrase in phrases) or _AGE_PAST.search(plain) is not None

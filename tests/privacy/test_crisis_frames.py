@@ -1,0 +1,78 @@
+"""Distancing frames (bot/privacy/safety/frames.py): what makes a lexicon signal eligible for
+the model's framed veto, and what never does (laughter: gallows humour). Texts written for this
+test."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.privacy.safety.frames import framed
+from bot.privacy.safety.normalize import normalize
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bedoel het als GRAPJE hoor",
+        "mama zabije mnie jak zobaczy pokoj, zartuje",
+        "he said he'd kill me, joking obviously",
+        "annem beni öldürecek şaka tabi",
+        "we keken een docu over sextortion",
+        "in de les hadden we het over zelfdoding",
+        "dizide bir kız intihar ediyor",
+        "czytałam artykuł o przemocy",
+        "شفت بالأخبار عن التحرش",
+        "toen ik 8 was ben ik een keer weggelopen",
+        "when i was little my dad hit us but hes gone now",
+        "babam çocukken bizi döverdi",
+        "mn broertje slaat me altijd met fifa",
+        "we hebben een kussengevecht gehad, ze sloeg me met een KUSSEN",
+    ],
+)
+def test_a_frame_is_found(text: str) -> None:
+    assert framed(text)
+    assert framed(text, normalize(text, clauses=True))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ik wil heeeel graag dood",
+        "ik heb geen toekomst, dat weet ik gewoon",
+        "mijn vader slaat mij als hij dronken is",
+        "twee weken geleden heeft hij me verkracht",
+        "zgwałcił mnie miesiąc temu",
+        "een man op roblox wil dat ik fotos stuur zonder kleren",
+        "ze zegt dat het de kat was maar we hebben geen kat",
+        "ik snij mezelf weer elke avond",
+        "أريد الموت",
+        "ölmek istiyorum",
+        "i cant do this anymore, im done",
+        "niemand mag het weten maar mijn oom komt 's nachts op mijn kamer",
+        # Laughter is no frame: gallows humour.
+        "haha ik wil gewoon dood",
+        "ik heb pillen gespaard haha",
+        "i want to die lol 💀",
+        "ik ga dood hahahaha 😂",
+        "we came here 3 years ago and my husband beats me",
+        "haha ik zeg het als grap maar serieus ik wil dood",
+        "vroeger sloeg hij mama en nu nog steeds",
+    ],
+)
+def test_no_frame_in_a_plain_disclosure(text: str) -> None:
+    assert not framed(text)
+    assert not framed(text, normalize(text, clauses=True))
+
+
+def test_any_text_is_read_without_error() -> None:
+    hostile = [
+        "",
+        "|",
+        "ha" * 50_000,
+        "\x00\u202e\u2066" * 1_000,
+        "ه" * 10_000,
+        "😂" * 5_000,
+        "toen ik " * 3_000,
+    ]
+    assert [framed(text) for text in hostile] == [False] * len(hostile)
+    assert framed("grapje " * 5_000)
