@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot.privacy.crisis import detect_crisis
-from bot.privacy.safety.detector import Detector, load_detector
+from tests.privacy.round_checks import (
+    gets_the_right_help,
+    is_caught_by_the_lexicons_alone,
+    stays_quiet,
+)
 
 DISCLOSURES = [
     ("والله داير اموت، ما في زول حاسي بيا", "ar", "suicide"),
@@ -65,20 +68,16 @@ QUIET = [
 
 @pytest.mark.parametrize(("text", "language", "category"), DISCLOSURES)
 def test_round_11_disclosures_get_the_right_help(text: str, language: str, category: str) -> None:
-    signal = detect_crisis(text, languages=(language,))
-    assert signal is not None, text
-    assert category in signal.categories, (text, signal.categories)
+    gets_the_right_help(text, language, category)
 
 
 @pytest.mark.parametrize(("text", "language", "category"), DISCLOSURES)
 def test_round_11_disclosures_are_caught_by_the_lexicons_alone(
     text: str, language: str, category: str
 ) -> None:
-    """Not left to the learned model: the frames are in the lexicons (bot/privacy/data/crisis)."""
-    signal = Detector(load_detector().lexicons, None).detect(text, (language,))
-    assert signal is not None and category in signal.categories, text
+    is_caught_by_the_lexicons_alone(text, language, category)
 
 
 @pytest.mark.parametrize(("text", "language"), QUIET)
 def test_round_11_ordinary_texts_stay_quiet(text: str, language: str) -> None:
-    assert detect_crisis(text, languages=(language,)) is None, text
+    stays_quiet(text, language)
