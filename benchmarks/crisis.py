@@ -13,9 +13,10 @@ By default these HELD-OUT sets are scored, none of which the lexicons were tuned
   external testers (former Kindertelefoon volunteer, child-protection social worker with
   migrant families, sceptical tester); scored before round 12 and after its steps, read by no
   one who changed the detector, never tuned on, whole;
-* ``independent8_heldout`` (``tests/privacy/crisis_corpus_independent8_heldout.yaml``): 400 texts written at the start of round 11 by a helper briefed as the
-  external testers (safeguarding trainer, youth worker, interpreter); scored before round 11 and
-  after its steps, read by no one who changed the detector, never tuned on, whole;
+* ``independent8_heldout`` (``tests/privacy/crisis_corpus_independent8_heldout.yaml``): 400
+  texts written at the start of round 11 by a helper briefed as the external testers
+  (safeguarding trainer, youth worker, interpreter); scored before round 11 and after its
+  steps, read by no one who changed the detector, never tuned on, whole;
 * ``independent7_heldout`` (``tests/privacy/crisis_corpus_independent7_heldout.yaml``): 400
   texts written at the start of round 9 by another helper briefed as the external testers;
   scored before rounds 9 and 10 and after their steps, read by no one who changed the

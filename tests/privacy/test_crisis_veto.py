@@ -73,18 +73,23 @@ def test_the_shipped_veto_is_the_cross_validated_decision() -> None:
     assert rules["veto_max_recall_loss"] <= 0.005
 
 
-def test_a_framed_veto_never_silences_a_disclosure_without_a_frame() -> None:
-    """However high the veto (up to the model's own threshold, the most it may be), a text
-    without a distancing frame keeps its lexicon signal: the explicit disclosures the unscoped
-    veto silenced, recent or ongoing abuse told with a past tense or a game, and disclosures
-    with a laugh (gallows humour; a laugh is no frame)."""
+def _highest_framed_veto() -> Detector:
+    """The shipped detector with a framed veto as high as it may be (the model's threshold)."""
     detector = load_detector()
     assert detector.model is not None
     highest = dataclasses.replace(
         detector.model, veto=detector.model.threshold, veto_scope="framed"
     )
-    vetoing = Detector(detector.lexicons, highest)
-    lexicons_only = Detector(detector.lexicons, None)
+    return Detector(detector.lexicons, highest)
+
+
+def test_a_framed_veto_never_silences_a_disclosure_without_a_frame() -> None:
+    """However high the veto (up to the model's own threshold, the most it may be), a text
+    without a distancing frame keeps its lexicon signal: the explicit disclosures the unscoped
+    veto silenced, recent or ongoing abuse told with a past tense or a game, and disclosures
+    with a laugh (gallows humour; a laugh is no frame)."""
+    vetoing = _highest_framed_veto()
+    lexicons_only = Detector(load_detector().lexicons, None)
     unframed = [
         *EXPLICIT,
         *((text, language) for text, language, _ in CRISIS),
@@ -105,12 +110,7 @@ def test_a_framed_veto_quiets_framed_hyperbole_only() -> None:
     """The same highest veto, scoped to frames: the hyperbole and topic talk of the training
     files with a lesson or a game loses its lexicon signal; the texts without a frame (a
     football club, a laugh) keep it: the price of the scope."""
-    detector = load_detector()
-    assert detector.model is not None
-    vetoing = Detector(
-        detector.lexicons,
-        dataclasses.replace(detector.model, veto=detector.model.threshold, veto_scope="framed"),
-    )
+    vetoing = _highest_framed_veto()
     unframed, framed_texts = HYPERBOLE[:2], HYPERBOLE[2:]
     for text, _, name in HYPERBOLE:
         _in_file(text, name, crisis=False)

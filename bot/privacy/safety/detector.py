@@ -12,8 +12,8 @@ categories (so the leading help line) of a lexicon's signal, which are written b
 more precise than the model's. When the model data carries a veto (``CrisisModel.veto``,
 chosen or refused by the trainer's cross-validation), a lexicon signal on a text the model
 finds less probable than it is dropped; the shipped data says whether there is one, and its
-scope: every signal, or only those on a text with a distancing frame (a laugh, a film or a
-lesson, a past that is over: :mod:`~bot.privacy.safety.frames`).
+scope: every signal, or only those on a text with a distancing frame (called a joke, a film or
+a lesson, a childhood past, a game: :mod:`~bot.privacy.safety.frames`).
 
 Two shortcuts make a message cheaper without changing a verdict (docs/privacy.md, "Speed"):
 a lexicon searches a text only with the groups of phrases its words can match

@@ -1,9 +1,9 @@
 """Distancing frames: signs that a text talks *about* a crisis word rather than disclosing one.
 
-The lexicons fire on hyperbole and topic talk that share a crisis word: "mijn zus vermoordt me
-als ik haar oplader pak, grapje", "we learned about sextortion in class", "vroeger werd ik geslagen, 30
-jaar geleden", "mn broertje slaat me met fifa". What such texts have in common is a frame that
-puts distance between the writer and the word:
+The lexicons fire on hyperbole and topic talk that share a crisis word: "mijn zus vermoordt
+me als ik haar oplader pak, grapje", "we learned about sextortion in class", "vroeger werd ik
+geslagen, nu niet meer", "mn broertje slaat me met fifa". What such texts have in common is a
+frame that puts distance between the writer and the word:
 
 * the writer calling it a joke (grapje, joking, jk, şaka, żartuję);
 * a medium or a lesson about a topic (serie, film, nieuws, docu, "les over", workshop, dizi,
