@@ -3,6 +3,13 @@
     python scripts/train_crisis_model.py            # train, write bot/privacy/data/crisis_model.json.gz
     python scripts/train_crisis_model.py --cv       # leave-one-corpus-out cross-validation only
     python scripts/train_crisis_model.py --check    # retrain and compare with the shipped file
+    python scripts/train_crisis_model.py --no-gate  # write without running the pinned tests
+
+A written model must pass the tests that pin texts to the detector (``GATE``: every ordinary
+text of the tuning corpora stays quiet, every disclosure there fires with its category, the
+round tests' quiet and firing lists); when they fail, the previous model file is put back and
+the trainer exits non-zero. Round 12's retrain fired on two such texts and was only caught by
+the full suite later: now the trainer itself refuses it.
 
 Training material is ONLY the tuning corpora and probe sets in ``TRAINING`` plus the texts
 written for this model (``tests/privacy/crisis_model_training.yaml``); the held-out corpora
@@ -30,6 +37,7 @@ import json
 import math
 import os
 import re
+import subprocess
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -109,7 +117,17 @@ TRAINING += [
     "crisis_corpus_train13b_tuning.yaml",
     "crisis_corpus_train13c_tuning.yaml",
 ]
+# Round 13: two more (a youth worker and a Polish-speaking school social worker: hard ordinary
+# answers about school blades, curfews and phones taken, indirect disclosures; Arabic-speaking
+# families in dialects and Arabizi, international-school teenagers), 840 texts.
+TRAINING += [
+    "crisis_corpus_train14a_tuning.yaml",
+    "crisis_corpus_train14b_tuning.yaml",
+]
 OUTPUT = ROOT / "bot" / "privacy" / MODEL_PATH
+# The tests a new model must pass before it is kept (two minutes): tests/privacy pins ordinary
+# texts (tuning corpora, the round tests' quiet lists) and disclosures to the whole detector.
+GATE = ("tests/privacy",)
 
 # Chosen by ``--cv`` (see docs/privacy.md, "Safety"); change only after running it again.
 L2 = 3e-5
@@ -723,6 +741,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--check", action="store_true", help="retrain; fail if the shipped file differs"
     )
+    parser.add_argument(
+        "--no-gate", action="store_true", help="keep the new model without running GATE"
+    )
     args = parser.parse_args(argv)
     if args.cv:
         examples = load_examples()
@@ -735,10 +756,29 @@ def main(argv: list[str] | None = None) -> int:
         same = shipped["metadata"] == data["metadata"]
         print("same as shipped" if same else "DIFFERS from shipped", flush=True)
         return 0 if same else 1
-    OUTPUT.write_bytes(encode(data))
     print(json.dumps(data["metadata"], ensure_ascii=False), flush=True)
-    print(f"wrote {OUTPUT.relative_to(ROOT)}: {OUTPUT.stat().st_size} bytes", flush=True)
-    return 0
+    return write_gated(data, (lambda: True) if args.no_gate else passes_gate)
+
+
+def write_gated(data: dict[str, Any], gate: Callable[[], bool]) -> int:
+    """Write the model, keep it only when ``gate`` passes (else put the previous file back)."""
+    previous = OUTPUT.read_bytes() if OUTPUT.exists() else None
+    OUTPUT.write_bytes(encode(data))
+    print(f"wrote {OUTPUT}: {OUTPUT.stat().st_size} bytes", flush=True)
+    if gate():
+        return 0
+    if previous is None:
+        OUTPUT.unlink()
+    else:
+        OUTPUT.write_bytes(previous)
+    print("REFUSED: the new model fails the pinned tests; the previous file is back", flush=True)
+    return 1
+
+
+def passes_gate() -> bool:
+    """Whether the written model passes the tests that pin texts to the detector (GATE)."""
+    command = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *GATE]
+    return subprocess.run(command, cwd=ROOT, check=False).returncode == 0
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ switched on, and keep ordinary answers quiet. It is off by default (see docs/pri
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import hashlib
 import json
 import sys
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 import yaml
 
 from bot.privacy.crisis import detect_crisis
@@ -160,6 +162,35 @@ def test_the_trainer_is_deterministic() -> None:
     assert first.vocabulary == second.vocabulary
     assert (first.crisis_w == second.crisis_w).all()
     assert (first.category_w == second.category_w).all()
+
+
+def test_a_model_that_fails_the_pinned_tests_is_not_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The trainer puts the previous model back when the new one fails the gate (round 12's
+    retrain fired on two pinned ordinary texts and was only caught by the full suite)."""
+    shipped = tmp_path / "crisis_model.json.gz"
+    shipped.write_bytes(b"previous")
+    monkeypatch.setattr(train, "OUTPUT", shipped)
+    candidate = {"threshold": 0.5, "metadata": {}}
+    assert train.write_gated(candidate, lambda: False) == 1
+    assert shipped.read_bytes() == b"previous"
+    assert train.write_gated(candidate, lambda: True) == 0
+    assert json.loads(gzip.decompress(shipped.read_bytes())) == candidate
+
+
+def test_the_gate_runs_the_tests_that_pin_texts_to_the_detector(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ran: list[list[str]] = []
+
+    def run(command: list[str], **_: Any) -> Any:
+        ran.append(command)
+        return type("Done", (), {"returncode": 1})()
+
+    monkeypatch.setattr(train.subprocess, "run", run)
+    assert train.passes_gate() is False
+    assert ran and ran[0][1:3] == ["-m", "pytest"] and "tests/privacy" in ran[0]
 
 
 def test_features_are_word_bounded_character_grams_words_and_word_pairs() -> None:
