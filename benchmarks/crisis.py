@@ -57,6 +57,9 @@ Printed, as ONE JSON line last:
 * ``false_alarm_rate``: share of ordinary texts that give a signal;
 * ``recall_per_category`` and ``recall_per_language`` (signal given, per expected category
   and per language), with the counts behind them;
+* ``recall_as_dutch_user`` and ``false_alarm_rate_as_dutch_user``: the same texts checked as
+  the bot checks a user who chose Dutch (``languages=("nl",)``), whatever language they write
+  in: Dutch teenagers write English, parents their own language;
 * ``us_per_message_mean`` and ``us_per_message_p99``: wall-clock microseconds per call over all
   corpus texts plus a few huge and hostile inputs (100 kB of text, control and zero-width
   characters, mixed scripts, right-to-left marks), after one warm-up call, on this machine;
@@ -139,6 +142,7 @@ def score(corpus: list[dict[str, Any]], show_misses: bool = False) -> dict[str, 
     best_of_3: list[float] = []
     no_word_tables: list[float] = []
     right_category = false_alarms = negatives = positives = detected = 0
+    dutch_user_detected = dutch_user_false_alarms = 0
     for case in corpus:
         # Straight to the detector: the bot's memo of recent verdicts (detect_crisis) would
         # answer a text that occurs twice. The detector's tables of words stay (as in the bot).
@@ -155,7 +159,9 @@ def score(corpus: list[dict[str, Any]], show_misses: bool = False) -> dict[str, 
         started = time.perf_counter()
         detector.detect(case["text"], (case["lang"],))
         no_word_tables.append((time.perf_counter() - started) * 1e6)
+        as_dutch_user = detector.detect(case["text"], ("nl",)) is not None
         if case["crisis"]:
+            dutch_user_detected += as_dutch_user
             positives += 1
             found = signal is not None
             detected += found
@@ -169,6 +175,7 @@ def score(corpus: list[dict[str, Any]], show_misses: bool = False) -> dict[str, 
                 print(f"miss [{case['lang']} {case['category']}] {case['text']!r} -> {got}")
         else:
             negatives += 1
+            dutch_user_false_alarms += as_dutch_user
             if signal is not None:
                 false_alarms += 1
             if signal is not None and show_misses:
@@ -202,6 +209,8 @@ def score(corpus: list[dict[str, Any]], show_misses: bool = False) -> dict[str, 
         "false_alarm_rate": _rate(false_alarms, negatives),
         "recall_per_category": per("category:"),
         "recall_per_language": per("lang:"),
+        "recall_as_dutch_user": _rate(dutch_user_detected, positives),
+        "false_alarm_rate_as_dutch_user": _rate(dutch_user_false_alarms, negatives),
         "us_per_message_mean": round(statistics.fmean(timings), 1),
         "us_per_message_p99": _p99(timings),
         "us_corpus_mean": round(statistics.fmean(corpus_timings), 1),

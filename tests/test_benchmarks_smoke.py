@@ -100,3 +100,18 @@ def test_startup_benchmark_reports_wall_and_cpu_seconds_beside_the_baseline() ->
     cpu, wall = result["startup_cpu_s"], result["startup_s"]
     assert isinstance(cpu, float) and isinstance(wall, float)
     assert cpu > 0 and wall > 0, log
+
+
+def test_crisis_benchmark_also_scores_each_text_as_a_dutch_speaking_users() -> None:
+    """``recall_as_dutch_user``: the text checked with only "nl" given, as the bot checks a user
+    who chose Dutch, whatever language they write in."""
+    from benchmarks.crisis import score
+
+    corpus = [
+        {"text": "i want to die", "lang": "en", "crisis": True, "category": "suicide"},
+        {"text": "chce umrzec", "lang": "pl", "crisis": True, "category": "suicide"},
+        {"text": "i died laughing at that video", "lang": "en", "crisis": False, "category": None},
+    ]
+    result = score(corpus)
+    assert result["recall"] == result["recall_as_dutch_user"] == 1.0
+    assert result["false_alarm_rate"] == result["false_alarm_rate_as_dutch_user"] == 0.0
