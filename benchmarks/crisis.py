@@ -8,11 +8,16 @@ self_harm, abuse, sexual, online_sexual, unsafe_home) and null when ``crisis`` i
 
 By default these HELD-OUT sets are scored, none of which the lexicons were tuned on:
 
-* ``independent9_heldout`` (``tests/privacy/crisis_corpus_independent9_heldout.yaml``, the
-  headline figures): 400 texts written at the start of round 12 by a helper briefed as the
-  external testers (former Kindertelefoon volunteer, child-protection social worker with
-  migrant families, sceptical tester); scored before round 12 and after its steps, read by no
-  one who changed the detector, never tuned on, whole;
+* ``independent10_heldout`` (``tests/privacy/crisis_corpus_independent10_heldout.yaml``, the
+  headline figures): 400 texts written during round 13 by a helper briefed as the external
+  testers (former Kindertelefoon chat volunteer, safeguarding officer with Arabic-, Turkish-
+  and Polish-speaking families, sceptical tester); scored as it arrived and after round 13's
+  steps, read by no one who changed the detector, never tuned on, whole;
+* ``independent9_heldout`` (``tests/privacy/crisis_corpus_independent9_heldout.yaml``): 400
+  texts written at the start of round 12 by a helper briefed as the external testers (former
+  Kindertelefoon volunteer, child-protection social worker with migrant families, sceptical
+  tester); scored before round 12 and after its steps, read by no one who changed the
+  detector, never tuned on, whole;
 * ``independent8_heldout`` (``tests/privacy/crisis_corpus_independent8_heldout.yaml``): 400
   texts written at the start of round 11 by a helper briefed as the external testers
   (safeguarding trainer, youth worker, interpreter); scored before round 11 and after its
@@ -99,6 +104,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT / "tests" / "privacy"
 HELDOUT_SETS = {
+    "independent10_heldout": CORPORA / "crisis_corpus_independent10_heldout.yaml",
     "independent9_heldout": CORPORA / "crisis_corpus_independent9_heldout.yaml",
     "independent8_heldout": CORPORA / "crisis_corpus_independent8_heldout.yaml",
     "independent7_heldout": CORPORA / "crisis_corpus_independent7_heldout.yaml",
@@ -110,7 +116,7 @@ HELDOUT_SETS = {
     "heldout": CORPORA / "crisis_corpus_heldout.yaml",
 }
 # The freshest measure: the newest corpus nobody here tuned on.
-HEADLINE = "independent9_heldout"
+HEADLINE = "independent10_heldout"
 
 HOSTILE = [
     "ik wil dood " * 9_000,

@@ -13,7 +13,8 @@ without money; Polish "po co ja jestem", groped at work, bruises from a cable, s
 car, nowhere to go; Turkish "keşke uyanmasam", fresh marks on the arms, photos going round,
 pay or it is spread, sent to Turkey and left there; Arabic wishing not to wake up, "God, take
 me" and "no longer want to live" in Arabizi, long sleeves even in summer. On the quiet side:
-the same words in ordinary answers, and Darija "dying of laughter".
+the same words in ordinary answers, Darija "dying of laughter", and the contraceptive pill
+("de pil vergeten te nemen" fired as a suicide signal).
 """
 
 from __future__ import annotations
@@ -66,6 +67,21 @@ DISCLOSURES = [
     ("ya rabbi tokhdni 5alas", "ar", "suicide"),
     ("ma3ad biddi 3ish hon", "ar", "suicide"),
     ("كنلبس كم طويل حتى في الصيف باش ما يشوفوش يدي", "ar", "self_harm"),
+    # From train14c's misses: Turkish pills, burning and cutting, coercion, locking in, nights
+    # outside; English "fine without me", painless methods; Dutch stealthing, asleep, the key.
+    ("kac tane ilac icsem olurum acaba", "tr", "suicide"),
+    ("annemin haplarini biriktiriyorum dolapta", "tr", "suicide"),
+    ("dun aksam cakmakla elimi yaktim bilerek", "tr", "self_harm"),
+    ("uc aydir kesmiyordum ama bu hafta yine basladim", "tr", "self_harm"),
+    ("istemedigim halde devam etti, ben sustum", "tr", "sexual"),
+    ("bir adam ic camasirli foto istedi benden", "tr", "online_sexual"),
+    ("abim beni odama kilitledi ve telefonumu aldi", "tr", "abuse"),
+    ("ucuncu gundur geceleri parkta kaliyorum", "tr", "unsafe_home"),
+    ("honestly they would all be fine without me", "en", "suicide"),
+    ("i keep researching painless ways, not for a school project", "en", "suicide"),
+    ("hij deed het condoom af zonder het te zeggen", "nl", "sexual"),
+    ("hij doet het soms terwijl ik slaap", "nl", "sexual"),
+    ("mijn stiefvader heeft mijn sleutel afgepakt, ik mag er niet meer in", "nl", "unsafe_home"),
 ]
 
 QUIET = [
@@ -85,6 +101,16 @@ QUIET = [
     ("keske yarin okul olmasa", "tr"),
     ("tatil fotograflarim aile grubunda dolasiyor, herkes begendi", "tr"),
     ("ghadi nmout mn dhak 3la had lvideo", "ar"),
+    ("kac tane ders var bu hafta, cok yoruldum", "tr"),
+    ("babam sigarayla arabanin koltugunu yakti, annem cok kizdi", "tr"),
+    ("yumrukla kapiya vurdu cunku anahtari unutmus", "tr"),
+    ("we would be fine without a car if the bus came more often", "en"),
+    ("my dentist used a painless method for the filling", "en"),
+    ("ik heb mijn sleutel verloren en moest wachten tot mama thuis was", "nl"),
+    # The contraceptive pill in a sexual-health consultation.
+    ("ik ben de pil vergeten te nemen gisteren, is dat erg?", "nl"),
+    ("na de morning-afterpil moet ik nog iets nemen?", "nl"),
+    ("sinds ik gestopt ben met de pil heb ik veel puistjes", "nl"),
     ("كنلبس كم طويل فالشتا حيت البرد", "ar"),
 ]
 
