@@ -125,6 +125,9 @@ TRAINING += [
     "crisis_corpus_train14b_tuning.yaml",
     # A Turkish-Dutch family worker and a sexual-health nurse (15-23), 420 texts.
     "crisis_corpus_train14c_tuning.yaml",
+    # A school mentor and zorgcoordinator (survey answers, Friesland, Gelderland) and a
+    # Polish-speaking parent consultant, 420 texts.
+    "crisis_corpus_train14d_tuning.yaml",
 ]
 OUTPUT = ROOT / "bot" / "privacy" / MODEL_PATH
 # The tests a new model must pass before it is kept (two minutes): tests/privacy pins ordinary

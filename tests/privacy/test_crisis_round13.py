@@ -12,7 +12,11 @@ mama", put outside at night or as a punishment, things in bin bags, alone at hom
 without money; Polish "po co ja jestem", groped at work, bruises from a cable, sleeping in a
 car, nowhere to go; Turkish "keşke uyanmasam", fresh marks on the arms, photos going round,
 pay or it is spread, sent to Turkey and left there; Arabic wishing not to wake up, "God, take
-me" and "no longer want to live" in Arabizi, long sleeves even in summer. On the quiet side:
+me" and "no longer want to live" in Arabizi, long sleeves even in summer; then, from train14c
+and train14d, Turkish pills counted or hoarded, a lighter, "istemedigim halde", locked in,
+nights outside, English "fine without me", Dutch stealthing and the key taken, Polish pills
+hidden, "się tnę", cut wrists, sleeves in the heat, touched, pay or the film goes round, hit in
+the face, locked in, run away, sleeping in the car. On the quiet side:
 the same words in ordinary answers, Darija "dying of laughter", and the contraceptive pill
 ("de pil vergeten te nemen" fired as a suicide signal).
 """
@@ -82,6 +86,17 @@ DISCLOSURES = [
     ("hij deed het condoom af zonder het te zeggen", "nl", "sexual"),
     ("hij doet het soms terwijl ik slaap", "nl", "sexual"),
     ("mijn stiefvader heeft mijn sleutel afgepakt, ik mag er niet meer in", "nl", "unsafe_home"),
+    # From train14d's misses: Polish parents and teenagers.
+    ("syn chowa tabletki w szafie, znalazlam cala torbe", "pl", "suicide"),
+    ("sie znowu tne, nie mowcie mamie", "pl", "self_harm"),
+    ("ma pociete nadgarstki i mowi ze to nic", "pl", "self_harm"),
+    ("nosi bluze z dlugim rekawem nawet w upale", "pl", "self_harm"),
+    ("sasiad ja dotykal w piwnicy", "pl", "sexual"),
+    ("jak nie zaplacisz to filmik pojdzie do twojej klasy", "pl", "online_sexual"),
+    ("ojczym uderzyl corke w twarz przy kolacji", "pl", "abuse"),
+    ("maz zamyka nas w mieszkaniu na klucz", "pl", "abuse"),
+    ("syn uciekl z domu w nocy i nie wrocil", "pl", "unsafe_home"),
+    ("od tygodnia spimy w samochodzie pod sklepem", "pl", "unsafe_home"),
 ]
 
 QUIET = [
@@ -107,6 +122,10 @@ QUIET = [
     ("we would be fine without a car if the bus came more often", "en"),
     ("my dentist used a painless method for the filling", "en"),
     ("ik heb mijn sleutel verloren en moest wachten tot mama thuis was", "nl"),
+    ("zbieram znaczki i monety od dziecka", "pl"),
+    ("uczylam sie caly dzien, tne papier na projekt", "pl"),
+    ("dziadek zamyka kury w kurniku na noc", "pl"),
+    ("w wakacje spalismy w namiocie nad morzem", "pl"),
     # The contraceptive pill in a sexual-health consultation.
     ("ik ben de pil vergeten te nemen gisteren, is dat erg?", "nl"),
     ("na de morning-afterpil moet ik nog iets nemen?", "nl"),
