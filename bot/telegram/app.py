@@ -31,7 +31,7 @@ from bot.ops.instrument import (
 )
 from bot.privacy.retention import purge
 from bot.privacy.sealed import ChatSeal
-from bot.runtime import Runtime, due_reminders
+from bot.runtime import WARM_UP_AFTER_SECONDS, Runtime, due_reminders
 from bot.telegram.feedback import POLL_SECONDS, send_pending
 from bot.telegram.handlers import register_handlers
 from bot.telegram.outbox import SWEEP_EVERY, OutboxSender
@@ -126,11 +126,15 @@ REMINDER = N_(
 
 def schedule_jobs(application: AnyApplication, runtime: Runtime, sender: OutboxSender) -> None:
     """Daily retention: cut pseudonym links of campaigns that are over (see bot.privacy);
-    hourly reminders; every few seconds the outbox rows nobody delivered (see bot.telegram.outbox).
+    hourly reminders; every few seconds the outbox rows nobody delivered (see bot.telegram.outbox);
+    once, soon after start-up, the warm-up (:meth:`Runtime.warm_up`).
     """
 
     async def outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
         await sender.sweep(context.bot, everything=False)
+
+    async def warm_up(_: ContextTypes.DEFAULT_TYPE) -> None:
+        await asyncio.to_thread(runtime.warm_up)
 
     async def retention(_: ContextTypes.DEFAULT_TYPE) -> None:
         async with runtime.sessions.begin() as session:
@@ -171,6 +175,8 @@ def schedule_jobs(application: AnyApplication, runtime: Runtime, sender: OutboxS
     application.job_queue.run_repeating(
         outbox, interval=SWEEP_EVERY, first=SWEEP_EVERY, name="outbox"
     )
+    # The theme matchers and redaction lists, off the first free-text answer's path.
+    application.job_queue.run_once(warm_up, when=WARM_UP_AFTER_SECONDS, name="warm-up")
 
 
 async def set_commands(application: AnyApplication) -> None:

@@ -18,6 +18,7 @@ out-of-date post is answered with the current question. Typed text is never a co
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 import secrets
@@ -32,7 +33,7 @@ from bot.chat.dialog import Dialog
 from bot.chat.events import Incoming, Out, Send, Toast
 from bot.chat.render import question_token
 from bot.i18n import N_
-from bot.runtime import Runtime
+from bot.runtime import Runtime, warm_up_soon
 from bot.translate import negotiate, translator
 from bot.web import page
 from bot.web.limits import ADDRESS_RATE, SESSION_RATE, Buckets, Rate
@@ -100,6 +101,8 @@ def create_app(
         Buckets(address_rate),
         behind_proxy,
     )
+    app.on_startup.append(_start_warm_up)
+    app.on_cleanup.append(_stop_warm_up)
     app.add_routes(
         [
             web.get("/", handle_home),
@@ -112,6 +115,20 @@ def create_app(
         ]
     )
     return app
+
+
+WARM_UP: web.AppKey[asyncio.Task[None]] = web.AppKey("warm_up", asyncio.Task)
+
+
+async def _start_warm_up(app: web.Application) -> None:
+    app[WARM_UP] = asyncio.create_task(warm_up_soon(app[STATE].runtime))
+
+
+async def _stop_warm_up(app: web.Application) -> None:
+    task = app[WARM_UP]
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 @web.middleware
