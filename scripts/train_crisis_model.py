@@ -128,7 +128,14 @@ TRAINING += [
     # A school mentor and zorgcoordinator (survey answers, Friesland, Gelderland) and a
     # Polish-speaking parent consultant, 420 texts.
     "crisis_corpus_train14d_tuning.yaml",
+    # A women's-shelter social worker, a Sudanese-Dutch youth worker, a Polish community worker;
+    # a GGD school nurse, a youth-forum moderator, an international-school teacher; 840 texts.
+    "crisis_corpus_train14e_tuning.yaml",
+    "crisis_corpus_train14f_tuning.yaml",
 ]
+# The retrain on round 13's first 40 files (threshold 0.855, out of fold 80.6 % at 4.2 %) was
+# refused by the gate: it fired on "ik heb een mesje in mijn etui voor het puntenslijpen",
+# which test_crisis_inversion.py pins as quiet; the shipped model is still round 11's.
 OUTPUT = ROOT / "bot" / "privacy" / MODEL_PATH
 # The tests a new model must pass before it is kept (two minutes): tests/privacy pins ordinary
 # texts (tuning corpora, the round tests' quiet lists) and disclosures to the whole detector.

@@ -318,3 +318,15 @@ def test_ninth_independent_corpus_holds_the_measured_floor() -> None:
     assert crisis == 200 and ordinary == 200
     assert recall >= 0.80
     assert alarms <= 0.06
+
+
+def test_tenth_independent_corpus_holds_the_measured_floor() -> None:
+    """The tenth independent corpus (round 13: 200 disclosures and 200 ordinary texts by a helper
+    briefed as the external testers, read by no one who changed the detector, never tuned on,
+    scored whole): recall 75.0 % (72.0 % with the expected category) and false alarms 6.5 % as
+    it arrived, 76.0 % (73.0 %) and 6.5 % after round 13 (docs/privacy.md, Safety). Below the
+    95 % / 5 % target; this floor only catches regressions."""
+    crisis, ordinary, recall, alarms = _heldout_figures("crisis_corpus_independent10_heldout.yaml")
+    assert crisis == 200 and ordinary == 200
+    assert recall >= 0.71
+    assert alarms <= 0.07
