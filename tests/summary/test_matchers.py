@@ -19,13 +19,7 @@ from tests.conftest import FLOWS
 
 
 def test_one_matcher_per_taxonomy_shared_by_answers_and_summaries(tmp_path: Path) -> None:
-    settings = load_settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'm.db'}",
-        pepper="matchers-test-pepper-" + "x" * 32,
-        flows_dir=FLOWS,
-        data_dir=tmp_path,
-    )
-    runtime = Runtime.build(settings)
+    runtime = _runtime(tmp_path)
     assert runtime.themes("armoede", "we hebben geen geld voor sport") >= {"geld"}
     taxonomy = runtime.catalog.taxonomy_for("armoede")
     assert taxonomy is not None
