@@ -136,6 +136,9 @@ TRAINING += [
 # The retrain on round 13's first 40 files (threshold 0.855, out of fold 80.6 % at 4.2 %) was
 # refused by the gate: it fired on "ik heb een mesje in mijn etui voor het puntenslijpen",
 # which test_crisis_inversion.py pins as quiet; the shipped model is still round 11's.
+# Round 14: hard negatives for blades in their everyday place (school, crafts, kitchen), in
+# five languages, written for the model after that refusal (not a copy of the pinned text).
+TRAINING += ["crisis_model_training14.yaml"]
 OUTPUT = ROOT / "bot" / "privacy" / MODEL_PATH
 # The tests a new model must pass before it is kept (two minutes): tests/privacy pins ordinary
 # texts (tuning corpora, the round tests' quiet lists) and disclosures to the whole detector.
@@ -779,12 +782,23 @@ def write_gated(data: dict[str, Any], gate: Callable[[], bool]) -> int:
     print(f"wrote {OUTPUT}: {OUTPUT.stat().st_size} bytes", flush=True)
     if gate():
         return 0
+    # Kept aside (not committed): a refusal for a reason that turns out to be the test's, not
+    # the model's, is then settled by moving the file back, without half an hour of training.
+    refused().write_bytes(OUTPUT.read_bytes())
     if previous is None:
         OUTPUT.unlink()
     else:
         OUTPUT.write_bytes(previous)
-    print("REFUSED: the new model fails the pinned tests; the previous file is back", flush=True)
+    print(
+        f"REFUSED: the new model fails the pinned tests; the previous file is back, the new one "
+        f"is at {refused()}",
+        flush=True,
+    )
     return 1
+
+
+def refused() -> Path:
+    return OUTPUT.with_name("refused-" + OUTPUT.name)
 
 
 def passes_gate() -> bool:

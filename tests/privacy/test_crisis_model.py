@@ -50,8 +50,9 @@ def test_the_model_file_is_small_and_loads() -> None:
     ``python -m benchmarks.startup`` (no timed assertions in tests: the machines are shared;
     a 1.0 s bound here failed at 2.3 s under a loaded CI run)."""
     path = ROOT / "bot" / "privacy" / MODEL_PATH
-    # Round 11 (33 files, 12,092 texts): 1.03 MB gzipped.
-    assert path.stat().st_size < 1_200_000
+    # Round 11 (33 files, 12,092 texts): 1.03 MB gzipped; round 14 (42 files, 15,995 texts):
+    # 1.24 MB.
+    assert path.stat().st_size < 1_500_000
     model = parse_model(read_model_data())
     assert model.crisis_weights and model.category_weights
     assert 0.5 <= model.threshold < 1
@@ -175,6 +176,7 @@ def test_a_model_that_fails_the_pinned_tests_is_not_kept(
     candidate = {"threshold": 0.5, "metadata": {}}
     assert train.write_gated(candidate, lambda: False) == 1
     assert shipped.read_bytes() == b"previous"
+    assert json.loads(gzip.decompress(train.refused().read_bytes())) == candidate
     assert train.write_gated(candidate, lambda: True) == 0
     assert json.loads(gzip.decompress(shipped.read_bytes())) == candidate
 
