@@ -331,11 +331,15 @@ class Pacer:
         self.permits: asyncio.Queue[float] = asyncio.Queue()
         self.offered = 0
         self._task: asyncio.Task[None] | None = None
+        self._stopped = False
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run())
 
     async def stop(self) -> None:
+        """No more permits are needed after this: a user between two turns of one consultation
+        (``/start`` and its consent) would otherwise wait for a permit that never comes."""
+        self._stopped = True
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -354,7 +358,8 @@ class Pacer:
             await asyncio.sleep(next_at - now)
 
     async def acquire(self) -> None:
-        await self.permits.get()
+        if not self._stopped:
+            await self.permits.get()
 
 
 def _is_question(text: str) -> bool:

@@ -14,7 +14,7 @@ from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, select, update
 
-from storage import Session
+from storage import Session, fast
 from storage.models import ChatSession, today
 from storage.repo import CREATE_CHAT_SESSION
 
@@ -61,12 +61,14 @@ async def load(session: Session, subject: str) -> ChatRecord:
     Insert-if-missing only after a miss, then lock: two replicas handling a new user's first
     two updates at once would otherwise both insert and one would fail.
     """
-    row = (await session.execute(LOAD, {"subject": subject})).first()
+    row = (await fast.execute(session, LOAD, {"subject": subject})).first()
     if row is None:
-        created = await session.execute(CREATE_CHAT_SESSION, {"subject": subject, "day": today()})
-        if created.rowcount:  # type: ignore[attr-defined]
+        created = await fast.execute(
+            session, CREATE_CHAT_SESSION, {"subject": subject, "day": today()}
+        )
+        if created.rowcount:
             return ChatRecord(subject)  # ours: locked by the insert until the commit
-        row = (await session.execute(LOAD, {"subject": subject})).first()
+        row = (await fast.execute(session, LOAD, {"subject": subject})).first()
         assert row is not None
     values = tuple(row)
     locale, conversation_id, member_ref, mode, context = values
@@ -81,6 +83,6 @@ async def save(session: Session, chat: ChatRecord) -> bool:
     changes = chat.changes()
     if not changes:
         return False
-    await session.execute(SAVE, {**changes, "updated_on": today(), "b_subject": chat.subject})
+    await fast.execute(session, SAVE, {**changes, "updated_on": today(), "b_subject": chat.subject})
     chat.loaded = tuple(getattr(chat, name) for name in FIELDS)
     return True

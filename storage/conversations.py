@@ -17,7 +17,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
-from storage import Session
+from storage import Session, fast
 from storage.models import ConversationRow, Participant, new_id, today
 
 TABLE = cast(Table, ConversationRow.__table__)
@@ -73,17 +73,21 @@ def _record(row: Any) -> ConversationRecord:
 
 
 async def load(session: Session, conversation_id: str) -> ConversationRecord | None:
-    row = (await session.execute(BY_ID, {"id": conversation_id})).first()
+    row = (await fast.execute(session, BY_ID, {"id": conversation_id})).first()
     return _record(row) if row is not None else None
 
 
 async def open_of_participant(session: Session, participant_id: str) -> ConversationRecord | None:
-    row = (await session.execute(OPEN_OF_PARTICIPANT, {"participant_id": participant_id})).first()
+    row = (
+        await fast.execute(session, OPEN_OF_PARTICIPANT, {"participant_id": participant_id})
+    ).first()
     return _record(row) if row is not None else None
 
 
 async def of_member(session: Session, member_id: str, flow_id: str) -> ConversationRecord | None:
-    row = (await session.execute(OF_MEMBER, {"member_id": member_id, "flow_id": flow_id})).first()
+    row = (
+        await fast.execute(session, OF_MEMBER, {"member_id": member_id, "flow_id": flow_id})
+    ).first()
     return _record(row) if row is not None else None
 
 
@@ -102,7 +106,8 @@ async def create(
     record = ConversationRecord(
         new_id(), flow_id, state, data, participant_id, member_id, finished, 1, campaign_id
     )
-    await session.execute(
+    await fast.execute(
+        session,
         CREATE,
         {
             "id": record.id,
@@ -128,10 +133,10 @@ async def save(
     values: dict[str, Any] = {"state": state, "data": data, "version": record.version + 1}
     if finished and not record.finished:
         values.update(finished=True, finished_on=today())
-    result = await session.execute(
-        _SAVE, {**values, "b_id": record.id, "b_version": record.version}
+    result = await fast.execute(
+        session, _SAVE, {**values, "b_id": record.id, "b_version": record.version}
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if result.rowcount != 1:
         raise StaleDataError(
             f"conversation {record.id}: version {record.version} was saved by someone else"
         )
@@ -140,9 +145,9 @@ async def save(
 
 
 async def drop(session: Session, conversation_id: str) -> None:
-    await session.execute(DROP, {"id": conversation_id})
+    await fast.execute(session, DROP, {"id": conversation_id})
 
 
 async def complete_participant(session: Session, participant_id: str) -> None:
     """The participant finished their flow (counted as complete by the summary)."""
-    await session.execute(COMPLETE, {"b_id": participant_id})
+    await fast.execute(session, COMPLETE, {"b_id": participant_id})

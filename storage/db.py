@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import sqlite3
 import weakref
 from functools import cache
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -149,7 +150,7 @@ class _WriterTurns:
     def _begin(self, connection: Connection) -> None:
         if connection.get_execution_options().get(READ_ONLY):
             # Readers see a snapshot in WAL mode and never need the write lock.
-            connection.exec_driver_sql("BEGIN")
+            _send_begin(connection, "BEGIN")
             return
         lock = self._lock()
         if lock is not None:
@@ -160,7 +161,7 @@ class _WriterTurns:
                 raise OperationalError("BEGIN IMMEDIATE", None, waited) from None
             connection.info[self._HELD] = lock
         try:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            _send_begin(connection, "BEGIN IMMEDIATE")
         except BaseException:
             self._release(connection.info)
             raise
@@ -179,6 +180,20 @@ class _WriterTurns:
         lock = info.pop(self._HELD, None)
         if lock is not None and lock.locked():
             lock.release()
+
+
+def _send_begin(connection: Connection, sql: str) -> None:
+    """BEGIN as the driver's first statement: :mod:`storage.sqlite_driver` holds it back for the
+    transaction's first statement anyway, so it need not take SQLAlchemy's execution path (an
+    execution context and a cursor, about 50 µs of every transaction)."""
+    driver = connection.connection.driver_connection
+    if not isinstance(driver, sqlite_driver.OneHopConnection):
+        connection.exec_driver_sql(sql)
+        return
+    try:
+        driver.begin_later(sql)
+    except sqlite3.Error as error:  # as exec_driver_sql would raise it
+        raise DBAPIError.instance(sql, None, error, sqlite3.Error) from error
 
 
 async def _acquire(lock: asyncio.Lock) -> None:

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Table, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import fast
 from storage.models import OutboxEntry
 
 TABLE: Table = OutboxEntry.__table__  # type: ignore[assignment]
@@ -29,8 +30,8 @@ TABLE: Table = OutboxEntry.__table__  # type: ignore[assignment]
 TAKE_OVER_LOCK = 0x5A4D_0B0C
 
 ENQUEUE = insert(TABLE).returning(TABLE.c.id)
-# Built once (with an expanding IN): a delete runs after every delivered update.
-SENT = delete(TABLE).where(TABLE.c.id.in_(bindparam("ids", expanding=True)))
+# Built once: a delete runs after every delivered update (one row per id, all in one call).
+SENT = delete(TABLE).where(TABLE.c.id == bindparam("b_id"))
 TRY_LOCK = text("SELECT pg_try_advisory_xact_lock(:key)")
 
 
@@ -43,12 +44,15 @@ class Pending:
 
 async def enqueue(session: AsyncSession, chat: bytes, body: list[Any], held_until: datetime) -> int:
     """Store the replies of the update being handled (in its transaction); returns the row id."""
-    result = await session.execute(ENQUEUE, {"chat": chat, "body": body, "held_until": held_until})
+    result = await fast.execute(
+        session, ENQUEUE, {"chat": chat, "body": body, "held_until": held_until}
+    )
     return int(result.scalar_one())
 
 
 async def sent(session: AsyncSession, ids: Sequence[int]) -> None:
-    await session.execute(SENT, {"ids": list(ids)})
+    if ids:
+        await fast.execute(session, SENT, [{"b_id": id_} for id_ in ids])
 
 
 async def take_over(

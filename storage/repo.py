@@ -12,9 +12,10 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple, Protocol, cast
 
-from sqlalchemy import Table, delete, insert, select, text, update
+from sqlalchemy import Table, bindparam, delete, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import fast
 from storage.models import (
     Answer,
     AnswerTheme,
@@ -62,8 +63,8 @@ CREATE_CHAT_SESSION = text(
 
 async def claim_update(session: AsyncSession, update_id: int) -> bool:
     """Record ``update_id`` as processed; False when it was processed before (a redelivery)."""
-    result = await session.execute(CLAIM_UPDATE, {"update_id": update_id, "day": today()})
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    result = await fast.execute(session, CLAIM_UPDATE, {"update_id": update_id, "day": today()})
+    return bool(result.rowcount)
 
 
 async def forget_updates_before(session: AsyncSession, day: Any) -> int:
@@ -287,12 +288,13 @@ async def store_participant_answer(
     ]
     if not rows:  # a multiple choice with nothing chosen
         return
-    await session.execute(insert(_ANSWERS), rows)
+    await fast.execute(session, INSERT_ANSWERS, rows)
     # A crisis disclosure is counted only as an answer with a worry signal: no theme, no
     # "overig" (theme_counts leaves such answers out as well).
     if text_value is not None and not crisis and themes:
-        await session.execute(
-            insert(_ANSWER_THEMES),
+        await fast.execute(
+            session,
+            INSERT_ANSWER_THEMES,
             [
                 {
                     "answer_id": rows[0]["id"],
@@ -308,16 +310,19 @@ async def store_participant_answer(
 # The tables behind the models, for Core inserts on the hot path.
 _ANSWERS = cast(Table, Answer.__table__)
 _ANSWER_THEMES = cast(Table, AnswerTheme.__table__)
+INSERT_ANSWERS = insert(_ANSWERS)
+INSERT_ANSWER_THEMES = insert(_ANSWER_THEMES)
+WITHDRAW_ANSWER = delete(_ANSWERS).where(
+    _ANSWERS.c.participant_id == bindparam("participant_id"),
+    _ANSWERS.c.question_id == bindparam("question_id"),
+)
 
 
 async def withdraw_participant_answer(
     session: AsyncSession, participant_id: str, question_id: str
 ) -> None:
-    await session.execute(
-        delete(Answer).where(
-            Answer.participant_id == participant_id, Answer.question_id == question_id
-        )
-    )
+    parameters = {"participant_id": participant_id, "question_id": question_id}
+    await fast.execute(session, WITHDRAW_ANSWER, parameters)
 
 
 async def store_contribution(

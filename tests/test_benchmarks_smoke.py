@@ -6,11 +6,14 @@ JSON line last with the documented keys, and that no answer was lost.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import statistics
 import subprocess
 import sys
 from pathlib import Path
+
+from benchmarks.common import Pacer
 
 ROOT = Path(__file__).resolve().parent.parent
 E2E_KEYS = {
@@ -115,3 +118,15 @@ def test_crisis_benchmark_also_scores_each_text_as_a_dutch_speaking_users() -> N
     result = score(corpus)
     assert result["recall"] == result["recall_as_dutch_user"] == 1.0
     assert result["false_alarm_rate"] == result["false_alarm_rate_as_dutch_user"] == 0.0
+
+
+async def test_a_stopped_pacer_no_longer_holds_users_back() -> None:
+    """After the window, a user between /start and its consent needs a second permit; a pacer
+    that stopped hands it out at once (the e2e benchmark hung there before)."""
+    pacer = Pacer(rate=1000.0)
+    pacer.start()
+    await pacer.acquire()
+    await pacer.stop()
+    while not pacer.permits.empty():
+        await pacer.acquire()
+    await asyncio.wait_for(pacer.acquire(), timeout=5)

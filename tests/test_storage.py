@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from sqlalchemy import event, func, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -21,6 +21,7 @@ from storage.models import (
     Invite,
     Participant,
 )
+from tests import sql_trace
 
 
 async def test_migrations_are_current(db: AsyncEngine) -> None:
@@ -207,18 +208,9 @@ async def test_loading_a_conversation_brings_its_participant_along(
             participant_id=participant.id,
         )
         conversation_id, participant_id = row.id, participant.id
-    statements: list[str] = []
-
-    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        statements.append(statement)
-
     async with sessions.begin() as session:
-        engine = session.bind
-        event.listen(engine.sync_engine, "before_cursor_execute", count)
-        try:
+        with sql_trace.statements(session.bind.sync_engine) as statements:
             loaded = await conversations.load(session, conversation_id)
-        finally:
-            event.remove(engine.sync_engine, "before_cursor_execute", count)
         assert loaded is not None and loaded.participant_id == participant_id
         assert loaded.campaign_id == campaign.id
         assert [s.split()[0] for s in statements if s != "BEGIN IMMEDIATE"] == ["SELECT"]

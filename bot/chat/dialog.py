@@ -29,7 +29,7 @@ from bot.chat.turn import DiscussionInput, Handler, Routes, Turn
 from bot.chat.wire import dump_outs
 from bot.runtime import Runtime
 from bot.translate import negotiate, translator
-from storage import Session, chat_sessions, repo
+from storage import Session, chat_sessions, fast, repo
 from storage import outbox as outbox_repo
 
 K = TypeVar("K")
@@ -132,7 +132,7 @@ class Dialog:
         if not incoming.private or safety.answered_here(incoming):
             return Handled([])
         outbox_id = None
-        async with self.runtime.sessions.begin() as session:
+        async with fast.unit_of_work(self.runtime.sessions) as session:
             if not await repo.claim_update(session, incoming.update_id):
                 return Handled([])
             chat = await chat_sessions.load(session, self.runtime.subject(incoming.principal))

@@ -28,6 +28,7 @@ from bot.chat.wire import load_outs
 from bot.privacy.sealed import ChatSeal, SealError
 from bot.telegram.deliver import deliver
 from bot.telegram.turns import committed
+from storage import fast
 from storage import outbox as outbox_repo
 from storage.handles import DatabaseError, Sessions
 from storage.models import utcnow
@@ -106,7 +107,7 @@ class OutboxSender:
         while self._delivered:
             batch = sorted(self._delivered)
             try:
-                async with self.sessions.begin() as session:
+                async with fast.unit_of_work(self.sessions) as session:
                     await outbox_repo.sent(session, batch)
             except (DatabaseError, OSError) as error:
                 log.warning("delivered outbox rows not deleted yet: %s", type(error).__name__)

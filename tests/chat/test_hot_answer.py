@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from bot.chat.dialog import Dialog, OutboxSlot
 from bot.chat.events import EditButtons, Incoming, Out, Send
@@ -23,6 +23,7 @@ from storage.models import (
     ProcessedUpdate,
     utcnow,
 )
+from tests import sql_trace
 from tests.chat.conftest import Talk
 from tests.web.conftest import create_campaign
 
@@ -31,19 +32,11 @@ USER = 4242
 
 @contextmanager
 def statements(runtime: Runtime) -> Iterator[list[str]]:
-    """The SQL statements sent meanwhile, without BEGIN and COMMIT."""
-    sent: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if not statement.startswith(("BEGIN", "COMMIT")):
-            sent.append(" ".join(statement.split()[:3]))
-
-    engine = runtime.database.sync_engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+    """The SQL statements sent meanwhile (their first three words), without BEGIN and COMMIT."""
+    with sql_trace.statements(runtime.database.sync_engine) as sent:
+        shortened: list[str] = []
+        yield shortened
+    shortened.extend(" ".join(s.split()[:3]) for s in sent)
 
 
 def option_button(outs: list[Out]) -> str:

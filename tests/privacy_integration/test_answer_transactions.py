@@ -12,9 +12,6 @@ from __future__ import annotations
 import asyncio
 import re
 from collections import defaultdict
-from typing import Any
-
-from sqlalchemy import event
 
 from storage import outbox, repo
 from storage.models import Campaign
@@ -26,6 +23,7 @@ from tests.e2e.conftest import (
     question_of,
     say,
 )
+from tests.sql_trace import traced
 
 WRITE = re.compile(r"^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)", re.IGNORECASE)
 # Tables an answering turn may write: none of them holds a time of day.
@@ -50,17 +48,15 @@ async def test_an_answer_transaction_writes_no_timestamped_row(harness: BotHarne
     open_writes: dict[int, set[str]] = defaultdict(set)
     done: list[set[str]] = []
 
-    def record(connection: Any, cursor: Any, statement: str, *args: Any) -> None:
+    def record(connection: int, statement: str) -> None:
         found = WRITE.match(statement)
         if found:
-            open_writes[id(connection)].add(found.group(1).lower())
+            open_writes[connection].add(found.group(1).lower())
 
-    def commit(connection: Any) -> None:
-        done.append(open_writes.pop(id(connection), set()))
+    def commit(connection: int) -> None:
+        done.append(open_writes.pop(connection, set()))
 
-    event.listen(engine, "before_cursor_execute", record)
-    event.listen(engine, "commit", commit)
-    try:
+    with traced(engine, record, commit):
         werkgroep_id, coordinator = await join_as_coordinator(harness, 9994001)
         token = repo.new_token()
         async with harness.runtime.sessions.begin() as session:
@@ -84,9 +80,6 @@ async def test_an_answer_transaction_writes_no_timestamped_row(harness: BotHarne
                 if any("Klaar! Dank je wel" in (m.text or "") for m in messages):
                     break
                 messages = await answer_current(user, question_of(messages))
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-        event.remove(engine, "commit", commit)
     answering = [tables for tables in done if "answers" in tables]
     assert len(answering) >= 10  # the journeys stored their answers
     assert any("audit_log" in tables for tables in done)  # the coordinator's reads were seen
