@@ -289,3 +289,20 @@ async def test_member_cannot_use_coordinator_commands(harness: BotHarness) -> No
     stranger = harness.api.user(8880003)
     (reply,) = await say(stranger, "/leden")
     assert "alleen een coördinator" in (reply.text or "")
+
+
+async def test_questions_are_sent_as_html_with_their_keyboard(harness: BotHarness) -> None:
+    """Replies go out on PTB's request path without its send_message (bot.telegram.deliver):
+    still with the bot's HTML parse mode (bold question, no tags shown) and the answer
+    buttons, on the question and on the next one after a tap."""
+    token = await harness.campaign("jongeren")
+    user = harness.api.user(5551242)
+    (notice,) = await say(user, f"/start {token}")
+    first = question_of(await press(user, notice, "Ik doe mee"))
+    second = question_of(await press(user, first, first.buttons[0][0][0]))
+    for question in (first, second):
+        text = question.text or ""
+        assert "<b>" not in text and "<i>" not in text and "Vraag " in text
+        kinds = {entity["type"] for entity in question.payload.get("entities", [])}
+        assert {"bold", "italic"} <= kinds
+        assert question.buttons and question.buttons[0][0][1].startswith("o:")

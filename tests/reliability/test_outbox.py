@@ -31,11 +31,6 @@ REPLICAS = 4
 
 
 @dataclass
-class Sent:
-    message_id: int
-
-
-@dataclass
 class RecordingBot:
     """Records every sendMessage (chat, text, which replica); each send takes a little while."""
 
@@ -44,11 +39,12 @@ class RecordingBot:
     rng: random.Random
     counter: list[int] = field(default_factory=lambda: [0])
 
-    async def send_message(self, chat_id: int, text: str, **_: Any) -> Sent:
+    async def _post(self, method: str, data: dict[str, Any]) -> None:
+        """Where deliver sends a message (PTB's request path, see bot.telegram.deliver._call)."""
+        assert method == "sendMessage"
         await asyncio.sleep(self.rng.uniform(0.0, 0.01))
-        self.log.append((chat_id, text, self.name))
+        self.log.append((data["chat_id"], data["text"], self.name))
         self.counter[0] += 1
-        return Sent(self.counter[0])
 
 
 @dataclass
@@ -61,13 +57,13 @@ class TogetherBot:
     under_way: int = 0
     all_in: asyncio.Event = field(default_factory=asyncio.Event)
 
-    async def send_message(self, chat_id: int, text: str, **_: Any) -> Sent:
+    async def _post(self, method: str, data: dict[str, Any]) -> None:
+        assert method == "sendMessage"
         self.under_way += 1
         if self.under_way == self.expected:
             self.all_in.set()
         await self.all_in.wait()
-        self.log.append((chat_id, text, "together"))
-        return Sent(len(self.log))
+        self.log.append((data["chat_id"], data["text"], "together"))
 
 
 async def leave_leftovers(sessions: Sessions, seal: ChatSeal) -> None:

@@ -14,17 +14,13 @@ from tests.summary.test_render import balanced
 
 
 @dataclass
-class Sent:
-    message_id: int
-
-
-@dataclass
 class RecordingBot:
     texts: list[tuple[str, Any]] = field(default_factory=list)
 
-    async def send_message(self, chat_id: int, text: str, reply_markup: Any = None) -> Sent:
-        self.texts.append((text, reply_markup))
-        return Sent(len(self.texts))
+    async def _post(self, method: str, data: dict[str, Any]) -> None:
+        """Where deliver sends a message (PTB's request path, see bot.telegram.deliver._call)."""
+        assert method == "sendMessage"
+        self.texts.append((data["text"], data["reply_markup"]))
 
 
 def units(text: str) -> int:
