@@ -119,6 +119,17 @@ class BotProcess:
         except OSError:
             return ""
 
+    async def logged(self, text: str, timeout: float) -> bool:
+        """Whether ``text`` appears in the bot's log within ``timeout`` seconds."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            self.check_alive()
+            with contextlib.suppress(OSError):
+                if text in self.log_path.read_text(errors="replace"):
+                    return True
+            await asyncio.sleep(0.2)
+        return False
+
     def error_lines(self) -> int:
         """ERROR / Traceback lines the bot wrote to its log."""
         try:
