@@ -139,6 +139,9 @@ TRAINING += [
 # Round 14: hard negatives for blades in their everyday place (school, crafts, kitchen), in
 # five languages, written for the model after that refusal (not a copy of the pinned text).
 TRAINING += ["crisis_model_training14.yaml"]
+# The retrain on all 42 files (threshold 0.862, out of fold 78.6 % at 4.2 %) kept that text quiet
+# but was refused (independent8: 29 disclosures added where the floor is 30) and scored worse on
+# independent10 than the shipped model (75.0 % against 76.0 % at 6.5 %): still round 11's model.
 OUTPUT = ROOT / "bot" / "privacy" / MODEL_PATH
 # The tests a new model must pass before it is kept (two minutes): tests/privacy pins ordinary
 # texts (tuning corpora, the round tests' quiet lists) and disclosures to the whole detector.
