@@ -19,7 +19,9 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.engine import Catalog, Engine, load_catalog
+from storage import repo
 from storage.db import make_engine, make_sessionmaker, upgrade
+from storage.models import Campaign, Participant
 
 # See bot/telegram/__init__.py: PTB warns on RetryAfter without it, and warnings are errors.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
@@ -180,3 +182,21 @@ async def db(database_url: str) -> AsyncIterator[AsyncEngine]:
 @pytest.fixture
 def sessions(db: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return make_sessionmaker(db)
+
+
+async def new_participant(session: AsyncSession) -> Participant:
+    """A participant of a new werkgroep's jongeren campaign (armoede, stap 3), flushed."""
+    werkgroep, _, _ = await repo.create_werkgroep(session, "Teststad", "armoede")
+    campaign = Campaign(
+        werkgroep_id=werkgroep.id,
+        audience="jongeren",
+        step_key="stap-3",
+        flow_id="armoede.stap-3.jongeren",
+        token_hash=repo.hash_token(repo.new_token()),
+    )
+    session.add(campaign)
+    await session.flush()
+    participant = Participant(campaign_id=campaign.id, pseudonym="p" * 64)
+    session.add(participant)
+    await session.flush()
+    return participant

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage import chat_sessions, conversations, fast, outbox, repo
 from storage.models import ChatSession, ConversationRow, Participant, utcnow
 from tests import sql_trace
+from tests.conftest import new_participant
 
 CHATS: Table = ChatSession.__table__  # type: ignore[assignment]
 SUBJECT = "f" * 64
@@ -171,20 +172,5 @@ def test_the_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 async def _participant(sessions: async_sessionmaker[AsyncSession]) -> str:
-    from storage.models import Campaign
-
     async with sessions.begin() as session:
-        werkgroep, _, _ = await repo.create_werkgroep(session, "Teststad", "armoede")
-        campaign = Campaign(
-            werkgroep_id=werkgroep.id,
-            audience="jongeren",
-            step_key="stap-3",
-            flow_id="armoede.stap-3.jongeren",
-            token_hash=repo.hash_token(repo.new_token()),
-        )
-        session.add(campaign)
-        await session.flush()
-        participant = Participant(campaign_id=campaign.id, pseudonym="p" * 64)
-        session.add(participant)
-        await session.flush()
-        return participant.id
+        return (await new_participant(session)).id

@@ -19,9 +19,9 @@ from storage.models import (
     Contribution,
     ConversationRow,
     Invite,
-    Participant,
 )
 from tests import sql_trace
+from tests.conftest import new_participant
 
 
 async def test_migrations_are_current(db: AsyncEngine) -> None:
@@ -185,19 +185,7 @@ async def test_loading_a_conversation_brings_its_participant_along(
     """Storing an answer needs the participant's campaign: it comes with the conversation's
     read, so the hot path asks the database once for both."""
     async with sessions.begin() as session:
-        werkgroep, _, _ = await repo.create_werkgroep(session, "Teststad", "armoede")
-        campaign = Campaign(
-            werkgroep_id=werkgroep.id,
-            audience="jongeren",
-            step_key="stap-3",
-            flow_id="armoede.stap-3.jongeren",
-            token_hash=repo.hash_token(repo.new_token()),
-        )
-        session.add(campaign)
-        await session.flush()
-        participant = Participant(campaign_id=campaign.id, pseudonym="p" * 64)
-        session.add(participant)
-        await session.flush()
+        participant = await new_participant(session)
         row = await conversations.create(
             session,
             flow_id="f",
@@ -212,5 +200,5 @@ async def test_loading_a_conversation_brings_its_participant_along(
         with sql_trace.statements(session.bind.sync_engine) as statements:
             loaded = await conversations.load(session, conversation_id)
         assert loaded is not None and loaded.participant_id == participant_id
-        assert loaded.campaign_id == campaign.id
+        assert loaded.campaign_id == participant.campaign_id
         assert [s.split()[0] for s in statements if s != "BEGIN IMMEDIATE"] == ["SELECT"]
