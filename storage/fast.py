@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import weakref
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -86,23 +87,30 @@ class _Compiled:
         ]
 
 
-# Compiled forms by (statement, parameter names, dialect); None: this statement falls back. The
-# statements are module-level constants, so the cache stays as small as the hot path.
-_COMPILED: dict[tuple[Executable, tuple[str, ...], Dialect], _Compiled | None] = {}
-# A statement built anew on every call would never hit the cache: past this many entries, new
-# ones are not compiled here but run through SQLAlchemy (which caches them in its own way).
+# Compiled forms per engine's dialect, by (statement, parameter names); None: the statement
+# falls back. Weakly keyed: an engine disposed of (tests make hundreds) takes its forms along.
+# The statements are module-level constants, so each dialect's share stays as small as the hot
+# path.
+_COMPILED: weakref.WeakKeyDictionary[
+    Dialect, dict[tuple[Executable, tuple[str, ...]], _Compiled | None]
+] = weakref.WeakKeyDictionary()
+# A statement built anew on every call would never hit the cache: past this many entries (per
+# dialect), new ones are not compiled here but run through SQLAlchemy (which caches its own).
 MAX_COMPILED = 256
 
 
 def compiled_for(statement: Executable, names: Sequence[str], dialect: Dialect) -> _Compiled | None:
-    key = (statement, tuple(sorted(names)), dialect)
     if _orm_enabled(statement):
         return None  # session.execute autoflushes for these (and may return entities)
-    if key in _COMPILED:
-        return _COMPILED[key]
-    if len(_COMPILED) >= MAX_COMPILED:
+    forms = _COMPILED.get(dialect)
+    if forms is None:
+        forms = _COMPILED[dialect] = {}
+    key = (statement, tuple(sorted(names)))
+    if key in forms:
+        return forms[key]
+    if len(forms) >= MAX_COMPILED:
         return None
-    plan = _COMPILED[key] = _compile(statement, key[1], dialect)
+    plan = forms[key] = _compile(statement, key[1], dialect)
     return plan
 
 
