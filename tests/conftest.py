@@ -184,8 +184,8 @@ def sessions(db: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return make_sessionmaker(db)
 
 
-async def new_participant(session: AsyncSession) -> Participant:
-    """A participant of a new werkgroep's jongeren campaign (armoede, stap 3), flushed."""
+async def new_campaign(session: AsyncSession) -> Campaign:
+    """A new werkgroep's jongeren campaign (armoede, stap 3), flushed."""
     werkgroep, _, _ = await repo.create_werkgroep(session, "Teststad", "armoede")
     campaign = Campaign(
         werkgroep_id=werkgroep.id,
@@ -196,6 +196,12 @@ async def new_participant(session: AsyncSession) -> Participant:
     )
     session.add(campaign)
     await session.flush()
+    return campaign
+
+
+async def new_participant(session: AsyncSession) -> Participant:
+    """A participant of :func:`new_campaign`, flushed."""
+    campaign = await new_campaign(session)
     participant = Participant(campaign_id=campaign.id, pseudonym="p" * 64)
     session.add(participant)
     await session.flush()

@@ -15,13 +15,12 @@ from storage.models import (
     Answer,
     AnswerTheme,
     AuditEntry,
-    Campaign,
     Contribution,
     ConversationRow,
     Invite,
 )
 from tests import sql_trace
-from tests.conftest import new_participant
+from tests.conftest import new_campaign, new_participant
 
 
 async def test_migrations_are_current(db: AsyncEngine) -> None:
@@ -65,26 +64,12 @@ async def test_werkgroep_invites_are_stored_hashed(
         assert invite is not None and invite.revoked_at is not None
 
 
-async def _campaign(session: AsyncSession) -> Campaign:
-    werkgroep, _, _ = await repo.create_werkgroep(session, "W", "armoede")
-    campaign = Campaign(
-        werkgroep_id=werkgroep.id,
-        audience="jongeren",
-        step_key="stap-3",
-        flow_id="armoede.stap-3.jongeren",
-        token_hash=repo.hash_token("c"),
-    )
-    session.add(campaign)
-    await session.flush()
-    return campaign
-
-
 async def test_participant_answers_replace_and_withdraw(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     """Answering again replaces; a multi choice is a row per option; skipping removes."""
     async with sessions.begin() as session:
-        campaign = await _campaign(session)
+        campaign = await new_campaign(session)
         participant = await repo.participant_for(session, campaign.id, "p" * 64)
         assert participant is not None
         await repo.store_participant_answer(
