@@ -51,8 +51,7 @@ async def enqueue(session: AsyncSession, chat: bytes, body: list[Any], held_unti
 
 
 async def sent(session: AsyncSession, ids: Sequence[int]) -> None:
-    if ids:
-        await fast.execute(session, SENT, [{"b_id": id_} for id_ in ids])
+    await fast.execute(session, SENT, [{"b_id": id_} for id_ in ids])  # none: no statement
 
 
 async def take_over(
