@@ -11,7 +11,11 @@ Samenspraak since round 4, after a tap since round 8), every press answered, inf
 the end. State lives in memory in a ``ConversationHandler`` and ``user_data``; there is no
 database, no translation, no pseudonyms, no redaction and no rate limiter (unless
 ``--rate-limiter`` is given, to compare with the same PTB limiter as ours: ``shipped`` is PTB's
-default of 30 messages/s, ``retry-only`` keeps only the 429 handling).
+default of 30 messages/s, ``retry-only`` keeps only the 429 handling). Its HTTP client is PTB's
+default (httpx) unless ``--request aiohttp`` gives it the same transport as ours
+(``bot.telegram.aiohttp_request``, a PTB ``BaseRequest`` with no Samenspraak logic in it, the one
+Samenspraak module it then imports), for a like-for-like figure of everything above the HTTP
+client.
 """
 
 from __future__ import annotations
@@ -314,6 +318,12 @@ def build(args: argparse.Namespace) -> Application[Any, Any, Any, Any, Any, Any]
         overall = 0 if args.rate_limiter == "retry-only" else 30
         limiter: AIORateLimiter = AIORateLimiter(max_retries=5, overall_max_rate=overall)
         builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
+    if args.request == "aiohttp":
+        from bot.telegram.aiohttp_request import AiohttpRequest
+
+        builder = builder.request(AiohttpRequest()).get_updates_request(
+            AiohttpRequest(connection_pool_size=1)
+        )
     application = builder.build()
     with warnings.catch_warnings():
         # per_message=False with CallbackQueryHandler is what we want: one state per chat.
@@ -343,6 +353,7 @@ def main() -> None:
     parser.add_argument(
         "--rate-limiter", choices=["retry-only", "shipped"], default=None, help="default: none"
     )
+    parser.add_argument("--request", choices=["httpx", "aiohttp"], default="httpx")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     build(args).run_polling(allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY])

@@ -172,6 +172,8 @@ async def running(
     extra: tuple[str, ...] = ()
     if kind == "baseline" and args.baseline_rate_limiter:
         extra = ("--rate-limiter", args.rate_limiter)
+    if kind == "baseline":
+        extra += ("--request", args.baseline_request)
     async with LocalBotApi(token=TOKEN, bot_username=BOT_USERNAME) as api:
         bot = start_bot(
             kind,
@@ -337,6 +339,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         baseline_p99_ms=baseline.load.ms(99),
         baseline_errors=baseline.errors,
         baseline_rate_limiter=args.rate_limiter if args.baseline_rate_limiter else "none",
+        baseline_request=args.baseline_request,
         cpu_rate=ours.cpu_rate if ours.cpu_rate is not None else args.rate,
         cpu_users=args.cpu_users if ours.cpu_rate is not None else args.users,
         cpu_repeats=len(ratios),
@@ -460,6 +463,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--baseline-rate-limiter",
         action="store_true",
         help="give the baseline the same AIORateLimiter as ours",
+    )
+    parser.add_argument(
+        "--baseline-request",
+        choices=["httpx", "aiohttp"],
+        default="httpx",
+        help="the baseline's HTTP client: httpx (default, PTB's own) or aiohttp (ours, for a "
+        "like-for-like figure of what lies above the HTTP client)",
     )
     parser.add_argument(
         "--bot-patch",

@@ -20,9 +20,10 @@ from urllib.parse import urlsplit
 
 import httpx
 from telegram.ext import Application
-from telegram.request import HTTPXRequest, RequestData
+from telegram.request import BaseRequest, RequestData
 
 from bot.ops import metrics
+from bot.telegram.aiohttp_request import AiohttpRequest
 
 TOO_MANY_REQUESTS = 429
 
@@ -48,16 +49,16 @@ class InstrumentedApplication(Application[Any, Any, Any, Any, Any, Any]):
         return await super().process_error(update, error, job, coroutine)
 
 
-class InstrumentedRequest(HTTPXRequest):
+class InstrumentedRequest(AiohttpRequest):
     async def do_request(
         self,
         url: str,
         method: str,
         request_data: RequestData | None = None,
-        read_timeout: Any = HTTPXRequest.DEFAULT_NONE,
-        write_timeout: Any = HTTPXRequest.DEFAULT_NONE,
-        connect_timeout: Any = HTTPXRequest.DEFAULT_NONE,
-        pool_timeout: Any = HTTPXRequest.DEFAULT_NONE,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         status, payload = await super().do_request(
             url,
@@ -87,15 +88,15 @@ _SEND_LOWER = {name.lower(): name for name in metrics.SEND_METHODS}
 
 
 def tls_context(*urls: str) -> ssl.SSLContext:
-    """One TLS context for every HTTP client of the bot.
+    """One TLS context for every HTTP client of the bot (PTB has two: getUpdates and the rest).
 
-    httpx builds a context per client by default, loading the whole CA bundle each time (40-80 ms
-    of start-up per client; PTB has two, for getUpdates and for the rest). Shared, it is loaded
-    once. When every URL is plain ``http://`` (a local Bot API server) no handshake ever happens,
+    Built as httpx, PTB's default client, builds it (certifi's CA bundle, or ``SSL_CERT_FILE``),
+    so the bot trusts the same servers as a stock PTB bot; loading the bundle takes 40-80 ms,
+    so it is loaded once and shared. When every URL is plain ``http://`` (a local Bot API server) no handshake ever happens,
     and the context holds no CA at all: it is never used, and would refuse any server if it were.
     """
     if any(urlsplit(url).scheme != "http" for url in urls):
-        return httpx.create_ssl_context()  # what each client would build (certifi, SSL_CERT_FILE)
+        return httpx.create_ssl_context()
     return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies, with nothing to trust
 
 
@@ -103,12 +104,9 @@ def instrumented_request(
     connection_pool_size: int = 256, tls: ssl.SSLContext | None = None
 ) -> InstrumentedRequest:
     """The request object for the Bot API calls (not for getUpdates), with PTB's defaults."""
-    return InstrumentedRequest(
-        connection_pool_size=connection_pool_size,
-        httpx_kwargs=None if tls is None else {"verify": tls},
-    )
+    return InstrumentedRequest(connection_pool_size=connection_pool_size, tls=tls)
 
 
-def updates_request(tls: ssl.SSLContext) -> HTTPXRequest:
+def updates_request(tls: ssl.SSLContext) -> AiohttpRequest:
     """The request object for getUpdates: PTB's default for it (one connection), sharing ``tls``."""
-    return HTTPXRequest(connection_pool_size=1, httpx_kwargs={"verify": tls})
+    return AiohttpRequest(connection_pool_size=1, tls=tls)

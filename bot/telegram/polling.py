@@ -61,7 +61,7 @@ RECHECK = 0.05
 # than it queues behind those 60).
 RECHECK_PER_HELD = 0.002
 # PTB's get_updates adds the request's read timeout to the long-poll timeout; the same here
-# (HTTPXRequest's default read timeout, which bot.ops.instrument.updates_request keeps).
+# (PTB's default read timeout, which bot.ops.instrument.updates_request keeps).
 READ_TIMEOUT = 5.0
 
 

@@ -1,7 +1,6 @@
 """The bot's two HTTP clients (getUpdates and the other Bot API calls) share one TLS context.
 
-httpx loads the CA bundle for every client it builds (40-80 ms of start-up each); shared, it is
-loaded once. Against a plain-http local Bot API server no handshake happens at all, and the
+Loading the CA bundle takes 40-80 ms of start-up; shared, it is loaded once. Against a plain-http local Bot API server no handshake happens at all, and the
 context holds no CA: if anything did try TLS with it, it would refuse the server.
 """
 
@@ -16,6 +15,7 @@ import pytest
 from bot.config import load_settings
 from bot.ops.instrument import tls_context
 from bot.runtime import Runtime
+from bot.telegram.aiohttp_request import AiohttpRequest
 from bot.telegram.app import build_application
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,8 +39,8 @@ def test_a_plain_http_api_gets_a_context_that_trusts_nobody() -> None:
 
 
 def _ssl_context_of(request: Any) -> ssl.SSLContext:
-    # httpx keeps the context in its connection pool; there is no public accessor.
-    context = request._client._transport._pool._ssl_context
+    assert isinstance(request, AiohttpRequest)
+    context = request.tls
     assert isinstance(context, ssl.SSLContext)
     return context
 
