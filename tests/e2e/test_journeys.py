@@ -6,7 +6,14 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from storage.models import Answer, Contribution, ConversationRow, Member, Participant
+from storage.models import (
+    Answer,
+    Contribution,
+    ConversationRow,
+    Member,
+    OutboxEntry,
+    Participant,
+)
 from tests.e2e.conftest import (
     BotHarness,
     answer_current,
@@ -77,6 +84,24 @@ async def test_ouder_stops_halfway_and_resumes_after_restart(harness: BotHarness
     assert "Welkom terug" in (messages[0].text or "")
     assert "Vraag 3 van" in (question_of(messages).text or "")
     assert await count(harness, Answer) == 2
+
+
+async def test_a_restart_right_after_a_reply_does_not_send_it_again(harness: BotHarness) -> None:
+    """Delivered replies are deleted from the outbox a moment later, together; a stop deletes
+    them at once, so the restarted bot does not deliver them a second time."""
+    token = await harness.campaign("jongeren")
+    user = harness.api.user(5551240)
+    (notice,) = await say(user, f"/start {token}")
+    messages = await press(user, notice, "Ik doe mee")
+    messages = await answer_current(user, question_of(messages))
+    assert "Vraag 2 van" in (question_of(messages).text or "")
+    seen = len(user.messages())
+    await harness.restart()
+    assert await count(harness, OutboxEntry) == 0
+    messages = await ask(user, f"/start {token}")
+    assert "Vraag 2 van" in (question_of(messages).text or "")
+    texts = [m.text or "" for m in user.messages()[seen:]]
+    assert sum("Vraag 2 van" in text for text in texts) == 1, texts
 
 
 async def test_closed_campaign_is_refused_politely(harness: BotHarness) -> None:
