@@ -11,17 +11,24 @@ changes.
 
 What this keeps from ``HTTPXRequest``: the four timeouts and their defaults (a ``None`` timeout
 waits forever, media uploads get a longer write timeout), a bounded connection pool, proxies
-from the environment (``HTTPS_PROXY``/``NO_PROXY``, as httpx honours them), TLS with the
-context it is given, and PTB's error types (``TimedOut`` for every timeout, the pool's
-included; ``NetworkError`` for the rest). Two timeouts differ in shape: aiohttp cannot tell
-waiting for a pooled connection from making a new one, so pool + connect timeout bound the two
-together; and it has no write timeout, so write + read timeout bound the exchange after the
-connection was made.
+from the environment (``HTTPS_PROXY``/``ALL_PROXY``/``NO_PROXY``, a proxy without a scheme
+taken as ``http://``, as httpx does), redirects not followed, TLS with the context it is given,
+and PTB's error types (``TimedOut`` for every timeout, the pool's included; ``NetworkError``
+for the rest), whose messages never carry the bot token (the URL holds it). Two timeouts
+differ in shape: aiohttp cannot tell waiting for a pooled connection from making a new one, so
+pool + connect timeout bound the two together; and it has no write timeout, so a POST's whole
+exchange is bounded by pool + connect + write + read (31 s for an upload with the defaults;
+the bot uploads small documents), while a download (GET) is bounded only between bytes.
+SOCKS proxies are refused at ``initialize`` with a clear message (httpx needs an extra for
+them too). Without a ``tls`` context it trusts the system's CA store; the bot always passes
+one (``bot.ops.instrument.tls_context``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
+import re
 import ssl
 import urllib.request
 from typing import Any
@@ -32,6 +39,10 @@ from telegram._utils.defaultvalue import DefaultValue
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+# The token in a Bot API URL (/bot<token>/method, /file/bot<token>/path).
+_TOKEN = re.compile(r"(?<=bot)\d+:[\w-]+")
+# 0 means "at once" in PTB and httpx but "never" in aiohttp.
+_NO_WAIT = 0.001
 # PTB's HTTPXRequest defaults (seconds).
 READ_TIMEOUT = 5.0
 WRITE_TIMEOUT = 5.0
@@ -59,6 +70,7 @@ class AiohttpRequest(BaseRequest):
         self._media_write_timeout = media_write_timeout
         self._tls = tls
         self._session: aiohttp.ClientSession | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._proxies: dict[tuple[str, str], str | None] = {}
 
     @property
@@ -71,15 +83,21 @@ class AiohttpRequest(BaseRequest):
         return self._tls
 
     async def initialize(self) -> None:
-        if self._session is None or self._session.closed:
+        loop = asyncio.get_running_loop()
+        if self._session is None or self._session.closed or self._loop is not loop:
+            # (A session of an event loop that has ended cannot be closed any more: replaced.)
+            _check_proxies(urllib.request.getproxies())
             connector = aiohttp.TCPConnector(
-                limit=self._pool_size, ssl=self._tls if self._tls is not None else True
+                limit=self._pool_size,
+                ssl=self._tls if self._tls is not None else True,
+                keepalive_timeout=5.0,  # httpx's
             )
             # Not trust_env: aiohttp would then look up the proxy and ~/.netrc in a worker
             # thread on every request (a tenth of the bot's CPU); _proxy_for looks once per host.
             self._session = aiohttp.ClientSession(
                 connector=connector, headers={"User-Agent": self.USER_AGENT}
             )
+            self._loop = loop
             self._proxies.clear()
 
     async def shutdown(self) -> None:
@@ -98,7 +116,7 @@ class AiohttpRequest(BaseRequest):
         pool_timeout: Any = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         session = self._session
-        if session is None or session.closed:
+        if session is None or session.closed or self._loop is not asyncio.get_running_loop():
             raise RuntimeError("This AiohttpRequest is not initialized!")
         files = request_data.contains_files if request_data is not None else False
         read, write, connect, pool = self._defaults
@@ -109,6 +127,7 @@ class AiohttpRequest(BaseRequest):
             write if isinstance(write_timeout, DefaultValue) else write_timeout,
             connect if isinstance(connect_timeout, DefaultValue) else connect_timeout,
             pool if isinstance(pool_timeout, DefaultValue) else pool_timeout,
+            bounded=method != "GET",
         )
         data: Any = None
         if request_data is not None:
@@ -116,18 +135,21 @@ class AiohttpRequest(BaseRequest):
         try:
             proxy = self._proxy_for(url)
             async with session.request(
-                method, url, data=data, timeout=timeout, proxy=proxy
+                method, url, data=data, timeout=timeout, proxy=proxy, allow_redirects=False
             ) as response:
                 return response.status, await response.read()
-        except aiohttp.ConnectionTimeoutError as err:
+        # The errors are raised without their cause: aiohttp's messages and tracebacks carry the
+        # URL, and with it the bot token; the class name and the redacted message remain.
+        except aiohttp.ConnectionTimeoutError:
             raise TimedOut(
-                "Pool or connect timeout: no connection to the Bot API within "
-                f"{timeout.connect} s. The request was not sent."
-            ) from err
-        except TimeoutError as err:  # the read or the whole exchange
-            raise TimedOut from err
+                "Pool or connect timeout: no connection to the Bot API in time. "
+                "The request was not sent."
+            ) from None
+        except TimeoutError:  # the read or the whole exchange
+            raise TimedOut from None
         except aiohttp.ClientError as err:
-            raise NetworkError(f"aiohttp.{err.__class__.__name__}: {err}") from err
+            message = _TOKEN.sub("<token>", str(err))
+            raise NetworkError(f"aiohttp.{err.__class__.__name__}: {message}") from None
 
     def _proxy_for(self, url: str) -> str | None:
         """The proxy the environment names for ``url``'s host (``HTTPS_PROXY``, ``ALL_PROXY``,
@@ -138,23 +160,43 @@ class AiohttpRequest(BaseRequest):
         if key not in self._proxies:
             proxies = urllib.request.getproxies()
             proxy = proxies.get(parts.scheme) or proxies.get("all")
+            if proxy and "://" not in proxy:
+                proxy = "http://" + proxy  # as httpx reads "proxy:3128"
             bypass = parts.hostname is None or urllib.request.proxy_bypass(parts.hostname)
             self._proxies[key] = None if bypass else proxy
         return self._proxies[key]
 
 
+def _check_proxies(proxies: dict[str, str]) -> None:
+    """Refuse, with a message that says so, a proxy this client cannot use (SOCKS)."""
+    for scheme, proxy in proxies.items():
+        if scheme != "no" and "://" in proxy and not proxy.startswith(("http://", "https://")):
+            raise ValueError(
+                f"The {scheme} proxy in the environment ({proxy.split('://', 1)[0]}://...) is "
+                "not supported for the Bot API: use an http:// or https:// proxy."
+            )
+
+
 @functools.lru_cache(maxsize=64)
 def _timeout(
-    read: float | None, write: float | None, connect: float | None, pool: float | None
+    read: float | None,
+    write: float | None,
+    connect: float | None,
+    pool: float | None,
+    bounded: bool,
 ) -> aiohttp.ClientTimeout:
     """aiohttp's timeouts for PTB's four (few distinct sets occur: cached, not built per call).
 
     ``connect`` in aiohttp covers the wait for a pooled connection and making it; ``sock_read``
-    is the wait between bytes of the answer; ``total`` bounds writing and reading together."""
+    is the wait between bytes of the answer; ``total`` (``bounded``: not for a download, which
+    may take long while bytes keep coming) bounds writing and reading together."""
+    read, write, connect, pool = (
+        None if t is None else max(t, _NO_WAIT) for t in (read, write, connect, pool)
+    )
     waits = None if pool is None or connect is None else pool + connect
     exchange = None if read is None or write is None else read + write
     return aiohttp.ClientTimeout(
-        total=None if exchange is None or waits is None else exchange + waits,
+        total=None if not bounded or exchange is None or waits is None else exchange + waits,
         connect=waits,
         sock_connect=connect,
         sock_read=read,
@@ -167,5 +209,13 @@ def _form(request_data: RequestData) -> aiohttp.FormData:
     for name, value in request_data.json_parameters.items():
         form.add_field(name, value)
     for name, (filename, content, mimetype) in request_data.multipart_data.items():
+        if not isinstance(content, bytes):
+            # A file handle: aiohttp would close it after sending, and PTB's retry after a
+            # flood limit sends the same request again. Its bytes instead, the handle left as it was.
+            start = content.tell() if content.seekable() else None
+            data = content.read()
+            if start is not None:
+                content.seek(start)
+            content = data if isinstance(data, bytes) else str(data).encode()
         form.add_field(name, content, filename=filename, content_type=mimetype)
     return form

@@ -8,7 +8,10 @@ would, and what the bot raises is what PTB's own client raises.
 from __future__ import annotations
 
 import asyncio
+import gc
+import io
 import json
+import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -74,6 +77,11 @@ async def api() -> AsyncIterator[tuple[Seen, int]]:
             return web.json_response(body, status=400)
         if method == "slow":
             await asyncio.sleep(2)
+        if method == "getupdates":  # a long poll: the answer comes after half a second
+            await asyncio.sleep(0.5)
+            return _ok([])
+        if method == "moved":
+            raise web.HTTPFound(f"/bot{TOKEN}/elsewhere")
         if request.path.startswith("/file/"):
             return web.Response(body=b"file bytes")
         return _ok(MESSAGE)
@@ -120,9 +128,70 @@ async def test_a_document_is_uploaded_as_a_multipart_file_with_its_name(
         await bot.send_document(
             42, InputFile(b"%PDF-plan", filename="plan.pdf"), caption="Het plan"
         )
-    assert seen.files["document"][:2] == ("plan.pdf", b"%PDF-plan")
+    assert seen.files["document"] == ("plan.pdf", b"%PDF-plan", "application/pdf")
     assert seen.requests[-1][3]["caption"] == "Het plan"
     assert seen.requests[-1][3]["chat_id"] == "42"
+
+
+async def test_a_file_handle_can_be_sent_twice_and_stays_open(api: tuple[Seen, int]) -> None:
+    """PTB's rate limiter sends the same request again after a flood limit: the handle's bytes
+    go both times, and the caller's handle is neither closed nor moved."""
+    seen, port = api
+    handle = io.BytesIO(b"naam;aantal\nzorgen;3\n")
+    document = InputFile(handle, filename="telling.csv", read_file_handle=False)
+    async with _bot(port, AiohttpRequest()) as bot:
+        for _ in range(2):
+            await bot.send_document(42, document)
+            assert seen.files.pop("document")[:2] == ("telling.csv", b"naam;aantal\nzorgen;3\n")
+    assert not handle.closed
+
+
+async def test_a_redirect_is_not_followed(api: tuple[Seen, int]) -> None:
+    """As with PTB's own client: the Bot API never redirects, and following one would turn the
+    POST into a GET without its parameters."""
+    seen, port = api
+    async with _bot(port, AiohttpRequest()) as bot:
+        with pytest.raises(NetworkError, match="302"):
+            await bot.do_api_request("moved")
+    assert not any(path.endswith("/elsewhere") for _, path, _, _ in seen.requests)
+
+
+async def test_a_long_poll_waits_its_own_timeout_beyond_the_read_timeout(
+    api: tuple[Seen, int],
+) -> None:
+    """PTB adds getUpdates' ``timeout`` to the read timeout of that one call."""
+    _, port = api
+    updates = AiohttpRequest(connection_pool_size=1, read_timeout=0.2)
+    bot = Bot(TOKEN, base_url=f"http://127.0.0.1:{port}/bot", get_updates_request=updates)
+    async with bot:
+        assert await bot.get_updates(timeout=1) == ()
+        with pytest.raises(TimedOut):  # the same answer time without the long poll's allowance
+            await bot.get_updates(timeout=0)
+
+
+async def test_network_errors_do_not_carry_the_token() -> None:
+    """aiohttp names the URL, with the token in it, in some of its errors; PTB logs them."""
+
+    async def broken(request: web.Request) -> web.StreamResponse:
+        writer = request.transport
+        assert writer is not None
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: nonsense\r\n\r\n")
+        writer.close()
+        return web.Response()
+
+    runner, port = await _serve(broken)
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        with pytest.raises(NetworkError) as raised:
+            await request.post(f"http://127.0.0.1:{port}/bot{TOKEN}/getMe")
+    finally:
+        await request.shutdown()
+        await runner.cleanup()
+    error = raised.value
+    logged = "".join(traceback.format_exception(error))  # what a log of the error shows
+    assert "Content-Length" in logged  # the reason is kept ...
+    assert TOKEN.split(":")[1] not in logged  # ... the token is not
 
 
 async def test_a_file_is_downloaded_with_a_get(api: tuple[Seen, int]) -> None:
@@ -199,7 +268,10 @@ async def test_the_proxy_from_the_environment_is_used_unless_no_proxy_names_the_
         return _ok({"id": 1, "is_bot": True, "first_name": "P", "username": "p_bot"})
 
     runner, port = await _serve(proxy)
-    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
+    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)  # the lower-case names would win
+        monkeypatch.delenv(name.upper(), raising=False)
+    monkeypatch.setenv("HTTP_PROXY", f"127.0.0.1:{port}")  # no scheme: http://, as httpx reads it
     monkeypatch.setenv("NO_PROXY", "bypassed.invalid")
     try:
         request = AiohttpRequest()
@@ -215,3 +287,43 @@ async def test_the_proxy_from_the_environment_is_used_unless_no_proxy_names_the_
             await request.shutdown()
     finally:
         await runner.cleanup()
+
+
+async def test_a_socks_proxy_is_refused_at_start_with_a_clear_message(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    monkeypatch.setenv("ALL_PROXY", "socks5://127.0.0.1:1080")
+    request = AiohttpRequest()
+    with pytest.raises(ValueError, match=r"socks5://.*not supported.*http://"):
+        await request.initialize()
+
+
+# The first loop's session cannot be closed once its loop is gone; it is dropped with a warning.
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+async def test_a_request_outlives_its_event_loop(api: tuple[Seen, int]) -> None:
+    """Initialised again in another event loop (as PTB does when an application runs twice),
+    it works there instead of failing with "Event loop is closed"."""
+    _, port = api
+    request = AiohttpRequest()
+    url = f"http://127.0.0.1:{port}/bot{TOKEN}/getMe"
+
+    def in_another_loop() -> None:
+        async def once() -> None:
+            await request.initialize()
+            status, _ = await request.do_request(url, "POST")
+            assert status == 200
+
+        asyncio.run(once())  # ends without shutdown: its session dies with that loop
+
+    await asyncio.to_thread(in_another_loop)
+    await request.initialize()
+    gc.collect()  # the dropped session's warnings come here, not in a later test
+    try:
+        status, _ = await request.do_request(url, "POST")
+    finally:
+        await request.shutdown()
+    assert status == 200
