@@ -15,6 +15,7 @@ HEAVY = (
     "telegram",
     "sqlalchemy",
     "aiohttp",
+    "aiohttp.web",
     "docx",
     "openpyxl",
     "matplotlib",
@@ -55,20 +56,21 @@ def test_flows_check_imports_no_database_or_telegram() -> None:
     assert _loaded(_cli(), "flows", "check") == []
 
 
-def test_bot_start_does_not_import_aiohttp_or_exports() -> None:
-    """The polling bot (bot.telegram.app) loads no aiohttp server, Word, Excel, chart, QR or
-    migration library, nor the summary package; aiohttp comes only with the ops server or
-    webhook mode, segno with the first QR code, Alembic only for a database behind the newest
+def test_bot_start_does_not_import_aiohttp_web_or_exports() -> None:
+    """The polling bot (bot.telegram.app) loads aiohttp's client (its Bot API transport,
+    bot.telegram.aiohttp_request) but no aiohttp server, Word, Excel, chart, QR or migration
+    library, nor the summary package; aiohttp.web comes only with the ops server or webhook
+    mode, segno with the first QR code, Alembic only for a database behind the newest
     migration (tests/test_migration_check.py), bot.summary with the first free-text answer or
     coordinator command."""
     loaded = _loaded("import sys, bot.cli.run, bot.telegram.app")
-    assert loaded == ["sqlalchemy", "telegram"]
+    assert loaded == ["aiohttp", "sqlalchemy", "telegram"]
 
 
 def test_the_ops_server_checks_migrations_without_alembic() -> None:
     """/healthz compares the database's revision with the head read from the migration files."""
     loaded = _loaded("import bot.ops.server")
-    assert loaded == ["aiohttp", "sqlalchemy"]
+    assert loaded == ["aiohttp", "aiohttp.web", "sqlalchemy"]
 
 
 def test_every_command_is_in_the_lazy_registry() -> None:
