@@ -1,8 +1,9 @@
 """Database engine, sessions and migrations.
 
 SQLite (the default, one machine) runs in WAL mode with a busy timeout so readers never block
-the writer; PostgreSQL (several replicas) gets ``pool_pre_ping`` so a database that went away
-and came back is reconnected without a restart.
+the writer; PostgreSQL (several replicas) pings a pooled connection that rested a while before
+handing it out (:class:`_IdlePing`), so a database that went away and came back is reconnected
+without a restart.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import asyncio
 import os
 import re
 import sqlite3
+import time
 import weakref
 from functools import cache
 from pathlib import Path
@@ -18,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -40,6 +42,8 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_SECONDS = 30
 # The execution option that marks a read-only unit of work (make_read_sessionmaker).
 READ_ONLY = "samenspraak_read_only"
+# A PostgreSQL connection that rested in the pool longer than this is pinged before use.
+PING_AFTER_IDLE_SECONDS = 1.0
 
 
 def is_sqlite(url: str) -> bool:
@@ -59,13 +63,56 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
         return engine
     # hide_parameters: an error message must never carry answer text into the logs.
     # Timeouts: a database that silently drops packets fails an update in seconds, not minutes.
-    return create_async_engine(
+    engine = create_async_engine(
         url,
-        pool_pre_ping=True,
         hide_parameters=True,
         connect_args={"timeout": 10, "command_timeout": 30},
         **kwargs,
     )
+    _IdlePing(PING_AFTER_IDLE_SECONDS).install(engine)
+    return engine
+
+
+class _IdlePing:
+    """``pool_pre_ping``, but only for a connection that rested in the pool a while.
+
+    SQLAlchemy's pre-ping sends ``SELECT 1`` at every checkout: a round trip before each
+    transaction, two per answered update (the answer's and the outbox deletion's), about 5 % of
+    the bot's CPU on PostgreSQL (docs/performance.md, round 11). A connection given back less
+    than ``after`` seconds ago worked then; one that rested longer may have been dropped by a
+    restart of the database or a firewall, and is pinged: if the ping fails the pool throws it
+    away and hands out a fresh one (``DisconnectionError``, SQLAlchemy's documented way for a
+    checkout listener), so the update does not fail. A database lost within that second fails
+    a transaction as a database lost mid-transaction always could; SQLAlchemy then discards
+    the connection.
+    """
+
+    _RETURNED = "samenspraak_returned_at"
+
+    def __init__(self, after: float) -> None:
+        self.after = after
+
+    def install(self, engine: AsyncEngine) -> None:
+        self._dialect = engine.sync_engine.dialect
+        event.listen(engine.sync_engine.pool, "checkin", self._checkin)
+        event.listen(engine.sync_engine.pool, "checkout", self._checkout)
+
+    def _checkin(self, _dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            record.info[self._RETURNED] = time.monotonic()
+
+    def _checkout(self, dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        returned = record.info.get(self._RETURNED)
+        if returned is None or time.monotonic() - returned <= self.after:
+            return  # new (just connected), or used a moment ago
+        try:
+            alive = self._dialect.do_ping(dbapi_connection)
+        except Exception as error:  # the driver's own error for a dead connection
+            raise DisconnectionError(
+                f"connection lost while idle: {type(error).__name__}"
+            ) from None
+        if not alive:
+            raise DisconnectionError("connection lost while idle")
 
 
 def _ensure_sqlite_dir(url: str) -> None:
