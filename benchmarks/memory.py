@@ -106,7 +106,10 @@ async def measure_bot(
         await prepare_database(database_url)
         token = await create_campaign(database_url)
     async with LocalBotApi(token=TOKEN, bot_username=BOT_USERNAME) as api:
-        bot = start_bot(kind, api, workdir / kind, database_url, rate_limiter="retry-only")
+        patches = tuple(args.bot_patch) if kind == "ours" else ()
+        bot = start_bot(
+            kind, api, workdir / kind, database_url, rate_limiter="retry-only", patches=patches
+        )
         try:
             result["startup_s"] = round(await first_reply(api, bot), 2)
             result["rss_start_kb"] = bot.rss_kb()
@@ -169,6 +172,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--database-url", default=None, help="default: a fresh SQLite file in a temporary dir"
     )
     parser.add_argument("--baseline", action="store_true", help="also the bare PTB bot")
+    parser.add_argument(
+        "--bot-patch",
+        type=Path,
+        action="append",
+        default=[],
+        help="a Python file run in our bot's process before it starts (experiments)",
+    )
     parser.add_argument(
         "--no-cold-start", action="store_true", help="skip the start-up on an empty database"
     )

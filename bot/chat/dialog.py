@@ -16,7 +16,6 @@ dialog refuses, at construction, two handlers for one command, button kind or ch
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -74,7 +73,10 @@ class Dialog:
         self.buttons: dict[type[CallbackData], Handler] = {}
         self.modes: dict[type[state.State], Handler] = {}
         self.codec = Codec()
-        self._locales: OrderedDict[str, tuple[str, bool]] = OrderedDict()
+        # A plain dict in recency order (re-inserted on use), its values shared: an entry per
+        # user seen costs a key and a slot, not an OrderedDict node and a tuple of its own.
+        self._locales: dict[str, tuple[str, bool]] = {}
+        self._registers: dict[tuple[str, bool], tuple[str, bool]] = {}
         for route in routes:
             _merge(self.commands, route.commands, "command")
             _merge(self.modes, route.modes, "chat state")
@@ -102,12 +104,13 @@ class Dialog:
         return negotiate(incoming.language_code, self.runtime.settings.default_locale)
 
     def _remember(self, principal: str, locale: str, formal: bool | None) -> None:
+        previous = self._locales.pop(principal, None)
         if formal is None:  # this event did not show the register: keep what was seen
-            formal = self._locales.get(principal, (locale, False))[1]
-        self._locales[principal] = (locale, formal)
-        self._locales.move_to_end(principal)
+            formal = previous[1] if previous is not None else False
+        register = (locale, formal)
+        self._locales[principal] = self._registers.setdefault(register, register)
         while len(self._locales) > REMEMBERED_LOCALES:
-            self._locales.popitem(last=False)
+            del self._locales[next(iter(self._locales))]  # the least recently seen
 
     async def handle(self, incoming: Incoming) -> list[Out]:
         """Everything but the first aid (the caller sends that first): decide and store; the

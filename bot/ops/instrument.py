@@ -3,7 +3,8 @@
 * :class:`InstrumentedApplication` (``ApplicationBuilder().application_class(...)``) times every
   ``process_update`` (polling calls it through the update processor, our webhook receiver calls
   it directly, so both modes are covered) and counts the handler errors PTB passes to
-  ``process_error``.
+  ``process_error``. It also keeps PTB from noting every user for a persistence it does not
+  have (see ``_mark_for_persistence_update``).
 * :class:`InstrumentedRequest` (``ApplicationBuilder().request(...)``) sees every Bot API answer:
   an accepted ``send*`` call counts as a message sent, an HTTP 429 as a flood-limit hit. It sits
   below ``AIORateLimiter``, so each retried 429 is counted once per answer.
@@ -29,6 +30,15 @@ TOO_MANY_REQUESTS = 429
 
 
 class InstrumentedApplication(Application[Any, Any, Any, Any, Any, Any]):
+    def _mark_for_persistence_update(
+        self, *, update: object | None = None, job: Any = None
+    ) -> None:
+        # PTB notes every chat and user id it sees for its persistence, and only a persistence
+        # ever clears those sets: without one (the bot keeps its state in the database) they
+        # grew by every user ever seen, for the life of the process.
+        if self.persistence is not None:
+            super()._mark_for_persistence_update(update=update, job=job)
+
     async def process_update(self, update: object) -> None:
         started = time.perf_counter()
         try:
