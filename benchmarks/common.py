@@ -12,6 +12,7 @@ can be read from ``/proc/<pid>``:
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import itertools
@@ -148,6 +149,17 @@ class BotProcess:
                 self.process.kill()
                 self.process.wait(5)
         return self.process.returncode
+
+
+def add_bot_patch_option(parser: argparse.ArgumentParser) -> None:
+    """``--bot-patch FILE`` (repeatable): Python run in our bot's process before it starts."""
+    parser.add_argument(
+        "--bot-patch",
+        type=Path,
+        action="append",
+        default=[],
+        help="a Python file run in our bot's process before it starts (experiments)",
+    )
 
 
 def start_bot(

@@ -63,6 +63,7 @@ from benchmarks.common import (
     Pacer,
     Player,
     Stats,
+    add_bot_patch_option,
     count_answers,
     create_campaign,
     emit,
@@ -471,13 +472,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="the baseline's HTTP client: httpx (default, PTB's own) or aiohttp (ours, for a "
         "like-for-like figure of what lies above the HTTP client)",
     )
-    parser.add_argument(
-        "--bot-patch",
-        type=Path,
-        action="append",
-        default=[],
-        help="a Python file run in our bot's process before it starts (experiments)",
-    )
+    add_bot_patch_option(parser)
     parser.add_argument(
         "--profile", type=Path, default=None, help="py-spy both bots into this directory"
     )

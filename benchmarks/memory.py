@@ -40,6 +40,7 @@ from benchmarks.common import (
     Player,
     Stats,
     TurnFailed,
+    add_bot_patch_option,
     create_campaign,
     emit,
     prepare_database,
@@ -172,13 +173,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--database-url", default=None, help="default: a fresh SQLite file in a temporary dir"
     )
     parser.add_argument("--baseline", action="store_true", help="also the bare PTB bot")
-    parser.add_argument(
-        "--bot-patch",
-        type=Path,
-        action="append",
-        default=[],
-        help="a Python file run in our bot's process before it starts (experiments)",
-    )
+    add_bot_patch_option(parser)
     parser.add_argument(
         "--no-cold-start", action="store_true", help="skip the start-up on an empty database"
     )

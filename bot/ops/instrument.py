@@ -21,7 +21,6 @@ from urllib.parse import urlsplit
 
 import httpx
 from telegram.ext import Application
-from telegram.request import BaseRequest, RequestData
 
 from bot.ops import metrics
 from bot.telegram.aiohttp_request import AiohttpRequest
@@ -60,27 +59,8 @@ class InstrumentedApplication(Application[Any, Any, Any, Any, Any, Any]):
 
 
 class InstrumentedRequest(AiohttpRequest):
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = BaseRequest.DEFAULT_NONE,
-        write_timeout: Any = BaseRequest.DEFAULT_NONE,
-        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
-        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
-    ) -> tuple[int, bytes]:
-        status, payload = await super().do_request(
-            url,
-            method,
-            request_data,
-            read_timeout=read_timeout,
-            write_timeout=write_timeout,
-            connect_timeout=connect_timeout,
-            pool_timeout=pool_timeout,
-        )
+    def observe(self, url: str, status: int) -> None:
         observe_answer(url, status)
-        return status, payload
 
 
 def observe_answer(url: str, status: int) -> None:

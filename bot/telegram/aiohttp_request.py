@@ -137,7 +137,7 @@ class AiohttpRequest(BaseRequest):
             async with session.request(
                 method, url, data=data, timeout=timeout, proxy=proxy, allow_redirects=False
             ) as response:
-                return response.status, await response.read()
+                status, payload = response.status, await response.read()
         # The errors are raised without their cause: aiohttp's messages and tracebacks carry the
         # URL, and with it the bot token; the class name and the redacted message remain.
         except aiohttp.ConnectionTimeoutError:
@@ -150,6 +150,11 @@ class AiohttpRequest(BaseRequest):
         except aiohttp.ClientError as err:
             message = _TOKEN.sub("<token>", str(err))
             raise NetworkError(f"aiohttp.{err.__class__.__name__}: {message}") from None
+        self.observe(url, status)
+        return status, payload
+
+    def observe(self, url: str, status: int) -> None:
+        """Called with every answer of the Bot API (``bot.ops.instrument`` counts them)."""
 
     def _proxy_for(self, url: str) -> str | None:
         """The proxy the environment names for ``url``'s host (``HTTPS_PROXY``, ``ALL_PROXY``,

@@ -93,6 +93,18 @@ async def api() -> AsyncIterator[tuple[Seen, int]]:
         await runner.cleanup()
 
 
+async def _network_error(url: str) -> NetworkError:
+    """The error a POST to ``url`` raises, through a request of its own."""
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        with pytest.raises(NetworkError) as raised:
+            await request.post(url)
+    finally:
+        await request.shutdown()
+    return raised.value
+
+
 def _bot(port: int, request: AiohttpRequest) -> Bot:
     return Bot(
         TOKEN,
@@ -180,15 +192,10 @@ async def test_network_errors_do_not_carry_the_token() -> None:
         return web.Response()
 
     runner, port = await _serve(broken)
-    request = AiohttpRequest()
-    await request.initialize()
     try:
-        with pytest.raises(NetworkError) as raised:
-            await request.post(f"http://127.0.0.1:{port}/bot{TOKEN}/getMe")
+        error = await _network_error(f"http://127.0.0.1:{port}/bot{TOKEN}/getMe")
     finally:
-        await request.shutdown()
         await runner.cleanup()
-    error = raised.value
     logged = "".join(traceback.format_exception(error))  # what a log of the error shows
     assert "Content-Length" in logged  # the reason is kept ...
     assert TOKEN.split(":")[1] not in logged  # ... the token is not
@@ -241,15 +248,9 @@ async def test_a_refused_connection_is_a_network_error_not_a_timeout() -> None:
 
     runner, port = await _serve(never)
     await runner.cleanup()  # nothing listens on the port any more
-    request = AiohttpRequest()
-    await request.initialize()
-    try:
-        with pytest.raises(NetworkError) as raised:
-            await request.post(f"http://127.0.0.1:{port}/bot{TOKEN}/sendMessage")
-    finally:
-        await request.shutdown()
-    assert not isinstance(raised.value, TimedOut)
-    assert "aiohttp.ClientConnectorError" in str(raised.value)
+    error = await _network_error(f"http://127.0.0.1:{port}/bot{TOKEN}/sendMessage")
+    assert not isinstance(error, TimedOut)
+    assert "aiohttp.ClientConnectorError" in str(error)
 
 
 async def test_an_uninitialised_request_says_so() -> None:
