@@ -13,9 +13,9 @@ database, no translation, no pseudonyms, no redaction and no rate limiter (unles
 ``--rate-limiter`` is given, to compare with the same PTB limiter as ours: ``shipped`` is PTB's
 default of 30 messages/s, ``retry-only`` keeps only the 429 handling). Its HTTP client is PTB's
 default (httpx) unless ``--request aiohttp`` gives it the same transport as ours
-(``bot.telegram.aiohttp_request``, a PTB ``BaseRequest`` with no Samenspraak logic in it, the one
-Samenspraak module it then imports), for a like-for-like figure of everything above the HTTP
-client.
+(``bot.telegram.aiohttp_request``, a PTB ``BaseRequest`` with no Samenspraak logic in it, and
+what it imports: the token pattern of ``bot.logging``), for a like-for-like figure of the CPU
+above the HTTP client (its RSS then also holds those imports).
 """
 
 from __future__ import annotations

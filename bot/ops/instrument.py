@@ -82,8 +82,9 @@ def tls_context(*urls: str) -> ssl.SSLContext:
 
     Built as httpx, PTB's default client, builds it (certifi's CA bundle, or ``SSL_CERT_FILE``),
     so the bot trusts the same servers as a stock PTB bot; loading the bundle takes 40-80 ms,
-    so it is loaded once and shared. When every URL is plain ``http://`` (a local Bot API server) no handshake ever happens,
-    and the context holds no CA at all: it is never used, and would refuse any server if it were.
+    so it is loaded once and shared. When every URL is plain ``http://`` (a local Bot API
+    server) no handshake ever happens, and the context holds no CA at all: it is never used,
+    and would refuse any server if it were.
     """
     if any(urlsplit(url).scheme != "http" for url in urls):
         return httpx.create_ssl_context()

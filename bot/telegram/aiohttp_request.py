@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import re
 import ssl
 import urllib.request
 from typing import Any
@@ -39,8 +38,8 @@ from telegram._utils.defaultvalue import DefaultValue
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
-# The token in a Bot API URL (/bot<token>/method, /file/bot<token>/path).
-_TOKEN = re.compile(r"(?<=bot)\d+:[\w-]+")
+from bot.logging import TOKEN_SHAPE
+
 # 0 means "at once" in PTB and httpx but "never" in aiohttp.
 _NO_WAIT = 0.001
 # PTB's HTTPXRequest defaults (seconds).
@@ -71,6 +70,7 @@ class AiohttpRequest(BaseRequest):
         self._tls = tls
         self._session: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._env_proxies: dict[str, str] = {}  # read from the environment at initialize
         self._proxies: dict[tuple[str, str], str | None] = {}
 
     @property
@@ -86,7 +86,7 @@ class AiohttpRequest(BaseRequest):
         loop = asyncio.get_running_loop()
         if self._session is None or self._session.closed or self._loop is not loop:
             # (A session of an event loop that has ended cannot be closed any more: replaced.)
-            _check_proxies(urllib.request.getproxies())
+            self._env_proxies = _usable(urllib.request.getproxies())
             connector = aiohttp.TCPConnector(
                 limit=self._pool_size,
                 ssl=self._tls if self._tls is not None else True,
@@ -148,7 +148,7 @@ class AiohttpRequest(BaseRequest):
         except TimeoutError:  # the read or the whole exchange
             raise TimedOut from None
         except aiohttp.ClientError as err:
-            message = _TOKEN.sub("<token>", str(err))
+            message = TOKEN_SHAPE.sub("[token]", str(err))
             raise NetworkError(f"aiohttp.{err.__class__.__name__}: {message}") from None
         self.observe(url, status)
         return status, payload
@@ -158,28 +158,34 @@ class AiohttpRequest(BaseRequest):
 
     def _proxy_for(self, url: str) -> str | None:
         """The proxy the environment names for ``url``'s host (``HTTPS_PROXY``, ``ALL_PROXY``,
-        not when ``NO_PROXY`` matches), as httpx honours them; read once per host (the bot
-        talks to one or two), at the first request after ``initialize``."""
+        not when ``NO_PROXY`` matches), as httpx honours them: as the environment was at
+        ``initialize``, looked up once per host (the bot talks to one or two)."""
         parts = urlsplit(url)
         key = (parts.scheme, parts.netloc)
         if key not in self._proxies:
-            proxies = urllib.request.getproxies()
-            proxy = proxies.get(parts.scheme) or proxies.get("all")
-            if proxy and "://" not in proxy:
-                proxy = "http://" + proxy  # as httpx reads "proxy:3128"
+            proxy = self._env_proxies.get(parts.scheme) or self._env_proxies.get("all")
             bypass = parts.hostname is None or urllib.request.proxy_bypass(parts.hostname)
             self._proxies[key] = None if bypass else proxy
         return self._proxies[key]
 
 
-def _check_proxies(proxies: dict[str, str]) -> None:
-    """Refuse, with a message that says so, a proxy this client cannot use (SOCKS)."""
+def _usable(proxies: dict[str, str]) -> dict[str, str]:
+    """The environment's proxies by scheme, one without a scheme read as ``http://`` (as httpx
+    reads "proxy:3128"); a proxy this client cannot use (SOCKS) is refused with a message that
+    says so."""
+    usable = {}
     for scheme, proxy in proxies.items():
-        if scheme != "no" and "://" in proxy and not proxy.startswith(("http://", "https://")):
+        if scheme == "no":
+            continue
+        if "://" not in proxy:
+            proxy = "http://" + proxy
+        if not proxy.startswith(("http://", "https://")):
             raise ValueError(
                 f"The {scheme} proxy in the environment ({proxy.split('://', 1)[0]}://...) is "
                 "not supported for the Bot API: use an http:// or https:// proxy."
             )
+        usable[scheme] = proxy
+    return usable
 
 
 @functools.lru_cache(maxsize=64)
