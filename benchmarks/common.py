@@ -55,11 +55,16 @@ def cpu_ms(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) * 1000.0 / CLK_TCK
 
 
-def rss_kb(pid: int) -> int:
+def proc_status(pid: int, field: str) -> int:
+    """A number from ``/proc/<pid>/status`` (``VmRSS`` in kB, ``Threads``)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1])
-    raise RuntimeError(f"no VmRSS for pid {pid}")
+    raise RuntimeError(f"no {field} for pid {pid}")
+
+
+def rss_kb(pid: int) -> int:
+    return proc_status(pid, "VmRSS")
 
 
 def own_cpu_ms() -> float:
@@ -106,6 +111,9 @@ class BotProcess:
 
     def rss_kb(self) -> int:
         return rss_kb(self.pid)
+
+    def threads(self) -> int:
+        return proc_status(self.pid, "Threads")
 
     def check_alive(self) -> None:
         code = self.process.poll()

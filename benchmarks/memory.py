@@ -9,14 +9,19 @@ itself (``startup_fresh_db_s``), and on a migrated one (``startup_s``, a normal 
 
 Memory: after a warm-up of ``--warmup-users`` participants, ``--conversations`` more
 participants each open the jongeren consultation of armoede stap 3 and answer its first
-questions (up to the multiple choice), then leave it open. The bot's RSS (``VmRSS`` from
-``/proc/<pid>/status``) before and after gives ``rss_per_conversation_bytes`` (the state itself
-is in the database, so this is what the process keeps per user: PTB's chat and user data, our
-caches, allocator slack). "Before" is taken once our bot's warm-up (theme matchers and name
-lists, tens of MB built once a few seconds after start) is done (``warmed_up``), so it is not
-counted per conversation. ``--baseline`` measures the bare PTB bot the same way. As in the
-e2e benchmark, our bot runs with PTB's rate limiter in ``retry-only`` mode, so its 30 messages/s
-throttle does not stretch the run.
+questions (up to the multiple choice), then leave it open, in two equal halves. The bot's RSS
+(``VmRSS`` from ``/proc/<pid>/status``) is read before, between and after the halves.
+``rss_per_conversation_bytes`` is the second half's growth per conversation: what one more open
+conversation costs the process (the state itself is in the database, so this is PTB's chat and
+user data, our caches, allocator slack). ``rss_growth_per_conversation_bytes`` is the whole
+run's growth divided by all conversations: it also holds what the process grows by once, when
+load first comes (SQLite connections the pool opens on demand, each with its worker thread,
+its allocator arena and its page cache; about 4 MB whatever the number of conversations), so it
+falls as the run gets longer. "Before" is taken once our bot's warm-up (theme matchers and name
+lists, tens of MB built once a few seconds after start) is done (``warmed_up``).
+``--baseline`` measures the bare PTB bot the same way. As in the e2e benchmark, our bot runs
+with PTB's rate limiter in ``retry-only`` mode, so its 30 messages/s throttle does not stretch
+the run.
 
 The last line printed is one JSON object.
 """
@@ -122,18 +127,36 @@ async def measure_bot(
                 # as memory per conversation.
                 result["warmed_up"] = await bot.logged(WARMED_UP, timeout=60)
             before = await settle(bot)
+            threads_before = bot.threads()
             first = warm.stop
+            half = args.conversations // 2
             started = time.perf_counter()
             await open_conversations(
-                api, token, range(first, first + args.conversations), args.concurrency, stats
+                api, token, range(first, first + half), args.concurrency, stats
+            )
+            middle = await settle(bot)
+            await open_conversations(
+                api,
+                token,
+                range(first + half, first + args.conversations),
+                args.concurrency,
+                stats,
             )
             result["drive_s"] = round(time.perf_counter() - started, 1)
             after = await settle(bot)
             bot.check_alive()
             result.update(
                 rss_before_kb=before,
+                rss_middle_kb=middle,
                 rss_after_kb=after,
-                rss_per_conversation_bytes=round((after - before) * 1024 / args.conversations),
+                rss_per_conversation_bytes=round(
+                    (after - middle) * 1024 / (args.conversations - half)
+                ),
+                rss_growth_per_conversation_bytes=round(
+                    (after - before) * 1024 / args.conversations
+                ),
+                threads_before=threads_before,
+                threads_after=bot.threads(),
                 errors=stats.errors + bot.error_lines(),
             )
         finally:
@@ -158,7 +181,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             print(f"[baseline] {baseline}", file=sys.stderr, flush=True)
             result["baseline_startup_s"] = baseline["startup_s"]
             result["baseline_rss_start_kb"] = baseline["rss_start_kb"]
-            result["baseline_rss_per_conversation_bytes"] = baseline["rss_per_conversation_bytes"]
+            for key in ("rss_per_conversation_bytes", "rss_growth_per_conversation_bytes"):
+                result[f"baseline_{key}"] = baseline[key]
     return result
 
 

@@ -30,7 +30,13 @@ E2E_KEYS = {
     "errors",
     "lost",
 }
-MEMORY_KEYS = {"conversations", "startup_s", "rss_per_conversation_bytes", "errors"}
+MEMORY_KEYS = {
+    "conversations",
+    "startup_s",
+    "rss_per_conversation_bytes",
+    "rss_growth_per_conversation_bytes",
+    "errors",
+}
 
 
 def start(module: str, *args: str) -> subprocess.Popen[str]:
