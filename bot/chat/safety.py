@@ -31,10 +31,12 @@ _JOIN_TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
 
 
 def typed_text(incoming: Incoming) -> str:
-    """Everything the user typed in this event (text, caption, command arguments; not the join
-    token of a /start link)."""
+    """Everything the user typed in this event (text, caption, the command word and its
+    arguments; not the join token of a /start link). The command word counts too: "/ikwildood"
+    is a disclosure typed after a slash, not a command."""
     args = [arg for arg in incoming.args if not _is_join_token(incoming, arg)]
-    parts = (incoming.text, incoming.caption, " ".join(args))
+    command_line = " ".join(part for part in (incoming.command, *args) if part)
+    parts = (incoming.text, incoming.caption, command_line)
     return "\n".join(part for part in parts if part)
 
 
@@ -72,9 +74,10 @@ def first_aid(incoming: Incoming, locale: str, *also: str, formal: bool = False)
     *u* (ouders)."""
     if not incoming.private:
         return []
-    if answered_here(incoming):
-        return [help_message(locale, formal=formal)]
     signal = crisis_signal(incoming, locale, *also)
+    if answered_here(incoming):
+        # "/hulp mijn vader slaat me": the general reply, led by the line that fits.
+        return [help_message(locale, signal, formal=formal)]
     return [help_message(locale, signal, formal=formal)] if signal is not None else []
 
 

@@ -119,7 +119,19 @@ def register_handlers(
         caption = message.caption if message is not None else None
         await reply(update, context, incoming_from(update, media=kind, caption=caption))
 
-    private = filters.ChatType.PRIVATE
+    async def on_edit(update: Update, context: Context) -> None:
+        # An edit is not a new answer (what was stored stays), but what the message says now
+        # is read like any message: a disclosure added by editing gets the help lines.
+        message = update.edited_message
+        assert message is not None
+        edited = incoming_from(update, text=message.text, caption=message.caption)
+        aid = dialog.first_aid(edited)
+        if aid:
+            await deliver(context.bot, message.chat_id, aid)
+
+    edits = filters.ChatType.PRIVATE & filters.UpdateType.EDITED_MESSAGE
+    application.add_handler(MessageHandler(edits, on_edit))
+    private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
     application.add_handler(MessageHandler(private & filters.COMMAND, on_command))
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_handler(MessageHandler(private & filters.TEXT, on_text))

@@ -31,6 +31,31 @@ def test_text_caption_and_command_arguments_are_checked() -> None:
     assert first_aid(incoming(command="start", args=("ik", "wil", "dood")), "nl") == expected
 
 
+def test_hulp_with_a_disclosure_leads_with_the_fitting_line() -> None:
+    """ "/hulp mijn vader slaat me": the help reply led by Veilig Thuis, not the general one."""
+    abuse = CrisisSignal.of({"abuse"})
+    got = first_aid(incoming(command="hulp", args=("mijn", "vader", "slaat", "me")), "nl")
+    assert got == [help_message("nl", abuse)]
+    assert got != [help_message("nl")]
+    assert first_aid(incoming(command="hulp"), "nl") == [help_message("nl")]
+
+
+def test_a_disclosure_typed_as_a_command_word_is_checked() -> None:
+    """ "/ikwildood" and "/ik wil dood" are disclosures after a slash, not unknown commands."""
+    expected = [help_message("nl", SUICIDE)]
+    assert first_aid(incoming(command="ikwildood"), "nl") == expected
+    assert first_aid(incoming(command="ik", args=("wil", "dood")), "nl") == expected
+
+
+def test_no_command_of_the_bot_is_read_as_a_crisis() -> None:
+    from bot.chat import commands, coordinator, feedback, voices
+
+    names = [*commands.COMMANDS, *coordinator.COMMANDS, *feedback.COMMANDS, *voices.COMMANDS]
+    assert "start" in names and "samenvatting" in names
+    for name in names:
+        assert first_aid(incoming(command=name), "nl") == [], name
+
+
 # Join tokens (32 characters of the URL-safe alphabet, as storage.repo.new_token makes them)
 # that hold a chat word once cut at "-" and "_". Random ones did, 1 in about 7,000, while "zm"
 # was read as "zelfmoord"; these are made to, so the test keeps its point whatever the slang.

@@ -292,3 +292,43 @@ async def test_member_going_on_at_a_discussion_question_sees_the_voices(
     texts = [m.text or "" for m in messages]
     assert any("dit zeiden jongeren en ouders" in text for text in texts[:-1])
     assert "Vraag " in texts[-1]
+
+
+async def test_an_edit_into_a_disclosure_gets_help_and_is_not_an_answer(
+    harness: BotHarness,
+) -> None:
+    """A message edited afterwards into a disclosure gets the help lines; an edit is never a
+    new answer, so an ordinary edit gets nothing and the stored answer stays as it was."""
+    user = harness.api.user(7710041)
+    await to_first_text_question(harness, user)
+    mark = user.mark()
+    sent = await user.send("meer geld voor de sportclub")
+    await user.wait_new(mark, 1)
+    await harness.api.until_no_pending_updates()
+    stored = await crisis_answers(harness)
+    assert True not in stored
+
+    def edit(text: str) -> None:
+        message = dict(sent["message"])
+        message.update(text=text, edit_date=message["date"] + 5)
+        user.raw_update({"edited_message": message})
+
+    mark = user.mark()
+    edit(CRISIS)
+    (help_lines,) = await user.wait_new(mark, 1)
+    assert is_help(help_lines)
+    edit("meer geld voor de bibliotheek")
+    await harness.api.until_no_pending_updates()
+    assert len(user.messages()) == mark + 1, "an ordinary edit gets no reply"
+    assert await crisis_answers(harness) == stored
+
+
+async def test_hulp_with_a_disclosure_and_a_disclosure_after_a_slash(harness: BotHarness) -> None:
+    """ "/hulp mijn vader slaat me" leads with Veilig Thuis; "/ikwildood" is a disclosure, not
+    an unknown command."""
+    user = harness.api.user(7710042)
+    (abuse,) = await first_after(user, "/hulp mijn vader slaat me", replies=1)
+    assert abuse.text == help_reply("nl", CrisisSignal.of({"abuse"}))
+    help_lines, unknown = await first_after(user, "/ikwildood")
+    assert is_help(help_lines)
+    assert "Dit commando ken ik niet" in (unknown.text or "")
