@@ -155,6 +155,20 @@ def test_normalisation() -> None:
     assert normalize("أَرِيدُ أَنْ أَمُوتَ") == "اريد ان اموت"
 
 
+def test_lookalike_letters_read_as_latin() -> None:
+    """Cyrillic and Greek letters that look Latin, and the letters of flags, are read as a
+    human reads them; words in Cyrillic or Greek with letters of their own stay as written."""
+    cyrillic_i_and_o = "\u0456k w\u0456l d\u043e\u043ed"
+    assert normalize(cyrillic_i_and_o) == normalize("ik wil dood")
+    assert normalize("\u0406\u041a W\u0406L D\u041e\u041eD") == normalize("ik wil dood")
+    assert normalize("ik wil \U0001f1e9ood") == normalize("ik wil dood")
+    greek_omicron = "m\u03bfeder sla\u03b1t me"
+    assert normalize(greek_omicron) == normalize("moeder slaat me")
+    assert detect_crisis(cyrillic_i_and_o) == detect_crisis("ik wil dood") is not None
+    assert normalize("хочу умереть") == "хочу умереть"
+    assert normalize("θέλω") == "θελω"
+
+
 @FAST
 @given(st.data())
 def test_stretched_and_shouted_text_is_still_recognised(data: st.DataObject) -> None:

@@ -7,6 +7,9 @@ letters (ł, ı, ş). All of it, and the lexicon phrases themselves, go through 
 * case folded, accents and Arabic vowel marks dropped (NFKD), ``ł``→``l``, ``ı``→``i``,
   ``ة``→``ه``, ``ى``→``ي``, tatweel removed;
 * zero-width characters, direction marks and other control or format characters removed;
+* Cyrillic and Greek letters that look like Latin ones read as those ("іk wіl dооd" with a
+  Cyrillic і and о → "ik wil dood") in a word that also has Latin letters or has only such
+  look-alikes; letters of a flag ("🇩ood") as letters;
 * apostrophes dropped ("m'n" → "mn"), every other non-word character a space;
 * digits inside a word that has letters read as letters ("d00d" → "dood"); plain numbers stay;
 * every run of a repeated character squeezed to one ("dooood" and "dood" both become "dod");
@@ -48,6 +51,19 @@ _FOLD = str.maketrans(
         "_": " ",
     }
 )
+# Look-alikes that pass for Latin letters (after case folding): a human reads "dооd" with
+# Cyrillic о's as "dood". Not Unicode's whole confusables list: only letters that look the
+# same in ordinary fonts, so real Cyrillic or Greek words are not turned into Dutch ones.
+_LOOKALIKE_LETTERS = "авекмнорстухѕіїјһԁԛԝӏαβεικνορτυχ"
+_LOOKALIKES = str.maketrans(
+    dict(zip(_LOOKALIKE_LETTERS, "abekmhopctyxsiijhdqwlabeiknoptux", strict=True))
+)
+_HAS_LOOKALIKE = re.compile(f"[{_LOOKALIKE_LETTERS}]")
+_LOOKALIKE_WORD = re.compile(rf"\w*[{_LOOKALIKE_LETTERS}]\w*")
+# A letter that is neither Latin nor a look-alike: the word is Russian, Greek, ... as written.
+_OWN_LETTER = re.compile(rf"[^\W\d_a-z{_LOOKALIKE_LETTERS}]")
+# Regional indicator symbols, the letters of flag emoji, are letters in disguise too.
+_FLAG_LETTERS = str.maketrans({0x1F1E6 + n: chr(ord("a") + n) for n in range(26)})
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a"})
 _APOSTROPHES = re.compile(r"['’‘`´]")
 _NON_WORD = re.compile(r"[^\w@]+")
@@ -76,11 +92,21 @@ def normalize(text: str, clauses: bool = False) -> str:
 
 def _normalize(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text[:MAX_CHARS].casefold())
-    kept = decomposed.translate(_drop_table()).translate(_FOLD)
+    kept = decomposed.translate(_drop_table()).translate(_FOLD).translate(_FLAG_LETTERS)
+    if _HAS_LOOKALIKE.search(kept):
+        kept = _LOOKALIKE_WORD.sub(_as_latin, kept)
     kept = _NON_WORD.sub(" ", _APOSTROPHES.sub("", kept))
     joined = _SPELLED_OUT.sub(lambda m: m.group(0).replace(" ", "") + " ", kept)
     squeezed = _LONG_WORD.sub(r"\1", _REPEATS.sub(r"\1", joined))
     return _LEET_DIGIT.sub(lambda m: m.group(0).translate(_LEET), squeezed).strip()
+
+
+def _as_latin(match: re.Match[str]) -> str:
+    """A word with look-alike letters, in Latin letters when it passes for a Latin word: it
+    has Latin letters too ("dооd"), or only look-alikes ("іk"); a Russian or Greek word with
+    letters of its own stays as it is."""
+    word = match.group(0)
+    return word if _OWN_LETTER.search(word) else word.translate(_LOOKALIKES)
 
 
 def load_normalizer() -> None:
