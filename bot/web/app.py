@@ -490,7 +490,9 @@ def _trouble(
     """The database is down: nothing was stored. A crisis text (and the Hulplijnen button)
     still gets the help lines: they need no database."""
     language = _language_code(request)
-    t = translator(negotiate(language, state.runtime.settings.default_locale))
+    # The session's language when this process has seen it (as the help lines use), else the
+    # browser's: an Arabic session gets an Arabic, right-to-left page around them.
+    t = translator(state.dialog.locale_of(_incoming(session_id, language)))
     body = ""
     fields = {"command": command} if command else {"text": text}
     for out in _first_aid(state, session_id, language, **fields):

@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
 from bot.privacy import crisis
-from bot.privacy.crisis import CrisisSignal
+from bot.privacy.crisis import CrisisSignal, help_reply
 from bot.privacy.pseudonym import chat_key, participant_pseudonym
 from bot.privacy.safety.detector import Detector
 from bot.runtime import Runtime
@@ -287,6 +287,30 @@ async def test_help_lines_still_show_when_the_database_is_down(
     assert crisis.text.lstrip().startswith(HELP_LEAD)
     assert "niet bewaard" in crisis.text
     assert plain.status == 503 and HELP_LEAD not in plain.text
+
+
+async def test_the_503_page_is_in_the_sessions_language(
+    runtime: Runtime, visitor: Visitor, tmp_path: Path
+) -> None:
+    """A session switched to Arabic, the database down: the Arabic help lines lead, on an
+    Arabic, right-to-left page with the notice in Arabic (not the browser's Dutch)."""
+    token, _, _ = await create_campaign(runtime)
+    dutch = await first_text_question(visitor, await consent(visitor, token))
+    question = await visitor.press(dutch, "العربية")
+    assert question.answer_form() is not None
+    broken = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'missing' / 'none.db'}")
+    working = runtime.sessions
+    runtime.sessions = make_sessionmaker(broken)
+    try:
+        crisis = await visitor.type(question, "أريد أن أموت")
+    finally:
+        runtime.sessions = working
+        await broken.dispose()
+    assert crisis.status == 503
+    lead = help_reply("ar", CrisisSignal.of({"suicide"})).split("\n")[0]
+    assert crisis.text.lstrip().startswith(lead)
+    assert '<html lang="ar" dir="rtl">' in crisis.html
+    assert "Er ging iets mis" not in crisis.text
 
 
 async def test_wis_mijn_antwoorden_asks_then_erases_everything(
