@@ -218,6 +218,13 @@ async def agree_question(turn: Turn) -> None:
     lines += [
         "• " + escape(f"{c.member} ({c.organisation or '-'}): {c.answer}") for c in contributions
     ] or ["• " + turn.say("nog geen")]
+    if this_round is not None and this_round.withheld:
+        lines.append(
+            turn.say(
+                "Niet getoond: %(n)s bijdrage(n) over een persoonlijke noodsituatie.",
+                n=this_round.withheld,
+            )
+        )
     if this_round is not None and this_round.agreed:
         lines.append(turn.say("Nu vastgelegd: %(text)s", text=this_round.agreed))
     if earlier:

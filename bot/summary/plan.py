@@ -2,7 +2,10 @@
 (attributed), the agreed answer, and the voice of jongeren and ouders (the step's summary).
 
 Members are professionals whose contributions are attributed by name and organisation on
-purpose; jongeren and ouders appear only through the suppressed summary.
+purpose; jongeren and ouders appear only through the suppressed summary. A contribution in which
+the crisis detector hears a disclosure ("ik wil dood") is withheld, as a participant's
+crisis-flagged answer is never quoted: the plan counts it without a name (``withheld``); the
+member got the help lines when they typed it.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Any
 
 from bot.engine import Catalog
 from bot.engine.schema import Audience, Flow, Question, ScaleStep, options_of
+from bot.privacy.crisis import detect_crisis
 from bot.privacy.disclosure import validate_k
 from bot.summary.build import collect, load_werkgroep, questions_of
 from bot.summary.errors import SummaryError, UnknownStep
@@ -51,6 +55,7 @@ class PlanRound:
     contributions: tuple[PlanContribution, ...]
     agreed: str | None
     agreed_by: str | None
+    withheld: int = 0  # contributions left out because they read as a disclosure
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,12 +237,18 @@ def _plan_question(
     agreed: Mapping[Key, Iterable[AgreedAnswer]],
 ) -> PlanQuestion:
     given: dict[tuple[int, str], list[PlanContribution]] = defaultdict(list)
+    withheld: dict[tuple[int, str], int] = defaultdict(int)
     for contribution, member in contributions.get((step_key, question_id), ()):
-        given[(contribution.round, contribution.subject)].append(
+        where = (contribution.round, contribution.subject)
+        value = contribution.value.get("value")
+        if isinstance(value, str) and detect_crisis(value, (member.locale or "nl",)):
+            withheld[where] += 1
+            continue
+        given[where].append(
             PlanContribution(
                 member=member.name or "(naam onbekend)",
                 organisation=member.organisation,
-                answer=format_value(contribution.value.get("value"), question),
+                answer=format_value(value, question),
             )
         )
     decided = {(row.round, row.subject): row for row in agreed.get((step_key, question_id), ())}
@@ -246,12 +257,13 @@ def _plan_question(
             round=number,
             subject=subject,
             contributions=tuple(given.get((number, subject), ())),
+            withheld=withheld.get((number, subject), 0),
             agreed=decided[(number, subject)].text if (number, subject) in decided else None,
             agreed_by=(
                 decided[(number, subject)].recorded_by if (number, subject) in decided else None
             ),
         )
-        for number, subject in sorted(set(given) | set(decided))
+        for number, subject in sorted(set(given) | set(withheld) | set(decided))
     )
     plain = [r for r in per_round if not r.subject]
     latest_agreed = next((r for r in reversed(plain) if r.agreed), None)

@@ -113,6 +113,15 @@ def _share(row: Row, fmt: Formatter) -> str:
     return fmt.share(row.share) or "–"
 
 
+def _withheld(n: int, fmt: Formatter) -> str:
+    """The note for members' contributions left out because they read as a disclosure."""
+    if n == 1:
+        return fmt(N_("Niet opgenomen: 1 bijdrage over een persoonlijke noodsituatie."))
+    return fmt(
+        N_("Niet opgenomen: %(n)s bijdragen over een persoonlijke noodsituatie."), n=fmt.number(n)
+    )
+
+
 def step_title(step: PlanStep, fmt: Formatter) -> str:
     if step.number:
         return fmt(N_("Stap %(number)s: %(title)s"), number=step.number, title=step.title)
@@ -375,7 +384,9 @@ def _step_parts(step: PlanStep, fmt: Formatter, tally: _Tally) -> list[Part]:
             {r.round for q in step.questions for r in q.rounds if r.subject == subject}
         )
         parts.append(Part("table", table=_round_table(step, subject_rounds, subject, fmt)))
-    contributed = [q for q in step.questions if any(r.contributions for r in q.rounds)]
+    contributed = [
+        q for q in step.questions if any(r.contributions or r.withheld for r in q.rounds)
+    ]
     if contributed:
         parts.append(Part("heading", fmt(N_("Bijdragen van de werkgroep")), level=2))
         for question in contributed:
@@ -392,6 +403,8 @@ def _step_parts(step: PlanStep, fmt: Formatter, tally: _Tally) -> list[Part]:
                     if several:
                         who += ", " + fmt(N_("ronde %(round)s"), round=round_.round)
                     parts.append(Part("item", given.answer, lead=who))
+                if round_.withheld:
+                    parts.append(Part("note", _withheld(round_.withheld, fmt)))
     open_questions = [q for q in step.questions if not q.rounds]
     if open_questions:
         n = len(open_questions)

@@ -332,3 +332,55 @@ async def test_hulp_with_a_disclosure_and_a_disclosure_after_a_slash(harness: Bo
     help_lines, unknown = await first_after(user, "/ikwildood")
     assert is_help(help_lines)
     assert "Dit commando ken ik niet" in (unknown.text or "")
+
+
+async def test_a_members_disclosure_is_not_in_the_plan_nor_on_the_agree_screen(
+    harness: BotHarness,
+) -> None:
+    """A werkgroep member types a disclosure as their answer: help lines first, the answer is
+    kept, but /plan neither quotes it nor names them next to it, and /vastleggen says one
+    contribution is not shown."""
+    _, coordinator_token, member_token = await harness.werkgroep("armoede")
+    member = harness.api.user(7710043)
+    await say(member, f"/start {member_token}")
+    await say(member, "Mo Lid")
+    (steps,) = await say(member, "Jongerenwerk")
+    step1 = next(text for row in steps.buttons for text, _ in row if text.startswith("1."))
+    question = question_of(await press(member, steps, step1))
+    assert option_labels(question) == []
+    help_lines, _ = await first_after(member, CRISIS)
+    assert is_help(help_lines)
+
+    coordinator = harness.api.user(7710044)
+    await say(coordinator, f"/start {coordinator_token}")
+    await say(coordinator, "Co Ordinator")
+    await say(coordinator, "Gemeente Velsen")
+    mark = coordinator.mark()
+    await coordinator.send("/plan")
+    await coordinator.wait_until(
+        lambda u: any("Leg gezamenlijke antwoorden vast" in (m.text or "") for m in u.messages())
+    )
+    markdown = next(
+        m.document.data.decode()
+        for m in coordinator.messages()[mark:]
+        if m.document and m.document.file_name.endswith(".md")
+    )
+    assert CRISIS not in markdown and "Mo Lid" not in markdown
+    assert "Niet opgenomen: 1 bijdrage over een persoonlijke noodsituatie." in markdown
+
+    (chosen_step,) = await say(coordinator, "/vastleggen")
+    labels = [text for row in chosen_step.buttons for text, _ in row]
+    (questions,) = await tap(
+        coordinator, chosen_step, next(t for t in labels if t.startswith("1."))
+    )
+    first = questions.buttons[0][0][0]
+    mark = coordinator.mark()
+    await coordinator.click(questions, first)
+    await coordinator.wait_until(
+        lambda u: any(
+            "Typ het gezamenlijke antwoord" in (m.text or "") for m in u.messages()[mark:]
+        )
+    )
+    shown = "\n".join(m.text or "" for m in coordinator.messages()[mark:])
+    assert "Niet getoond: 1 bijdrage(n) over een persoonlijke noodsituatie." in shown
+    assert CRISIS not in shown and "Mo Lid" not in shown

@@ -15,7 +15,7 @@ from bot.engine import Catalog
 from bot.summary import UnknownStep
 from bot.summary.export import CSV_HEADER, export_plan
 from bot.summary.plan import Plan, build_plan, record_agreed_answer
-from storage.models import AgreedAnswer, Answer, AuditEntry, Participant
+from storage.models import AgreedAnswer, Answer, AuditEntry, Participant, Werkgroep
 from tests.summary.factory import STEP, Seeder
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -196,3 +196,29 @@ async def test_agreed_answer_is_replaced_and_removed(sessions: Sessions, catalog
             )
         ).all()
     assert actions == ["agreed_answer", "agreed_answer", "agreed_answer.removed"]
+
+
+async def test_a_contribution_that_reads_as_a_disclosure_is_withheld(
+    sessions: Sessions, catalog: Catalog
+) -> None:
+    """A member who typed a disclosure as their answer: the plan neither quotes it nor names
+    them next to it; it says one contribution was left out. Others stay as they were."""
+    werkgroep_id = await seed_plan(sessions, catalog)
+    async with sessions.begin() as session:
+        werkgroep = await session.get(Werkgroep, werkgroep_id)
+        assert werkgroep is not None
+        seed = Seeder(session, catalog)
+        mo = await seed.member(werkgroep, "Mo Lid", "Jongerenwerk")
+        await seed.contribution(mo, "opgave", "eerlijk gezegd wil ik zelf niet meer leven")
+    plan = await plan_of(sessions, catalog, werkgroep_id)
+    opgave = plan.steps[0].questions[0]
+    assert [c.member for c in opgave.contributions] == ["Anna de Vries", "Bram Jansen"]
+    assert opgave.rounds[-1].withheld == 1
+    md = (await export(sessions, catalog, werkgroep_id, "md")).decode("utf-8")
+    assert "niet meer leven" not in md
+    assert "Mo Lid" not in md
+    assert "Niet opgenomen: 1 bijdrage over een persoonlijke noodsituatie." in md
+    assert "- **Bram Jansen (GGD)**: Gezond opgroeien" in md
+    document = docx.Document(io.BytesIO(await export(sessions, catalog, werkgroep_id, "docx")))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "niet meer leven" not in text and "Niet opgenomen: 1 bijdrage" in text
