@@ -103,18 +103,23 @@ def _surname_after(text: str, position: int, lexicon: Lexicon, lower_ok: bool) -
     """End of "(interfix)* Surname" starting at ``position``, or None."""
     cursor = position
     saw_interfix = False
+    # "Aad Bij": a capitalised listed surname that is also an interfix word ("bij", "Aan") is
+    # the surname itself when no surname follows it.
+    fallback: int | None = None
     while True:
         gap = _GAP.match(text, cursor)
         if gap is None:
-            return None
+            return fallback
         word_match = _WORD.match(text, gap.end())
         if word_match is None:
-            return None
+            return fallback
         word = word_match.group(0)
         lower = word.lower()
         if saw_interfix and _is_capitalised(word) and lower in lexicon.surnames:
             return word_match.end()  # "van Bij": a surname that is also an interfix word
         if lower in _INTERFIX_WORDS or lower in lexicon.interfixes:
+            if not saw_interfix and _is_capitalised(word) and lower in lexicon.surnames:
+                fallback = word_match.end()
             cursor = word_match.end()
             saw_interfix = True
             continue
@@ -127,11 +132,11 @@ def _surname_after(text: str, position: int, lexicon: Lexicon, lower_ok: bool) -
                 and _place_not_name(word, lexicon)
                 and lower not in lexicon.surnames
             ):
-                return None
+                return fallback
             return word_match.end()
         if lower_ok and lower in lexicon.surnames and not lexicon.is_common(word):
             return word_match.end()
-        return None
+        return fallback
 
 
 def _extend(text: str, end: int, lexicon: Lexicon, lower_ok: bool) -> int:
