@@ -31,7 +31,7 @@ from bot.ops.instrument import (
 )
 from bot.privacy.retention import purge
 from bot.privacy.sealed import ChatSeal
-from bot.runtime import WARM_UP_AFTER_SECONDS, Runtime, due_reminders
+from bot.runtime import WARM_UP_AFTER_SECONDS, Runtime, due_reminders, freeze_long_lived
 from bot.telegram.feedback import POLL_SECONDS, send_pending
 from bot.telegram.handlers import register_handlers
 from bot.telegram.outbox import SWEEP_EVERY, OutboxSender
@@ -236,8 +236,10 @@ def run_bot(
 ) -> None:
     configure_logging(settings.log_level)
     runtime = Runtime.build(settings)
+    runtime.freeze_after_warm_up = True
     ops = (settings.metrics_host, settings.metrics_port) if settings.metrics_port else None
     application = build_application(runtime, ops)
+    freeze_long_lived()
     if not webhook:
         asyncio.run(_poll_until_signal(application))
         return

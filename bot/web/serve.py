@@ -17,7 +17,7 @@ from contextlib import asynccontextmanager
 from aiohttp import web
 
 from bot.config import Settings
-from bot.runtime import Runtime
+from bot.runtime import Runtime, freeze_long_lived
 from bot.web.app import create_app
 from bot.web.limits import ADDRESS_RATE, Rate
 
@@ -62,6 +62,7 @@ async def serve(
 
     configure_logging(settings.log_level)
     runtime = Runtime.build(settings)
+    runtime.freeze_after_warm_up = True
     try:
         await runtime.prepare()
         # For the landing page's "Open in Telegram" link; without it only the browser is offered.
@@ -69,6 +70,7 @@ async def serve(
         async with running(
             runtime, host=host, port=port, behind_proxy=behind_proxy, address_rate=address_rate
         ) as url:
+            freeze_long_lived()
             log.info("web channel listening on %s (public address %s)", url, settings.public_url)
             print(f"Samenspraak web: {url} (publiek: {settings.public_url})", flush=True)
             await stop.wait()
