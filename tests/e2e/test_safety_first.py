@@ -46,6 +46,20 @@ async def first_after(user: SimUser, text: str, replies: int = 2) -> list[BotMes
     return await user.wait_new(mark, replies)
 
 
+async def member_at_first_question(harness: BotHarness, user_id: int) -> tuple[SimUser, str]:
+    """A new werkgroep's member ("Mo Lid", Jongerenwerk) at step 1's first question, which asks
+    for text; with the werkgroep's coordinator link."""
+    _, coordinator_token, member_token = await harness.werkgroep("armoede")
+    member = harness.api.user(user_id)
+    await say(member, f"/start {member_token}")
+    await say(member, "Mo Lid")
+    (steps,) = await say(member, "Jongerenwerk")
+    step1 = next(text for row in steps.buttons for text, _ in row if text.startswith("1."))
+    question = question_of(await press(member, steps, step1))
+    assert option_labels(question) == []
+    return member, coordinator_token
+
+
 async def to_first_text_question(harness: BotHarness, user: SimUser) -> BotMessage:
     """Open a jongeren link, consent, answer until a question asks for typed text."""
     token = await harness.campaign("jongeren")
@@ -253,14 +267,7 @@ async def test_member_crisis_answer_pauses_and_continues_with_the_info_text(
 ) -> None:
     """A werkgroep member's crisis answer pauses step 1 too; going on shows the info text that
     came before the next question, then that question."""
-    _, _, member_token = await harness.werkgroep("armoede")
-    user = harness.api.user(7710010)
-    await say(user, f"/start {member_token}")
-    await say(user, "Mo Lid")
-    (steps,) = await say(user, "Jongerenwerk")
-    step1 = next(text for row in steps.buttons for text, _ in row if text.startswith("1."))
-    question = question_of(await press(user, steps, step1))
-    assert option_labels(question) == []  # the first question of step 1 asks for text
+    user, _ = await member_at_first_question(harness, 7710010)
     help_lines, offer = await crisis_answer(user)
     assert is_help(help_lines) and (offer.text or "").startswith("Je antwoord is bewaard.")
     messages = await press(user, offer, "Verder met de vragen")
@@ -340,14 +347,7 @@ async def test_a_members_disclosure_is_not_in_the_plan_nor_on_the_agree_screen(
     """A werkgroep member types a disclosure as their answer: help lines first, the answer is
     kept, but /plan neither quotes it nor names them next to it, and /vastleggen says one
     contribution is not shown."""
-    _, coordinator_token, member_token = await harness.werkgroep("armoede")
-    member = harness.api.user(7710043)
-    await say(member, f"/start {member_token}")
-    await say(member, "Mo Lid")
-    (steps,) = await say(member, "Jongerenwerk")
-    step1 = next(text for row in steps.buttons for text, _ in row if text.startswith("1."))
-    question = question_of(await press(member, steps, step1))
-    assert option_labels(question) == []
+    member, coordinator_token = await member_at_first_question(harness, 7710043)
     help_lines, _ = await first_after(member, CRISIS)
     assert is_help(help_lines)
 
