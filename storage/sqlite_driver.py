@@ -14,16 +14,8 @@ one hop in nine). A transaction without a statement then needs neither ``BEGIN``
 A ``BEGIN IMMEDIATE`` that fails (another process holds the write lock past the busy timeout)
 fails that first statement instead, inside the same transaction.
 
-What can wait stays off the event loop, in aiosqlite's thread: the statement that carries a
-``BEGIN`` (SQLite's busy handler may wait there for another process's write lock), every
-statement outside a ``BEGIN IMMEDIATE`` transaction, and the commit (which may checkpoint the
-WAL to disk). The other statements of a write transaction run on the event loop's thread
-itself (:meth:`OneHopConnection.run`): the transaction already holds the write lock, so SQLite
-cannot make them wait for another connection, and the hot path's statements are small indexed
-reads and writes of tens of microseconds, less than the hop around them. That was about an
-eighth of the bot's CPU per answered update (docs/performance.md, round 12). The connection is
-opened with ``check_same_thread=False`` for this; it is still used by one thread at a time,
-since each statement is awaited before the next.
+Statements still run off the event loop, in aiosqlite's thread: a commit that waits for the
+disk, or SQLite's busy handler waiting for another process's write lock, never blocks the loop.
 """
 
 from __future__ import annotations
@@ -38,7 +30,6 @@ import aiosqlite
 Row = tuple[Any, ...]
 # What SQLAlchemy and storage.db send to open a transaction (see _WriterTurns there).
 BEGINS = frozenset({"BEGIN", "BEGIN IMMEDIATE", "BEGIN DEFERRED", "BEGIN EXCLUSIVE"})
-WRITE_BEGINS = frozenset({"BEGIN IMMEDIATE", "BEGIN EXCLUSIVE"})
 Description = tuple[tuple[Any, ...], ...] | None
 
 
@@ -110,8 +101,6 @@ class OneHopCursor:
 class OneHopConnection(aiosqlite.Connection):
     # A BEGIN not yet sent: it goes with the next statement (see the module docstring).
     _begin: str | None = None
-    # The write lock is ours: this connection's open transaction began with BEGIN IMMEDIATE.
-    _writing: bool = False
 
     async def cursor(self) -> OneHopCursor:  # type: ignore[override]
         return OneHopCursor(self)
@@ -124,16 +113,11 @@ class OneHopConnection(aiosqlite.Connection):
 
     def take_begin(self) -> str | None:
         begin, self._begin = self._begin, None
-        if begin is not None:
-            self._writing = begin in WRITE_BEGINS
         return begin
 
     async def run(self, sql: str, parameters: Any, many: bool = False) -> tuple[list[Row], int]:
-        """One statement without a cursor object (``storage.fast``): its rows and its row
-        count. Inside a write transaction on the event loop's thread, else in one hop."""
-        if self._begin is None and self._writing and self._conn.in_transaction:
-            _, rows, _, rowcount = _run(self._conn, None, sql, parameters, many)
-            return rows, rowcount
+        """One statement in one hop, without a cursor object (``storage.fast``): its rows and
+        its row count."""
         run = partial(_run, self._conn, self.take_begin(), sql, parameters, many)
         _, rows, _, rowcount = await self._execute(run)  # type: ignore[no-untyped-call]
         return rows, rowcount
@@ -142,21 +126,17 @@ class OneHopConnection(aiosqlite.Connection):
         # The pool rolls back every connection it gets back, mostly after a commit: without a
         # transaction there is nothing to undo, so no hop. A BEGIN not sent is simply dropped.
         self._begin = None
-        self._writing = False
         if self._conn.in_transaction:
             await super().rollback()
 
     async def commit(self) -> None:
         self._begin = None
-        self._writing = False
         if self._conn.in_transaction:
             await super().commit()
 
 
 def connect(database: str, *, iter_chunk_size: int = 64, **kwargs: Any) -> OneHopConnection:
     """``aiosqlite.connect`` with :class:`OneHopConnection`; awaited by SQLAlchemy."""
-    # Statements of a write transaction run on the event loop's thread (OneHopConnection.run).
-    kwargs["check_same_thread"] = False
     connection = OneHopConnection(partial(sqlite3.connect, database, **kwargs), iter_chunk_size)
     connection._thread.daemon = True  # as SQLAlchemy does for aiosqlite: never block exit
     return connection

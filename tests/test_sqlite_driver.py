@@ -13,8 +13,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage import db, fast
-from storage.db import make_engine, make_read_sessionmaker, make_sessionmaker
+from storage import db
+from storage.db import make_engine
 from storage.sqlite_driver import OneHopConnection
 
 
@@ -146,37 +146,3 @@ async def test_a_failing_statement_raises_and_rolls_back(engine: AsyncEngine) ->
     async with engine.connect() as connection:
         left = await connection.execute(text("SELECT count(*) FROM t WHERE v = 'dup'"))
         assert left.scalar() == 0
-
-
-INSERT = text("INSERT INTO t (v) VALUES (:v)")
-COUNT = text("SELECT count(*) FROM t WHERE v <> :v")
-
-
-async def test_a_write_transactions_later_statements_make_no_hop(
-    engine: AsyncEngine, hops: list[str]
-) -> None:
-    """The statement carrying BEGIN IMMEDIATE hops (SQLite may wait there for another
-    process's write lock); with the lock held the next ones run on the event loop's thread;
-    the commit hops. The rows are there and right."""
-    async with fast.unit_of_work(make_sessionmaker(engine)) as session:
-        await fast.execute(session, INSERT, {"v": "a"})
-        await fast.execute(session, INSERT, {"v": "b"})
-        counted = await fast.execute(session, COUNT, {"v": "-"})
-        assert hops == ["_run"]
-    assert hops == ["_run", "commit"]
-    assert counted.first() == (2,)
-    with pytest.raises(IntegrityError):  # a statement on the loop's thread fails: all undone
-        async with fast.unit_of_work(make_sessionmaker(engine)) as session:
-            await fast.execute(session, INSERT, {"v": "c"})
-            await fast.execute(session, INSERT, {"v": "a"})  # UNIQUE
-    async with engine.connect() as connection:
-        values = (await connection.execute(text("SELECT v FROM t"))).scalars().all()
-    assert sorted(values) == ["a", "b"]
-
-
-async def test_a_read_transactions_statements_all_hop(engine: AsyncEngine, hops: list[str]) -> None:
-    """Outside a write transaction every statement stays off the event loop."""
-    async with make_read_sessionmaker(engine)() as session, session.begin():
-        await fast.execute(session, COUNT, {"v": "-"})
-        await fast.execute(session, COUNT, {"v": "-"})
-    assert hops == ["_run", "_run", "commit"]
