@@ -75,10 +75,10 @@ def first_aid(incoming: Incoming, locale: str, *also: str, formal: bool = False)
     if not incoming.private:
         return []
     signal = crisis_signal(incoming, locale, *also)
-    if answered_here(incoming):
-        # "/hulp mijn vader slaat me": the general reply, led by the line that fits.
-        return [help_message(locale, signal, formal=formal)]
-    return [help_message(locale, signal, formal=formal)] if signal is not None else []
+    if signal is None and not answered_here(incoming):
+        return []
+    # /hulp always answers; "/hulp mijn vader slaat me" leads with the line that fits.
+    return [help_message(locale, signal, formal=formal)]
 
 
 def help_message(locale: str, signal: CrisisSignal | None = None, *, formal: bool = False) -> Send:

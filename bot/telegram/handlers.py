@@ -62,14 +62,17 @@ def register_handlers(
 
     throttle = Throttle()
 
+    async def help_first(context: Context, chat_id: int, incoming: Incoming) -> None:
+        aid = dialog.first_aid(incoming)
+        if aid:
+            await deliver(context.bot, chat_id, aid)
+
     async def reply(update: Update, context: Context, incoming: Incoming) -> None:
         chat = update.effective_chat
         assert chat is not None
         assert update.effective_user is not None
         # Help first: before the throttle and the database, so neither can hold it back.
-        aid = dialog.first_aid(incoming)
-        if aid:
-            await deliver(context.bot, chat.id, aid)
+        await help_first(context, chat.id, incoming)
         allowed, notify = throttle.check(update.effective_user.id)
         if not allowed:
             # Dropped: nothing to store, so the user's next update need not wait for the notice.
@@ -125,9 +128,7 @@ def register_handlers(
         message = update.edited_message
         assert message is not None
         edited = incoming_from(update, text=message.text, caption=message.caption)
-        aid = dialog.first_aid(edited)
-        if aid:
-            await deliver(context.bot, message.chat_id, aid)
+        await help_first(context, message.chat_id, edited)
 
     edits = filters.ChatType.PRIVATE & filters.UpdateType.EDITED_MESSAGE
     application.add_handler(MessageHandler(edits, on_edit))
