@@ -46,7 +46,7 @@ _RELATIONS = _set(
     "vriendin vriendinnetje neef nicht jongen meisje kind kindje man vrouw ex buurjongen "
     "buurmeisje klasgenoot klasgenote"
 )
-_SIGN_OFFS = _set("groetjes groeten gr grtjs liefs xoxo doei")
+_SIGN_OFFS = _set("groetjes groeten groet gegroet gr grtjs grtz groetjs mvg liefs xoxo doei")
 # "ik heet X", "naam is X", "naam: X", "ik ben X" / "ik bn X" (the weak cue).
 _NAMING = re.compile(
     r"\b(?:heet|heten|noem|noemen)\s+(?:me\s+|mij\s+|daar\s+|hier\s+|eigenlijk\s+)?$"
@@ -134,7 +134,8 @@ def _surname_after(text: str, position: int, lexicon: Lexicon, lower_ok: bool) -
             ):
                 return fallback
             return word_match.end()
-        if lower_ok and lower in lexicon.surnames and not lexicon.is_common(word):
+        # "anna van dijk": after a tussenvoegsel a listed surname counts even when it is a word.
+        if lower_ok and lower in lexicon.surnames and (saw_interfix or not lexicon.is_common(word)):
             return word_match.end()
         return fallback
 
@@ -180,6 +181,9 @@ def _name_spans(text: str, lexicon: Lexicon) -> list[tuple[int, int]]:
             is_name = (capitalised and not common and not place) or (listed and not common)
             if previous[-1] in _TITLES and capitalised and not place:
                 is_name = is_name or listed or not common
+            if previous[-1] in _SIGN_OFFS and capitalised and lexicon.is_first_name(word):
+                # "Met vriendelijke groet, Piet": who signs is named, even by a word-like name.
+                is_name = True
             if previous[-1] in _RELATIONS and capitalised and not place:
                 # "mijn dochter Nova": a capital after a relation is a name, even a word-like one.
                 is_name = is_name or lexicon.is_first_name(word)
@@ -372,6 +376,14 @@ def replace_streets(text: str) -> tuple[str, bool]:
             and words.is_first_name(parts[0])
             and not words.is_common(parts[0])
             and words.is_name(parts[1])
+        ):
+            return match.group(0)
+        # "Anna Van Dijk": a first name, a tussenvoegsel and a surname is a person too.
+        if (
+            len(parts) == 3
+            and words.is_first_name(parts[0])
+            and parts[1].lower() in _INTERFIX_WORDS
+            and words.is_name(parts[2])
         ):
             return match.group(0)
         found = True

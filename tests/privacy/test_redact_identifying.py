@@ -38,6 +38,13 @@ REDACTED = [
     ("Meester van den Berg is ziek", "Meester [naam] is ziek"),
     ("mevr. de Jong van het wijkteam", "mevr. [naam] van het wijkteam"),
     ("ik heet daan bosman", "ik heet [naam]"),
+    # A first name, a capitalised tussenvoegsel and a surname that is also a street word.
+    ("Groetjes Anna Van Dijk", "Groetjes [naam]"),
+    ("Ik ben Anna Van Dijk", "Ik ben [naam]"),
+    ("groetjes anna van dijk", "groetjes [naam]"),
+    # Whoever signs is named, even by a name that is also a word.
+    ("Met vriendelijke groet, Piet De Vries", "Met vriendelijke groet, [naam]"),
+    ("Mvg, Roos", "Mvg, [naam]"),
     ("groetjes, Ilse", "groetjes, [naam]"),
     ("Mijn naam is Fatima El Amrani", "Mijn naam is [naam]"),
     ("ik heb ruzie met Jayden Pieters", "ik heb ruzie met [naam]"),
