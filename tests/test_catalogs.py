@@ -25,8 +25,10 @@ from bot.i18n_extract import (
 from bot.translate import translator
 
 LANGUAGES = tuple(code for code in SUPPORTED_LOCALES if code != SOURCE_LOCALE)
-# Languages that must translate the ouders consultations; English must translate everything.
+# Languages that must translate the consultations of ouders and jongeren (young newcomers
+# choose their own language too); English must translate everything.
 OUDERS_LANGUAGES = ("tr", "ar", "pl")
+AUDIENCES = ("ouders", "jongeren")
 PLACEHOLDER = re.compile(r"%\([A-Za-z_][A-Za-z0-9_]*\)[sdif]|%[sdif]|\{[A-Za-z_][A-Za-z0-9_]*\}")
 RUN = "run `make i18n`"
 
@@ -114,20 +116,22 @@ def test_english_translates_everything(template: Catalog, catalogs: dict[str, Ca
     )
 
 
+@pytest.mark.parametrize("audience", AUDIENCES)
 @pytest.mark.parametrize("code", OUDERS_LANGUAGES)
-def test_ouders_consultations_are_translated(
-    code: str, template: Catalog, catalogs: dict[str, Catalog]
+def test_consultations_are_translated(
+    code: str, audience: str, template: Catalog, catalogs: dict[str, Catalog]
 ) -> None:
-    """Every string of every ouders consultation flow is translated."""
+    """Every string of every consultation flow for ouders and for jongeren is translated."""
     wanted = {
         _key(message)
         for message in _messages(template)
-        if message.context is not None and message.context.endswith(".ouders")
+        if message.context is not None and message.context.endswith(f".{audience}")
     }
-    assert wanted, "no ouders flows found"
+    assert wanted, f"no {audience} flows found"
     missing = _untranslated(catalogs[code], wanted)
     assert not missing, (
-        f"untranslated ouders strings in locales/{code}/LC_MESSAGES/messages.po:\n{_show(missing)}"
+        f"untranslated {audience} strings in locales/{code}/LC_MESSAGES/messages.po:\n"
+        f"{_show(missing)}"
     )
 
 
@@ -160,6 +164,18 @@ def test_translator_shows_a_flow_question_in_english() -> None:
     assert t.pgettext("armoede.stap-3.ouders", question) == "How often do you worry about money?"
     assert t.pgettext("armoede.stap-3.ouders", "Ja") == "Yes"
     assert t.gettext("Vraag %(n)s van %(total)s") % {"n": 2, "total": 9} == "Question 2 of 9"
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [("ar", "رياضة"), ("tr", "Spor"), ("pl", "Sport")],
+)
+def test_translator_shows_a_young_persons_options_in_their_language(
+    code: str, expected: str
+) -> None:
+    """A jongere who chose Arabic, Turkish or Polish sees the options in it, not in Dutch."""
+    shown = translator(code).pgettext("armoede.stap-3.jongeren", "Sport of een club")
+    assert shown != "Sport of een club" and expected in shown
 
 
 @pytest.mark.parametrize("code", OUDERS_LANGUAGES)
