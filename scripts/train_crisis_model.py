@@ -52,6 +52,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.privacy.safety.categories import CATEGORIES  # noqa: E402
+from bot.privacy.safety.concepts import CONCEPTS_PATH, ConceptTable, read_concepts  # noqa: E402
 from bot.privacy.safety.detector import Detector, load_detector  # noqa: E402
 from bot.privacy.safety.frames import framed  # noqa: E402
 from bot.privacy.safety.model import FEATURE_VERSION, MODEL_PATH, features  # noqa: E402
@@ -142,6 +143,11 @@ TRAINING += ["crisis_model_training14.yaml"]
 # The retrain on all 42 files (threshold 0.862, out of fold 78.6 % at 4.2 %) kept that text quiet
 # but was refused (independent8: 29 disclosures added where the floor is 30) and scored worse on
 # independent10 than the shipped model (75.0 % against 76.0 % at 6.5 %): still round 11's model.
+# Round 15: the first candidate with concepts and the veto's budget fired on everyday texts the
+# suite pins (staying in when it rains, a mother who wants you home early, a pet's photo on
+# insta, chores); 200 hard negatives of those kinds, asked for by kind from a helper who saw
+# none of them.
+TRAINING += ["crisis_model_training15.yaml"]
 OUTPUT = ROOT / "bot" / "privacy" / MODEL_PATH
 # The tests a new model must pass before it is kept (two minutes): tests/privacy pins ordinary
 # texts (tuning corpora, the round tests' quiet lists) and disclosures to the whole detector.
@@ -187,7 +193,12 @@ PLAUSIBLE = 0.25
 VETO_SHIPS = False
 VETO_GRID = (0.02, 0.03, 0.05, 0.075, 0.1, 0.125, 0.15, 0.2, 0.25, 0.3, 0.4)
 VETO_MAX_RECALL_LOSS = 0.005
-VETO_MIN_FALSE_ALARM_DROP = 0.01
+# Round 15: half a point, not one. The framed veto (no laughter) lowered the pooled false alarms
+# by 0.91 points with no disclosure lost out of fold (round 12), and was refused only by this
+# number. Since round 15 the false alarms a shipped veto quiets are given to the model
+# (``threshold_with_veto``): the veto buys recall at the same false alarms, not fewer false
+# alarms at a price in recall.
+VETO_MIN_FALSE_ALARM_DROP = 0.005
 # Which lexicon hits a veto may drop: any ("all", what the detector implements), or only hits
 # of low specificity ("weak": a one-word phrase or a misspelt keyword; reported, not shipped).
 VETO_SCOPES = {
@@ -201,6 +212,10 @@ VETO_SCOPES = {
 # unscoped veto is refused does not apply to it: this scope ships when the rule accepts it.
 FRAMED = "framed"
 SHIPPED_SCOPES = (FRAMED,) + (("all",) if VETO_SHIPS else ())
+
+# Round 15: words read as concepts shared by the five languages (bot/privacy/safety/concepts.py).
+USE_CONCEPTS = True
+CONCEPTS_SOURCE = ROOT / "bot" / "privacy" / CONCEPTS_PATH
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -251,7 +266,14 @@ def hit_kind(detector: Detector, text: str, lang: str) -> str | None:
     return best
 
 
+def concept_table() -> ConceptTable | None:
+    """The words read as shared concepts (``bot/privacy/safety/concepts.py``), when
+    ``USE_CONCEPTS``; the trained model carries the table it was trained with."""
+    return read_concepts() if USE_CONCEPTS else None
+
+
 def load_examples(names: Sequence[str] = TRAINING) -> list[Example]:
+    concepts = concept_table()
     detector = load_detector()
     lexicons_only = Detector(detector.lexicons, None)
     examples = []
@@ -260,7 +282,7 @@ def load_examples(names: Sequence[str] = TRAINING) -> list[Example]:
             raise SystemExit(f"{name}: held-out material is never used for training")
         for case in yaml.safe_load((CORPORA / name).read_text(encoding="utf-8")):
             text, lang = case["text"], case["lang"]
-            found = frozenset(features(prepared(detector, text, lang)))
+            found = frozenset(features(prepared(detector, text, lang), concepts))
             fired = lexicons_only.detect(text, (lang,)) is not None
             kind = hit_kind(detector, text, lang) if fired else None
             examples.append(
@@ -462,6 +484,25 @@ def threshold_for(
     return float(np.nextafter(scores[allowed], 1.0)) if allowed < len(scores) else 0.5
 
 
+def threshold_with_veto(
+    probabilities: FloatArray,
+    negatives: npt.NDArray[np.bool_],
+    lexicon: npt.NDArray[np.bool_],
+    vetoed: npt.NDArray[np.bool_],
+    target: float,
+) -> float:
+    """:func:`threshold_for` when the lexicon hits in ``vetoed`` are dropped: the budget is the
+    same (the lexicons' own false alarms plus ``target``), so the false alarms the veto quiets
+    are what the model may add instead. The vetoed texts stay out of the model's hands (the veto
+    lies below the threshold, so the model does not fire on them either)."""
+    budget = math.floor((float(lexicon[negatives].mean()) + target) * int(negatives.sum()))
+    allowed = budget - int((negatives & lexicon & ~vetoed).sum())
+    scores = np.sort(probabilities[negatives & ~lexicon])[::-1]
+    if allowed < 0:
+        return 1.0
+    return float(np.nextafter(scores[allowed], 1.0)) if allowed < len(scores) else 0.5
+
+
 def _fired(
     oof: FloatArray,
     lexicon: npt.NDArray[np.bool_],
@@ -549,6 +590,17 @@ def evaluate_veto(examples: Sequence[Example], oof: FloatArray, threshold: float
     return result
 
 
+def _vetoed(
+    examples: Sequence[Example], oof: FloatArray, veto: float, scope: str
+) -> npt.NDArray[np.bool_]:
+    """The lexicon hits a veto of ``scope`` at ``veto`` drops."""
+    kinds = VETO_SCOPES[scope]
+    vetoable = np.array([e.lexicon and e.kind in kinds for e in examples])
+    if scope == FRAMED:
+        vetoable &= np.array([e.framed for e in examples])
+    return cast(npt.NDArray[np.bool_], vetoable & (oof < veto))
+
+
 def shipped_veto(scopes: Mapping[str, Mapping[str, Any]]) -> tuple[float | None, str]:
     """The veto that ships, and its scope: the first accepted of SHIPPED_SCOPES."""
     for scope in SHIPPED_SCOPES:
@@ -582,8 +634,21 @@ def cross_validate(
     lexicon = np.array([e.lexicon for e in examples])
     # ``target`` is the model's share of the budget, on top of the lexicons' own false alarms.
     threshold = threshold_for(oof, negatives, lexicon, float(lexicon[negatives].mean()) + target)
+    veto = evaluate_veto(examples, oof, threshold)
+    vetoed = np.zeros_like(lexicon)
+    if veto["veto"] is not None:
+        # The false alarms the shipped veto quiets are the model's to spend (round 15).
+        vetoed = _vetoed(examples, oof, veto["veto"], veto["veto_scope"])
+        threshold = threshold_with_veto(oof, negatives, lexicon, vetoed, target)
+        veto = evaluate_veto(examples, oof, threshold)
+        vetoed = (
+            _vetoed(examples, oof, veto["veto"], veto["veto_scope"])
+            if veto["veto"] is not None
+            else np.zeros_like(lexicon)
+        )
     model_fired = oof >= threshold
-    fired = lexicon | model_fired  # the whole detector, as Detector.detect decides
+    # The whole detector, as Detector.detect decides: a lexicon hit unless vetoed, else the model.
+    fired = (lexicon & ~vetoed) | (~lexicon & model_fired)
     asked = ~lexicon
     result: dict[str, Any] = {
         "l2": l2,
@@ -615,11 +680,12 @@ def cross_validate(
                 "fa": round(float(fired[neg].mean()), 3) if neg.any() else None,
                 "n": [int(pos.sum()), int(neg.sum())],
             }
-    result["veto"] = evaluate_veto(examples, oof, threshold)
+    result["veto"] = veto
+    result["vetoed"] = [int(i) for i in np.flatnonzero(vetoed)]
     result["oof"] = oof
     result["models"] = models
     if verbose:
-        shown = {k: v for k, v in result.items() if k not in ("oof", "models")}
+        shown = {k: v for k, v in result.items() if k not in ("oof", "models", "vetoed")}
         print(json.dumps(shown, ensure_ascii=False), flush=True)
     return result
 
@@ -666,9 +732,15 @@ def export(
         },
         sort_keys=True,
     )
+    concepts = concept_table()
+    if concepts is not None:
+        data["concepts"] = concepts.to_data()
     data["metadata"] = {
         "trainer": "scripts/train_crisis_model.py",
         "training_files": {name: file_digest(name) for name in TRAINING},
+        "concepts_sha256": (
+            hashlib.sha256(CONCEPTS_SOURCE.read_bytes()).hexdigest() if concepts else None
+        ),
         "texts": len(examples),
         "crisis_texts": sum(e.crisis for e in examples),
         "hyperparameters": {

@@ -22,9 +22,7 @@ from bot.privacy.safety.normalize import normalize
         "dizide bir kız intihar ediyor",
         "czytałam artykuł o przemocy",
         "شفت بالأخبار عن التحرش",
-        "toen ik 8 was ben ik een keer weggelopen",
-        "when i was little my dad hit us but hes gone now",
-        "babam çocukken bizi döverdi",
+        "mijn oom deed dat vroeger, nu gaat het goed",
         "mn broertje slaat me altijd met fifa",
         "we hebben een kussengevecht gehad, ze sloeg me met een KUSSEN",
     ],
@@ -57,6 +55,15 @@ def test_a_frame_is_found(text: str) -> None:
         "we came here 3 years ago and my husband beats me",
         "haha ik zeg het als grap maar serieus ik wil dood",
         "vroeger sloeg hij mama en nu nog steeds",
+        # A childhood past is no frame (round 15): abuse is told in the past.
+        "mijn oom had seks met me toen ik 10 was",
+        "toen ik 8 was ben ik een keer weggelopen",
+        "when i was little my dad hit us",
+        "babam çocukken bizi döverdi",
+        # The lesson or film was about the writer (round 15).
+        "we learned about sextortion in class and its happening to me rn",
+        "we hadden een les over sextortion en dat gebeurt nu bij mij",
+        "w serialu pokazali szantaż i to się dzieje u mnie",
     ],
 )
 def test_no_frame_in_a_plain_disclosure(text: str) -> None:

@@ -20,6 +20,7 @@ import yaml
 
 from bot.privacy.crisis import detect_crisis
 from bot.privacy.safety.categories import CATEGORIES
+from bot.privacy.safety.concepts import CONCEPTS_PATH, read_concepts
 from bot.privacy.safety.detector import Detector, load_detector
 from bot.privacy.safety.model import (
     ENABLED,
@@ -257,6 +258,23 @@ def test_the_threshold_counts_the_lexicons_false_alarms() -> None:
     assert threshold > 0.7 and not (scores[~lexicon] >= threshold).any()
 
 
+def test_the_false_alarms_a_veto_quiets_are_the_models_to_spend() -> None:
+    """Round 15: with a shipped veto the budget stays the lexicons' own false alarms plus the
+    model's share, so each lexicon false alarm the veto drops lets the model fire once more."""
+    scores = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0.05])
+    negatives = np.ones(10, dtype=bool)
+    lexicon = np.zeros(10, dtype=bool)
+    lexicon[[0, 1]] = True  # the lexicons raise two false alarms (20 %)
+    nothing = np.zeros(10, dtype=bool)
+    # A budget of 30 %: the lexicons' two and one more from the model (0.7 fires, 0.6 not).
+    without = train.threshold_with_veto(scores, negatives, lexicon, nothing, 0.1)
+    assert without == train.threshold_for(scores, negatives, lexicon, 0.3)
+    assert 0.6 < without <= 0.7
+    vetoed = nothing.copy()
+    vetoed[1] = True  # the veto drops one lexicon false alarm: the model may fire twice
+    assert 0.5 < train.threshold_with_veto(scores, negatives, lexicon, vetoed, 0.1) <= 0.6
+
+
 # Written for round 7 (not taken from any corpus): everyday texts like the hard negatives in
 # crisis_model_training.yaml but not among them; quiet with the model on.
 NEW_QUIET: list[tuple[str, str]] = [
@@ -383,8 +401,21 @@ def test_the_table_of_known_words_changes_no_score() -> None:
         assert model._words == {}  # a replaced model does not share the table
         for round_ in range(2):  # new words, then known ones
             for text in texts:
-                expected = model._crisis_probability(features(text))  # the sum over features
+                # The sum over its features, the concepts' included.
+                expected = model._crisis_probability(features(text, model.concepts))
                 assert model.crisis_probability(text) == expected, (round_, text)
         assert model._words
         model.forget_words()
         assert model._words == {}
+
+
+def test_the_model_carries_the_concepts_it_was_trained_with() -> None:
+    """Round 15: the model file holds the table of concepts its ``c:``/``cc:`` weights were
+    trained with; a changed ``crisis_concepts.yaml`` fails here until the model is retrained."""
+    data = read_model_data()
+    source = ROOT / "bot" / "privacy" / CONCEPTS_PATH
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    assert data["metadata"]["concepts_sha256"] == digest, "run scripts/train_crisis_model.py"
+    shipped = parse_model(data).concepts
+    assert shipped is not None and shipped.to_data() == read_concepts().to_data()
+    assert any(feature.startswith("cc:") for feature in data["crisis_weights"])

@@ -64,13 +64,15 @@ def test_the_shipped_veto_is_the_cross_validated_decision() -> None:
     data = read_model_data()
     decisions = data["metadata"]["veto_cross_validation"]
     assert "all" in decisions
-    # The shipped model is round 11's (evaluated before the framed scope existed; round 12's
-    # retrain was refused, docs/privacy.md): no "framed" decision, so no framed veto.
-    framed = decisions.get("framed", {"accepted": False, "veto": None})
+    # Round 15: the framed scope accepted (0.4: two disclosures lost and 55 false alarms
+    # quieted out of fold over 44 files), and shipped.
+    framed = decisions["framed"]
+    assert framed["accepted"] and data["veto_scope"] == "framed"
     expected = (framed["veto"], "framed") if framed["accepted"] else (None, "all")
     assert (data["veto"], data.get("veto_scope", "all")) == expected == shipped_veto(decisions)
     rules = data["metadata"]["hyperparameters"]
     assert rules["veto_max_recall_loss"] <= 0.005
+    assert rules["veto_min_false_alarm_drop"] >= 0.005
 
 
 def _highest_framed_veto() -> Detector:
@@ -162,17 +164,41 @@ def test_a_veto_above_the_threshold_is_refused() -> None:
         parse_model(data)
 
 
-def test_a_veto_quiets_hyperbole_and_keeps_disclosures() -> None:
+def test_the_shipped_veto_quiets_framed_hyperbole_and_keeps_disclosures() -> None:
+    """Round 15 ships the framed veto the cross-validation accepted: the training files' topic
+    talk and game hyperbole with a frame loses its lexicon signal, the disclosures keep theirs."""
     detector = load_detector()
     assert detector.model is not None
+    assert detector.model.veto is not None and detector.model.veto_scope == "framed"
     lexicons_only = Detector(detector.lexicons, None)
-    unscoped = dataclasses.replace(detector.model, veto=_cv_veto(), veto_scope="all")
-    vetoing = Detector(detector.lexicons, unscoped)
-    for text, language, name in HYPERBOLE:
+    for text, language, name in HYPERBOLE[2:]:  # a lesson, a game
         _in_file(text, name, crisis=False)
         assert lexicons_only.detect(text, (language,)) is not None, text
-        assert vetoing.detect(text, (language,)) is None, text
+        assert detector.detect(text, (language,)) is None, text
     for text, language, name in CRISIS:
         _in_file(text, name, crisis=True)
         assert lexicons_only.detect(text, (language,)) is not None, text
-        assert vetoing.detect(text, (language,)) == lexicons_only.detect(text, (language,)), text
+        assert detector.detect(text, (language,)) == lexicons_only.detect(text, (language,)), text
+
+
+def test_the_shipped_veto_spares_the_attack_on_it() -> None:
+    """The attack written against the framed veto in round 12
+    (``crisis_corpus_adversarial_framed_tuning.yaml``: 120 disclosures with a laugh, a film, a
+    lesson, a game or a childhood past in them, and 120 ordinary texts with the same cues; not
+    training material). With the shipped veto at most one of the disclosures a lexicon finds
+    loses its signal (round 15: none), and it quiets ordinary ones."""
+    detector = load_detector()
+    lexicons_only = Detector(detector.lexicons, None)
+    cases = yaml.safe_load(
+        (HERE / "crisis_corpus_adversarial_framed_tuning.yaml").read_text(encoding="utf-8")
+    )
+    lost = quieted = 0
+    for case in cases:
+        text, languages = case["text"], (case["lang"],)
+        if lexicons_only.detect(text, languages) is None:
+            continue
+        vetoed = detector.model is not None and detector.detect(text, languages) is None
+        lost += vetoed and case["crisis"]
+        quieted += vetoed and not case["crisis"]
+    assert lost <= 1
+    assert quieted >= 1

@@ -40,6 +40,7 @@ from importlib import resources
 from typing import Any, cast
 
 from bot.privacy.safety.categories import CATEGORIES, CrisisCategory
+from bot.privacy.safety.concepts import ConceptTable
 from bot.privacy.safety.normalize import CLAUSE
 
 __all__ = [
@@ -90,8 +91,9 @@ def forget_words() -> None:
     _word_features.cache_clear()
 
 
-def features(normalized: str) -> set[str]:
-    """The features of a text already normalised (with or without clause marks)."""
+def features(normalized: str, concepts: ConceptTable | None = None) -> set[str]:
+    """The features of a text already normalised (with or without clause marks); with a
+    table of concepts, its ``c:`` and ``cc:`` features too (:mod:`.concepts`)."""
     # Numbers alone say nothing about danger, but ages are frequent in disclosures ("ik ben 13
     # en ..."), so a model that saw them learnt "13" as a suicide word and flagged "bericht 13".
     words = [word for word in normalized.split() if word != CLAUSE and not word.isdigit()]
@@ -99,6 +101,8 @@ def features(normalized: str) -> set[str]:
     for word in words:
         found.update(_word_features(word))
     found.update(f"b:{a} {b}" for a, b in itertools.pairwise(words))
+    if concepts is not None:
+        found.update(concepts.features(normalized))
     return found
 
 
@@ -123,6 +127,9 @@ class CrisisModel:
     # or lesson, a past that is over: :mod:`~bot.privacy.safety.frames`), so that an explicit
     # disclosure without such a frame is never vetoed.
     veto_scope: str = "all"
+    # Words read as shared concepts (round 15): the model's ``c:``/``cc:`` features; None in a
+    # model trained without them.
+    concepts: ConceptTable | None = None
     # Per word: its features, and those of them with a crisis weight with their weights, so
     # that a known word is not looked up in the big table of weights again (bounded).
     _words: dict[str, tuple[tuple[str, ...], dict[str, float]]] = field(
@@ -167,11 +174,14 @@ class CrisisModel:
                 known[word] = entry
             found.update(entry[0])
             weighed.update(entry[1])  # a feature of two words counts once
-        for pair in {f"b:{a} {b}" for a, b in itertools.pairwise(words)}:
-            found.add(pair)
-            weight = weights.get(pair)
+        extra = {f"b:{a} {b}" for a, b in itertools.pairwise(words)}
+        if self.concepts is not None:
+            extra |= self.concepts.features(normalized)
+        for feature in extra:
+            found.add(feature)
+            weight = weights.get(feature)
             if weight is not None:
-                weighed[pair] = weight
+                weighed[feature] = weight
         return found, math.fsum(weighed.values())
 
     def _crisis_probability(self, found: set[str], total: float | None = None) -> float:
@@ -184,7 +194,7 @@ class CrisisModel:
         return _sigmoid(self.crisis_bias + total * self.scale / math.sqrt(len(found)))
 
     def category_probabilities(self, normalized: str) -> dict[CrisisCategory, float]:
-        return self._category_probabilities(features(normalized))
+        return self._category_probabilities(features(normalized, self.concepts))
 
     def _category_probabilities(self, found: set[str]) -> dict[CrisisCategory, float]:
         scores = list(self.category_bias)
@@ -246,6 +256,7 @@ def parse_model(data: Mapping[str, Any]) -> CrisisModel:
         scale=float(data["scale"]),  # weights are stored as integers times this
         veto=None if veto is None else float(veto),
         veto_scope=scope,
+        concepts=ConceptTable.from_data(data["concepts"]) if data.get("concepts") else None,
     )
 
 
