@@ -477,6 +477,17 @@ def threshold_for(
     """The lowest threshold at which the whole detector (``lexicon`` fired, or else the
     probability reaches the threshold) raises at most ``target`` false alarms on ``negatives``."""
     allowed = math.floor(target * int(negatives.sum())) - int((negatives & lexicon).sum())
+    return _above(probabilities, negatives, lexicon, allowed)
+
+
+def _above(
+    probabilities: FloatArray,
+    negatives: npt.NDArray[np.bool_],
+    lexicon: npt.NDArray[np.bool_],
+    allowed: int,
+) -> float:
+    """The lowest threshold at which the model fires on at most ``allowed`` of the negatives
+    the lexicons leave to it."""
     scores = np.sort(probabilities[negatives & ~lexicon])[::-1]
     if allowed < 0:
         return 1.0  # the lexicons alone exceed the budget: the model may add nothing
@@ -497,10 +508,7 @@ def threshold_with_veto(
     lies below the threshold, so the model does not fire on them either)."""
     budget = math.floor((float(lexicon[negatives].mean()) + target) * int(negatives.sum()))
     allowed = budget - int((negatives & lexicon & ~vetoed).sum())
-    scores = np.sort(probabilities[negatives & ~lexicon])[::-1]
-    if allowed < 0:
-        return 1.0
-    return float(np.nextafter(scores[allowed], 1.0)) if allowed < len(scores) else 0.5
+    return _above(probabilities, negatives, lexicon, allowed)
 
 
 def _fired(
