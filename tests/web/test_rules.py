@@ -341,18 +341,26 @@ async def test_the_arabic_page_is_right_to_left(runtime: Runtime, visitor: Visit
     assert arabic.options()  # and still answerable
 
 
-async def test_a_young_person_gets_the_questions_and_options_in_arabic(
-    runtime: Runtime, visitor: Visitor
+@pytest.mark.parametrize(
+    ("language", "sport", "question"),
+    [
+        ("العربية", "رياضة أو نادٍ", "ما الذي لا يستطيع الشباب حولك فعله"),
+        ("Türkçe", "Spor veya bir kulüp", "Spor"),
+        ("Polski", "Sport albo klub", "Sport"),
+    ],
+)
+async def test_a_young_person_gets_the_questions_and_options_in_their_language(
+    runtime: Runtime, visitor: Visitor, language: str, sport: str, question: str
 ) -> None:
-    """A jongere who chooses العربية gets the consultation itself in Arabic, the options of a
-    multiple choice included, not the Dutch flow under an Arabic frame."""
+    """A jongere who chooses Arabic, Turkish or Polish gets the consultation itself in it, the
+    options of a multiple choice included, not the Dutch flow under a translated frame."""
     token, _, _ = await create_campaign(runtime)
-    page = await visitor.press(await consent(visitor, token), "العربية")
+    page = await visitor.press(await consent(visitor, token), language)
     for _ in range(2):  # the age, then how often
         page = await visitor.press(page, page.options()[0].text)
     labels = [option.text for option in page.options()]
-    assert "رياضة أو نادٍ" in labels and "Sport of een club" not in labels
-    assert "ما الذي لا يستطيع الشباب حولك فعله" in page.text
+    assert sport in labels and "Sport of een club" not in labels
+    assert question in page.text
     assert "Wat kunnen jongeren" not in page.text
 
 
