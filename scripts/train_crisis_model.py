@@ -145,7 +145,7 @@ TRAINING += ["crisis_model_training14.yaml"]
 # independent10 than the shipped model (75.0 % against 76.0 % at 6.5 %): still round 11's model.
 # Round 15: the first candidate with concepts and the veto's budget fired on everyday texts the
 # suite pins (staying in when it rains, a mother who wants you home early, a pet's photo on
-# insta, chores); 200 hard negatives of those kinds, asked for by kind from a helper who saw
+# insta, chores); 350 hard negatives of those kinds, asked for by kind from two helpers who saw
 # none of them.
 TRAINING += ["crisis_model_training15.yaml"]
 OUTPUT = ROOT / "bot" / "privacy" / MODEL_PATH
@@ -196,8 +196,8 @@ VETO_MAX_RECALL_LOSS = 0.005
 # Round 15: half a point, not one. The framed veto (no laughter) lowered the pooled false alarms
 # by 0.91 points with no disclosure lost out of fold (round 12), and was refused only by this
 # number. Since round 15 the false alarms a shipped veto quiets are given to the model
-# (``threshold_with_veto``): the veto buys recall at the same false alarms, not fewer false
-# alarms at a price in recall.
+# (``threshold_for`` with ``vetoed``): the veto buys recall at the same false alarms, not fewer
+# false alarms at a price in recall.
 VETO_MIN_FALSE_ALARM_DROP = 0.005
 # Which lexicon hits a veto may drop: any ("all", what the detector implements), or only hits
 # of low specificity ("weak": a one-word phrase or a misspelt keyword; reported, not shipped).
@@ -473,42 +473,21 @@ def threshold_for(
     negatives: npt.NDArray[np.bool_],
     lexicon: npt.NDArray[np.bool_],
     target: float,
+    vetoed: npt.NDArray[np.bool_] | None = None,
 ) -> float:
     """The lowest threshold at which the whole detector (``lexicon`` fired, or else the
-    probability reaches the threshold) raises at most ``target`` false alarms on ``negatives``."""
-    allowed = math.floor(target * int(negatives.sum())) - int((negatives & lexicon).sum())
-    return _above(probabilities, negatives, lexicon, allowed)
+    probability reaches the threshold) raises at most ``target`` false alarms on ``negatives``.
 
-
-def _above(
-    probabilities: FloatArray,
-    negatives: npt.NDArray[np.bool_],
-    lexicon: npt.NDArray[np.bool_],
-    allowed: int,
-) -> float:
-    """The lowest threshold at which the model fires on at most ``allowed`` of the negatives
-    the lexicons leave to it."""
+    ``vetoed``: the lexicon hits a shipped veto drops (round 15). They raise no false alarm, so
+    the budget they free is the model's to spend; they stay out of the model's hands (the veto
+    lies below the threshold, so the model does not fire on them either)."""
+    kept = lexicon if vetoed is None else lexicon & ~vetoed
+    allowed = math.floor(target * int(negatives.sum())) - int((negatives & kept).sum())
     scores = np.sort(probabilities[negatives & ~lexicon])[::-1]
     if allowed < 0:
         return 1.0  # the lexicons alone exceed the budget: the model may add nothing
     # Fire at >= threshold: put it just above the (allowed + 1)-th highest negative score.
     return float(np.nextafter(scores[allowed], 1.0)) if allowed < len(scores) else 0.5
-
-
-def threshold_with_veto(
-    probabilities: FloatArray,
-    negatives: npt.NDArray[np.bool_],
-    lexicon: npt.NDArray[np.bool_],
-    vetoed: npt.NDArray[np.bool_],
-    target: float,
-) -> float:
-    """:func:`threshold_for` when the lexicon hits in ``vetoed`` are dropped: the budget is the
-    same (the lexicons' own false alarms plus ``target``), so the false alarms the veto quiets
-    are what the model may add instead. The vetoed texts stay out of the model's hands (the veto
-    lies below the threshold, so the model does not fire on them either)."""
-    budget = math.floor((float(lexicon[negatives].mean()) + target) * int(negatives.sum()))
-    allowed = budget - int((negatives & lexicon & ~vetoed).sum())
-    return _above(probabilities, negatives, lexicon, allowed)
 
 
 def _fired(
@@ -557,10 +536,8 @@ def evaluate_veto(examples: Sequence[Example], oof: FloatArray, threshold: float
         "false_alarms": round(float(without[~positives].mean()), 4),
         "scopes": {},
     }
-    for scope, kinds in VETO_SCOPES.items():
-        vetoable = np.array([e.kind in kinds for e in examples])
-        if scope == FRAMED:
-            vetoable &= np.array([e.framed for e in examples])
+    for scope in VETO_SCOPES:
+        vetoable = _vetoable(examples, scope)
         nested = without.copy()
         per_file: dict[str, Any] = {}
         chosen_per_file = {}
@@ -598,15 +575,21 @@ def evaluate_veto(examples: Sequence[Example], oof: FloatArray, threshold: float
     return result
 
 
-def _vetoed(
-    examples: Sequence[Example], oof: FloatArray, veto: float, scope: str
-) -> npt.NDArray[np.bool_]:
-    """The lexicon hits a veto of ``scope`` at ``veto`` drops."""
-    kinds = VETO_SCOPES[scope]
-    vetoable = np.array([e.lexicon and e.kind in kinds for e in examples])
+def _vetoable(examples: Sequence[Example], scope: str) -> npt.NDArray[np.bool_]:
+    """The texts whose lexicon hit a veto of ``scope`` may drop."""
+    vetoable = np.array([e.kind in VETO_SCOPES[scope] for e in examples])
     if scope == FRAMED:
         vetoable &= np.array([e.framed for e in examples])
-    return cast(npt.NDArray[np.bool_], vetoable & (oof < veto))
+    return vetoable
+
+
+def _vetoed(
+    examples: Sequence[Example], oof: FloatArray, decision: Mapping[str, Any]
+) -> npt.NDArray[np.bool_]:
+    """The lexicon hits the veto ``evaluate_veto`` ships drops (none when it ships none)."""
+    if decision["veto"] is None:
+        return np.zeros(len(examples), dtype=bool)
+    return _vetoable(examples, decision["veto_scope"]) & (oof < decision["veto"])
 
 
 def shipped_veto(scopes: Mapping[str, Mapping[str, Any]]) -> tuple[float | None, str]:
@@ -641,19 +624,14 @@ def cross_validate(
     negatives = np.array([not e.crisis for e in examples])
     lexicon = np.array([e.lexicon for e in examples])
     # ``target`` is the model's share of the budget, on top of the lexicons' own false alarms.
-    threshold = threshold_for(oof, negatives, lexicon, float(lexicon[negatives].mean()) + target)
+    budget = float(lexicon[negatives].mean()) + target
+    threshold = threshold_for(oof, negatives, lexicon, budget)
     veto = evaluate_veto(examples, oof, threshold)
-    vetoed = np.zeros_like(lexicon)
     if veto["veto"] is not None:
         # The false alarms the shipped veto quiets are the model's to spend (round 15).
-        vetoed = _vetoed(examples, oof, veto["veto"], veto["veto_scope"])
-        threshold = threshold_with_veto(oof, negatives, lexicon, vetoed, target)
+        threshold = threshold_for(oof, negatives, lexicon, budget, _vetoed(examples, oof, veto))
         veto = evaluate_veto(examples, oof, threshold)
-        vetoed = (
-            _vetoed(examples, oof, veto["veto"], veto["veto_scope"])
-            if veto["veto"] is not None
-            else np.zeros_like(lexicon)
-        )
+    vetoed = _vetoed(examples, oof, veto)
     model_fired = oof >= threshold
     # The whole detector, as Detector.detect decides: a lexicon hit unless vetoed, else the model.
     fired = (lexicon & ~vetoed) | (~lexicon & model_fired)
@@ -689,11 +667,10 @@ def cross_validate(
                 "n": [int(pos.sum()), int(neg.sum())],
             }
     result["veto"] = veto
-    result["vetoed"] = [int(i) for i in np.flatnonzero(vetoed)]
     result["oof"] = oof
     result["models"] = models
     if verbose:
-        shown = {k: v for k, v in result.items() if k not in ("oof", "models", "vetoed")}
+        shown = {k: v for k, v in result.items() if k not in ("oof", "models")}
         print(json.dumps(shown, ensure_ascii=False), flush=True)
     return result
 

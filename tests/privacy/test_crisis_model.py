@@ -267,12 +267,12 @@ def test_the_false_alarms_a_veto_quiets_are_the_models_to_spend() -> None:
     lexicon[[0, 1]] = True  # the lexicons raise two false alarms (20 %)
     nothing = np.zeros(10, dtype=bool)
     # A budget of 30 %: the lexicons' two and one more from the model (0.7 fires, 0.6 not).
-    without = train.threshold_with_veto(scores, negatives, lexicon, nothing, 0.1)
+    without = train.threshold_for(scores, negatives, lexicon, 0.3, nothing)
     assert without == train.threshold_for(scores, negatives, lexicon, 0.3)
     assert 0.6 < without <= 0.7
     vetoed = nothing.copy()
     vetoed[1] = True  # the veto drops one lexicon false alarm: the model may fire twice
-    assert 0.5 < train.threshold_with_veto(scores, negatives, lexicon, vetoed, 0.1) <= 0.6
+    assert 0.5 < train.threshold_for(scores, negatives, lexicon, 0.3, vetoed) <= 0.6
 
 
 # Written for round 7 (not taken from any corpus): everyday texts like the hard negatives in
