@@ -30,12 +30,14 @@ from typing import Any
 
 import yaml
 
+from bot.i18n import SUPPORTED_LOCALES
 from bot.privacy.safety.normalize import CLAUSE, normalize
 
 __all__ = ["CONCEPTS_PATH", "ConceptTable", "read_concepts"]
 
 CONCEPTS_PATH = "data/crisis_concepts.yaml"
-LANGUAGES = ("nl", "en", "tr", "ar", "pl")
+# The languages the bot offers are the languages a table must cover.
+LANGUAGES = SUPPORTED_LOCALES
 # A prefix shorter than this matches too many unrelated words ("döv" and "döviz").
 MIN_PREFIX = 4
 # Pairs are formed between a concept-bearing word and the next few such words of its clause.
