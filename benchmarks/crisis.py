@@ -8,8 +8,13 @@ self_harm, abuse, sexual, online_sexual, unsafe_home) and null when ``crisis`` i
 
 By default these HELD-OUT sets are scored, none of which the lexicons were tuned on:
 
-* ``independent11_heldout`` (``tests/privacy/crisis_corpus_independent11_heldout.yaml``, the
-  headline figures): 400 texts written at the start of round 15 by a helper briefed as the
+* ``independent12_heldout`` (``tests/privacy/crisis_corpus_independent12_heldout.yaml``, the
+  headline figures): 400 texts written at the start of round 16 by a helper briefed as the
+  external testers (an honest, hard test set: what real users type, the disclosures a keyword
+  detector misses, the lookalikes a trigger-happy one flags; 40 + 40 per language), scored as it
+  arrived and after round 16's steps, read by no one who changed the detector, never tuned on,
+  whole;
+* ``independent11_heldout`` (``tests/privacy/crisis_corpus_independent11_heldout.yaml``): 400 texts written at the start of round 15 by a helper briefed as the
   external testers (former Kindertelefoon and 113 chat volunteer, safeguarding officer with
   Arabic-, Turkish- and Polish-speaking families, sceptical tester), asked for the disclosures
   a real detector misses; scored as it arrived and after round 15's steps, read by no one who
@@ -109,6 +114,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT / "tests" / "privacy"
 HELDOUT_SETS = {
+    "independent12_heldout": CORPORA / "crisis_corpus_independent12_heldout.yaml",
     "independent11_heldout": CORPORA / "crisis_corpus_independent11_heldout.yaml",
     "independent10_heldout": CORPORA / "crisis_corpus_independent10_heldout.yaml",
     "independent9_heldout": CORPORA / "crisis_corpus_independent9_heldout.yaml",
@@ -122,7 +128,7 @@ HELDOUT_SETS = {
     "heldout": CORPORA / "crisis_corpus_heldout.yaml",
 }
 # The freshest measure: the newest corpus nobody here tuned on.
-HEADLINE = "independent11_heldout"
+HEADLINE = "independent12_heldout"
 
 HOSTILE = [
     "ik wil dood " * 9_000,
