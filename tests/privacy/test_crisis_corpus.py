@@ -266,10 +266,11 @@ def test_fourth_independent_heldout_half_holds_the_measured_floor() -> None:
     which tuned on the other half and moved neither figure; 74.7 % (72.4 % with the expected
     category) and 5.2 % after round 7, 76.4 % (75.3 %) and 5.2 % after round 10 (docs/privacy.md,
     Safety). Below the 95 % target; this floor only catches regressions.
-    Round 15 (concepts, the framed veto and its budget): 84.5 % and 4.6 %."""
+    Round 15 (concepts, the framed veto and its budget): 84.5 % and 4.6 %.
+    Round 16 (Arabic, Turkish, Polish training text; frames): 85.6 % and 4.6 %."""
     crisis, ordinary, recall, alarms = _heldout_figures("crisis_corpus_independent4_heldout.yaml")
     assert crisis >= 160 and ordinary >= 160
-    assert recall >= 0.82
+    assert recall >= 0.83
     assert alarms <= 0.06
 
 
@@ -279,11 +280,12 @@ def test_sixth_independent_corpus_holds_the_measured_floor() -> None:
     alarms 6.5 % before round 7; after it 81.5 % (78.0 % with the expected category) and 6.5 %;
     after round 10 83.5 % (80.0 %) and 6.5 % (docs/privacy.md, Safety). Below the 95 % / 5 %
     target; this floor only catches regressions.
-    Round 15 (concepts, the framed veto and its budget): 89.0 % and 7.5 %."""
+    Round 15 (concepts, the framed veto and its budget): 89.0 % and 7.5 %.
+    Round 16 (Arabic, Turkish, Polish training text; frames): 89.0 % and 7.0 %."""
     crisis, ordinary, recall, alarms = _heldout_figures("crisis_corpus_independent6_heldout.yaml")
     assert crisis == 200 and ordinary == 200
-    assert recall >= 0.86
-    assert alarms <= 0.08
+    assert recall >= 0.87
+    assert alarms <= 0.075
 
 
 def test_seventh_independent_corpus_holds_the_measured_floor() -> None:
@@ -292,10 +294,11 @@ def test_seventh_independent_corpus_holds_the_measured_floor() -> None:
     never tuned on, scored whole): recall 85.5 % (84.0 % with the expected category) and false
     alarms 8.5 % before round 9; 88.0 % (87.0 %) and 8.5 % after round 10 (docs/privacy.md,
     Safety). Below the 95 % / 5 % target; this floor only catches regressions.
-    Round 15 (concepts, the framed veto and its budget): 91.0 % and 6.5 %."""
+    Round 15 (concepts, the framed veto and its budget): 91.0 % and 6.5 %.
+    Round 16 (Arabic, Turkish, Polish training text; frames): 91.5 % and 6.0 %."""
     crisis, ordinary, recall, alarms = _heldout_figures("crisis_corpus_independent7_heldout.yaml")
     assert crisis == 200 and ordinary == 200
-    assert recall >= 0.88
+    assert recall >= 0.89
     assert alarms <= 0.07
 
 
@@ -305,10 +308,11 @@ def test_eighth_independent_corpus_holds_the_measured_floor() -> None:
     scored whole): recall 80.5 % (79.0 % with the expected category) and false alarms 6.0 %
     before round 11, 80.0 % (77.5 %) and 6.0 % after it (docs/privacy.md, Safety). Below the
     95 % / 5 % target; this floor only catches regressions.
-    Round 15 (concepts, the framed veto and its budget): 86.5 % and 6.0 %."""
+    Round 15 (concepts, the framed veto and its budget): 86.5 % and 6.0 %.
+    Round 16 (Arabic, Turkish, Polish training text; frames): 87.0 % and 6.0 %."""
     crisis, ordinary, recall, alarms = _heldout_figures("crisis_corpus_independent8_heldout.yaml")
     assert crisis == 200 and ordinary == 200
-    assert recall >= 0.84
+    assert recall >= 0.85
     assert alarms <= 0.065
 
 
@@ -318,10 +322,11 @@ def test_ninth_independent_corpus_holds_the_measured_floor() -> None:
     scored whole): recall 84.0 % (83.0 % with the expected category) and false alarms 5.5 %
     before round 12 and after it (docs/privacy.md, Safety). Below the 95 % / 5 % target; this
     floor only catches regressions.
-    Round 15 (concepts, the framed veto and its budget): 87.5 % and 6.0 %."""
+    Round 15 (concepts, the framed veto and its budget): 87.5 % and 6.0 %.
+    Round 16 (Arabic, Turkish, Polish training text; frames): 89.0 % and 6.0 %."""
     crisis, ordinary, recall, alarms = _heldout_figures("crisis_corpus_independent9_heldout.yaml")
     assert crisis == 200 and ordinary == 200
-    assert recall >= 0.85
+    assert recall >= 0.87
     assert alarms <= 0.065
 
 
@@ -331,7 +336,8 @@ def test_tenth_independent_corpus_holds_the_measured_floor() -> None:
     scored whole): recall 75.0 % (72.0 % with the expected category) and false alarms 6.5 % as
     it arrived, 76.0 % (73.0 %) and 6.5 % after round 13 (docs/privacy.md, Safety). Below the
     95 % / 5 % target; this floor only catches regressions.
-    Round 15 (concepts, the framed veto and its budget): 80.5 % and 5.0 %."""
+    Round 15 (concepts, the framed veto and its budget): 80.5 % and 5.0 %.
+    Round 16 (Arabic, Turkish, Polish training text; frames): 80.5 % and 5.0 %."""
     crisis, ordinary, recall, alarms = _heldout_figures("crisis_corpus_independent10_heldout.yaml")
     assert crisis == 200 and ordinary == 200
     assert recall >= 0.78
@@ -344,8 +350,21 @@ def test_eleventh_independent_corpus_holds_the_measured_floor() -> None:
     by no one who changed the detector, never tuned on, scored whole): recall 62.0 % (58.0 % with
     the expected category) and false alarms 6.5 % as it arrived (docs/privacy.md, Safety). Far
     below the 95 % / 5 % target; this floor only catches regressions.
-    Round 15 (concepts, the framed veto and its budget): 73.0 % and 6.0 %."""
+    Round 15 (concepts, the framed veto and its budget): 73.0 % and 6.0 %.
+    Round 16 (Arabic, Turkish, Polish training text; frames): 75.5 % and 5.5 %."""
     crisis, ordinary, recall, alarms = _heldout_figures("crisis_corpus_independent11_heldout.yaml")
     assert crisis == 200 and ordinary == 200
-    assert recall >= 0.7
-    assert alarms <= 0.065
+    assert recall >= 0.73
+    assert alarms <= 0.06
+
+
+def test_twelfth_independent_corpus_holds_the_measured_floor() -> None:
+    """The twelfth independent corpus (round 16: 200 disclosures and 200 ordinary texts, 40 + 40
+    per language, by a helper briefed as the external testers, read by no one who changed the
+    detector, never tuned on, scored whole): recall 83.5 % (80.5 % with the expected category)
+    and false alarms 7.5 % as it arrived; after round 16 84.0 % (81.5 %) and 6.5 %
+    (docs/privacy.md, Safety). Below the 95 % / 5 % target; this floor only catches regressions."""
+    crisis, ordinary, recall, alarms = _heldout_figures("crisis_corpus_independent12_heldout.yaml")
+    assert crisis == 200 and ordinary == 200
+    assert recall >= 0.79
+    assert alarms <= 0.07

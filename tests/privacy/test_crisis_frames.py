@@ -25,6 +25,18 @@ from bot.privacy.safety.normalize import normalize
         "mijn oom deed dat vroeger, nu gaat het goed",
         "mn broertje slaat me altijd met fifa",
         "we hebben een kussengevecht gehad, ze sloeg me met een KUSSEN",
+        # Round 16: lessons, documentaries and "fine now" in Turkish, Arabic and Polish, the
+        # languages whose lexicon false alarms had no frame (texts written for this test).
+        "okulda siber zorbalik hakkinda konustuk, cok faydaliydi",
+        "rehberlik dersinde ogrendik ki intihar dusunceleri olan birine nasil yardim edilir",
+        "dün bir belgesel izledim, kadına şiddet üzerine",
+        "mieliśmy gastles o przemocy w rodzinie",
+        "na lekcji o cyberprzemocy pani mowila co robic",
+        "kiedyś się cięłam, teraz już jest dobrze",
+        "كان عندنا درس عن التنمر الالكتروني بالمدرسة",
+        "شفت وثائقي عن العنف الاسري",
+        "kont kanjre7 yeddi zman, daba mzyan lhamdolilah",
+        "we had an awareness week on self harm at college",
     ],
 )
 def test_a_frame_is_found(text: str) -> None:
@@ -64,6 +76,13 @@ def test_a_frame_is_found(text: str) -> None:
         "we learned about sextortion in class and its happening to me rn",
         "we hadden een les over sextortion en dat gebeurt nu bij mij",
         "w serialu pokazali szantaż i to się dzieje u mnie",
+        # Round 16: the place of a lesson is no frame (abuse happens there), nor is wanting to
+        # talk about something; only a lesson *about* a topic is.
+        "bu derste hoca bana dokunuyor",
+        "na lekcji nauczyciel mnie dotyka",
+        "i need to talk about my dad hitting me",
+        "in het mentoruur zit hij altijd aan me",
+        "we hadden gastles over loverboys en toen besefte ik dat mijn vriend dat is",
     ],
 )
 def test_no_frame_in_a_plain_disclosure(text: str) -> None:

@@ -13,6 +13,13 @@ frame that puts distance between the writer and the word:
 
 and no word that takes the distance back ("serieus", "ik meen het", "geen grap", "nog steeds").
 
+Round 16 gave Turkish, Arabic and Polish the lessons, documentaries and "fine now" that Dutch
+and English had ("hakkinda konustuk", "belgesel", "gastles", "na lekcji o", "درس عن",
+"وثائقي", "daba mzyan"): on the new training files, written by people who never saw the
+lexicons, those languages' lexicon false alarms were mostly lessons and past problems with no
+frame. The place of a lesson stays no frame in any language ("derste", "na lekcji", "les",
+"mentoruur": abuse happens there), nor does wanting to "talk about" something.
+
 Not here, on purpose: laughter (haha, lol, xD, 😂, 💀). Teenagers disclose with gallows humour,
 and the model scores "haha ik wil gewoon dood" and "ik heb pillen gespaard haha" as hyperbole
 (0.01 and 0.06): with laughter as a frame, the veto the cross-validation accepted silenced them
@@ -61,6 +68,11 @@ _WORDS = """
     fifa xbox ps4 ps5 playstation gta uno monopoly
     boksen kickboksen sparring paintball judo karate boxing boks
     kussen pillow poduszka poduszke yastik yastikla
+    gastles gastlessen gastcollege pshe
+    belgesel belgeselde seminer seminerde sunum sunumda
+    prelekcja prelekcji reportaz reportazu
+    وثائقي الوثائقي ورشه ورشة
+    mzah kanmzah kanmze7 بمزح بهزر بمزحك نكته
 """
 # Phrases of more than one word, matched as whole words in the normalised text.
 _PHRASES = """
@@ -68,7 +80,16 @@ _PHRASES = """
     we leerden | presentatie over | lesson about | lesson on | class about | we learned |
     we learnt | in class we | we talked about | we hadden het over | lekcja o | lekcji o |
     nu gaat het goed | gaat nu goed | now im fine | im fine now | we are fine now | simdi iyiyim |
-    teraz jest dobrze
+    teraz jest dobrze |
+    awareness week | awareness campaign | doing well now | doing fine now |
+    gaat nu beter | gaat het nu goed | gaat het weer goed | het gaat weer goed |
+    ogrendik | hakkinda konustuk | konusu islendi | dersinde ogrendik |
+    artik iyiyim | simdi daha iyiyim | simdi cok iyiyim | dalga geciyorum |
+    mielismy lekcje | mielismy zajecia | na lekcji o | uczylismy sie o | dowiedzielismy sie |
+    rozmawialismy o | jest juz dobrze | juz jest dobrze | teraz juz dobrze | jaja sobie robie |
+    درس عن | درس على | درس حول | حصه عن | حصه على | حصة عن | محاضره عن | تعلمنا عن | اتعلمنا عن |
+    تعلمنا | اتعلمنا | حملة توعية | حمله توعيه | هلا تمام | هلا منيح | الحين بخير | دابا مزيان |
+    daba mzyan | daba labas | drna les | 9rina 3la | t3lmna
 """
 # Words that take a frame back: the writer says it is meant, still going on, or that the film
 # or lesson was about them ("haha, maar serieus, ik meen het"; "vroeger sloeg hij haar, nu nog
