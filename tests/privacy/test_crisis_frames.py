@@ -83,6 +83,9 @@ def test_a_frame_is_found(text: str) -> None:
         "i need to talk about my dad hitting me",
         "in het mentoruur zit hij altijd aan me",
         "we hadden gastles over loverboys en toen besefte ik dat mijn vriend dat is",
+        # Arabic earnest words take a frame back like "serieus" (round 16's attack).
+        "كان عندنا درس عن العنف بالبيت وانا بجد خايفة من ابوي",
+        "شفت وثائقي عن الانتحار وانا فعلا بفكر فيه",
     ],
 )
 def test_no_frame_in_a_plain_disclosure(text: str) -> None:

@@ -202,3 +202,21 @@ def test_the_shipped_veto_spares_the_attack_on_it() -> None:
         quieted += vetoed and not case["crisis"]
     assert lost <= 1
     assert quieted >= 1
+
+
+def test_the_shipped_veto_spares_the_attack_on_the_round_16_frames() -> None:
+    """Round 16 gave Turkish, Arabic and Polish lesson, documentary and "fine now" frames; a
+    helper then wrote 100 current disclosures that carry such a frame
+    (``crisis_corpus_adversarial_framed16_tuning.yaml``, 20 per language). Of those a lexicon
+    finds, the shipped veto silences none (it silenced an honour threat "... وأنا فعلا بخطر"
+    until Arabic earnest words took the frame back)."""
+    detector = load_detector()
+    lexicons_only = Detector(detector.lexicons, None)
+    cases = yaml.safe_load(
+        (HERE / "crisis_corpus_adversarial_framed16_tuning.yaml").read_text(encoding="utf-8")
+    )
+    assert len(cases) == 100 and all(case["crisis"] for case in cases)
+    found = [c for c in cases if lexicons_only.detect(c["text"], (c["lang"],)) is not None]
+    assert len(found) >= 80
+    silenced = [c["text"] for c in found if detector.detect(c["text"], (c["lang"],)) is None]
+    assert silenced == []

@@ -18,7 +18,9 @@ and English had ("hakkinda konustuk", "belgesel", "gastles", "na lekcji o", "د�
 "وثائقي", "daba mzyan"): on the new training files, written by people who never saw the
 lexicons, those languages' lexicon false alarms were mostly lessons and past problems with no
 frame. The place of a lesson stays no frame in any language ("derste", "na lekcji", "les",
-"mentoruur": abuse happens there), nor does wanting to "talk about" something.
+"mentoruur": abuse happens there), nor does wanting to "talk about" something. Arabic got
+earnest words too ("بجد", "فعلا", "عن جد"): an attack on the new frames had an honour threat
+"... وأنا فعلا بخطر" vetoed.
 
 Not here, on purpose: laughter (haha, lol, xD, 😂, 💀). Teenagers disclose with gallows humour,
 and the model scores "haha ik wil gewoon dood" and "ik heb pillen gespaard haha" as hyperbole
@@ -97,6 +99,7 @@ _PHRASES = """
 # sextortion and its happening to me rn", "een les over sextortion ... dat gebeurt nu bij mij").
 _EARNEST_WORDS = """
     serieus seriously serio ciddi ciddiyim powaznie naprawde
+    بجد فعلا bjad
 """
 _EARNEST_PHRASES = """
     dat ben ik | dat ben ik gewoon | bij mij ook | mij ook | toen besefte ik | besefte ik |
@@ -109,7 +112,7 @@ _EARNEST_PHRASES = """
     overkomt mij | overkomt me | toen dacht ik | toen snapte ik | toen zag ik | bana oluyor |
     bana da oluyor | benim basima geliyor | dzieje sie u mnie | sie dzieje u mnie | mnie tez |
     dzieje sie ze mna | sie dzieje ze mna |
-    يصير معي | بيصير معي | بيحصل معايا | حصل معي | حصلي
+    يصير معي | بيصير معي | بيحصل معايا | حصل معي | حصلي | عن جد | انا بخطر | أنا في خطر
 """
 
 
