@@ -33,6 +33,7 @@ from bot.privacy.safety.model import (
     read_model_data,
 )
 from bot.privacy.safety.normalize import normalize
+from tests.privacy.equivalence import a_fixed_third
 from tests.privacy.test_crisis_inversion import QUIET as INVERSION_QUIET
 from tests.privacy.test_crisis_structure import QUIET as STRUCTURE_QUIET
 
@@ -368,9 +369,10 @@ def test_disclosures_the_round_six_model_missed_now_fire() -> None:
 
 
 def test_weights_scaled_per_text_score_as_weights_scaled_when_read() -> None:
-    """The shipped weights stay integers and are scaled per text (a faster start); every text
-    of the tuning corpora gets the probability (to 1e-12) and categories of the weights scaled
-    one by one when the file is read, as before."""
+    """The shipped weights stay integers and are scaled per text (a faster start); each text
+    of a fixed third of the tuning corpora (``tests/privacy/equivalence.py``;
+    ``SAMENSPRAAK_ALL_TEXTS=1`` for all) gets the probability (to 1e-12) and categories of the
+    weights scaled one by one when the file is read, as before."""
     data = read_model_data()
     shipped = parse_model(data)
     scale = float(data["scale"])
@@ -383,9 +385,14 @@ def test_weights_scaled_per_text_score_as_weights_scaled_when_read() -> None:
         scale=1.0,
     )
     texts = [
-        normalize(case["text"], clauses=True)
-        for path in sorted(HERE.glob("crisis_corpus_*_tuning.yaml"))
-        for case in yaml.safe_load(path.read_text(encoding="utf-8"))
+        normalize(text, clauses=True)
+        for text in a_fixed_third(
+            [
+                case["text"]
+                for path in sorted(HERE.glob("crisis_corpus_*_tuning.yaml"))
+                for case in yaml.safe_load(path.read_text(encoding="utf-8"))
+            ]
+        )
     ]
     assert len(texts) > 4000
     for text in texts:
@@ -406,7 +413,8 @@ def test_numbers_alone_never_make_a_message_a_disclosure() -> None:
 def test_the_table_of_known_words_changes_no_score() -> None:
     """The model keeps each word's weighed features; a text scores exactly (==, not to a
     tolerance) what the sum over its features gives, whether its words are new or known, and
-    with weights as stored (integers) or scaled when read (floats)."""
+    with weights as stored (integers) or scaled when read (floats); over a fixed third of the
+    tuning corpora's texts (``SAMENSPRAAK_ALL_TEXTS=1`` for all)."""
     data = read_model_data()
     shipped = parse_model(data)
     scaled = dataclasses.replace(
@@ -415,9 +423,14 @@ def test_the_table_of_known_words_changes_no_score() -> None:
         scale=1.0,
     )
     texts = [
-        normalize(case["text"], clauses=True)
-        for path in sorted(HERE.glob("crisis_corpus_*_tuning.yaml"))
-        for case in yaml.safe_load(path.read_text(encoding="utf-8"))
+        normalize(text, clauses=True)
+        for text in a_fixed_third(
+            [
+                case["text"]
+                for path in sorted(HERE.glob("crisis_corpus_*_tuning.yaml"))
+                for case in yaml.safe_load(path.read_text(encoding="utf-8"))
+            ]
+        )
     ]
     texts += [text.replace(" ", "") for text in texts[:500]] + ["", "|", "13 | 14", "x"]
     for model in (shipped, scaled):

@@ -16,9 +16,7 @@ reads all of them, and ``scripts/crisis_equivalence.py`` compares two versions o
 
 from __future__ import annotations
 
-import os
 import re
-import zlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,22 +25,16 @@ import pytest
 from bot.privacy.safety.detector import Detector, load_detector
 from bot.privacy.safety.lexicon import compile_lexicon, phrase_requirements
 from bot.privacy.safety.normalize import normalize
-from tests.privacy.equivalence import RecordingModel, training_texts
+from tests.privacy.equivalence import RecordingModel, a_fixed_third, training_texts
 
 
 def _texts() -> list[str]:
     return list(training_texts())
 
 
-def _sampled(texts: list[str]) -> list[str]:
-    if os.environ.get("SAMENSPRAAK_ALL_TEXTS") == "1":
-        return texts
-    return [text for text in texts if zlib.crc32(text.encode("utf-8")) % 3 == 0]
-
-
 @pytest.fixture(scope="module")
 def texts() -> list[str]:
-    found = _sampled(_texts())
+    found = a_fixed_third(_texts())
     assert len(found) > 3_000
     return found
 
