@@ -73,7 +73,7 @@ _WORDS = """
     gastles gastlessen gastcollege pshe
     belgesel belgeselde seminer seminerde sunum sunumda
     prelekcja prelekcji reportaz reportazu
-    وثائقي الوثائقي ورشه ورشة
+    وثائقي الوثائقي ورشه ogrendik تعلمنا اتعلمنا t3lmna
     mzah kanmzah kanmze7 بمزح بهزر بمزحك نكته
 """
 # Phrases of more than one word, matched as whole words in the normalised text.
@@ -85,13 +85,12 @@ _PHRASES = """
     teraz jest dobrze |
     awareness week | awareness campaign | doing well now | doing fine now |
     gaat nu beter | gaat het nu goed | gaat het weer goed | het gaat weer goed |
-    ogrendik | hakkinda konustuk | konusu islendi | dersinde ogrendik |
+    hakkinda konustuk | konusu islendi |
     artik iyiyim | simdi daha iyiyim | simdi cok iyiyim | dalga geciyorum |
     mielismy lekcje | mielismy zajecia | na lekcji o | uczylismy sie o | dowiedzielismy sie |
     rozmawialismy o | jest juz dobrze | juz jest dobrze | teraz juz dobrze | jaja sobie robie |
-    درس عن | درس على | درس حول | حصه عن | حصه على | حصة عن | محاضره عن | تعلمنا عن | اتعلمنا عن |
-    تعلمنا | اتعلمنا | حملة توعية | حمله توعيه | هلا تمام | هلا منيح | الحين بخير | دابا مزيان |
-    daba mzyan | daba labas | drna les | 9rina 3la | t3lmna
+    درس عن | درس على | درس حول | حصه عن | حصه على | محاضره عن | حمله توعيه | هلا تمام | هلا منيح |
+    الحين بخير | دابا مزيان | daba mzyan | daba labas | drna les | 9rina 3la
 """
 # Words that take a frame back: the writer says it is meant, still going on, or that the film
 # or lesson was about them ("haha, maar serieus, ik meen het"; "vroeger sloeg hij haar, nu nog
