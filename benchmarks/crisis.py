@@ -8,8 +8,11 @@ self_harm, abuse, sexual, online_sexual, unsafe_home) and null when ``crisis`` i
 
 By default these HELD-OUT sets are scored, none of which the lexicons were tuned on:
 
-* ``independent12_heldout`` (``tests/privacy/crisis_corpus_independent12_heldout.yaml``, the
-  headline figures): 400 texts written at the start of round 16 by a helper briefed as the
+* ``independent13_heldout`` (``tests/privacy/crisis_corpus_independent13_heldout.yaml``, the
+  headline figures): 400 texts written at the start of round 17 by a helper briefed as the
+  external testers (40 + 40 per language), scored as it arrived and after round 17's steps, read
+  by no one who changed the detector, never tuned on, whole;
+* ``independent12_heldout`` (``tests/privacy/crisis_corpus_independent12_heldout.yaml``): 400 texts written at the start of round 16 by a helper briefed as the
   external testers (an honest, hard test set: what real users type, the disclosures a keyword
   detector misses, the lookalikes a trigger-happy one flags; 40 + 40 per language), scored as it
   arrived and after round 16's steps, read by no one who changed the detector, never tuned on,
@@ -114,6 +117,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT / "tests" / "privacy"
 HELDOUT_SETS = {
+    "independent13_heldout": CORPORA / "crisis_corpus_independent13_heldout.yaml",
     "independent12_heldout": CORPORA / "crisis_corpus_independent12_heldout.yaml",
     "independent11_heldout": CORPORA / "crisis_corpus_independent11_heldout.yaml",
     "independent10_heldout": CORPORA / "crisis_corpus_independent10_heldout.yaml",
@@ -128,7 +132,7 @@ HELDOUT_SETS = {
     "heldout": CORPORA / "crisis_corpus_heldout.yaml",
 }
 # The freshest measure: the newest corpus nobody here tuned on.
-HEADLINE = "independent12_heldout"
+HEADLINE = "independent13_heldout"
 
 HOSTILE = [
     "ik wil dood " * 9_000,

@@ -55,8 +55,13 @@ sys.path.insert(0, str(ROOT))
 from bot.privacy.safety.categories import CATEGORIES  # noqa: E402
 from bot.privacy.safety.concepts import CONCEPTS_PATH, ConceptTable, read_concepts  # noqa: E402
 from bot.privacy.safety.detector import Detector, load_detector  # noqa: E402
-from bot.privacy.safety.frames import framed  # noqa: E402
-from bot.privacy.safety.model import FEATURE_VERSION, MODEL_PATH, features  # noqa: E402
+from bot.privacy.safety.frames import earnest, framed  # noqa: E402
+from bot.privacy.safety.model import (  # noqa: E402
+    FEATURE_VERSION,
+    MODEL_PATH,
+    features,
+    words_in,
+)
 from bot.privacy.safety.normalize import CLAUSE, normalize  # noqa: E402
 
 CORPORA = ROOT / "tests" / "privacy"
@@ -163,6 +168,13 @@ TRAINING += [
     "crisis_corpus_train16e_tuning.yaml",
     "crisis_corpus_train16f_tuning.yaml",
 ]
+# Round 17: indirect suicide and self-harm (113 volunteer, school nurse); abuse, sexual, online
+# sexual and unsafe home (Veilig Thuis, Helpwanted); a tester's hard ordinary texts, 1,500 texts.
+TRAINING += [
+    "crisis_corpus_train17a_tuning.yaml",
+    "crisis_corpus_train17b_tuning.yaml",
+    "crisis_corpus_train17c_tuning.yaml",
+]
 # The first retrain with them (threshold 0.793, out of fold 78.8 % at 4.1 %) was refused only for
 # the file's size (1.53 MB, above test_crisis_model.py's bound); the shipped one adds frames in
 # Turkish, Arabic and Polish (bot/privacy/safety/frames.py): 79.5 % at 4.1 %, threshold 0.785.
@@ -187,7 +199,13 @@ MIN_DF = 2
 # 2.9 %, so a fixed 3 % left the model nothing and its threshold rose to 0.917 (out-of-fold
 # recall 86.8 -> 81.4 %). The model's own share is what the threshold governs: 0.4 points, what
 # it added under the 3 % budget of round 7 (2.59 % lexicons + 0.40 model, 21 files).
-MODEL_FALSE_ALARMS = 0.004
+# Round 17: 0.1 points, not 0.4. With the round-17 files (hard ordinary texts the lexicons fire
+# on, 12-22 % per file) the model at 0.4 points (threshold 0.769, and 0.724 with the hit veto's
+# false alarms given to it) fired on everyday texts the suite pins ("ik wil niet meer!!!!!" 0.79,
+# "ik heb een mesje in mijn etui voor het puntenslijpen" 0.78, "yağmur yağıyor evden çıkmak
+# istemiyorum" 0.75), and on new material the false alarms are already above the 5 % target;
+# the retrain was refused twice (docs/privacy.md, "Round 17").
+MODEL_FALSE_ALARMS = 0.001
 STEPS = 200
 LEARNING_RATE = 0.1
 PRUNE = 0.02  # weights smaller than this are dropped from the shipped file
@@ -231,6 +249,34 @@ VETO_SCOPES = {
 FRAMED = "framed"
 SHIPPED_SCOPES = (FRAMED,) + (("all",) if VETO_SHIPS else ())
 
+# Round 17: the hit head, a second logistic model trained only on the texts a lexicon fires on
+# ("is this lexicon signal a disclosure?"), vetoes the signals it finds improbable, on any text
+# of at least HIT_MIN_WORDS words without an earnest word (bot/privacy/safety/frames.py) that the
+# crisis head too finds improbable (HIT_MODEL_CEILING). The veto is the largest of the grid whose
+# pooled out-of-fold recall loss is at most HIT_VETO_MAX_RECALL_LOSS; it ships only when the
+# nested estimate (the veto chosen for each file on the other files) keeps that loss and lowers
+# the false alarms by at least VETO_MIN_FALSE_ALARM_DROP. Stricter than the framed veto (a loss of
+# 0.03 points, three disclosures in ten thousand, not 0.5): it may drop a signal on a text with no
+# frame at all. The grid stops at 0.1: the first run over 53 files (0.5 points, a grid to 0.3)
+# chose 0.25, and out of fold the head then silenced explicit disclosures ("my 13 year old said
+# she wishes she was dead", "... my father, he beats me and my brothers when he is angry"), the
+# reason the unscoped veto never shipped; up to 0.1 it lost two indirect ones and quieted 79 false
+# alarms (docs/privacy.md, "Round 17").
+HIT_HEAD = True
+HIT_L2 = 3e-5
+HIT_MIN_WORDS = 8
+# And only where the crisis head, too, finds the text improbable (below this). Fixed, not chosen
+# by the cross-validation, which sees no attack: on an attack written against the head (200
+# disguised disclosures) and the two framed-veto attacks, a head fitted on the round-16 files
+# silenced 11 of the disclosures a lexicon finds with no ceiling, 4 below 0.4, 3 below 0.3; out of
+# fold the ceiling 0.3 keeps 97 of the 110 false alarms the head alone quiets at 0.15.
+HIT_MODEL_CEILING = 0.3
+HIT_VETO_GRID = (0.025, 0.05, 0.075, 0.1)
+HIT_VETO_MAX_RECALL_LOSS = 0.0003
+# Whether the false alarms the hit veto quiets are the model's to spend (as the framed veto's):
+# not in round 17, for the reason MODEL_FALSE_ALARMS gives; the veto lowers the false alarms.
+HIT_BUDGET_TO_MODEL = False
+
 # Round 15: words read as concepts shared by the five languages (bot/privacy/safety/concepts.py).
 USE_CONCEPTS = True
 CONCEPTS_SOURCE = ROOT / "bot" / "privacy" / CONCEPTS_PATH
@@ -252,6 +298,8 @@ class Example:
     # (one-word matches only), "keyword" (a misspelt keyword only); None when none fired.
     kind: str | None = None
     framed: bool = False  # the text holds a distancing frame (bot.privacy.safety.frames)
+    words: int = 0  # words of the text the model reads (model.words_in)
+    earnest: bool = False  # a word that takes a distance back (bot.privacy.safety.frames)
 
 
 def prepared(detector: Detector, text: str, lang: str) -> str:
@@ -300,7 +348,8 @@ def load_examples(names: Sequence[str] = TRAINING) -> list[Example]:
             raise SystemExit(f"{name}: held-out material is never used for training")
         for case in yaml.safe_load((CORPORA / name).read_text(encoding="utf-8")):
             text, lang = case["text"], case["lang"]
-            found = frozenset(features(prepared(detector, text, lang), concepts))
+            seen = prepared(detector, text, lang)
+            found = frozenset(features(seen, concepts))
             fired = lexicons_only.detect(text, (lang,)) is not None
             kind = hit_kind(detector, text, lang) if fired else None
             examples.append(
@@ -314,6 +363,8 @@ def load_examples(names: Sequence[str] = TRAINING) -> list[Example]:
                     fired,
                     kind,
                     framed(text),
+                    words_in(seen),
+                    earnest(text),
                 )
             )
     return examples
@@ -497,11 +548,13 @@ def threshold_for(
     probability reaches the threshold) raises at most ``target`` false alarms on ``negatives``.
 
     ``vetoed``: the lexicon hits a shipped veto drops (round 15). They raise no false alarm, so
-    the budget they free is the model's to spend; they stay out of the model's hands (the veto
-    lies below the threshold, so the model does not fire on them either)."""
+    the budget they free is the model's to spend, and the model reads them as it reads the
+    texts no lexicon fired on."""
     kept = lexicon if vetoed is None else lexicon & ~vetoed
     allowed = math.floor(target * int(negatives.sum())) - int((negatives & kept).sum())
-    scores = np.sort(probabilities[negatives & ~lexicon])[::-1]
+    # A vetoed text is read by the model as any other (the framed veto lies below the
+    # threshold, so the model never fires on what it drops; the hit head's may).
+    scores = np.sort(probabilities[negatives & ~kept])[::-1]
     if allowed < 0:
         return 1.0  # the lexicons alone exceed the budget: the model may add nothing
     # Fire at >= threshold: put it just above the (allowed + 1)-th highest negative score.
@@ -605,9 +658,10 @@ def _vetoed(
     examples: Sequence[Example], oof: FloatArray, decision: Mapping[str, Any]
 ) -> npt.NDArray[np.bool_]:
     """The lexicon hits the veto ``evaluate_veto`` ships drops (none when it ships none)."""
-    if decision["veto"] is None:
+    veto: float | None = decision["veto"]
+    if veto is None:
         return np.zeros(len(examples), dtype=bool)
-    return _vetoable(examples, decision["veto_scope"]) & (oof < decision["veto"])
+    return _vetoable(examples, decision["veto_scope"]) & (oof < veto)
 
 
 def shipped_veto(scopes: Mapping[str, Mapping[str, Any]]) -> tuple[float | None, str]:
@@ -633,19 +687,164 @@ def _fit_without(source: str, l2: float, min_df: int) -> Fitted:
     return fit([e for e in _FOLD_EXAMPLES if e.source != source], l2, min_df)
 
 
-def _fold_models(
-    examples: Sequence[Example], sources: Sequence[str], l2: float, min_df: int
-) -> list[Fitted]:
+def _fit_hit_head_without(source: str) -> HitHead:
+    return fit_hit_head([e for e in _FOLD_EXAMPLES if e.source != source])
+
+
+def _in_folds(
+    fit_without: Callable[..., Any], examples: Sequence[Example], arguments: list[tuple[Any, ...]]
+) -> list[Any]:
+    """``fit_without(*a)`` for each ``a`` (a held-out source first), in WORKERS processes."""
     global _FOLD_EXAMPLES
     _FOLD_EXAMPLES = examples
     try:
-        if WORKERS <= 1 or len(sources) <= 1:
-            return [_fit_without(source, l2, min_df) for source in sources]
+        if WORKERS <= 1 or len(arguments) <= 1:
+            return [fit_without(*a) for a in arguments]
         context = multiprocessing.get_context("fork")
-        with context.Pool(min(WORKERS, len(sources))) as pool:
-            return pool.starmap(_fit_without, [(s, l2, min_df) for s in sources], chunksize=1)
+        with context.Pool(min(WORKERS, len(arguments))) as pool:
+            return pool.starmap(fit_without, arguments, chunksize=1)
     finally:
         _FOLD_EXAMPLES = ()
+
+
+def _fold_models(
+    examples: Sequence[Example], sources: Sequence[str], l2: float, min_df: int
+) -> list[Fitted]:
+    return _in_folds(_fit_without, examples, [(s, l2, min_df) for s in sources])
+
+
+@dataclass
+class HitHead:
+    """The hit head (round 17): logistic regression over the model's features, trained only on
+    the texts a lexicon fires on, "is this lexicon signal a disclosure?"."""
+
+    vocabulary: list[str]
+    w: FloatArray
+    b: float
+
+    def probabilities(self, examples: Sequence[Example]) -> FloatArray:
+        x = design(examples, self.vocabulary)
+        return 1 / (1 + np.exp(-(x.dot(self.w) + self.b)))
+
+
+def fit_hit_head(examples: Sequence[Example]) -> HitHead:
+    hits = [e for e in examples if e.lexicon]
+    vocabulary = vocabulary_of(hits, MIN_DF)
+    y = np.array([1.0 if e.crisis else 0.0 for e in hits])
+    w, b = train_crisis_head(design(hits, vocabulary), y, HIT_L2)
+    return HitHead(vocabulary, w, b)
+
+
+def hit_cross_validate(examples: Sequence[Example]) -> tuple[FloatArray, list[HitHead]]:
+    """Each lexicon hit's out-of-fold hit-head probability (1.0 where no lexicon fired: never
+    vetoed), leaving one file out at a time, and the fold heads."""
+    sources = list(dict.fromkeys(e.source for e in examples))
+    heads: list[HitHead] = _in_folds(_fit_hit_head_without, examples, [(s,) for s in sources])
+    oof = np.ones(len(examples))
+    for source, head in zip(sources, heads, strict=True):
+        held = [i for i, e in enumerate(examples) if e.source == source and e.lexicon]
+        if held:
+            oof[held] = head.probabilities([examples[i] for i in held])
+    return oof, heads
+
+
+def _hit_eligible(
+    examples: Sequence[Example], oof: FloatArray, vetoed: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.bool_]:
+    """The lexicon hits the hit head may drop: long enough, no earnest word, the crisis head
+    (``oof``) below HIT_MODEL_CEILING, not yet vetoed."""
+    return (
+        np.array([e.lexicon and e.words >= HIT_MIN_WORDS and not e.earnest for e in examples])
+        & (oof < HIT_MODEL_CEILING)
+        & ~vetoed
+    )
+
+
+def _fired_after_hit_veto(
+    oof: FloatArray,
+    lexicon: npt.NDArray[np.bool_],
+    dropped: npt.NDArray[np.bool_],
+    threshold: float,
+) -> npt.NDArray[np.bool_]:
+    """The whole detector's verdicts: a lexicon hit unless dropped, else the model."""
+    kept = lexicon & ~dropped
+    return kept | (~kept & (oof >= threshold))
+
+
+def evaluate_hit_veto(
+    examples: Sequence[Example],
+    oof: FloatArray,
+    hit_oof: FloatArray,
+    threshold: float,
+    vetoed: npt.NDArray[np.bool_],
+) -> dict[str, Any]:
+    """The hit head's veto: chosen on all files, estimated nested (for each file on the other
+    files only), with the model's fallback and the framed veto's drops (``vetoed``) kept."""
+    positives = np.array([e.crisis for e in examples])
+    lexicon = np.array([e.lexicon for e in examples])
+    sources = np.array([e.source for e in examples])
+    eligible = _hit_eligible(examples, oof, vetoed)
+
+    def fired(veto: float | None) -> npt.NDArray[np.bool_]:
+        dropped = vetoed if veto is None else vetoed | (eligible & (hit_oof < veto))
+        return _fired_after_hit_veto(oof, lexicon, dropped, threshold)
+
+    without = fired(None)
+
+    def chosen(rows: npt.NDArray[np.bool_]) -> float | None:
+        if not (positives & rows).any():
+            return None  # nothing to lose: nothing to choose by
+        base, best = without[positives & rows].mean(), None
+        for veto in HIT_VETO_GRID:
+            if base - fired(veto)[positives & rows].mean() > HIT_VETO_MAX_RECALL_LOSS + 1e-12:
+                break
+            best = veto
+        return best
+
+    nested = without.copy()
+    for source in dict.fromkeys(e.source for e in examples):
+        rows = sources == source
+        nested[rows] = fired(chosen(~rows))[rows]
+    veto = chosen(np.ones_like(lexicon))
+    in_sample = fired(veto)
+    recall_loss = float(without[positives].mean() - nested[positives].mean())
+    fa_drop = float(without[~positives].mean() - nested[~positives].mean())
+    return {
+        "veto": veto,
+        "min_words": HIT_MIN_WORDS,
+        "model_ceiling": HIT_MODEL_CEILING,
+        "in_sample": [
+            round(float(in_sample[positives].mean()), 4),
+            round(float(in_sample[~positives].mean()), 4),
+        ],
+        "without": [
+            round(float(without[positives].mean()), 4),
+            round(float(without[~positives].mean()), 4),
+        ],
+        "nested_recall": round(float(nested[positives].mean()), 4),
+        "nested_false_alarms": round(float(nested[~positives].mean()), 4),
+        "lost": int((without & ~nested & positives).sum()),
+        "quieted": int((without & ~nested & ~positives).sum()),
+        "lost_texts": [
+            e.text
+            for e, n, w in zip(examples, nested, without, strict=True)
+            if e.crisis and w and not n
+        ][:20],
+        "accepted": veto is not None
+        and recall_loss <= HIT_VETO_MAX_RECALL_LOSS + 1e-12
+        and fa_drop >= VETO_MIN_FALSE_ALARM_DROP,
+    }
+
+
+def hit_vetoed(
+    examples: Sequence[Example],
+    oof: FloatArray,
+    hit_oof: FloatArray,
+    veto: float,
+    vetoed: npt.NDArray[np.bool_],
+) -> npt.NDArray[np.bool_]:
+    """The lexicon hits the hit head's veto drops (``oof``: the crisis head's scores)."""
+    return _hit_eligible(examples, oof, vetoed) & (hit_oof < veto)
 
 
 def cross_validate(
@@ -673,10 +872,25 @@ def cross_validate(
         threshold = threshold_for(oof, negatives, lexicon, budget, _vetoed(examples, oof, veto))
         veto = evaluate_veto(examples, oof, threshold)
     vetoed = _vetoed(examples, oof, veto)
+    hit: dict[str, Any] | None = None
+    hit_heads: list[HitHead] = []
+    hit_oof = np.ones(len(examples))
+    if HIT_HEAD:
+        hit_oof, hit_heads = hit_cross_validate(examples)
+        hit = evaluate_hit_veto(examples, oof, hit_oof, threshold, vetoed)
+        if hit["accepted"]:
+            vetoed = vetoed | hit_vetoed(examples, oof, hit_oof, hit["veto"], vetoed)
+            if HIT_BUDGET_TO_MODEL:
+                threshold = threshold_for(oof, negatives, lexicon, budget, vetoed)
+            if veto["veto"] is not None and veto["veto"] > threshold:
+                raise SystemExit("the framed veto lies above the new threshold: retune")
+        else:
+            hit["veto"] = None
     model_fired = oof >= threshold
     # The whole detector, as Detector.detect decides: a lexicon hit unless vetoed, else the model.
-    fired = (lexicon & ~vetoed) | (~lexicon & model_fired)
-    asked = ~lexicon
+    kept = lexicon & ~vetoed
+    fired = kept | (~kept & model_fired)
+    asked = ~kept
     result: dict[str, Any] = {
         "l2": l2,
         "min_df": min_df,
@@ -708,10 +922,14 @@ def cross_validate(
                 "n": [int(pos.sum()), int(neg.sum())],
             }
     result["veto"] = veto
+    result["hit"] = hit
     result["oof"] = oof
     result["models"] = models
+    result["hit_heads"] = hit_heads
+    result["hit_oof"] = hit_oof
     if verbose:
-        shown = {k: v for k, v in result.items() if k not in ("oof", "models")}
+        hidden = ("oof", "models", "hit_heads", "hit_oof")
+        shown = {k: v for k, v in result.items() if k not in hidden}
         print(json.dumps(shown, ensure_ascii=False), flush=True)
     return result
 
@@ -726,6 +944,8 @@ def export(
     examples: Sequence[Example],
     veto: float | None = None,
     veto_scope: str = "all",
+    hit_head: HitHead | None = None,
+    hit_veto: float | None = None,
 ) -> dict[str, Any]:
     crisis = {
         f: int(np.rint(w / SCALE))
@@ -751,10 +971,28 @@ def export(
         "crisis_weights": crisis,
         "category_weights": category,
     }
+    if hit_head is not None and hit_veto is not None:
+        data["hit_veto"] = hit_veto
+        data["hit_min_words"] = HIT_MIN_WORDS
+        data["hit_model_ceiling"] = HIT_MODEL_CEILING
+        data["hit_bias"] = round(hit_head.b, 6)
+        data["hit_weights"] = {
+            f: int(np.rint(w / SCALE))
+            for f, w in zip(hit_head.vocabulary, hit_head.w, strict=True)
+            if abs(w) >= PRUNE
+        }
     weights = json.dumps(
         {
             k: data[k]
-            for k in ("crisis_weights", "category_weights", "crisis_bias", "category_bias")
+            for k in (
+                "crisis_weights",
+                "category_weights",
+                "crisis_bias",
+                "category_bias",
+                "hit_weights",
+                "hit_bias",
+            )
+            if k in data
         },
         sort_keys=True,
     )
@@ -779,6 +1017,12 @@ def export(
             "veto_grid": list(VETO_GRID),
             "veto_max_recall_loss": VETO_MAX_RECALL_LOSS,
             "veto_min_false_alarm_drop": VETO_MIN_FALSE_ALARM_DROP,
+            "hit_l2": HIT_L2,
+            "hit_min_words": HIT_MIN_WORDS,
+            "hit_model_ceiling": HIT_MODEL_CEILING,
+            "hit_veto_grid": list(HIT_VETO_GRID),
+            "hit_veto_max_recall_loss": HIT_VETO_MAX_RECALL_LOSS,
+            "hit_budget_to_model": HIT_BUDGET_TO_MODEL,
         },
         "weights_sha256": hashlib.sha256(weights.encode()).hexdigest(),
     }
@@ -812,22 +1056,44 @@ def average(models: Sequence[Fitted]) -> Fitted:
     )
 
 
+def average_hit_heads(heads: Sequence[HitHead]) -> HitHead:
+    """The mean of the fold heads' weights, as :func:`average` for the model (same reason)."""
+    vocabulary = sorted({f for h in heads for f in h.vocabulary})
+    index = {f: i for i, f in enumerate(vocabulary)}
+    w = np.zeros(len(vocabulary))
+    for h in heads:
+        w[np.array([index[f] for f in h.vocabulary], dtype=np.int64)] += h.w
+    return HitHead(vocabulary, w / len(heads), sum(h.b for h in heads) / len(heads))
+
+
 def build() -> dict[str, Any]:
     """Cross-validate at the chosen settings (threshold), ship the mean of the fold models."""
     examples = load_examples()
     cv = cross_validate(examples, L2, MIN_DF, MODEL_FALSE_ALARMS, verbose=True)
     model = average(cv["models"])
-    data = export(model, cv["threshold"], examples, cv["veto"]["veto"], cv["veto"]["veto_scope"])
+    hit = cv["hit"] or {"veto": None}
+    hit_head = average_hit_heads(cv["hit_heads"]) if cv["hit_heads"] else None
+    data = export(
+        model,
+        cv["threshold"],
+        examples,
+        cv["veto"]["veto"],
+        cv["veto"]["veto_scope"],
+        hit_head,
+        hit["veto"],
+    )
     if os.environ.get("CRISIS_OOF_DUMP"):  # for studying vetoes without a retrain
         dump = [
-            [e.source, e.crisis, e.lexicon, e.kind, e.framed, float(p)]
-            for e, p in zip(examples, cv["oof"], strict=True)
+            [e.source, e.crisis, e.lexicon, e.kind, e.framed, float(p), float(h), e.text]
+            for e, p, h in zip(examples, cv["oof"], cv["hit_oof"], strict=True)
         ]
         Path(os.environ["CRISIS_OOF_DUMP"]).write_text(json.dumps(dump), encoding="utf-8")
     data["metadata"]["veto_cross_validation"] = {
         scope: {k: v for k, v in figures.items() if k != "per_file"}
         for scope, figures in cv["veto"]["scopes"].items()
     }
+    if cv["hit"] is not None:
+        data["metadata"]["hit_cross_validation"] = cv["hit"]
     data["metadata"]["cross_validation"] = {
         k: cv[k]
         for k in (

@@ -56,4 +56,9 @@ class RecordingModel:
         return self.model.categories(normalized)
 
     def vetoes(self, normalized: str, framed: Callable[[], bool] = lambda: True) -> bool:
+        self.asked.append("veto: " + normalized)
         return bool(self.model.vetoes(normalized, framed))
+
+    def hit_vetoes(self, normalized: str, earnest: Callable[[], bool] = lambda: False) -> bool:
+        self.asked.append("hit veto: " + normalized)
+        return bool(self.model.hit_vetoes(normalized, earnest))

@@ -80,7 +80,7 @@ def _highest_framed_veto() -> Detector:
     detector = load_detector()
     assert detector.model is not None
     highest = dataclasses.replace(
-        detector.model, veto=detector.model.threshold, veto_scope="framed"
+        detector.model, veto=detector.model.threshold, veto_scope="framed", hit_veto=None
     )
     return Detector(detector.lexicons, highest)
 
@@ -149,12 +149,13 @@ def test_no_veto_ships_while_the_accepted_one_silences_explicit_disclosures() ->
     detector = load_detector()
     assert detector.model is not None
     assert detector.model.veto is None or detector.model.veto_scope == "framed"
-    unscoped = dataclasses.replace(detector.model, veto=_cv_veto(), veto_scope="all")
+    unscoped = dataclasses.replace(detector.model, veto=_cv_veto(), veto_scope="all", hit_veto=None)
     vetoing = Detector(detector.lexicons, unscoped)
     for text, language in EXPLICIT:
         assert detector.detect(text, (language,)) is not None, text
     silenced = [text for text, language in EXPLICIT if vetoing.detect(text, (language,)) is None]
-    assert len(silenced) >= 3, silenced  # round 12: all but "ik wil gewoon voor altijd weg"
+    # Round 12: all but "ik wil gewoon voor altijd weg"; round 17 (0.2 over 53 files): two.
+    assert len(silenced) >= 2, silenced
 
 
 def test_a_veto_above_the_threshold_is_refused() -> None:

@@ -13,7 +13,10 @@ more precise than the model's. When the model data carries a veto (``CrisisModel
 chosen or refused by the trainer's cross-validation), a lexicon signal on a text the model
 finds less probable than it is dropped; the shipped data says whether there is one, and its
 scope: every signal, or only those on a text with a distancing frame (called a joke, a film or
-a lesson, a childhood past, a game: :mod:`~bot.privacy.safety.frames`).
+a lesson, a childhood past, a game: :mod:`~bot.privacy.safety.frames`). Since round 17 the
+model data may carry a second veto, the hit head's (``CrisisModel.hit_vetoes``): a model trained
+only on the texts a lexicon fires on drops a signal on a text of eight words or more, with no
+earnest word, that it and the crisis model both find improbable.
 
 Two shortcuts make a message cheaper without changing a verdict (docs/privacy.md, "Speed"):
 a lexicon searches a text only with the groups of phrases its words can match
@@ -38,7 +41,7 @@ import yaml
 from bot.datafiles import cache_dir, cached_json
 from bot.privacy.safety.categories import CrisisCategory, CrisisSignal
 from bot.privacy.safety.compiled import code_digest, lexicon_from_data, lexicon_to_data
-from bot.privacy.safety.frames import framed
+from bot.privacy.safety.frames import earnest, framed
 from bot.privacy.safety.gate import WordGate
 from bot.privacy.safety.language import LANGUAGES, guess_languages
 from bot.privacy.safety.lexicon import Lexicon, LexiconError, compile_lexicon
@@ -129,9 +132,16 @@ class Detector:
                 if looked.stirred & stirs_match and lexicon.may_match(looked.loud(loud_match)):
                     found |= lexicon.match(normalized, looked.quiet(loud_blank | loud_match))
         model = self.model
-        if found and model is not None and model.vetoes(normalized, lambda: framed(text, plain)):
-            # The model's veto (off unless the trainer chose one). It lies below the model's
-            # own threshold, so the model does not fire on this text either.
+        if (
+            found
+            and model is not None
+            and (
+                model.vetoes(normalized, lambda: framed(text, plain))
+                or model.hit_vetoes(normalized, lambda: earnest(text, plain))
+            )
+        ):
+            # The model's vetoes (off unless the trainer chose them). Both ask the model for a
+            # probability below its own threshold, so it does not fire on this text either.
             found = set()
         if not found and model is not None:
             # The model reads the text with the jokes and topic words blanked, as it was trained.

@@ -51,7 +51,7 @@ from functools import cache
 
 from bot.privacy.safety.normalize import normalize
 
-__all__ = ["framed"]
+__all__ = ["earnest", "framed"]
 
 # One word is enough (after normalisation). Kept short: each must be far more common in talk
 # about a topic than in a disclosure. Not here, because survey answers hold them by the way
@@ -103,11 +103,13 @@ _EARNEST_WORDS = """
 _EARNEST_PHRASES = """
     dat ben ik | dat ben ik gewoon | bij mij ook | mij ook | toen besefte ik | besefte ik |
     toen wist ik | that is me | thats me | happens to me | realised | realized | to ja |
-    meen het | meen ik | ik meen | geen grap | geen grapje | niet als grap | nog steeds |
+    meen het | meen ik | ik meen | geen grap | geen grapje | niet als grap | niet als grapje |
+    ni als grap | ni als grapje | nog steeds |
     nog altijd | i mean it | not joking | not a joke | no joke | still does | still do |
     saka degil | saka yapmiyorum | hala | nie zartuje | to nie zart | nadal | wciaz | ciagle |
     مش بهزر | مو مزح | مش مزح | مازال | ما زال | لسا | لسه |
     happening to me | happened to me | gebeurt bij mij | gebeurt nu bij mij | gebeurt met mij |
+    rn | right now | op dit moment | su an | w tej chwili |
     overkomt mij | overkomt me | toen dacht ik | toen snapte ik | toen zag ik | bana oluyor |
     bana da oluyor | benim basima geliyor | dzieje sie u mnie | sie dzieje u mnie | mnie tez |
     dzieje sie ze mna | sie dzieje ze mna |
@@ -130,14 +132,27 @@ def _table(words: str, phrases: str) -> tuple[frozenset[str], tuple[str, ...]]:
 def framed(text: str, normalized: str | None = None) -> bool:
     """Whether ``text`` (normalised as ``normalized``, clause marks allowed) holds a
     distancing frame and no word that takes it back."""
-    words, phrases, earnest_words, earnest_phrases = _tables()
-    plain = normalize(text) if normalized is None else normalized.replace(" | ", " ")
-    tokens = plain.split()
-    padded = f" {plain.strip(' |')} "
-    if any(word in earnest_words for word in tokens) or any(
-        phrase in padded for phrase in earnest_phrases
-    ):
+    words, phrases, _, _ = _tables()
+    plain = _plain(text, normalized)
+    if earnest(text, plain):
         return False
-    if any(word in words for word in tokens):
+    if any(word in words for word in plain.split()):
         return True
+    padded = f" {plain.strip(' |')} "
     return any(phrase in padded for phrase in phrases)
+
+
+def earnest(text: str, normalized: str | None = None) -> bool:
+    """Whether ``text`` holds a word that takes a distance back ("serieus", "geen grap",
+    "nog steeds"): the writer says it is meant or still going on. Such a text is never vetoed,
+    framed or not (the hit head's veto asks this too: :mod:`~bot.privacy.safety.model`)."""
+    _, _, earnest_words, earnest_phrases = _tables()
+    plain = _plain(text, normalized)
+    padded = f" {plain.strip(' |')} "
+    return any(word in earnest_words for word in plain.split()) or any(
+        phrase in padded for phrase in earnest_phrases
+    )
+
+
+def _plain(text: str, normalized: str | None) -> str:
+    return normalize(text) if normalized is None else normalized.replace(" | ", " ")

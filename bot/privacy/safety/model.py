@@ -11,7 +11,10 @@ normalised text with two linear models trained on the labelled corpora
   head fires. When no category is confident (probability below ``category_floor``), the
   signal holds every category the head finds plausible, so the reply leads with the line of
   the most urgent of them and still lists every other line (see
-  :func:`bot.privacy.helplines.render_help`).
+  :func:`bot.privacy.helplines.render_help`);
+* a **hit head** (round 17): logistic regression trained only on the texts a lexicon fires on,
+  "is this lexicon signal a disclosure?", asked only to veto such a signal
+  (:meth:`CrisisModel.hit_vetoes`).
 
 Features (:func:`features`): character 2- to 5-grams inside each word padded with a space on
 both sides (so "dod" as a whole word differs from "dod" inside "dodelijk"), whole words and
@@ -51,6 +54,7 @@ __all__ = [
     "forget_words",
     "load_model",
     "parse_model",
+    "words_in",
 ]
 
 # Raised when :func:`features` changes: a model file trained on other features is refused.
@@ -89,6 +93,11 @@ def _word_features(word: str) -> tuple[str, ...]:
 def forget_words() -> None:
     """Empty the table of words' features, as at start-up (for measuring)."""
     _word_features.cache_clear()
+
+
+def words_in(normalized: str) -> int:
+    """How many words a normalised text has (clause marks not counted; blanks "_" are)."""
+    return sum(word != CLAUSE for word in normalized.split())
 
 
 def features(normalized: str, concepts: ConceptTable | None = None) -> set[str]:
@@ -130,6 +139,17 @@ class CrisisModel:
     # Words read as shared concepts (round 15): the model's ``c:``/``cc:`` features; None in a
     # model trained without them.
     concepts: ConceptTable | None = None
+    # The hit head (round 17): a logistic model trained only on texts a lexicon fires on,
+    # "is this lexicon signal a disclosure?" (weights as stored, times ``scale``). A signal on
+    # a text of at least ``hit_min_words`` words, with no earnest word, that the head finds
+    # less probable than ``hit_veto`` and the crisis head less than ``hit_model_ceiling`` is
+    # dropped; None: no such veto. Chosen, or refused, by the trainer's cross-validation
+    # (docs/privacy.md, "Round 17").
+    hit_weights: Mapping[str, float] = field(default_factory=dict)
+    hit_bias: float = 0.0
+    hit_veto: float | None = None
+    hit_min_words: int = 0
+    hit_model_ceiling: float = 0.0
     # Per word: its features, and those of them with a crisis weight with their weights, so
     # that a known word is not looked up in the big table of weights again (bounded).
     _words: dict[str, tuple[tuple[str, ...], dict[str, float]]] = field(
@@ -146,6 +166,31 @@ class CrisisModel:
         if self.veto is None or (self.veto_scope == "framed" and not framed()):
             return False
         return self.crisis_probability(normalized) < self.veto
+
+    def hit_vetoes(self, normalized: str, earnest: Callable[[], bool] = lambda: False) -> bool:
+        """Whether the hit head drops a lexicon signal on ``normalized`` (:attr:`hit_veto`).
+
+        Never on a short text: a few words hold nothing beside the lexicon's match that could
+        show it is a joke or a topic ("ik overweeg zelfdoding", "mijn broer slaat me in
+        elkaar" score low only for lack of context); never when ``earnest()`` says the writer
+        means it (:func:`~bot.privacy.safety.frames.earnest`); never when the crisis head finds
+        the text at least ``hit_model_ceiling`` probable: both models must find it improbable
+        (an attack on the head had disclosures dressed as a lesson or a joke that the crisis
+        head still found likely, docs/privacy.md, "Round 17")."""
+        if self.hit_veto is None or words_in(normalized) < self.hit_min_words or earnest():
+            return False
+        return (
+            self.hit_probability(normalized) < self.hit_veto
+            and self.crisis_probability(normalized) < self.hit_model_ceiling
+        )
+
+    def hit_probability(self, normalized: str) -> float:
+        """The hit head's probability that a lexicon signal on ``normalized`` is a disclosure."""
+        found = features(normalized, self.concepts)
+        weights = self.hit_weights
+        total = math.fsum(map(weights.get, found, itertools.repeat(0.0)))
+        scale = self.scale / math.sqrt(len(found)) if found else 0.0
+        return _sigmoid(self.hit_bias + total * scale)
 
     def crisis_probability(self, normalized: str) -> float:
         return self._crisis_probability(*self._weighed(normalized))
@@ -238,8 +283,13 @@ def parse_model(data: Mapping[str, Any]) -> CrisisModel:
     if list(data["categories"]) != list(CATEGORIES):
         raise ValueError("crisis model categories differ from CATEGORIES: retrain")
     veto = data.get("veto")
+    hit_veto = data.get("hit_veto")
     if veto is not None and not 0.0 <= float(veto) <= float(data["threshold"]):
         raise ValueError(f"crisis model veto {veto!r} is not between 0 and the threshold")
+    if hit_veto is not None and not 0.0 <= float(hit_veto) <= 1.0:
+        raise ValueError(f"crisis model hit veto {hit_veto!r} is not a probability")
+    if not 0.0 <= float(data.get("hit_model_ceiling", 0.0)) <= float(data["threshold"]):
+        raise ValueError("crisis model hit veto's model ceiling is not below the threshold")
     scope = data.get("veto_scope", "all")
     if scope not in VETO_SCOPES:
         raise ValueError(f"crisis model veto scope {scope!r} is not one of {VETO_SCOPES}")
@@ -257,6 +307,11 @@ def parse_model(data: Mapping[str, Any]) -> CrisisModel:
         veto=None if veto is None else float(veto),
         veto_scope=scope,
         concepts=ConceptTable.from_data(data["concepts"]) if data.get("concepts") else None,
+        hit_weights=cast(dict[str, int], data.get("hit_weights", {})),
+        hit_bias=float(data.get("hit_bias", 0.0)),
+        hit_veto=None if hit_veto is None else float(hit_veto),
+        hit_min_words=int(data.get("hit_min_words", 0)),
+        hit_model_ceiling=float(data.get("hit_model_ceiling", 0.0)),
     )
 
 
