@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.privacy.safety.frames import framed
+from bot.privacy.safety.frames import earnest, framed
 from bot.privacy.safety.normalize import normalize
 
 
@@ -105,3 +105,20 @@ def test_any_text_is_read_without_error() -> None:
     ]
     assert [framed(text) for text in hostile] == [False] * len(hostile)
     assert framed("grapje " * 5_000)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i used to be suicidal but i'm over it now lol. except i'm standing on the roof rn",
+        "we learned about sextortion in class and someone is doing it to me right now",
+        "we hadden les over loverboys en op dit moment gebeurt dat bij mij",
+        "derste şantajı anlattılar, bana şu an oluyor",
+        "mieliśmy lekcję o przemocy, w tej chwili ojciec krzyczy za drzwiami",
+    ],
+)
+def test_the_present_moment_takes_a_frame_back(text: str) -> None:
+    """Round 17: "rn", "right now", "op dit moment", "şu an", "w tej chwili" are earnest words
+    (an attack on the hit head: "... over it now lol. except i'm standing on the roof rn")."""
+    assert earnest(text)
+    assert not framed(text)
