@@ -179,9 +179,11 @@ class CrisisModel:
         head still found likely, docs/privacy.md, "Round 17")."""
         if self.hit_veto is None or words_in(normalized) < self.hit_min_words or earnest():
             return False
+        # The crisis head first: its words' weights are kept between messages, and most
+        # disclosures a lexicon finds score above the ceiling, so the head is seldom read.
         return (
-            self.hit_probability(normalized) < self.hit_veto
-            and self.crisis_probability(normalized) < self.hit_model_ceiling
+            self.crisis_probability(normalized) < self.hit_model_ceiling
+            and self.hit_probability(normalized) < self.hit_veto
         )
 
     def hit_probability(self, normalized: str) -> float:
