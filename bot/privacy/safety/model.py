@@ -179,16 +179,18 @@ class CrisisModel:
         head still found likely, docs/privacy.md, "Round 17")."""
         if self.hit_veto is None or words_in(normalized) < self.hit_min_words or earnest():
             return False
-        # The crisis head first: its words' weights are kept between messages, and most
-        # disclosures a lexicon finds score above the ceiling, so the head is seldom read.
-        return (
-            self.crisis_probability(normalized) < self.hit_model_ceiling
-            and self.hit_probability(normalized) < self.hit_veto
-        )
+        # The crisis head first: most disclosures a lexicon finds score above the ceiling, so
+        # the head is seldom read; both read the same features, found once.
+        found, total = self._weighed(normalized)
+        if self._crisis_probability(found, total) >= self.hit_model_ceiling:
+            return False
+        return self._hit_probability(found) < self.hit_veto
 
     def hit_probability(self, normalized: str) -> float:
         """The hit head's probability that a lexicon signal on ``normalized`` is a disclosure."""
-        found = features(normalized, self.concepts)
+        return self._hit_probability(self._weighed(normalized)[0])
+
+    def _hit_probability(self, found: set[str]) -> float:
         weights = self.hit_weights
         total = math.fsum(map(weights.get, found, itertools.repeat(0.0)))
         scale = self.scale / math.sqrt(len(found)) if found else 0.0
