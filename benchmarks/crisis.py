@@ -6,10 +6,19 @@ Corpus format (YAML): a list of mappings ``{text: str, lang: nl|en|tr|ar|pl, cri
 category: str | null}``; ``category`` is the expected primary kind of danger (suicide,
 self_harm, abuse, sexual, online_sexual, unsafe_home) and null when ``crisis`` is false.
 
-By default these HELD-OUT sets are scored, none of which the lexicons were tuned on:
+By default these HELD-OUT sets are scored, none of which the lexicons were tuned on. Since
+round 18 the sets independent6 to independent11 are their held-out halves (about 105
+disclosures and 100 ordinary texts each): each was split per language and category after it had
+been scored whole, and the other half became training material for the model
+(``crisis_corpus_independent<n>_tuning.yaml``); the figures of the whole files before round 18
+are in docs/privacy.md. The newest three sets are whole.
 
-* ``independent13_heldout`` (``tests/privacy/crisis_corpus_independent13_heldout.yaml``, the
-  headline figures): 400 texts written at the start of round 17 by a helper briefed as the
+* ``independent14_heldout`` (``tests/privacy/crisis_corpus_independent14_heldout.yaml``, the
+  headline figures): 400 texts written at the start of round 18 by a helper briefed as the
+  external testers and asked for mostly indirect disclosures (40 + 40 per language), scored as
+  it arrived and after round 18's steps, read by no one who changed the detector, never tuned
+  on, whole;
+* ``independent13_heldout`` (``tests/privacy/crisis_corpus_independent13_heldout.yaml``): 400 texts written at the start of round 17 by a helper briefed as the
   external testers (40 + 40 per language), scored as it arrived and after round 17's steps, read
   by no one who changed the detector, never tuned on, whole;
 * ``independent12_heldout`` (``tests/privacy/crisis_corpus_independent12_heldout.yaml``): 400 texts written at the start of round 16 by a helper briefed as the
@@ -117,6 +126,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT / "tests" / "privacy"
 HELDOUT_SETS = {
+    "independent14_heldout": CORPORA / "crisis_corpus_independent14_heldout.yaml",
     "independent13_heldout": CORPORA / "crisis_corpus_independent13_heldout.yaml",
     "independent12_heldout": CORPORA / "crisis_corpus_independent12_heldout.yaml",
     "independent11_heldout": CORPORA / "crisis_corpus_independent11_heldout.yaml",
@@ -132,7 +142,7 @@ HELDOUT_SETS = {
     "heldout": CORPORA / "crisis_corpus_heldout.yaml",
 }
 # The freshest measure: the newest corpus nobody here tuned on.
-HEADLINE = "independent13_heldout"
+HEADLINE = "independent14_heldout"
 
 HOSTILE = [
     "ik wil dood " * 9_000,

@@ -283,11 +283,14 @@ def test_sixth_independent_corpus_holds_the_measured_floor() -> None:
     target; this floor only catches regressions.
     Round 15 (concepts, the framed veto and its budget): 89.0 % and 7.5 %.
     Round 16 (Arabic, Turkish, Polish training text; frames): 89.0 % and 7.0 %.
-    Round 17 (the hit head, 53 files, a higher threshold): 88.0 % and 5.0 %."""
+    Round 17 (the hit head, 53 files, a higher threshold): 88.0 % and 5.0 %.
+    Round 18 (split per language and category; half A became training text, half B, this
+    file, stays held-out): on half B 89.1 % and 3.0 % with round 17's model, 90.0 % and 3.0 %
+    after round 18."""
     crisis, ordinary, recall, alarms = _heldout_figures("crisis_corpus_independent6_heldout.yaml")
-    assert crisis == 200 and ordinary == 200
+    assert crisis == 110 and ordinary == 100
     assert recall >= 0.87
-    assert alarms <= 0.06
+    assert alarms <= 0.04
 
 
 def test_seventh_independent_corpus_holds_the_measured_floor() -> None:
@@ -298,10 +301,13 @@ def test_seventh_independent_corpus_holds_the_measured_floor() -> None:
     Safety). Below the 95 % / 5 % target; this floor only catches regressions.
     Round 15 (concepts, the framed veto and its budget): 91.0 % and 6.5 %.
     Round 16 (Arabic, Turkish, Polish training text; frames): 91.5 % and 6.0 %.
-    Round 17 (the hit head, 53 files, a higher threshold): 91.0 % and 2.0 %."""
+    Round 17 (the hit head, 53 files, a higher threshold): 91.0 % and 2.0 %.
+    Round 18 (split per language and category; half A became training text, half B, this
+    file, stays held-out): on half B 91.3 % and 1.0 % with round 17's model, 90.4 % and 1.0 %
+    after round 18."""
     crisis, ordinary, recall, alarms = _heldout_figures("crisis_corpus_independent7_heldout.yaml")
-    assert crisis == 200 and ordinary == 200
-    assert recall >= 0.89
+    assert crisis == 104 and ordinary == 102
+    assert recall >= 0.88
     assert alarms <= 0.03
 
 
@@ -313,11 +319,14 @@ def test_eighth_independent_corpus_holds_the_measured_floor() -> None:
     95 % / 5 % target; this floor only catches regressions.
     Round 15 (concepts, the framed veto and its budget): 86.5 % and 6.0 %.
     Round 16 (Arabic, Turkish, Polish training text; frames): 87.0 % and 6.0 %.
-    Round 17 (the hit head, 53 files, a higher threshold): 85.0 % and 5.0 %."""
+    Round 17 (the hit head, 53 files, a higher threshold): 85.0 % and 5.0 %.
+    Round 18 (split per language and category; half A became training text, half B, this
+    file, stays held-out): on half B 84.9 % and 4.0 % with round 17's model, 85.8 % and 2.0 %
+    after round 18."""
     crisis, ordinary, recall, alarms = _heldout_figures("crisis_corpus_independent8_heldout.yaml")
-    assert crisis == 200 and ordinary == 200
+    assert crisis == 106 and ordinary == 100
     assert recall >= 0.83
-    assert alarms <= 0.06
+    assert alarms <= 0.05
 
 
 def test_ninth_independent_corpus_holds_the_measured_floor() -> None:
@@ -328,11 +337,14 @@ def test_ninth_independent_corpus_holds_the_measured_floor() -> None:
     floor only catches regressions.
     Round 15 (concepts, the framed veto and its budget): 87.5 % and 6.0 %.
     Round 16 (Arabic, Turkish, Polish training text; frames): 89.0 % and 6.0 %.
-    Round 17 (the hit head, 53 files, a higher threshold): 88.0 % and 4.5 %."""
+    Round 17 (the hit head, 53 files, a higher threshold): 88.0 % and 4.5 %.
+    Round 18 (split per language and category; half A became training text, half B, this
+    file, stays held-out): on half B 85.8 % and 4.0 % with round 17's model, 86.8 % and 5.0 %
+    after round 18."""
     crisis, ordinary, recall, alarms = _heldout_figures("crisis_corpus_independent9_heldout.yaml")
-    assert crisis == 200 and ordinary == 200
-    assert recall >= 0.87
-    assert alarms <= 0.055
+    assert crisis == 106 and ordinary == 100
+    assert recall >= 0.84
+    assert alarms <= 0.06
 
 
 def test_tenth_independent_corpus_holds_the_measured_floor() -> None:
@@ -343,11 +355,14 @@ def test_tenth_independent_corpus_holds_the_measured_floor() -> None:
     95 % / 5 % target; this floor only catches regressions.
     Round 15 (concepts, the framed veto and its budget): 80.5 % and 5.0 %.
     Round 16 (Arabic, Turkish, Polish training text; frames): 80.5 % and 5.0 %.
-    Round 17 (the hit head, 53 files, a higher threshold): 80.0 % and 4.5 %."""
+    Round 17 (the hit head, 53 files, a higher threshold): 80.0 % and 4.5 %.
+    Round 18 (split per language and category; half A became training text, half B, this
+    file, stays held-out): on half B 80.7 % and 5.0 % with round 17's model, 81.6 % and 5.0 %
+    after round 18."""
     crisis, ordinary, recall, alarms = _heldout_figures("crisis_corpus_independent10_heldout.yaml")
-    assert crisis == 200 and ordinary == 200
+    assert crisis == 114 and ordinary == 100
     assert recall >= 0.78
-    assert alarms <= 0.055
+    assert alarms <= 0.06
 
 
 def test_eleventh_independent_corpus_holds_the_measured_floor() -> None:
@@ -358,11 +373,14 @@ def test_eleventh_independent_corpus_holds_the_measured_floor() -> None:
     below the 95 % / 5 % target; this floor only catches regressions.
     Round 15 (concepts, the framed veto and its budget): 73.0 % and 6.0 %.
     Round 16 (Arabic, Turkish, Polish training text; frames): 75.5 % and 5.5 %.
-    Round 17 (the hit head, 53 files, a higher threshold): 72.5 % and 5.0 %."""
+    Round 17 (the hit head, 53 files, a higher threshold): 72.5 % and 5.0 %.
+    Round 18 (split per language and category; half A became training text, half B, this
+    file, stays held-out): on half B 72.8 % and 4.0 % with round 17's model, 75.4 % and 4.0 %
+    after round 18."""
     crisis, ordinary, recall, alarms = _heldout_figures("crisis_corpus_independent11_heldout.yaml")
-    assert crisis == 200 and ordinary == 200
+    assert crisis == 114 and ordinary == 100
     assert recall >= 0.7
-    assert alarms <= 0.055
+    assert alarms <= 0.05
 
 
 def test_twelfth_independent_corpus_holds_the_measured_floor() -> None:
@@ -389,3 +407,16 @@ def test_thirteenth_independent_corpus_holds_the_measured_floor() -> None:
     assert crisis == 200 and ordinary == 200
     assert recall >= 0.70
     assert alarms <= 0.035
+
+
+def test_fourteenth_independent_corpus_holds_the_measured_floor() -> None:
+    """The fourteenth independent corpus (round 18: 200 disclosures and 200 ordinary texts, 40 +
+    40 per language, mostly indirect disclosures, by a helper briefed as the external testers,
+    read by no one who changed the detector, never tuned on, scored whole): recall 71.5 % (69.5 %
+    with the expected category) and false alarms 4.5 % as it arrived; after round 18 the same
+    (docs/privacy.md, Safety). Far below the 95 % recall target; this floor only catches
+    regressions."""
+    crisis, ordinary, recall, alarms = _heldout_figures("crisis_corpus_independent14_heldout.yaml")
+    assert crisis == 200 and ordinary == 200
+    assert recall >= 0.66
+    assert alarms <= 0.055
